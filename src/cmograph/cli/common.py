@@ -1,0 +1,110 @@
+"""What every command shares: error handling, reports, progress, option decorators."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(run: Callable[[], Any]) -> Any:
+    """Run a command; map cmograph errors to exit codes (2 usage/input, 1 not conforming)."""
+    from cmograph.datasource import NotConforming
+    from cmograph.errors import CmographError
+
+    try:
+        return run()
+    except NotConforming as exc:
+        echo_report(exc.report)
+        click.echo(f"The data does not conform: {summary(exc.report)}. Nothing was loaded or answered.", err=True)
+        sys.exit(1)
+    except CmographError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+def echo_report(report: Any) -> None:
+    for diagnostic in report:
+        click.echo(str(diagnostic), err=True)
+
+
+def summary(report: Any) -> str:
+    from cmograph.report import Severity
+
+    errors = sum(1 for d in report.diagnostics if d.severity is Severity.ERROR)
+    warnings = len(report.diagnostics) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def terminal_width() -> int:
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def progress_printer(total: int, what: str) -> Callable[[Path], None] | None:
+    """A progress line on stderr while files are checked, only on a terminal and for more than one file."""
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    done = [0]
+
+    def step(path: Path) -> None:
+        done[0] += 1
+        end = "\n" if done[0] == total else ""
+        click.echo(f"\r{what} {done[0]}/{total}: {path.name[:40]:<40}", err=True, nl=False)
+        click.echo(end, err=True, nl=False)
+
+    return step
+
+
+def data_options(f: F) -> F:
+    """``--data``, ``--store``, ``--example`` and ``--base``: where the data comes from."""
+    f = click.option("--base", metavar="IRI", help="Base IRI for the data's IRIs (default from cmograph.toml, "
+                     "else https://w3id.org/cmograph/data/).")(f)
+    f = click.option("--example", is_flag=True, help="Use the bundled example evaluation.")(f)
+    f = click.option("--store", type=click.Path(path_type=Path, file_okay=False),
+                     help="Use the store in this folder.")(f)
+    f = click.option("-d", "--data", multiple=True, type=click.Path(path_type=Path),
+                     help="An evidence or RDF file, or a folder of them (repeatable).")(f)
+    return f
+
+
+def format_option(choices: tuple[str, ...], help_text: str) -> Callable[[F], F]:
+    return click.option("-f", "--format", "fmt", type=click.Choice(choices), default=None, help=help_text)
+
+
+def echo_rows(columns: list[str], rows: list[Any], fmt: str | None, empty: str, *, limit: int | None = None,
+              offset: int = 0) -> None:
+    """Print rows; a table by default on a terminal, CSV otherwise. Tables page with ``limit``/``offset``."""
+    from cmograph.output import render
+
+    chosen = fmt or ("table" if sys.stdout.isatty() else "csv")
+    if not rows and chosen in ("table", "markdown"):
+        click.echo(empty)
+        return
+    shown = rows[offset:] if limit is None else rows[offset: offset + limit]
+    click.echo(render(columns, shown, chosen, terminal_width()), nl=False)
+    if len(shown) < len(rows):
+        click.echo(f"({len(shown)} of {len(rows)} rows, from row {offset + 1}; use --limit and --offset to page, "
+                   "--limit 0 for all)", err=True)
+
+
+def run_question(question: Any, kwargs: dict[str, Any]) -> None:
+    """Open the data, answer ``question`` and print it (the body of every ``ask`` subcommand)."""
+    from cmograph.datasource import open_source
+    from cmograph.questions import ask
+
+    options = {p.name: kwargs.get(p.variable) for p in question.parameters}
+    source = open_source(kwargs["data"], kwargs["store"], kwargs["example"], kwargs["base"])
+    answer = ask(question, source.engine, options, like=kwargs["like"])
+    if kwargs["show_sparql"]:
+        click.echo(answer.sparql.rstrip() + "\n")
+    chosen = kwargs["fmt"] or ("table" if sys.stdout.isatty() else "csv")
+    limit = kwargs["limit"]
+    if limit is None and chosen == "table":
+        limit = 100
+    echo_rows(answer.columns, answer.rows, chosen, question.empty, limit=limit or None, offset=kwargs["offset"])

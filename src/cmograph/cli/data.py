@@ -1,0 +1,116 @@
+"""Commands that make, check, load, read and export data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cmograph.cli.common import data_options, format_option
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
+def init(folder: Path) -> None:
+    """Start a project in FOLDER: cmograph.toml, evaluations/ with a starter file, and a .gitignore."""
+    from cmograph.project import init_project
+
+    for made in init_project(folder):
+        click.echo(f"created {made}")
+    click.echo("Next: edit evaluations/my-evaluation.yaml, then `cmograph validate` and `cmograph ask --list`.")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--base", metavar="IRI", help="Base IRI for the data's IRIs.")
+def validate(paths: tuple[Path, ...], base: str | None) -> None:
+    """Check evidence files (YAML, JSON or RDF) against the format's rules.
+
+    With no PATHS, checks the project's evaluations/ folder. Exits 1 if any file does not conform.
+    """
+    from cmograph.cli.common import echo_report, progress_printer, summary
+    from cmograph.project import project_paths
+
+    files, base_iri = project_paths(paths, base, Path.cwd())
+    from cmograph.validation import validate_paths
+
+    report = validate_paths(files, base_iri, progress_printer(len(files), "checking"))
+    echo_report(report)
+    status = "conform" if report.conforms else "do not conform"
+    click.echo(f"{len(files)} file{'s' * (len(files) != 1)} checked: {summary(report)}; they {status}.", err=True)
+    sys.exit(0 if report.conforms else 1)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", type=click.Path(path_type=Path, file_okay=False), help="Load into the store in this folder.")
+@click.option("--base", metavar="IRI", help="Base IRI for the data's IRIs.")
+def load(paths: tuple[Path, ...], store: Path | None, base: str | None) -> None:
+    """Check files and load them, all or nothing.
+
+    In a project, the files are copied into evaluations/ and the store is refreshed (with no PATHS, just
+    refreshed). With --store DIR, they are loaded into that store. A file that fails loads nothing.
+    """
+    from cmograph.cli.common import echo_report, progress_printer, summary
+    from cmograph.project import load_paths
+
+    result = load_paths(list(paths), store, base, Path.cwd(), progress_printer(len(paths), "checking"))
+    echo_report(result.report)
+    if not result.report.conforms:
+        click.echo(f"Nothing was loaded: {summary(result.report)}.", err=True)
+        sys.exit(1)
+    click.echo(f"loaded {len(result.loaded)} evaluation{'s' * (len(result.loaded) != 1)}"
+               f"{': ' + ', '.join(result.loaded) if result.loaded else ''}; removed {len(result.removed)}; "
+               f"{result.unchanged} unchanged")
+
+
+@click.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@data_options
+@format_option(("table", "csv", "tsv", "json", "markdown"), "How to print SELECT rows.")
+def query(file: click.utils.LazyFile, data: tuple[Path, ...], store: Path | None, example: bool,
+          base: str | None, fmt: str | None) -> None:
+    """Run your own read-only SPARQL query (from FILE, or standard input) over all evaluations.
+
+    CONSTRUCT and DESCRIBE print N-Triples; ASK prints true or false. SERVICE, LOAD and updates are refused.
+    """
+    from cmograph.cli.common import echo_rows
+    from cmograph.datasource import open_source
+    from cmograph.rawquery import run_query
+
+    result = run_query(open_source(data, store, example, base).store, file.read())
+    if result.triples is not None:
+        click.echo(result.triples, nl=False)
+    elif result.boolean is not None:
+        click.echo("true" if result.boolean else "false")
+    else:
+        echo_rows(result.columns, result.rows, fmt, "The query returned no rows.")
+
+
+@click.command()
+@data_options
+@click.option("-f", "--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nquads"]),
+              default="turtle", show_default=True, help="RDF format.")
+@click.option("-e", "--evaluation", "evaluations", multiple=True, help="Only this evaluation id (repeatable).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, fmt: str,
+           evaluations: tuple[str, ...], output: Path | None) -> None:
+    """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads)."""
+    from cmograph.datasource import open_source
+    from cmograph.export import export as export_rdf
+
+    payload = export_rdf(open_source(data, store, example, base).store, fmt, evaluations)
+    if output is None:
+        sys.stdout.buffer.write(payload)
+    else:
+        output.write_bytes(payload)
+        click.echo(f"wrote {output}", err=True)
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of evidence files (for editor completion and checking)."""
+    from cmograph.generate import json_schema_text
+
+    click.echo(json_schema_text(), nl=False)

@@ -1,0 +1,44 @@
+"""Run SPARQL on the embedded Oxigraph store and return plain Python rows."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from cmograph.questions import Row, Value
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+_FLOATS = {XSD + t for t in ("decimal", "double", "float")}
+
+
+def python_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Value:
+    """A term as a plain value: IRIs as strings, numbers and booleans typed, other literals as text."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype in _INTEGERS:
+            return int(term.value)
+        if datatype in _FLOATS:
+            return float(term.value)
+        if datatype == XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term.value)
+
+
+class StoreEngine:
+    """Answers queries from a pyoxigraph store over the union of its named graphs."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def select(self, sparql: str) -> tuple[list[str], list[Row]]:
+        results = self.store.query(sparql, use_default_graph_as_union=True)
+        if not isinstance(results, ox.QuerySolutions):
+            raise ValueError("only SELECT queries return rows")
+        variables = [v.value for v in results.variables]
+        rows = [{name: python_value(solution[name]) for name in variables} for solution in results]  # type: ignore[arg-type]
+        return variables, rows

@@ -1,0 +1,48 @@
+"""``cmograph export``: the evaluations' graphs as Turtle, N-Triples, JSON-LD, TriG or N-Quads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from cmograph.errors import UsageError
+
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+PREFIXES = {
+    "cmo": "https://w3id.org/cmograph/ontology#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+EVALUATION_GRAPHS = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?g ?id WHERE { GRAPH ?g { ?e a cmo:Evaluation ; dcterms:identifier ?id } }"""
+
+
+def export(store: ox.Store, fmt: str, evaluations: Sequence[str] = ()) -> bytes:
+    """Serialise the chosen evaluations (all by default); the ontology and store bookkeeping are left out."""
+    graphs = {str(s["id"].value): s["g"] for s in store.query(EVALUATION_GRAPHS)}  # type: ignore[union-attr,index]
+    missing = [e for e in evaluations if e not in graphs]
+    if missing:
+        raise UsageError(f"no evaluation '{missing[0]}' in the data",
+                         f"the evaluations are: {', '.join(sorted(graphs)) or '(none)'}")
+    chosen = [graphs[e] for e in (evaluations or sorted(graphs))]
+    target = EXPORT_FORMATS[fmt]
+    quads = [q for g in chosen for q in store.quads_for_pattern(None, None, None, g)]
+    if target.supports_datasets:
+        prefixes = PREFIXES if target == ox.RdfFormat.TRIG else None
+        return ox.serialize(quads, format=target, prefixes=prefixes) or b""
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    if target == ox.RdfFormat.TURTLE:
+        return ox.serialize(triples, format=target, prefixes=PREFIXES) or b""
+    return ox.serialize(triples, format=target) or b""

@@ -1,0 +1,255 @@
+"""A cmograph project: evidence files in ``evaluations/`` (the source of truth) and a derived store.
+
+The store in ``.cmograph/store`` refreshes itself before every question: files whose content hash changed are
+checked and reloaded, new files are added, deleted files are dropped; nothing else is touched. If a changed file
+does not conform, nothing is written and the questions are not answered until it is fixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from cmograph.errors import InputError, UsageError
+from cmograph.report import ValidationReport
+from cmograph.store import DiskStore, Manifest
+from cmograph.validation import CheckedFile, EvaluationGraph, check_files, scan_folder
+from cmograph.vocab import DEFAULT_BASE
+
+CONFIG = "cmograph.toml"
+EVALUATIONS = "evaluations"
+STORE = ".cmograph/store"
+
+
+@dataclass
+class LoadResult:
+    """What a load or refresh did, and the report of every file it checked."""
+
+    report: ValidationReport = field(default_factory=ValidationReport)
+    loaded: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def written(self) -> bool:
+        return bool(self.loaded or self.removed)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings from ``cmograph.toml`` (all optional)."""
+
+    base: str = DEFAULT_BASE
+    endpoint: str | None = None
+    update_endpoint: str | None = None
+
+
+def read_settings(path: Path) -> Settings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    known = {"base", "endpoint", "update_endpoint"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InputError(f"{path}: unknown setting '{unknown[0]}'", f"known settings: {', '.join(sorted(known))}")
+    for key, value in data.items():
+        if not isinstance(value, str):
+            raise InputError(f"{path}: '{key}' must be text")
+    return Settings(**data)
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding ``cmograph.toml``."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG).is_file():
+            return folder
+    return None
+
+
+def init_project(folder: Path) -> list[Path]:
+    """Create a project in ``folder``: settings, ``evaluations/`` with a starter file, a ``.gitignore``."""
+    if (folder / CONFIG).exists():
+        raise UsageError(f"{folder} is already a cmograph project", "run `cmograph ask --list` to start asking")
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    config = folder / CONFIG
+    config.write_text(
+        "# cmograph project settings (all optional)\n"
+        f'# base = "{DEFAULT_BASE}"   # where the IRIs of your evaluations live\n'
+        '# endpoint = "http://127.0.0.1:7878/query"   # a SPARQL server to ask instead of the local store\n',
+        encoding="utf-8",
+    )
+    made.append(config)
+    evaluations = folder / EVALUATIONS
+    evaluations.mkdir(exist_ok=True)
+    starter = evaluations / "my-evaluation.yaml"
+    if not starter.exists():
+        starter.write_text((files("cmograph") / "examples" / "starter.yaml").read_text(encoding="utf-8"),
+                           encoding="utf-8")
+        made.append(starter)
+    ignore = folder / ".gitignore"
+    lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.exists() else []
+    if ".cmograph/" not in lines:
+        ignore.write_text("\n".join([*lines, ".cmograph/"]) + "\n", encoding="utf-8")
+        made.append(ignore)
+    return made
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE, *, refresh_root: Path | None = None,
+              progress: Callable[[Path], None] | None = None) -> LoadResult:
+    """Check ``paths`` and, only if every one conforms, write them into ``store`` in one atomic step.
+
+    With ``refresh_root`` the paths are the whole set of files the store should hold: files the manifest knows
+    but that are no longer named (or no longer exist) are dropped, and unchanged files are not re-checked.
+    """
+    manifest = store.manifest()
+    result = LoadResult()
+    keyed = {_key(p, refresh_root): p for p in paths}
+    todo = [p for k, p in keyed.items() if refresh_root is None or manifest.files.get(k, {}).get("digest")
+            != digest(p)]
+    result.unchanged = len(keyed) - len(todo)
+    checked = check_files(todo, base, progress)
+    for item in checked:
+        result.report.extend(item.report.diagnostics)
+    if not result.report.conforms:
+        return result
+    new = Manifest({k: v for k, v in manifest.files.items() if refresh_root is None or k in keyed})
+    gone = [k for k in manifest.files if k not in new.files]
+    remove = [g for k in gone for g in manifest.files[k]["evaluations"].values()]
+    result.removed.extend(eid for k in gone for eid in manifest.files[k]["evaluations"])
+    add: list[EvaluationGraph] = []
+    for item in checked:
+        key = _key(item.path, refresh_root)
+        old = new.files.pop(key, None)
+        if old:
+            remove.extend(old["evaluations"].values())
+        for graph in item.graphs:
+            other = new.owner(graph.evaluation_id)
+            if other is not None:
+                raise InputError(f"{item.path.name}: the evaluation '{graph.evaluation_id}' is already loaded "
+                                 f"from {other}", "give each evaluation its own id; nothing was loaded")
+        new.files[key] = _entry(item)
+        add.extend(item.graphs)
+        result.loaded.extend(g.evaluation_id for g in item.graphs)
+    if result.written or not store.exists():
+        store.write(remove, add, new)
+    return result
+
+
+def _entry(item: CheckedFile) -> dict[str, object]:
+    return {"digest": item.digest, "evaluations": {g.evaluation_id: str(g.graph) for g in item.graphs}}
+
+
+def _key(path: Path, root: Path | None) -> str:
+    resolved = path.resolve()
+    if root is not None and resolved.is_relative_to(root.resolve()):
+        return resolved.relative_to(root.resolve()).as_posix()
+    return str(resolved)
+
+
+@dataclass
+class Project:
+    """A project folder."""
+
+    root: Path
+
+    @property
+    def settings(self) -> Settings:
+        return read_settings(self.root / CONFIG)
+
+    @property
+    def store(self) -> DiskStore:
+        return DiskStore(self.root / STORE)
+
+    def evidence(self) -> list[Path]:
+        folder = self.root / EVALUATIONS
+        return scan_folder(folder) if folder.is_dir() else []
+
+    def refresh(self, progress: Callable[[Path], None] | None = None) -> LoadResult:
+        """Bring the store up to date with ``evaluations/``."""
+        return load_into(self.store, self.evidence(), self.settings.base, refresh_root=self.root,
+                         progress=progress)
+
+
+def project_or_store(store: Path | None, cwd: Path) -> tuple[DiskStore, Project | None]:
+    """The store a write goes to: ``--store DIR``, else the project's."""
+    if store is not None:
+        return DiskStore(store), None
+    root = find_project(cwd)
+    if root is None:
+        raise UsageError("no store: this folder is not a cmograph project and no --store was given",
+                         "run `cmograph init` here, or name a store folder with --store DIR")
+    project = Project(root)
+    return project.store, project
+
+
+def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | None = None,
+               cwd: Path | None = None, progress: Callable[[Path], None] | None = None) -> LoadResult:
+    """``cmograph load``: in a project, copy the files into ``evaluations/`` and refresh; else load a store.
+
+    Either every file conforms and all are loaded in one atomic step, or nothing changes (files included).
+    """
+    from cmograph.validation import evidence_files
+
+    disk, project = project_or_store(store, cwd or Path.cwd())
+    if project is None:
+        return load_into(disk, evidence_files(paths), base or DEFAULT_BASE, progress=progress)
+    if not paths:
+        return project.refresh(progress)
+    files_ = evidence_files(paths)
+    folder = project.root / EVALUATIONS
+    result = LoadResult()
+    for item in check_files(files_, base or project.settings.base, progress):
+        result.report.extend(item.report.diagnostics)
+    if not result.report.conforms:
+        return result
+    copies: list[tuple[Path, Path]] = []
+    for path in files_:
+        target = folder / path.name
+        if path.resolve().parent == folder.resolve():
+            continue
+        if target.exists():
+            if target.read_bytes() != path.read_bytes():
+                raise UsageError(f"{target} already exists with other content",
+                                 "edit that file, or rename yours; nothing was loaded")
+            continue
+        copies.append((path, target))
+    folder.mkdir(exist_ok=True)
+    for path, target in copies:
+        target.write_bytes(path.read_bytes())
+    try:
+        refreshed = project.refresh(progress)
+    except BaseException:
+        for _, target in copies:
+            target.unlink(missing_ok=True)
+        raise
+    if not refreshed.report.conforms:
+        for _, target in copies:
+            target.unlink(missing_ok=True)
+    return refreshed
+
+
+def project_paths(paths: Sequence[Path], base: str | None, cwd: Path) -> tuple[list[Path], str]:
+    """The files a command should check (``paths``, else the project's) and the base IRI to use."""
+    from cmograph.validation import evidence_files
+
+    root = find_project(cwd)
+    settings = Project(root).settings if root else Settings()
+    if paths:
+        return evidence_files(paths), base or settings.base
+    if root is None:
+        raise UsageError("no files given and this folder is not a cmograph project",
+                         "name evidence files or folders, e.g. `cmograph validate ford.yaml`")
+    found = Project(root).evidence()
+    if not found:
+        raise UsageError(f"{root / EVALUATIONS} holds no evidence files", "add a .yaml file there")
+    return found, base or settings.base

@@ -1,0 +1,343 @@
+"""The canned questions: ``queries/<id>.rq`` files with a YAML header, run with parameters bound as RDF terms.
+
+A header is the block of ``#+ `` comment lines at the top of the file::
+
+    #+ title: What worked
+    #+ parameters:
+    #+   outcome: {type: outcome, help: only this outcome}
+    #+ columns:
+    #+   outcome: the outcome's label
+
+Parameter ``min-sites`` binds ``?_min_sites``. Values are resolved to IRIs or checked literals first and then
+bound with a ``VALUES`` block inserted at the top of the outermost ``WHERE`` group; user text never enters the
+query text. Queries are plain SPARQL 1.1 over the union default graph and run unchanged on any server.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import Any, Protocol
+
+import yaml
+
+from cmograph.errors import UsageError
+from cmograph.sparql_terms import iri_term, literal_term
+from cmograph.vocab import CMO
+
+Value = str | int | float | bool | None
+Row = dict[str, Value]
+Cell = Value | list[str]
+LIST_SEPARATOR = "\x1f"  # GROUP_CONCAT separator of list columns; the runner splits, sorts and dedups
+
+ELEMENT_TYPES: dict[str, str] = {
+    "context": str(CMO.Context),
+    "mechanism": str(CMO.Mechanism),
+    "outcome": str(CMO.Outcome),
+    "group": str(CMO.Group),
+    "site": str(CMO.Site),
+    "cmoc": str(CMO.Configuration),
+    "evaluation": str(CMO.Evaluation),
+    "period": str(CMO.Period),
+}
+SCALAR_TYPES = ("integer", "choice")
+WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+class Engine(Protocol):
+    """Something that answers SPARQL SELECT queries: the embedded store or a remote endpoint."""
+
+    def select(self, sparql: str) -> tuple[list[str], list[Row]]:
+        """Run a SELECT query; rows map variable names to plain Python values (IRIs as strings)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One option of a question."""
+
+    name: str
+    type: str
+    help: str
+    required: bool = False
+    example: str | None = None
+    default: Any = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def variable(self) -> str:
+        return "_" + self.name.replace("-", "_")
+
+    @property
+    def is_element(self) -> bool:
+        return self.type in ELEMENT_TYPES
+
+
+@dataclass(frozen=True)
+class Question:
+    """A canned question read from its ``.rq`` file."""
+
+    id: str
+    title: str
+    description: str
+    sparql: str
+    parameters: tuple[Parameter, ...]
+    columns: dict[str, str]
+    lists: tuple[str, ...] = ()
+    example: str = ""
+    empty: str = "No answer: nothing in the data matches this question."
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+def parse_question(qid: str, text: str) -> Question:
+    """Parse a ``.rq`` file's header and body."""
+    header = [line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+"]
+    meta = yaml.safe_load("\n".join(header)) or {}
+    params = tuple(
+        Parameter(
+            name=name,
+            type=str(spec["type"]),
+            help=str(spec.get("help", "")),
+            required=bool(spec.get("required", False)),
+            example=None if spec.get("example") is None else str(spec["example"]),
+            default=spec.get("default"),
+            choices=tuple(spec.get("choices", ())),
+        )
+        for name, spec in (meta.get("parameters") or {}).items()
+    )
+    for p in params:
+        if p.type not in ELEMENT_TYPES and p.type not in SCALAR_TYPES:
+            raise ValueError(f"{qid}.rq: parameter {p.name} has unknown type {p.type}")
+    return Question(
+        id=qid,
+        title=str(meta["title"]),
+        description=str(meta.get("description", "")).strip(),
+        sparql=text,
+        parameters=params,
+        columns={str(k): str(v) for k, v in (meta.get("columns") or {}).items()},
+        lists=tuple(str(c) for c in meta.get("lists") or ()),
+        example=str(meta.get("example", "")),
+        empty=str(meta.get("empty", Question.empty)),
+    )
+
+
+@cache
+def questions() -> dict[str, Question]:
+    """Every shipped question by id, in alphabetical order."""
+    folder = files("cmograph") / "queries"
+    found = sorted((p for p in folder.iterdir() if p.name.endswith(".rq")), key=lambda p: p.name)
+    return {p.name[:-3]: parse_question(p.name[:-3], p.read_text(encoding="utf-8")) for p in found}
+
+
+def get_question(qid: str) -> Question:
+    known = questions()
+    if qid not in known:
+        close = difflib.get_close_matches(qid, list(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "run `cmograph ask --list` to see them"
+        raise UsageError(f"there is no question '{qid}'", hint)
+    return known[qid]
+
+
+# ---------------------------------------------------------------------------------------------- names
+
+
+@dataclass(frozen=True)
+class Candidate:
+    iri: str
+    id: str | None
+    label: str | None
+    evaluation: str
+    concept: str | None
+
+    def describe(self) -> str:
+        label = f" ({self.label})" if self.label and self.label != self.id else ""
+        return f"{self.evaluation}/{self.id}{label}" if self.id else self.iri
+
+
+CANDIDATES = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?id ?label ?evaluation ?concept WHERE {
+  ?s a ?class ; cmo:inEvaluation ?e .
+  ?e dcterms:identifier ?evaluation .
+  OPTIONAL { ?s dcterms:identifier ?id }
+  OPTIONAL { ?s rdfs:label ?label }
+  OPTIONAL { ?s cmo:concept ?concept }
+}
+"""
+EVALUATIONS_QUERY = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
+SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a cmo:Evaluation }
+"""
+PREFIXES_QUERY = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+SELECT DISTINCT ?prefix ?namespace WHERE { ?e sh:declare ?d . ?d sh:prefix ?prefix ; sh:namespace ?namespace }
+"""
+
+
+@dataclass
+class Resolver:
+    """Matches the names users type to elements in the data."""
+
+    engine: Engine
+    like: bool = False
+    evaluation: str | None = None  # restrict matches to this evaluation IRI
+    _prefixes: dict[str, str] | None = field(default=None, repr=False)
+
+    def prefixes(self) -> dict[str, str]:
+        if self._prefixes is None:
+            _, rows = self.engine.select(PREFIXES_QUERY)
+            self._prefixes = {str(r["prefix"]): str(r["namespace"]) for r in rows}
+            self._prefixes.setdefault("cmo", str(CMO._NS))
+        return self._prefixes
+
+    def candidates(self, kind: str) -> list[Candidate]:
+        _, rows = self.engine.select(bind(CANDIDATES, {"class": [iri_term(ELEMENT_TYPES[kind])]}))
+        found: dict[str, Candidate] = {}
+        for r in rows:
+            evaluation_iri = str(r["s"]) if kind == "evaluation" else None
+            c = Candidate(str(r["s"]), _opt(r["id"]), _opt(r["label"]), str(r["evaluation"]), _opt(r["concept"]))
+            if self.evaluation and kind != "evaluation" and not c.iri.startswith(self.evaluation + "/"):
+                continue
+            if evaluation_iri is not None or c.iri not in found:
+                found[c.iri] = c
+        return list(found.values())
+
+    def resolve(self, kind: str, name: str) -> list[str]:
+        """The IRIs ``name`` stands for; errors when it names nothing, or several without ``--like``."""
+        name = name.strip()
+        pool = self.candidates(kind)
+        if not pool:
+            raise UsageError(f"there are no {_plural(kind)} in the data, so '{name}' matches nothing",
+                             "check which evaluations are loaded with `cmograph ask site --list` or load more")
+        iri = self._expand(name)
+        if iri is not None:
+            hits = [c for c in pool if iri in (c.iri, c.concept)]
+            if hits:
+                return sorted(c.iri for c in hits)
+        folded = name.casefold()
+        qualified = name.partition("/")
+        hits = [c for c in pool if c.id == name or (c.label or "").casefold() == folded
+                or (qualified[1] and c.evaluation == qualified[0] and c.id == qualified[2])]
+        if self.like:
+            hits = [c for c in pool if folded in (c.label or "").casefold() or folded in (c.id or "").casefold()]
+        if not hits:
+            labels = [c.label or c.id or c.iri for c in pool]
+            close = difflib.get_close_matches(name, labels, n=3, cutoff=0.4)
+            close += [lab for lab in labels if folded and folded in lab.casefold() and lab not in close][:3]
+            hint = (f"did you mean {', '.join(repr(c) for c in close[:3])}?" if close
+                    else f"the {_plural(kind)} are: {', '.join(sorted(labels)[:8])}")
+            raise UsageError(f"no {kind} is called '{name}'", hint + " (or use --like for a substring match)")
+        if len(hits) > 1 and not self.like:
+            listed = "; ".join(sorted(c.describe() for c in hits))
+            raise UsageError(f"'{name}' names {len(hits)} {_plural(kind)}: {listed}",
+                             "name one as EVALUATION/ID, by its IRI, or use --like to take them all")
+        return sorted(c.iri for c in hits)
+
+    def _expand(self, name: str) -> str | None:
+        if "://" in name or name.startswith("urn:"):
+            return name
+        prefix, colon, local = name.partition(":")
+        if colon and prefix in self.prefixes():
+            return self.prefixes()[prefix] + local
+        return None
+
+
+def _opt(value: Value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _plural(kind: str) -> str:
+    return "configurations" if kind == "cmoc" else kind + "s"
+
+
+# ---------------------------------------------------------------------------------------------- binding
+
+
+def bind(sparql: str, values: Mapping[str, Sequence[str]]) -> str:
+    """Insert ``VALUES`` rows (already-serialised terms) at the top of the outermost ``WHERE`` group.
+
+    Several terms for one variable give several rows; several variables are combined as a cross product.
+    """
+    if not values:
+        return sparql
+    blanked = "\n".join("" if line.lstrip().startswith("#") else line for line in sparql.split("\n"))
+    match = WHERE.search(blanked)
+    if match is None:
+        raise ValueError("the query has no WHERE group to bind parameters in")
+    blocks = "".join(f"\n  VALUES ?{var} {{ {' '.join(terms)} }}" for var, terms in values.items())
+    return sparql[: match.end()] + blocks + sparql[match.end():]
+
+
+@dataclass
+class Answer:
+    """The rows of a question, with the query that produced them."""
+
+    question: Question
+    columns: list[str]
+    rows: list[dict[str, Cell]]
+    sparql: str
+
+
+def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> str:
+    """The question's SPARQL with every given option resolved and bound."""
+    values: dict[str, list[str]] = {}
+    evaluation_iri: str | None = None
+    resolver = Resolver(engine, like=like)
+    ordered = sorted(question.parameters, key=lambda p: p.type != "evaluation")
+    for param in ordered:
+        raw = options.get(param.name)
+        if raw is None or raw == "":
+            if param.required:
+                example = f", e.g. --{param.name} '{param.example}'" if param.example else ""
+                raise UsageError(f"'{question.id}' needs --{param.name}", f"{param.help}{example}")
+            if param.default is None:
+                continue
+            raw = param.default
+        if param.is_element:
+            if evaluation_iri is not None:
+                resolver.evaluation = evaluation_iri
+            iris = resolver.resolve(param.type, str(raw))
+            if param.type == "evaluation" and len(iris) == 1:
+                evaluation_iri = iris[0]
+            values[param.variable] = [iri_term(i) for i in iris]
+        elif param.type == "integer":
+            try:
+                number = int(str(raw))
+            except ValueError:
+                raise UsageError(f"--{param.name} takes a whole number, not '{raw}'") from None
+            if number < 1:
+                raise UsageError(f"--{param.name} must be at least 1, not {number}")
+            values[param.variable] = [literal_term(number)]
+        else:
+            if str(raw) not in param.choices:
+                raise UsageError(f"--{param.name} takes one of {', '.join(param.choices)}, not '{raw}'")
+            values[param.variable] = [literal_term(str(raw))]
+    return bind(question.sparql, values)
+
+
+def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> Answer:
+    """Answer ``question`` on ``engine`` with the given option values (names, not IRIs)."""
+    sparql = prepare(question, engine, options, like)
+    variables, rows = engine.select(sparql)
+    columns = [c for c in question.columns if c in variables] or variables
+    if "evaluation" in columns and evaluation_count(engine) == 1:
+        columns.remove("evaluation")
+    cells = [{c: _cell(c, row.get(c), question) for c in columns} for row in rows]
+    return Answer(question, columns, cells, sparql)
+
+
+def evaluation_count(engine: Engine) -> int:
+    """How many evaluations the data holds."""
+    _, rows = engine.select(EVALUATIONS_QUERY)
+    return int(rows[0]["n"] or 0) if rows else 0
+
+
+def _cell(column: str, value: Value, question: Question) -> Cell:
+    if column not in question.lists:
+        return value
+    return sorted({part for part in str(value).split(LIST_SEPARATOR) if part}) if value is not None else []

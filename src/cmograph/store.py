@@ -1,0 +1,209 @@
+"""The embedded store: Oxigraph on disk, written in immutable generations so nothing is ever half-written.
+
+A store folder holds numbered generations (``gen-000001/``), each an Oxigraph database plus ``manifest.json``
+(which file gave which evaluation, with its content hash), and a ``CURRENT`` file naming the live generation.
+A write copies the live generation (a cheap RocksDB checkpoint), changes the copy, and then replaces ``CURRENT``
+atomically: a crash at any moment leaves the old generation live and untouched, readers always see one whole
+generation, and one writer at a time is enforced by a lock file that names its holder's PID.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from cmograph.errors import StoreError
+from cmograph.validation import EvaluationGraph
+from cmograph.vocab import ONTOLOGY_IRI
+
+ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
+STORE_FORMAT = 1
+KEEP_GENERATIONS = 2
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def quads_of(graph: EvaluationGraph) -> Iterator[ox.Quad]:
+    name = ox.NamedNode(str(graph.graph))
+    for s, p, o in graph.triples:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), name)  # type: ignore[arg-type]
+
+
+@cache
+def ontology_quads() -> tuple[ox.Quad, ...]:
+    """The shipped ontology as quads in its own named graph."""
+    data = (files("cmograph") / "ontology" / "cmograph.ttl").read_bytes()
+    return tuple(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
+                 for t in ox.parse(data, format=ox.RdfFormat.TURTLE))
+
+
+@dataclass
+class Manifest:
+    """Which file gave which evaluations, with the hash of the file's content when it was loaded."""
+
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> {digest, evaluations: {id: graph}}
+
+    def graphs(self) -> dict[str, str]:
+        """Evaluation id -> named graph IRI, over all files."""
+        return {eid: g for entry in self.files.values() for eid, g in entry["evaluations"].items()}
+
+    def owner(self, evaluation_id: str) -> str | None:
+        return next((p for p, e in self.files.items() if evaluation_id in e["evaluations"]), None)
+
+    def to_json(self) -> str:
+        return json.dumps({"format": STORE_FORMAT, "files": self.files}, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data = json.loads(text)
+        if data.get("format") != STORE_FORMAT:
+            raise StoreError(f"the store was written by an incompatible cmograph (format {data.get('format')})",
+                             "delete the store folder; it is rebuilt from your evidence files")
+        return cls(data["files"])
+
+
+def memory_store(graphs: Iterable[EvaluationGraph]) -> ox.Store:
+    """An in-memory store with the ontology and the given evaluations (for ``--data`` and ``--example``)."""
+    store = ox.Store()
+    store.extend(ontology_quads())
+    for graph in graphs:
+        store.extend(quads_of(graph))
+    return store
+
+
+class DiskStore:
+    """A store folder on disk (see the module docstring)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    # ------------------------------------------------------------------ reading
+
+    def _current(self) -> Path | None:
+        try:
+            name = (self.path / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        generation = self.path / name
+        if not (generation / "oxigraph").is_dir():
+            raise StoreError(f"{self.path}: the store names a generation that is missing ({name})",
+                             "delete the store folder; it is rebuilt from your evidence files")
+        return generation
+
+    def exists(self) -> bool:
+        return (self.path / "CURRENT").is_file()
+
+    def manifest(self) -> Manifest:
+        current = self._current()
+        if current is None:
+            return Manifest()
+        return Manifest.from_json((current / "manifest.json").read_text(encoding="utf-8"))
+
+    def open(self) -> ox.Store:
+        """The live generation, read-only (it is never written again)."""
+        current = self._current()
+        if current is None:
+            return memory_store([])
+        try:
+            return ox.Store.read_only(str(current / "oxigraph"))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: the store cannot be opened ({exc})",
+                             "delete the store folder; it is rebuilt from your evidence files") from None
+
+    # ------------------------------------------------------------------ writing
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / "lock", "a+", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                raise StoreError(f"the store {self.path} is in use (PID {holder})",
+                                 "wait for the other cmograph command to finish, then try again") from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                handle.truncate()
+
+    def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph], manifest: Manifest) -> None:
+        """Atomically replace graphs: drop the ``remove`` graph IRIs, add ``add``, record ``manifest``."""
+        with self._lock():
+            current = self._current()
+            number = 1 + max([int(p.name[4:]) for p in self.path.glob("gen-*") if p.name[4:].isdigit()] or [0])
+            generation = self.path / f"gen-{number:06d}"
+            generation.mkdir()
+            if current is not None:
+                ox.Store.read_only(str(current / "oxigraph")).backup(str(generation / "oxigraph"))
+            store = ox.Store(str(generation / "oxigraph"))
+            store.remove_graph(ONTOLOGY_GRAPH)
+            store.extend(ontology_quads())
+            for graph in remove:
+                store.remove_graph(ox.NamedNode(graph))
+            for graph in add:
+                store.extend(quads_of(graph))
+            store.flush()
+            del store
+            _write_synced(generation / "manifest.json", manifest.to_json())
+            _write_synced(self.path / "CURRENT.tmp", generation.name)
+            os.replace(self.path / "CURRENT.tmp", self.path / "CURRENT")
+            _fsync_dir(self.path)
+            self._collect(generation)
+
+    def _collect(self, live: Path) -> None:
+        """Delete generations older than the previous one, and any that never went live."""
+        numbers = sorted(int(p.name[4:]) for p in self.path.glob("gen-*") if p.name[4:].isdigit())
+        live_number = int(live.name[4:])
+        keep = {n for n in numbers if n <= live_number}
+        keep = set(sorted(keep)[-KEEP_GENERATIONS:])
+        for n in numbers:
+            if n not in keep:
+                shutil.rmtree(self.path / f"gen-{n:06d}", ignore_errors=True)
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

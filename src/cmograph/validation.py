@@ -1,0 +1,325 @@
+"""Check evidence files (YAML, JSON or RDF) against the shapes and say what is wrong in plain words.
+
+A user never sees a raw SHACL report: each result becomes one :class:`Diagnostic` naming the file, the item
+(``cmocs[BS3]``), the key (``context``), what was found, what was expected and a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from urllib.parse import unquote
+
+from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from cmograph.build import Origin, Triple, build, check_structure
+from cmograph.errors import InputError
+from cmograph.model import ENUMERATIONS, LISTS, TOP_LEVEL_KEYS, section_for_class
+from cmograph.rdf_io import RDF_FORMATS, is_rdf, parse_rdf
+from cmograph.reading import EVIDENCE_SUFFIXES, read_document
+from cmograph.report import Diagnostic, Severity, ValidationReport
+from cmograph.vocab import CMO, DEFAULT_BASE
+
+DCTERMS_IDENTIFIER = URIRef("http://purl.org/dc/terms/identifier")
+SUFFIXES = EVIDENCE_SUFFIXES + tuple(RDF_FORMATS)
+NOTATIONS = {e.iri(v): v for e in ENUMERATIONS for v in e.values}
+
+
+@dataclass
+class EvaluationGraph:
+    """The triples of one evaluation, bound for one named graph."""
+
+    evaluation_id: str
+    graph: URIRef
+    triples: list[Triple]
+
+
+@dataclass
+class CheckedFile:
+    """One file after checking: its content hash, its evaluations (if it conforms) and its report."""
+
+    path: Path
+    digest: str
+    graphs: list[EvaluationGraph] = field(default_factory=list)
+    report: ValidationReport = field(default_factory=ValidationReport)
+
+
+@dataclass
+class _Locator:
+    """Maps graph nodes back to places in the file for messages."""
+
+    file: str
+    origins: dict[Node, Origin]
+    key_lines: dict[tuple[Node, str], int]
+    ids: dict[str, dict[str, str]]
+
+
+@cache
+def shapes_graph() -> Graph:
+    """The SHACL shapes shipped with cmograph."""
+    text = (files("cmograph") / "shapes" / "cmograph.shapes.ttl").read_text(encoding="utf-8")
+    return Graph().parse(data=text, format="turtle")
+
+
+def evidence_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and evidence or RDF files found (recursively, sorted) in folders named."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = scan_folder(path)
+            if not found:
+                raise InputError(f"{path}: no evidence files in this folder",
+                                 f"evidence files end in {', '.join(SUFFIXES)}")
+            out.extend(found)
+        elif not path.exists():
+            raise InputError(f"{path}: no such file or folder", "check the path")
+        else:
+            out.append(path)
+    return out
+
+
+def scan_folder(folder: Path) -> list[Path]:
+    """Evidence and RDF files below ``folder``, sorted, skipping hidden files and folders."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
+    """Read and validate one file. Unreadable files raise :class:`InputError`; problems go in the report."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})", "check the path") from None
+    result = CheckedFile(path, digest)
+    suffix = path.suffix.lower()
+    if suffix in EVIDENCE_SUFFIXES:
+        doc = read_document(path)
+        problems = check_structure(doc)
+        if problems:
+            result.report.extend(problems)
+            return result
+        built = build(doc, base)
+        locator = _Locator(doc.name, built.origins, built.key_lines, built.ids)
+        data = Graph()
+        for triple in built.triples:
+            data.add(triple)
+        result.report.extend(_shacl(data, locator))
+        result.graphs.append(EvaluationGraph(built.evaluation_id, built.graph, built.triples))
+    elif is_rdf(path):
+        data = Graph()
+        for s, p, o, _ in parse_rdf(path).quads((None, None, None, None)):
+            data.add((s, p, o))
+        _check_rdf(path.name, data, result)
+    else:
+        raise InputError(f"{path.name}: not an evidence file", f"use one of {', '.join(SUFFIXES)}")
+    if not result.report.conforms:
+        result.graphs.clear()
+    return result
+
+
+def check_files(paths: Sequence[Path], base: str = DEFAULT_BASE,
+                progress: Callable[[Path], None] | None = None) -> list[CheckedFile]:
+    """Check several files; an evaluation id given by two files is an error in the second."""
+    results: list[CheckedFile] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        checked = check_file(path, base)
+        for graph in checked.graphs:
+            if graph.evaluation_id in seen:
+                checked.report.extend([Diagnostic(
+                    path.name, None, "evaluation.id",
+                    f"the evaluation '{graph.evaluation_id}' is also in {seen[graph.evaluation_id].name}",
+                    "give each evaluation its own id, or keep only one of the two files")])
+            seen[graph.evaluation_id] = path
+        if not checked.report.conforms:
+            checked.graphs.clear()
+        results.append(checked)
+        if progress is not None:
+            progress(path)
+    return results
+
+
+# ---------------------------------------------------------------------------------------------- RDF input
+
+
+def _check_rdf(name: str, data: Graph, result: CheckedFile) -> None:
+    evaluations = sorted(set(data.subjects(RDF.type, CMO.Evaluation)), key=str)
+    if not evaluations:
+        result.report.extend([Diagnostic(name, None, "", "no cmo:Evaluation in this graph",
+                                         "a cmograph graph has one node typed cmo:Evaluation per evaluation")])
+        return
+    origins: dict[Node, Origin] = {}
+    ids: dict[str, dict[str, str]] = {s.name: {} for s in LISTS}
+    for node, cls in data.subject_objects(RDF.type):
+        section = section_for_class(cls) if isinstance(cls, URIRef) else None
+        if section is None:
+            continue
+        identifier = data.value(node, DCTERMS_IDENTIFIER)
+        where = f"{section.name}[{identifier if identifier is not None else node}]"
+        origins[node] = Origin(section, where, None, None if identifier is None else str(identifier))
+        if identifier is not None and section.name in ids:
+            label = data.value(node, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+            ids[section.name][str(identifier)] = str(label or identifier)
+    result.report.extend(_shacl(data, _Locator(name, origins, {}, ids)))
+    by_evaluation: dict[Node, list[Triple]] = {e: [] for e in evaluations}
+    stray = 0
+    for s, p, o in data:
+        owner = data.value(s, CMO.inEvaluation)
+        if owner in by_evaluation:
+            by_evaluation[owner].append((s, p, o))
+        else:
+            stray += 1
+    if stray:
+        result.report.extend([Diagnostic(name, None, "", f"{stray} triples are about no evaluation and are not "
+                                         "loaded", "link each node to its evaluation with cmo:inEvaluation",
+                                         Severity.WARNING)])
+    for evaluation in evaluations:
+        identifier = data.value(evaluation, DCTERMS_IDENTIFIER)
+        if identifier is None:
+            continue
+        result.graphs.append(EvaluationGraph(str(identifier), URIRef(f"{evaluation}/graph"),
+                                             by_evaluation[evaluation]))
+
+
+# ---------------------------------------------------------------------------------------------- messages
+
+
+def _shacl(data: Graph, locator: _Locator) -> list[Diagnostic]:
+    from pyshacl import validate
+
+    conforms, results, _ = validate(data, shacl_graph=shapes_graph(), inference="none", advanced=True,
+                                    allow_warnings=True)
+    if conforms:
+        return []
+    assert isinstance(results, Graph)
+    shapes = shapes_graph()
+    return sorted({_diagnostic(results, shapes, r, locator) for r in results.subjects(RDF.type,
+                                                                                       SH.ValidationResult)})
+
+
+def _diagnostic(results: Graph, shapes: Graph, result: Node, locator: _Locator) -> Diagnostic:
+    focus = results.value(result, SH.focusNode)
+    component = results.value(result, SH.sourceConstraintComponent)
+    shape = results.value(result, SH.sourceShape)
+    value = results.value(result, SH.value)
+    severity = {SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}.get(
+        results.value(result, SH.resultSeverity), Severity.ERROR)  # type: ignore[call-overload]
+    key = shapes.value(shape, SH.name)
+    key_name = None if key is None else str(key)
+    origin = locator.origins.get(focus) if focus is not None else None
+    where = origin.where if origin else str(focus)
+    line = None
+    if origin is not None:
+        line = locator.key_lines.get((focus, (key_name or "").split(".")[0])) or origin.line  # type: ignore[arg-type]
+    absent = component == SH.MinCountConstraintComponent and (focus, key_name or "") not in locator.key_lines
+    if origin is not None and origin.section.name == "evaluation" and key_name in TOP_LEVEL_KEYS:
+        where = key_name
+    elif key_name and not absent:
+        where = f"{where}.{key_name}"
+    message, hint = _explain(component, shape, shapes, value, key_name, origin, focus, locator, results, result)
+    return Diagnostic(locator.file, line, where, message, hint, severity)
+
+
+def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: Node | None, key: str | None,
+             origin: Origin | None, focus: Node | None, locator: _Locator, results: Graph,
+             result: Node) -> tuple[str, str | None]:
+    shown = _show(value)
+    noun = origin.section.noun if origin else "item"
+    custom = results.value(result, SH.resultMessage)
+    if component == SH.MinCountConstraintComponent:
+        if focus is not None and (focus, key or "") in locator.key_lines:
+            return f"'{key}' is empty", f"give at least one {_target_noun(shape, shapes) or 'value'}"
+        if key == "cmograph":
+            return "missing required key 'cmograph'", "add 'cmograph: 1' as the first line of the file"
+        return f"missing required key '{key}'", f"add '{key}:' to this {noun}"
+    if component == SH.MaxCountConstraintComponent:
+        return f"'{key}' takes one value, found several", "keep one"
+    if component == SH.InConstraintComponent:
+        if key == "cmograph":
+            return (f"format version {shown} is not supported",
+                    "this release reads version 1 files: write 'cmograph: 1'")
+        options = [NOTATIONS.get(o, str(o)) for o in _list(shapes, shapes.value(shape, SH["in"]))]
+        close = difflib.get_close_matches(shown, options, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"'{shown}' is not a valid value for '{key}'", f"{hint}use one of: {', '.join(options)}"
+    if component == SH.ClassConstraintComponent:
+        target = shapes.value(shape, SH["class"])
+        section = section_for_class(target) if isinstance(target, URIRef) else None
+        if section is None:
+            return f"'{shown}' is not the right kind of element", None
+        known = locator.ids.get(section.name, {})
+        close = difflib.get_close_matches(shown, list(known), n=1, cutoff=0.4)
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+        elif known:
+            hint = f"the {section.noun} ids are: {', '.join(sorted(known)[:8])}{' ...' if len(known) > 8 else ''}"
+        else:
+            hint = f"the file has no {section.name}: add one with this id"
+        if key == "at":
+            hint += "; or give an ISO 8601 date"
+        return f"'{shown}' is not a {section.noun} in this file", hint
+    if component == SH.DatatypeConstraintComponent:
+        datatype = shapes.value(shape, SH.datatype)
+        expected = {XSD.decimal: "a number", XSD.boolean: "true or false", XSD.gYear: "a year (e.g. 2009)",
+                    XSD.string: "text"}.get(datatype, str(datatype))  # type: ignore[call-overload]
+        return f"'{shown}' is not {expected}", _datatype_hint(datatype)
+    if component == SH.OrConstraintComponent and results.value(result, SH.resultPath) is not None:
+        return f"'{shown}' is not an ISO 8601 date", "write YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2008-05"
+    if component == SH.NodeKindConstraintComponent:
+        if key == "url":
+            return f"'{shown}' is not a web address", "start it with https:// or http://"
+        return (f"'{shown}' is not an IRI or a CURIE with a declared prefix",
+                "declare its prefix under 'prefixes:' or write the full IRI")
+    if component == SH.PatternConstraintComponent:
+        if origin is not None and origin.section.name == "evaluation":
+            return f"'{shown}' is not a slug", "use lower-case letters, digits and hyphens"
+        return f"'{shown}' is not a usable id", "ids hold no spaces, '/', '#' or '?'; e.g. 'CMOC1' or 'c-staffing'"
+    if custom is not None:
+        return str(custom), None
+    return f"does not conform ({_show(component)})", None
+
+
+def _datatype_hint(datatype: Node | None) -> str | None:
+    if datatype == XSD.decimal:
+        return "write the number without units or quotes, e.g. 42 or 3.5; put the unit under 'unit'"
+    if datatype == XSD.boolean:
+        return "write true or false"
+    return None
+
+
+def _target_noun(shape: Node | None, shapes: Graph) -> str | None:
+    target = shapes.value(shape, SH["class"]) if shape is not None else None
+    section = section_for_class(target) if isinstance(target, URIRef) else None
+    return f"{section.noun} id" if section else None
+
+
+def _list(graph: Graph, head: Node | None) -> list[Node]:
+    return [] if head is None else list(graph.items(head))
+
+
+def _show(value: Node | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Literal):
+        return str(value)
+    if value in NOTATIONS:
+        return NOTATIONS[value]  # type: ignore[index]
+    text = str(value)
+    return unquote(text.rsplit("/", 1)[-1]) if "/" in text else text
+
+
+__all__ = ["CheckedFile", "EvaluationGraph", "check_file", "validate_paths", "check_files", "evidence_files",
+           "shapes_graph"]
+
+
+def validate_paths(paths: Sequence[Path], base: str = DEFAULT_BASE,
+                   progress: Callable[[Path], None] | None = None) -> ValidationReport:
+    """Check files and folders; one report for all of them."""
+    checked = check_files(evidence_files(paths), base, progress)
+    return ValidationReport([d for c in checked for d in c.report.diagnostics])
