@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
-from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import DCTERMS, OWL, RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import VANN
 
@@ -155,9 +155,7 @@ def test_no_imports(graph: Graph, text: str) -> None:
 
 
 def test_cmo_subjects_are_exactly_the_vocabulary(graph: Graph) -> None:
-    subjects = {
-        str(s)[len(NS) :] for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)
-    }
+    subjects = {str(s)[len(NS) :] for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)}
     assert sorted(set(TERMS) - subjects) == [], "terms of CMO not defined in the ontology"
     assert sorted(subjects - set(TERMS)) == [], "cmo: subjects of the ontology missing from CMO"
 
@@ -263,7 +261,6 @@ def test_date_properties_document_their_datatypes(graph: Graph, name: str) -> No
         ("doi", {CMO.Evaluation, CMO.Source}),
         ("concept", {CMO.Context, CMO.Mechanism, CMO.Outcome}),
         ("position", {CMO.Evidence, CMO.Measure}),
-        ("inEvaluation", {s.cls for s in (*LISTS,)} | {CMO.Programme, CMO.Measure, CMO.Evidence}),
         ("atPeriod", {CMO.Measure}),
         ("atDate", {CMO.Measure}),
         ("formatVersion", {CMO.Evaluation}),
@@ -272,6 +269,13 @@ def test_date_properties_document_their_datatypes(graph: Graph, name: str) -> No
 def test_shared_and_builder_only_domains(graph: Graph, name: str, classes: set[URIRef]) -> None:
     (domain,) = graph.objects(term(name), RDFS.domain)
     assert class_members(graph, domain) == classes
+
+
+def test_in_evaluation(graph: Graph) -> None:
+    """The builder writes it on every node it makes, including the evaluation and prefix declarations."""
+    assert not list(graph.objects(CMO.inEvaluation, RDFS.domain))
+    assert list(graph.objects(CMO.inEvaluation, RDFS.range)) == [CMO.Evaluation]
+    assert (CMO.inEvaluation, RDF.type, OWL.FunctionalProperty) in graph
 
 
 def test_measure_time_properties(graph: Graph) -> None:
@@ -292,6 +296,12 @@ def test_external_properties_used_by_data_are_declared_without_punning(graph: Gr
     # the value of dcterms:license is an IRI or a literal; dcterms:title etc. also annotate the header
     for predicate in (DCTERMS.license, DCTERMS.title, DCTERMS.description, DCTERMS.creator):
         assert (predicate, RDF.type, OWL.AnnotationProperty) in graph
+    for predicate in (
+        SH.declare,
+        SH.prefix,
+        SH.namespace,
+    ):  # the file's `prefixes`, as the builder writes them
+        assert set(graph.objects(predicate, RDF.type)) & PROPERTY_KINDS, predicate
     for subject in set(graph.subjects(RDF.type, None)):
         kinds = set(graph.objects(subject, RDF.type)) & PROPERTY_KINDS
         assert len(kinds) <= 1, f"{subject} is declared as {kinds}"
@@ -330,8 +340,7 @@ def test_enumeration_class_and_scheme(graph: Graph, enum: Enumeration) -> None:
     assert set(graph.subjects(SKOS.inScheme, enum.scheme)) == members
     assert set(graph.objects(enum.scheme, SKOS.hasTopConcept)) == members
     different = [
-        set(Collection(graph, graph.value(n, OWL.distinctMembers)))
-        for n in graph.subjects(RDF.type, OWL.AllDifferent)
+        set(Collection(graph, graph.value(n, OWL.distinctMembers))) for n in graph.subjects(RDF.type, OWL.AllDifferent)
     ]
     assert members in different, f"{enum.name}: values must be pairwise different"
 
@@ -362,8 +371,7 @@ def test_notations_are_found_by_sparql(graph: Graph) -> None:
 def test_enumeration_classes_are_disjoint(graph: Graph) -> None:
     classes = {e.cls for e in ENUMERATIONS}
     disjoint = [
-        set(Collection(graph, graph.value(n, OWL.members)))
-        for n in graph.subjects(RDF.type, OWL.AllDisjointClasses)
+        set(Collection(graph, graph.value(n, OWL.members))) for n in graph.subjects(RDF.type, OWL.AllDisjointClasses)
     ]
     assert classes in disjoint
 
@@ -477,6 +485,7 @@ def sample_evaluation() -> list[tuple[object, object, object]]:
     )
     triples: list[tuple[object, object, object]] = [
         (e, RDF.type, CMO.Evaluation),
+        (e, CMO.inEvaluation, e),
         (e, DCTERMS.identifier, Literal("demo")),
         (e, RDFS.label, Literal("Demo")),
         (e, DCTERMS.title, Literal("Demo")),
@@ -487,6 +496,10 @@ def sample_evaluation() -> list[tuple[object, object, object]]:
         (e, CMO.evaluates, programme),
         (e, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")),
         (e, CMO.formatVersion, Literal(1)),
+        (e, SH.declare, node("prefix/ex")),
+        (node("prefix/ex"), SH.prefix, Literal("ex")),
+        (node("prefix/ex"), SH.namespace, Literal("https://example.org/concepts/", datatype=XSD.anyURI)),
+        (node("prefix/ex"), CMO.inEvaluation, e),
         (programme, RDF.type, CMO.Programme),
         (programme, RDFS.label, Literal("Huddles")),
         (site, RDF.type, CMO.Site),
@@ -581,4 +594,48 @@ def test_hermit_accepts_a_graph_shaped_like_the_builder_output() -> None:
     # cmo:start, cmo:end and cmo:atDate), so assertions with those literals are skipped by the reasoner.
     world, _ = load_world(sample_evaluation())
     reason(world, ignore_unsupported_datatypes=True)
+    assert list(world.inconsistent_classes()) == []
+
+
+# --------------------------------------------------------------------------------------------------------
+# the real builder's output for the bundled examples
+# --------------------------------------------------------------------------------------------------------
+
+
+def example_triples() -> Iterator[object]:
+    from cmograph.build import build
+    from cmograph.reading import read_document
+
+    examples = importlib.resources.files("cmograph") / "examples"
+    for resource in sorted(examples.iterdir(), key=lambda r: r.name):
+        if resource.name.endswith(".yaml"):
+            with importlib.resources.as_file(resource) as path:
+                triples = build(read_document(path)).triples
+            yield pytest.param(triples, id=resource.name)
+
+
+EXAMPLES = list(example_triples())
+
+
+def test_there_are_examples() -> None:
+    assert EXAMPLES
+
+
+@pytest.mark.parametrize("triples", EXAMPLES)
+def test_builder_output_only_uses_declared_terms(graph: Graph, triples: list[tuple[object, object, object]]) -> None:
+    builtin = {RDF.type, RDFS.label, RDFS.seeAlso}
+    for _, predicate, obj in triples:
+        if predicate not in builtin:
+            kinds = set(graph.objects(predicate, RDF.type)) & PROPERTY_KINDS  # type: ignore[arg-type]
+            assert len(kinds) == 1, f"{predicate} is used by the builder but declared as {kinds}"
+        if predicate == RDF.type or (isinstance(obj, URIRef) and str(obj).startswith(NS)):
+            assert (obj, RDF.type, None) in graph, f"{obj} is used by the builder but not defined"
+
+
+@needs_java
+@pytest.mark.usefixtures("no_network")
+@pytest.mark.parametrize("triples", EXAMPLES)
+def test_hermit_accepts_the_builder_output(triples: list[tuple[object, object, object]]) -> None:
+    world, _ = load_world(triples)
+    reason(world, ignore_unsupported_datatypes=True)  # dates: see the test above
     assert list(world.inconsistent_classes()) == []

@@ -315,10 +315,7 @@ class _Builder:
                 self.add(node, CMO.atPeriod, element_iri(self.base, self.eid, LIST_BY_NAME["periods"], text))
         elif kind == "concept":
             yield self._concept(self.doc.text(path, value))
-        elif kind == "url":
-            text = self.doc.text(path, value)
-            yield URIRef(text) if HTTP_IRI.match(text) else Literal(text)
-        elif kind == "license":
+        elif kind == "url" or kind == "license":
             text = self.doc.text(path, value)
             yield URIRef(text) if HTTP_IRI.match(text) else Literal(text)
         elif kind == "programme":
@@ -339,7 +336,7 @@ class _Builder:
                 self._origin(child, key.section, f"{where}.{key.name}[{i + 1}]", (*path, i), None)
                 assert key.section.cls is not None
                 self.add(child, RDF.type, key.section.cls)
-                self.add(child, CMO.position, Literal(i + 1, datatype=XSD.positiveInteger))
+                self.add(child, CMO.position, Literal(i + 1))
                 self.add(child, CMO.inEvaluation, self.built.evaluation)
                 self._keys(child, sub, key.section, (*path, i))
                 yield child
@@ -376,11 +373,14 @@ def _int_literal(value: Any) -> Literal:
 
 
 def _number_literal(value: Any, text: str) -> Literal:
+    """A number as an xsd:decimal in the canonical form stores keep (``3.50`` -> ``3.5``)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
-            return Literal(Decimal(text), datatype=XSD.decimal)
+            number = Decimal(text)
         except InvalidOperation:
-            return Literal(Decimal(str(value)), datatype=XSD.decimal)
+            number = Decimal(str(value))
+        lexical = "0" if number == 0 else format(number.normalize(), "f")
+        return Literal(lexical, datatype=XSD.decimal)
     return Literal(text)
 
 

@@ -40,5 +40,5 @@ class StoreEngine:
         if not isinstance(results, ox.QuerySolutions):
             raise ValueError("only SELECT queries return rows")
         variables = [v.value for v in results.variables]
-        rows = [{name: python_value(solution[name]) for name in variables} for solution in results]  # type: ignore[arg-type]
+        rows = [{name: python_value(solution[name]) for name in variables} for solution in results]
         return variables, rows

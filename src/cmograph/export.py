@@ -31,7 +31,7 @@ SELECT ?g ?id WHERE { GRAPH ?g { ?e a cmo:Evaluation ; dcterms:identifier ?id } 
 
 def export(store: ox.Store, fmt: str, evaluations: Sequence[str] = ()) -> bytes:
     """Serialise the chosen evaluations (all by default); the ontology and store bookkeeping are left out."""
-    graphs = {str(s["id"].value): s["g"] for s in store.query(EVALUATION_GRAPHS)}  # type: ignore[union-attr,index]
+    graphs = {str(s["id"].value): s["g"] for s in store.query(EVALUATION_GRAPHS)}  # type: ignore[union-attr]
     missing = [e for e in evaluations if e not in graphs]
     if missing:
         raise UsageError(f"no evaluation '{missing[0]}' in the data",

@@ -131,13 +131,13 @@ def shapes_turtle() -> str:
     for section in LISTS:
         if section.min_items:
             assert section.cls is not None
+            missing = f"the file has no {section.name}: at least one {section.noun} is required"
             evaluation_extra.append(
                 "    sh:property [\n        sh:path [ sh:inversePath cmo:inEvaluation ] ;\n"
                 f"        sh:name {_text(section.name)} ;\n"
                 f"        sh:qualifiedValueShape [ sh:class {curie(section.cls)} ] ;\n"
                 f"        sh:qualifiedMinCount {section.min_items} ;\n"
-                f"        sh:message {_text(f'the file has no {section.name}: at least one {section.noun} is required')}"
-                "\n    ]"
+                f"        sh:message {_text(missing)}\n    ]"
             )
     out.append(_node_shape(EVALUATION, evaluation_extra))
     for section in LISTS:

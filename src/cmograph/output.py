@@ -12,6 +12,7 @@ from cmograph.questions import Cell
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GAP = "  "
+MIN_COLUMN = 12
 
 
 def cell_text(value: Cell) -> str:
@@ -47,27 +48,44 @@ def render(columns: Sequence[str], rows: Sequence[dict[str, Cell]], fmt: str, wi
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 80) -> str:
-    """A plain-text table whose lines fit in ``width`` columns, long cells wrapped onto more lines."""
+    """A plain-text table whose lines fit in ``width``, long cells wrapped onto more lines.
+
+    When the columns cannot all be at least ``MIN_COLUMN`` wide, each row is printed as a block of
+    ``column  value`` lines instead, which stays readable in any width.
+    """
     widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-    floor = [min(w, max(len(c), 8)) for c, w in zip(columns, widths, strict=True)]
-    budget = max(width - len(GAP) * (len(columns) - 1), sum(floor))
+    floor = [min(w, max(len(c), MIN_COLUMN)) for c, w in zip(columns, widths, strict=True)]
+    budget = width - len(GAP) * (len(columns) - 1)
+    if sum(floor) > budget:
+        return records(columns, rows, width)
     while sum(widths) > budget:
-        shrinkable = [i for i, w in enumerate(widths) if w > floor[i]]
-        if not shrinkable:
-            break
-        widest = max(shrinkable, key=lambda i: widths[i])
+        widest = max((i for i, w in enumerate(widths) if w > floor[i]), key=lambda i: widths[i])
         widths[widest] -= 1
-    wrapped_any = False
-    out = [_line([textwrap.wrap(c, w) or [""] for c, w in zip(columns, widths, strict=True)], widths)]
-    out.append(GAP.join("─" * w for w in widths))
-    body = []
-    for row in rows:
-        cells = [textwrap.wrap(v, w, break_long_words=True, break_on_hyphens=False) or [""]
-                 for v, w in zip(row, widths, strict=True)]
-        wrapped_any = wrapped_any or any(len(c) > 1 for c in cells)
-        body.append(_line(cells, widths))
-    separator = "\n" if wrapped_any else ""
-    return "\n".join(out) + "\n" + (separator + "\n").join(body) + ("\n" if body else "")
+    header = _line([textwrap.wrap(c, w) or [""] for c, w in zip(columns, widths, strict=True)], widths)
+    body = [_line([_wrap(v, w) for v, w in zip(row, widths, strict=True)], widths) for row in rows]
+    separator = "\n\n" if any("\n" in b for b in body) else "\n"
+    rule = GAP.join("─" * w for w in widths)
+    return f"{header}\n{rule}\n" + separator.join(body) + ("\n" if body else "")
+
+
+def records(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 80) -> str:
+    """Each row as a block of ``column  value`` lines (values wrapped), blocks numbered."""
+    label = max(len(c) for c in columns)
+    value_width = max(width - label - len(GAP), 20)
+    blocks = []
+    for n, row in enumerate(rows, 1):
+        head = f"── {n} " + "─" * max(width - len(str(n)) - 4, 0)
+        lines = [head]
+        for column, value in zip(columns, row, strict=True):
+            wrapped = _wrap(value, value_width)
+            lines.append(f"{column.ljust(label)}{GAP}{wrapped[0]}".rstrip())
+            lines.extend(f"{'':{label}}{GAP}{more}" for more in wrapped[1:])
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
 def _line(cells: list[list[str]], widths: list[int]) -> str:

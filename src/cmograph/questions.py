@@ -265,7 +265,7 @@ def bind(sparql: str, values: Mapping[str, Sequence[str]]) -> str:
     """
     if not values:
         return sparql
-    blanked = "\n".join("" if line.lstrip().startswith("#") else line for line in sparql.split("\n"))
+    blanked = "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in sparql.split("\n"))
     match = WHERE.search(blanked)
     if match is None:
         raise ValueError("the query has no WHERE group to bind parameters in")

@@ -45,11 +45,11 @@ def run_query(store: ox.Store, sparql: str) -> QueryResult:
         result = store.query(sparql, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise UsageError(f"the query is not valid SPARQL: {exc}", "check it in a SPARQL editor") from None
-    if isinstance(result, bool):
-        return QueryResult(["result"], [{"result": result}], boolean=result)
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(["result"], [{"result": bool(result)}], boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        rows: list[dict[str, Cell]] = [{c: python_value(s[c]) for c in columns} for s in result]  # type: ignore[arg-type]
+        rows: list[dict[str, Cell]] = [{c: python_value(s[c]) for c in columns} for s in result]
         return QueryResult(columns, rows)
     data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
     return QueryResult([], [], triples=(data or b"").decode("utf-8"))

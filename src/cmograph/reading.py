@@ -70,7 +70,7 @@ def read_document(path: Path) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file", "check the path, or run `cmograph init` to start a project")
+        raise InputError(f"{path}: no such file", "check the path, or run `cmograph init` to start a project") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start})", "save the file as UTF-8") from None
     except OSError as exc:

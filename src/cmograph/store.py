@@ -31,7 +31,6 @@ from cmograph.vocab import ONTOLOGY_IRI
 
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 STORE_FORMAT = 1
-KEEP_GENERATIONS = 2
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -171,8 +170,8 @@ class DiskStore:
             store = ox.Store(str(generation / "oxigraph"))
             store.remove_graph(ONTOLOGY_GRAPH)
             store.extend(ontology_quads())
-            for graph in remove:
-                store.remove_graph(ox.NamedNode(graph))
+            for name in remove:
+                store.remove_graph(ox.NamedNode(name))
             for graph in add:
                 store.extend(quads_of(graph))
             store.flush()
@@ -181,17 +180,13 @@ class DiskStore:
             _write_synced(self.path / "CURRENT.tmp", generation.name)
             os.replace(self.path / "CURRENT.tmp", self.path / "CURRENT")
             _fsync_dir(self.path)
-            self._collect(generation)
+            self._collect({generation.name, current.name if current else generation.name})
 
-    def _collect(self, live: Path) -> None:
-        """Delete generations older than the previous one, and any that never went live."""
-        numbers = sorted(int(p.name[4:]) for p in self.path.glob("gen-*") if p.name[4:].isdigit())
-        live_number = int(live.name[4:])
-        keep = {n for n in numbers if n <= live_number}
-        keep = set(sorted(keep)[-KEEP_GENERATIONS:])
-        for n in numbers:
-            if n not in keep:
-                shutil.rmtree(self.path / f"gen-{n:06d}", ignore_errors=True)
+    def _collect(self, keep: set[str]) -> None:
+        """Delete every generation but the live one and the one before it (a reader may still use it)."""
+        for generation in self.path.glob("gen-*"):
+            if generation.name not in keep:
+                shutil.rmtree(generation, ignore_errors=True)
 
 
 def _write_synced(path: Path, text: str) -> None:

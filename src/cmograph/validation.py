@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,7 +29,7 @@ from cmograph.vocab import CMO, DEFAULT_BASE
 
 DCTERMS_IDENTIFIER = URIRef("http://purl.org/dc/terms/identifier")
 SUFFIXES = EVIDENCE_SUFFIXES + tuple(RDF_FORMATS)
-NOTATIONS = {e.iri(v): v for e in ENUMERATIONS for v in e.values}
+NOTATIONS: dict[Node, str] = {e.iri(v): v for e in ENUMERATIONS for v in e.values}
 
 
 @dataclass
@@ -253,12 +254,16 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
         section = section_for_class(target) if isinstance(target, URIRef) else None
         if section is None:
             return f"'{shown}' is not the right kind of element", None
-        known = locator.ids.get(section.name, {})
+        known = dict(locator.ids.get(section.name, {}))
+        if origin is not None and origin.section is section:
+            known.pop(origin.item_id or "", None)
         close = difflib.get_close_matches(shown, list(known), n=1, cutoff=0.4)
         if close:
             hint = f"did you mean '{close[0]}'?"
         elif known:
             hint = f"the {section.noun} ids are: {', '.join(sorted(known)[:8])}{' ...' if len(known) > 8 else ''}"
+        elif origin is not None and origin.item_id in locator.ids.get(section.name, {}):
+            hint = f"'{origin.item_id}' itself is the only {section.noun} in this file"
         else:
             hint = f"the file has no {section.name}: add one with this id"
         if key == "at":
@@ -266,8 +271,8 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
         return f"'{shown}' is not a {section.noun} in this file", hint
     if component == SH.DatatypeConstraintComponent:
         datatype = shapes.value(shape, SH.datatype)
-        expected = {XSD.decimal: "a number", XSD.boolean: "true or false", XSD.gYear: "a year (e.g. 2009)",
-                    XSD.string: "text"}.get(datatype, str(datatype))  # type: ignore[call-overload]
+        expected = {str(XSD.decimal): "a number", str(XSD.boolean): "true or false",
+                    str(XSD.gYear): "a year (e.g. 2009)", str(XSD.string): "text"}.get(str(datatype), str(datatype))
         return f"'{shown}' is not {expected}", _datatype_hint(datatype)
     if component == SH.OrConstraintComponent and results.value(result, SH.resultPath) is not None:
         return f"'{shown}' is not an ISO 8601 date", "write YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2008-05"
@@ -309,13 +314,19 @@ def _show(value: Node | None) -> str:
     if isinstance(value, Literal):
         return str(value)
     if value in NOTATIONS:
-        return NOTATIONS[value]  # type: ignore[index]
-    text = str(value)
-    return unquote(text.rsplit("/", 1)[-1]) if "/" in text else text
+        return NOTATIONS[value]
+    return unquote(re.split(r"[/#]", str(value))[-1]) or str(value)
 
 
-__all__ = ["CheckedFile", "EvaluationGraph", "check_file", "validate_paths", "check_files", "evidence_files",
-           "shapes_graph"]
+__all__ = [
+    "CheckedFile",
+    "EvaluationGraph",
+    "check_file",
+    "check_files",
+    "evidence_files",
+    "shapes_graph",
+    "validate_paths",
+]
 
 
 def validate_paths(paths: Sequence[Path], base: str = DEFAULT_BASE,

@@ -6,7 +6,9 @@ from typing import Any
 
 import click
 
-from cmograph.cli.common import data_options, format_option
+from cmograph.cli.common import data_params
+
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
 
 class QuestionGroup(click.Group):
@@ -52,22 +54,19 @@ def question_command(qid: str) -> click.Command:
                                    default=None, help=help_text + (" [required]" if p.required else "")
                                    + (f" [default: {p.default}]" if p.default is not None else ""),
                                    metavar=p.type.upper() if p.type not in ("choice",) else None))
+    params += data_params()
+    params += [
+        click.Option(["-f", "--format", "fmt"], type=click.Choice(FORMATS), default=None,
+                     help="Output format (default: table on a terminal, else csv)."),
+        click.Option(["--limit"], type=click.IntRange(0), default=None,
+                     help="Show at most this many rows (tables default to 100; 0 for all)."),
+        click.Option(["--offset"], type=click.IntRange(0), default=0, help="Skip this many rows."),
+        click.Option(["--like"], is_flag=True, help="Match names as case-insensitive substrings, taking all."),
+        click.Option(["--show-sparql"], is_flag=True, help="Print the SPARQL that runs, then the answer."),
+    ]
     epilog = f"Example:\n\n    {question.example}" if question.example else None
-    command = click.Command(qid, callback=callback, params=params, help=question.description,
-                            short_help=question.title, epilog=epilog)
-    for decorate in (data_options, _ask_options, format_option(
-            ("table", "csv", "tsv", "json", "markdown"), "Output format (default: table on a terminal, else csv).")):
-        decorate(command)
-    return command
-
-
-def _ask_options(f: Any) -> Any:
-    f = click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many rows.")(f)
-    f = click.option("--limit", type=click.IntRange(0), default=None,
-                     help="Show at most this many rows (tables default to 100; 0 for all).")(f)
-    f = click.option("--show-sparql", is_flag=True, help="Print the SPARQL that runs, then the answer.")(f)
-    f = click.option("--like", is_flag=True, help="Match names as case-insensitive substrings, taking all.")(f)
-    return f
+    return click.Command(qid, callback=callback, params=params, help=question.description,
+                         short_help=question.title, epilog=epilog)
 
 
 @click.group(cls=QuestionGroup, invoke_without_command=True)

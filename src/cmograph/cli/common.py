@@ -61,16 +61,26 @@ def progress_printer(total: int, what: str) -> Callable[[Path], None] | None:
     return step
 
 
+DATA_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("-d", "--data"), {"multiple": True, "type": click.Path(path_type=Path),
+                        "help": "An evidence or RDF file, or a folder of them (repeatable)."}),
+    (("--store",), {"type": click.Path(path_type=Path, file_okay=False), "help": "Use the store in this folder."}),
+    (("--example",), {"is_flag": True, "help": "Use the bundled example evaluation."}),
+    (("--base",), {"metavar": "IRI", "help": "Base IRI for the data's IRIs (default from cmograph.toml, else "
+                   "https://w3id.org/cmograph/data/)."}),
+]
+
+
 def data_options(f: F) -> F:
     """``--data``, ``--store``, ``--example`` and ``--base``: where the data comes from."""
-    f = click.option("--base", metavar="IRI", help="Base IRI for the data's IRIs (default from cmograph.toml, "
-                     "else https://w3id.org/cmograph/data/).")(f)
-    f = click.option("--example", is_flag=True, help="Use the bundled example evaluation.")(f)
-    f = click.option("--store", type=click.Path(path_type=Path, file_okay=False),
-                     help="Use the store in this folder.")(f)
-    f = click.option("-d", "--data", multiple=True, type=click.Path(path_type=Path),
-                     help="An evidence or RDF file, or a folder of them (repeatable).")(f)
+    for declarations, attributes in reversed(DATA_OPTIONS):
+        f = click.option(*declarations, **attributes)(f)
     return f
+
+
+def data_params() -> list[click.Parameter]:
+    """The same options as parameter objects, for commands built at run time."""
+    return [click.Option(list(declarations), **attributes) for declarations, attributes in DATA_OPTIONS]
 
 
 def format_option(choices: tuple[str, ...], help_text: str) -> Callable[[F], F]:

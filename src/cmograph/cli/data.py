@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -69,7 +70,7 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None) -> None:
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
 @data_options
 @format_option(("table", "csv", "tsv", "json", "markdown"), "How to print SELECT rows.")
-def query(file: click.utils.LazyFile, data: tuple[Path, ...], store: Path | None, example: bool,
+def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: bool,
           base: str | None, fmt: str | None) -> None:
     """Run your own read-only SPARQL query (from FILE, or standard input) over all evaluations.
 

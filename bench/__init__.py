@@ -1,0 +1,1 @@
+"""Benchmarks: a generator of synthetic evidence files (``bench.generate``) and a runner (``bench.run``)."""

@@ -1,0 +1,959 @@
+"""Measure cmograph on synthetic projects and write ``bench/RESULTS.md``.
+
+    python -m bench.run --sizes 10k,100k[,1m,10m] [--quick] [--runs 7] [--cold-runs 3]
+
+For each size: generate a project (cached under ``bench/out/``), then measure
+
+- load: ``cmograph load`` as a process, and ``Project(root).refresh()`` in a child process with a breakdown
+  (YAML reading, graph building, SHACL, store write), with peak RSS;
+- validation: ``cmograph validate`` as a process; pySHACL (as cmograph calls it) against pyshacl-turbo on the
+  same graphs, with the reports compared for identity (on the generated files, on mutated copies and on the
+  invalid fixtures in ``tests/data/invalid``);
+- every canned question as (a) a cold ``cmograph ask Q --format csv`` process in the project folder (store
+  already refreshed; the OS page cache is warm), (b) a warm library call (``questions.ask`` on an open
+  ``DiskStore``), (b') the same bound SPARQL through ``StoreEngine.select`` on the disk store (no name
+  resolution), (c) raw pyoxigraph: an in-memory ``Store`` holding the same quads running the same bound
+  SPARQL, consuming every solution, and (d) rdflib's SPARQL engine (``Dataset(default_union=True)``) in a
+  child process, bounded per question, at the sizes given by ``--rdflib-max``;
+- ``cmograph --help`` as a process.
+
+Times are medians of several runs. Ratios compare numbers measured in the same run on the same machine;
+``bench/out/results.json`` keeps every size's raw numbers and ``bench/RESULTS.md`` is rendered from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import re
+import selectors
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+RESULTS_JSON = OUT / "results.json"
+RESULTS_MD = HERE / "RESULTS.md"
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+CMOGRAPH = Path(sys.executable).parent / "cmograph"
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def parse_size(text: str) -> tuple[str, int]:
+    text = text.strip().lower()
+    if text in SIZES:
+        return text, SIZES[text]
+    match = re.fullmatch(r"(\d+)([km]?)", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text}")
+    n = int(match[1]) * {"": 1, "k": 1000, "m": 1_000_000}[match[2]]
+    return text, n
+
+
+def log(*parts: Any) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def median_time(fn: Callable[[], Any], runs: int, *, warmup: int = 1, budget: float = 20.0) -> tuple[float, Any]:
+    """Median wall time of ``fn`` over ``runs`` calls after ``warmup`` calls; fewer runs when slow."""
+    result = None
+    samples: list[float] = []
+    for _ in range(warmup):
+        t = time.perf_counter()
+        result = fn()
+        samples.append(time.perf_counter() - t)
+    if warmup and samples[0] * runs > budget:
+        runs = max(1, min(runs, int(budget / max(samples[0], 1e-9))))
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = fn()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples), result
+
+
+def run_process(argv: list[str], cwd: Path | None = None, timeout: float | None = None,
+                stdin: str | None = None) -> dict[str, Any]:
+    """Run a process; wall seconds, exit code, peak RSS (MiB, from wait4), stdout and stderr tails."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err,
+                                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
+        if stdin is not None:
+            assert proc.stdin is not None
+            proc.stdin.write(stdin.encode())
+            proc.stdin.close()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.002)
+        seconds = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode(errors="replace")
+        stderr = err.read().decode(errors="replace")
+    return {"seconds": seconds, "code": proc.returncode, "rss_mib": usage.ru_maxrss / 1024,
+            "stdout": stdout, "stderr": stderr[-2000:]}
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in ("cmograph", "pyoxigraph", "rdflib", "pyshacl", "pyshacl-turbo", "PyYAML", "click"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = 0.0
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = int(line.split()[1]) / 2**20
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gib": round(ram, 1), "os": platform.platform()}
+
+
+# ---------------------------------------------------------------------------------------------- project
+
+
+def project_for(label: str, triples: int, seed: int) -> tuple[Path, dict[str, Any], float]:
+    """The generated project for a size (reused when it is already there for the same seed)."""
+    from bench.generate import generate
+
+    root = OUT / f"{label}-seed{seed}"
+    info_path = root / "GENERATED.json"
+    if info_path.is_file():
+        info = json.loads(info_path.read_text())
+        if info.get("triples_requested") == triples and info.get("seed") == seed:
+            return root, info, float(info.get("generate_seconds", 0.0))
+    shutil.rmtree(root, ignore_errors=True)
+    t = time.perf_counter()
+    info = generate(triples, root, seed, quiet=False)
+    seconds = time.perf_counter() - t
+    info["generate_seconds"] = round(seconds, 2)
+    info_path.write_text(json.dumps(info, indent=1) + "\n")
+    return root, info, seconds
+
+
+def question_options(seed: int) -> dict[str, dict[str, str]]:
+    """Parameter values for the questions that need them, picked from the generated data.
+
+    Mechanisms, outcomes and contexts are named by their shared concept's IRI (a cross-evaluation question,
+    matching every element linked to the concept in evaluation 0's community); a configuration, site, group
+    and period by ``EVALUATION/ID``.
+    """
+    from bench.generate import concept_namespace, evaluation
+
+    doc = evaluation(seed, 0)
+    index = 0
+    while not doc.get("sites"):
+        index += 1
+        doc = evaluation(seed, index)
+    eid = doc["evaluation"]["id"]
+    namespace = concept_namespace(index)
+
+    def concept(section: str) -> str:
+        item = next(i for i in doc[section] if "concept" in i)
+        return namespace + item["concept"].split(":", 1)[1]
+
+    return {
+        "mechanism": {"mechanism": concept("mechanisms")},
+        "outcome": {"outcome": concept("outcomes")},
+        "context": {"context": concept("contexts")},
+        "cmoc": {"cmoc": f"{eid}/{doc['cmocs'][0]['id']}"},
+        "site": {"site": f"{eid}/{doc['sites'][0]['id']}"},
+        "group": {"for": f"{eid}/patients"},
+        "period": {"period": f"{eid}/{doc['periods'][0]['id']}"},
+        "evaluation": {"evaluation": eid},
+    }
+
+
+def options_for(question: Any, picks: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Values for the question's required parameters (optional ones keep their defaults)."""
+    chosen: dict[str, str] = {}
+    for p in question.parameters:
+        if p.required and p.type in picks:
+            chosen[p.name] = next(iter(picks[p.type].values()))
+    return chosen
+
+
+# ---------------------------------------------------------------------------------------------- children
+
+
+def child_refresh(root: Path) -> dict[str, Any]:
+    """``Project(root).refresh()`` with the time spent in each stage (wrapping, never changing, cmograph)."""
+    t0 = time.perf_counter()
+    from cmograph import project as project_mod
+    from cmograph import store as store_mod
+    from cmograph import validation as validation_mod
+
+    imported = time.perf_counter() - t0
+    spent: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
+        return wrapper
+
+    validation_mod.read_document = timed("read_yaml", validation_mod.read_document)
+    validation_mod.check_structure = timed("check_structure", validation_mod.check_structure)
+    validation_mod.build = timed("build_triples", validation_mod.build)
+    validation_mod._shacl = timed("shacl", validation_mod._shacl)
+    project_mod.check_files = timed("check_files", project_mod.check_files)
+    store_mod.DiskStore.write = timed("store_write", store_mod.DiskStore.write)  # type: ignore[method-assign]
+    convert = store_mod.quads_of
+
+    def quads_of(graph: Any) -> Iterator[Any]:  # materialised, so conversion and insertion are timed apart
+        t = time.perf_counter()
+        quads = list(convert(graph))
+        spent["to_ox_terms"] = spent.get("to_ox_terms", 0.0) + time.perf_counter() - t
+        return iter(quads)
+
+    store_mod.quads_of = quads_of
+    t = time.perf_counter()
+    result = project_mod.Project(root).refresh()
+    refresh = time.perf_counter() - t
+    graph_fill = spent.get("check_files", 0.0) - sum(spent.get(k, 0.0) for k in (
+        "read_yaml", "check_structure", "build_triples", "shacl"))
+    store = project_mod.Project(root).store.open()
+    return {"import_seconds": imported, "refresh_seconds": refresh, "stages": spent,
+            "rdflib_graph_fill_and_hashing": graph_fill, "conforms": result.report.conforms,
+            "loaded": len(result.loaded), "store_quads": len(store)}
+
+
+def _normal_results(results: Any) -> list[tuple[str, ...]]:
+    from rdflib import RDF, SH
+
+    rows = []
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        rows.append(tuple(str(results.value(r, p)) for p in (
+            SH.focusNode, SH.resultPath, SH.value, SH.sourceConstraintComponent, SH.resultSeverity,
+            SH.sourceShape, SH.resultMessage)))
+    return sorted(rows)
+
+
+def _mutations(doc: dict[str, Any], k: int) -> dict[str, Any]:
+    """A copy of ``doc`` with value-level defects the shapes must catch."""
+    import copy
+
+    bad = copy.deepcopy(doc)
+    cmoc = bad["cmocs"][k % len(bad["cmocs"])]
+    cmoc["confidence"] = "medium"
+    cmoc["context"] = [*cmoc["context"], "c-missing"]
+    bad["contexts"][0]["level"] = "organisational"
+    bad["periods"][0]["start"] = "March 2008"
+    for outcome in bad["outcomes"]:
+        if outcome.get("measures"):
+            outcome["measures"][0]["value"] = "about ten"
+            break
+    cmoc["evidence"][0]["informant"] = "nobody"
+    if bad.get("sites"):
+        bad["sites"][0]["setting"] = "hospital"
+    return bad
+
+
+def child_validate(root: Path, pyshacl_max_files: int) -> dict[str, Any]:
+    """pySHACL against pyshacl-turbo on the same graphs; timings and report identity."""
+    from rdflib import RDF, SH, Graph
+
+    from bench.generate import evaluation
+    from cmograph import validation as V
+    from cmograph.build import build, check_structure
+    from cmograph.reading import Document, read_document
+
+    files = V.scan_folder(root / "evaluations")
+    shapes = V.shapes_graph()
+    import pyshacl
+
+    try:
+        import pyshacl_turbo
+    except ImportError:
+        pyshacl_turbo = None
+
+    def graph_of(doc: Document) -> tuple[Graph, Any]:
+        built = build(doc)
+        g = Graph()
+        for triple in built.triples:
+            g.add(triple)
+        return g, V._Locator(doc.name, built.origins, built.key_lines, built.ids)
+
+    t = time.perf_counter()
+    graphs = [graph_of(read_document(p)) for p in files]
+    prepare = time.perf_counter() - t
+    out: dict[str, Any] = {"files": len(files), "triples": sum(len(g) for g, _ in graphs),
+                           "read_and_build_seconds": prepare}
+    sample = graphs if pyshacl_max_files <= 0 else graphs[:pyshacl_max_files]
+    out["pyshacl_files"] = len(sample)
+    kwargs = {"inference": "none", "advanced": True, "allow_warnings": True}
+
+    engines: dict[str, Callable[[Graph], Any]] = {
+        "pyshacl": lambda g: pyshacl.validate(g, shacl_graph=shapes, **kwargs)}
+    if pyshacl_turbo is not None:
+        compiled = pyshacl_turbo.compile_shapes(shapes, advanced=True)
+        engines["turbo"] = lambda g: pyshacl_turbo.validate(g, shacl_graph=shapes, **kwargs)
+        engines["turbo_compiled"] = lambda g: compiled.validate(
+            g, inference="none", allow_warnings=True)
+
+    reports: dict[str, list[Any]] = {}
+    for name, fn in engines.items():
+        todo = sample if name == "pyshacl" else graphs
+        t = time.perf_counter()
+        reports[name] = [fn(g) for g, _ in todo]
+        out[f"{name}_seconds"] = time.perf_counter() - t
+        out[f"{name}_conforms"] = all(r[0] for r in reports[name])
+    if pyshacl_turbo is not None and out["pyshacl_files"]:
+        scale = len(graphs) / out["pyshacl_files"]
+        out["pyshacl_seconds_all_files"] = out["pyshacl_seconds"] * scale
+
+    def diagnostics(report: Any, locator: Any) -> list[str]:
+        _, results, _ = report
+        return sorted(str(V._diagnostic(results, shapes, r, locator))
+                      for r in results.subjects(RDF.type, SH.ValidationResult))
+
+    def compare(cases: list[tuple[Graph, Any]]) -> dict[str, Any]:
+        same_results = same_messages = 0
+        differences: list[str] = []
+        for g, locator in cases:
+            a = pyshacl.validate(g, shacl_graph=shapes, **kwargs)
+            b = compiled.validate(g, inference="none", allow_warnings=True)
+            if a[0] == b[0] and _normal_results(a[1]) == _normal_results(b[1]):
+                same_results += 1
+            elif len(differences) < 3:
+                differences.append(f"{locator.file}: raw SHACL results differ")
+            if diagnostics(a, locator) == diagnostics(b, locator):
+                same_messages += 1
+            elif len(differences) < 3:
+                differences.append(f"{locator.file}: cmograph messages differ")
+        return {"cases": len(cases), "identical_results": same_results, "identical_messages": same_messages,
+                "differences": differences}
+
+    if pyshacl_turbo is not None:
+        out["identity_generated"] = compare(sample)
+        mutated = []
+        for k in range(min(8, len(files))):
+            doc = Document(Path(f"mutated-{k}.yaml"), _mutations(evaluation(1, k), k))
+            mutated.append(graph_of(doc))
+        out["identity_mutated"] = compare(mutated)
+        invalid = []
+        for p in sorted((HERE.parent / "tests" / "data" / "invalid").glob("*.yaml")):
+            try:
+                doc = read_document(p)
+            except Exception:  # syntax-error fixtures never reach SHACL
+                continue
+            if not check_structure(doc):
+                invalid.append(graph_of(doc))
+        out["identity_fixtures"] = compare(invalid)
+    return out
+
+
+def child_rdflib(nquads: Path) -> None:
+    """A worker: load the dataset, then answer queries read as JSON lines on stdin."""
+    t = time.perf_counter()
+    from rdflib import Dataset
+
+    ds = Dataset(default_union=True)
+    ds.parse(str(nquads), format="nquads")
+    print(json.dumps({"loaded": time.perf_counter() - t, "triples": len(ds)}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            t = time.perf_counter()
+            rows = list(ds.query(request["sparql"]))
+            print(json.dumps({"seconds": time.perf_counter() - t, "rows": len(rows)}), flush=True)
+        except Exception as exc:
+            print(json.dumps({"error": f"{type(exc).__name__}: {str(exc)[:200]}"}), flush=True)
+
+
+class RdflibWorker:
+    """The rdflib child process, restarted after a query overruns its bound."""
+
+    def __init__(self, nquads: Path, load_timeout: float) -> None:
+        self.nquads = nquads
+        self.load_timeout = load_timeout
+        self.proc: subprocess.Popen[str] | None = None
+        self.load_seconds: float | None = None
+
+    def _start(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "bench.run", "--child", "rdflib", str(self.nquads)],
+                                     cwd=HERE.parent, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        reply = self._read(self.load_timeout)
+        if reply is None:
+            self.stop()
+            raise TimeoutError("rdflib could not load the data in time")
+        self.load_seconds = reply["loaded"]
+
+    def _read(self, timeout: float) -> dict[str, Any] | None:
+        assert self.proc is not None and self.proc.stdout is not None
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            if not sel.select(timeout):
+                return None
+        line = self.proc.stdout.readline()
+        return json.loads(line) if line else {"error": "rdflib worker died"}
+
+    def query(self, sparql: str, timeout: float) -> dict[str, Any]:
+        if self.proc is None:
+            self._start()
+        assert self.proc is not None and self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps({"sparql": sparql}) + "\n")
+        self.proc.stdin.flush()
+        reply = self._read(timeout)
+        if reply is None:
+            self.stop()
+            return {"timeout": timeout}
+        if "error" in reply and self.proc.poll() is not None:
+            self.stop()
+        return reply
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
+# ---------------------------------------------------------------------------------------------- one size
+
+
+def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    from cmograph.engine import StoreEngine
+    from cmograph.project import STORE
+    from cmograph.questions import ask, prepare, questions
+    from cmograph.store import DiskStore
+
+    result: dict[str, Any] = {"size": label, "triples_requested": triples,
+                              "date": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+    log(f"== {label}: generating")
+    root, info, gen_seconds = project_for(label, triples, args.seed)
+    result["generated"] = info | {"generate_seconds": round(gen_seconds, 2)}
+    files = len(list((root / "evaluations").glob("*.yaml")))
+    result["files"] = files
+    store_dir = root / STORE
+
+    # --- load: library refresh in a child (with a breakdown), then `cmograph load` as a process
+    shutil.rmtree(root / ".cmograph", ignore_errors=True)
+    log(f"== {label}: loading {files} files (library refresh, child process)")
+    child = run_process([sys.executable, "-m", "bench.run", "--child", "refresh", str(root)], cwd=HERE.parent)
+    if child["code"] != 0:
+        raise RuntimeError(f"refresh failed: {child['stderr']}")
+    refresh = json.loads(child["stdout"])
+    refresh["process_seconds"] = child["seconds"]
+    refresh["peak_rss_mib"] = child["rss_mib"]
+    result["refresh"] = refresh
+    quads = refresh["store_quads"]
+    result["store_quads"] = quads
+    if triples <= args.process_load_max:
+        shutil.rmtree(root / ".cmograph", ignore_errors=True)
+        log(f"== {label}: cmograph load (process)")
+        proc = run_process([str(CMOGRAPH), "load"], cwd=root)
+        result["load_process"] = {"seconds": proc["seconds"], "peak_rss_mib": proc["rss_mib"],
+                                  "code": proc["code"]}
+    # an unchanged refresh (what every `ask` does first)
+    proc = run_process([sys.executable, "-c", "import sys,time; from pathlib import Path; "
+                        "from cmograph.project import Project; t=time.perf_counter(); "
+                        "Project(Path(sys.argv[1])).refresh(); print(time.perf_counter()-t)", str(root)])
+    result["noop_refresh_seconds"] = float(proc["stdout"].strip() or "nan")
+
+    # --- validation
+    if triples <= args.process_load_max:
+        log(f"== {label}: cmograph validate (process)")
+        proc = run_process([str(CMOGRAPH), "validate"], cwd=root)
+        result["validate_process"] = {"seconds": proc["seconds"], "peak_rss_mib": proc["rss_mib"],
+                                      "code": proc["code"]}
+    log(f"== {label}: pySHACL vs pyshacl-turbo")
+    max_files = 0 if triples <= args.process_load_max else args.pyshacl_sample
+    proc = run_process([sys.executable, "-m", "bench.run", "--child", "validate", str(root), str(max_files)],
+                       cwd=HERE.parent)
+    if proc["code"] != 0:
+        result["shacl_compare"] = {"error": proc["stderr"]}
+    else:
+        result["shacl_compare"] = json.loads(proc["stdout"]) | {"peak_rss_mib": proc["rss_mib"]}
+
+    # --- questions
+    disk = DiskStore(store_dir).open()
+    engine = StoreEngine(disk)
+    t = time.perf_counter()
+    memory = ox.Store()
+    memory.bulk_extend(list(disk))
+    result["memory_store_load_seconds"] = time.perf_counter() - t
+    picks = question_options(args.seed)
+    rdflib_worker = None
+    nquads = root / "dump.nq"
+    if triples <= args.rdflib_max:
+        if not nquads.exists():
+            disk.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
+        rdflib_worker = RdflibWorker(nquads, load_timeout=600)
+    rdflib_timeout = args.rdflib_timeout if triples <= 10_000 else args.rdflib_timeout_large
+    rows_out: dict[str, Any] = {}
+    for qid, question in questions().items():
+        options = options_for(question, picks)
+        log(f"== {label}: {qid} {options}")
+        row: dict[str, Any] = {"options": options}
+        sparql = prepare(question, engine, options)
+        # (b) warm library call
+        warm, answer = median_time(lambda q=question, o=options: ask(q, engine, o), args.runs)
+        row["rows"] = len(answer.rows)
+        row["warm_seconds"] = warm
+        # (b') warm engine.select on the disk store, bound SPARQL only
+        row["select_seconds"], _ = median_time(lambda s=sparql: engine.select(s), args.runs)
+        # (b'') name resolution alone (prepare)
+        row["prepare_seconds"], _ = median_time(lambda q=question, o=options: prepare(q, engine, o), args.runs)
+
+        # (c) raw pyoxigraph in memory
+        def raw(s: str = sparql) -> int:
+            return len([tuple(solution) for solution in memory.query(s, use_default_graph_as_union=True)])
+
+        row["raw_seconds"], row["raw_rows"] = median_time(raw, args.runs)
+        # (a) cold process
+        argv = [str(CMOGRAPH), "ask", qid, "--format", "csv"]
+        for name, value in options.items():
+            argv += [f"--{name}", value]
+        colds = []
+        for _ in range(args.cold_runs):
+            proc = run_process(argv, cwd=root)
+            colds.append(proc)
+        row["cold_seconds"] = statistics.median(p["seconds"] for p in colds)
+        row["cold_peak_rss_mib"] = max(p["rss_mib"] for p in colds)
+        row["cold_code"] = colds[-1]["code"]
+        if colds[-1]["code"] != 0:
+            row["cold_error"] = colds[-1]["stderr"][-300:]
+        # (d) rdflib
+        if rdflib_worker is not None:
+            try:
+                first = rdflib_worker.query(sparql, rdflib_timeout)
+                samples = [first]
+                if "seconds" in first and first["seconds"] < 2.0:
+                    samples += [rdflib_worker.query(sparql, rdflib_timeout) for _ in range(2)]
+                good = [s for s in samples if "seconds" in s]
+                if good:
+                    row["rdflib_seconds"] = statistics.median(s["seconds"] for s in good)
+                    row["rdflib_rows"] = good[0]["rows"]
+                elif "timeout" in first:
+                    row["rdflib_timeout"] = first["timeout"]
+                else:
+                    row["rdflib_error"] = first.get("error")
+            except TimeoutError as exc:
+                row["rdflib_error"] = str(exc)
+        rows_out[qid] = row
+        log(f"   rows {row['rows']} warm {warm * 1e3:.2f} ms raw {row['raw_seconds'] * 1e3:.2f} ms "
+            f"cold {row['cold_seconds']:.3f} s rdflib {row.get('rdflib_seconds', row.get('rdflib_timeout'))}")
+    if rdflib_worker is not None:
+        result["rdflib_load_seconds"] = rdflib_worker.load_seconds
+        rdflib_worker.stop()
+    result["questions"] = rows_out
+    return result
+
+
+def measure_help(runs: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, argv in (("cmograph_help", [str(CMOGRAPH), "--help"]),
+                       ("cmograph_version", [str(CMOGRAPH), "--version"]),
+                       ("python_startup", [sys.executable, "-c", "pass"]),
+                       ("ask_list", [str(CMOGRAPH), "ask", "--list"])):
+        runs_ = [run_process(argv) for _ in range(runs + 1)][1:]
+        out[name] = {"seconds": statistics.median(r["seconds"] for r in runs_),
+                     "peak_rss_mib": max(r["rss_mib"] for r in runs_)}
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+TARGET_WARM_RAW = 1.5
+TARGET_RDFLIB = 200.0
+TARGET_COLD = 2.0
+TARGET_HELP = 0.150
+TARGET_LOAD = 100_000
+TARGET_VALIDATE = 10.0
+TARGET_MEMORY_GIB = 24.0
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{seconds * 1e3:.1f}" if seconds >= 0.01 else f"{seconds * 1e3:.2f}"
+
+
+def _x(value: float | None, prefix: str = "") -> str:
+    if value is None:
+        return "-"
+    return f"{prefix}{value:.0f}x" if value >= 100 else f"{prefix}{value:.1f}x" if value >= 10 else \
+        f"{prefix}{value:.2f}x"
+
+
+def rdflib_ratio(row: dict[str, Any]) -> tuple[float | None, bool]:
+    """rdflib time / our warm time; (ratio, is_lower_bound)."""
+    if "rdflib_seconds" in row:
+        return row["rdflib_seconds"] / row["warm_seconds"], False
+    if "rdflib_timeout" in row:
+        return row["rdflib_timeout"] / row["warm_seconds"], True
+    return None, False
+
+
+def render(data: dict[str, Any]) -> str:
+    m = data["machine"]
+    v = data["versions"]
+    sizes = sorted(data["sizes"].values(), key=lambda s: s["triples_requested"])
+    lines = [
+        "# cmograph benchmark results",
+        "",
+        "Written by `python -m bench.run` (see `bench/run.py` for what each number is). All data is SYNTHETIC,",
+        "made by `bench/generate.py`. Ratios compare numbers measured in the same run on this machine.",
+        "",
+        f"- Machine: {m['nproc']} cores, {m['cpu']}, {m['ram_gib']} GiB RAM; {m['os']}",
+        f"- Date: {data['date']}",
+        "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
+        f"- Method: medians of {data['args']['runs']} warm runs after one warm-up; cold processes: median of "
+        f"{data['args']['cold_runs']} runs (a new process each time, OS page cache warm, store already "
+        "refreshed); rdflib: one run, or the median of 3 when under 2 s, bounded per question "
+        f"({data['args']['rdflib_timeout']} s at 10k, {data['args']['rdflib_timeout_large']} s above), "
+        "in a child process.",
+        "",
+    ]
+    help_ = data.get("help")
+    if help_:
+        lines += ["## Start-up", "", "| command | median (ms) | peak RSS (MiB) |", "|---|---:|---:|"]
+        for name, label in (("cmograph_help", "`cmograph --help`"), ("cmograph_version", "`cmograph --version`"),
+                            ("ask_list", "`cmograph ask --list`"), ("python_startup", "`python -c pass`")):
+            if name in help_:
+                lines.append(f"| {label} | {_ms(help_[name]['seconds'])} | {help_[name]['peak_rss_mib']:.0f} |")
+        lines.append("")
+
+    for s in sizes:
+        lines += _render_size(s)
+
+    lines += _render_summary(sizes, data)
+    return "\n".join(lines) + "\n"
+
+
+def _render_size(s: dict[str, Any]) -> list[str]:
+    g = s["generated"]
+    r = s["refresh"]
+    quads = s["store_quads"]
+    st = r["stages"]
+    lines = [
+        f"## {s['size']}: {s['files']} evaluations, {quads:,} quads in the store",
+        "",
+        f"Measured {s['date']}. Generated in {g['generate_seconds']:.1f} s "
+        f"(mean {g['mean_triples_per_evaluation']} triples per evaluation).",
+        "",
+        "### Load and validation",
+        "",
+        "| what | seconds | triples/s | peak RSS (MiB) |",
+        "|---|---:|---:|---:|",
+    ]
+    if "load_process" in s:
+        lp = s["load_process"]
+        lines.append(f"| `cmograph load` (process, from scratch) | {lp['seconds']:.2f} | "
+                     f"{quads / lp['seconds']:,.0f} | {lp['peak_rss_mib']:.0f} |")
+    lines.append(f"| `Project.refresh()` from scratch (child process, whole) | {r['process_seconds']:.2f} | "
+                 f"{quads / r['process_seconds']:,.0f} | {r['peak_rss_mib']:.0f} |")
+    lines.append(f"| of which: refresh | {r['refresh_seconds']:.2f} | {quads / r['refresh_seconds']:,.0f} | |")
+    for key, label in (("read_yaml", "reading YAML (`read_document`)"),
+                       ("check_structure", "structure checks"), ("build_triples", "building rdflib triples"),
+                       ("shacl", "pySHACL (`_shacl`)"), ("store_write", "store write (all of `DiskStore.write`)"),
+                       ("to_ox_terms", "&nbsp;&nbsp;rdflib -> pyoxigraph terms (`quads_of`)")):
+        if key in st:
+            lines.append(f"| &nbsp;&nbsp;{label} | {st[key]:.2f} | {quads / st[key]:,.0f} | |")
+    lines.append(f"| &nbsp;&nbsp;rdflib Graph fill, hashing, rest of `check_files` | "
+                 f"{r['rdflib_graph_fill_and_hashing']:.2f} | | |")
+    lines.append(f"| of which: imports | {r['import_seconds']:.2f} | | |")
+    lines.append(f"| unchanged refresh (done by every `ask`) | {s['noop_refresh_seconds']:.3f} | | |")
+    if "validate_process" in s:
+        vp = s["validate_process"]
+        lines.append(f"| `cmograph validate` (process) | {vp['seconds']:.2f} | {quads / vp['seconds']:,.0f} | "
+                     f"{vp['peak_rss_mib']:.0f} |")
+    c = s.get("shacl_compare", {})
+    if "pyshacl_seconds" in c:
+        n_all = c["files"]
+        n_py = c["pyshacl_files"]
+        py_all = c.get("pyshacl_seconds_all_files", c["pyshacl_seconds"])
+        note = "" if n_py == n_all else f" (measured on {n_py} of {n_all} files, scaled)"
+        lines.append(f"| SHACL only, pySHACL 0.x as cmograph calls it{note} | {py_all:.2f} | "
+                     f"{c['triples'] / py_all:,.0f} | |")
+        if "turbo_seconds" in c:
+            lines.append(f"| SHACL only, pyshacl-turbo `validate` | {c['turbo_seconds']:.2f} | "
+                         f"{c['triples'] / c['turbo_seconds']:,.0f} | |")
+            lines.append(f"| SHACL only, pyshacl-turbo with shapes compiled once | {c['turbo_compiled_seconds']:.2f}"
+                         f" | {c['triples'] / c['turbo_compiled_seconds']:,.0f} | {c['peak_rss_mib']:.0f} |")
+        lines.append("")
+        if "identity_generated" in c:
+            lines += ["Report identity, pySHACL vs pyshacl-turbo (compiled shapes), same graphs, same options:", "",
+                      "| data | cases | identical SHACL results | identical cmograph messages |",
+                      "|---|---:|---:|---:|"]
+            for key, label in (("identity_generated", "generated files (conforming)"),
+                               ("identity_mutated", "generated files with 7 injected defects each"),
+                               ("identity_fixtures", "`tests/data/invalid` fixtures reaching SHACL")):
+                i = c[key]
+                lines.append(f"| {label} | {i['cases']} | {i['identical_results']} | {i['identical_messages']} |")
+            diffs = [d for key in ("identity_generated", "identity_mutated", "identity_fixtures")
+                     for d in c[key]["differences"]]
+            if diffs:
+                lines += ["", "Differences: " + "; ".join(diffs)]
+    lines.append("")
+
+    lines += [
+        "### Questions",
+        "",
+        "Cold = a new `cmograph ask Q --format csv` process in the project folder. Warm = `questions.ask` on an "
+        "open `DiskStore`. Select = the same bound SPARQL through `StoreEngine.select` on the disk store. "
+        "Resolve = `questions.prepare` alone (name resolution and binding). Raw = pyoxigraph in-memory `Store` "
+        "with the same quads running the same bound SPARQL. rdflib = `Dataset(default_union=True)`.",
+        "",
+        "| question | options | rows | cold (s) | warm (ms) | select (ms) | resolve (ms) | raw (ms) | warm/raw "
+        "| rdflib (s) | rdflib/warm | rows agree |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for qid, q in s["questions"].items():
+        opts = " ".join(f"--{k} {_short(v)}" for k, v in q["options"].items()) or ""
+        ratio, bound = rdflib_ratio(q)
+        if "rdflib_seconds" in q:
+            rd = f"{q['rdflib_seconds']:.3f}"
+        elif "rdflib_timeout" in q:
+            rd = f">{q['rdflib_timeout']:.0f} (stopped)"
+        elif "rdflib_error" in q:
+            rd = "error"
+        else:
+            rd = "not run"
+        agree = "-"
+        if "rdflib_rows" in q:
+            agree = "yes" if q["rdflib_rows"] == q["raw_rows"] else f"no ({q['rdflib_rows']} vs {q['raw_rows']})"
+        cold = f"{q['cold_seconds']:.3f}" + ("" if q.get("cold_code", 0) == 0 else " (exit " +
+                                              str(q["cold_code"]) + ")")
+        lines.append(
+            f"| {qid} | {opts} | {q['rows']} | {cold} | {_ms(q['warm_seconds'])} | {_ms(q['select_seconds'])} | "
+            f"{_ms(q['prepare_seconds'])} | {_ms(q['raw_seconds'])} | {q['warm_seconds'] / q['raw_seconds']:.2f}"
+            f" | {rd} | {_x(ratio, '>' if bound else '')} | {agree} |")
+    lines.append("")
+    if s.get("rdflib_load_seconds"):
+        lines += [f"rdflib parsed the N-Quads dump in {s['rdflib_load_seconds']:.1f} s; pyoxigraph's in-memory "
+                  f"store took {s['memory_store_load_seconds']:.2f} s to fill from the disk store.", ""]
+    return lines
+
+
+def _short(value: str) -> str:
+    from bench.generate import SYNTHETIC_NS
+
+    return value.replace(SYNTHETIC_NS, "syn/")
+
+
+def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[str]:
+    lines = ["## Ratios", "",
+             "| size | quads | warm/raw max (median) | rdflib/warm min (median) | cold max (s) | load triples/s "
+             "(`cmograph load`, end to end) | store write triples/s | validation (s): pySHACL / turbo |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
+    by_label = {s["size"]: s for s in sizes}
+    for s in sizes:
+        qs = s["questions"].values()
+        wr = [q["warm_seconds"] / q["raw_seconds"] for q in qs]
+        rr = [rdflib_ratio(q) for q in qs]
+        rr_known = [r for r, _ in rr if r is not None]
+        rd = "not run"
+        if rr_known:
+            rd = f"{_x(min(rr_known))} ({_x(statistics.median(rr_known))})"
+            if any(b for r, b in rr if r is not None):
+                rd += "; some stopped at the bound (lower bounds)"
+        load = s.get("load_process", {}).get("seconds") or s["refresh"]["process_seconds"]
+        c = s.get("shacl_compare", {})
+        val = "-"
+        if "pyshacl_seconds" in c:
+            val = f"{c.get('pyshacl_seconds_all_files', c['pyshacl_seconds']):.1f} / " \
+                  f"{c.get('turbo_compiled_seconds', float('nan')):.2f}"
+        sw = s["refresh"]["stages"].get("store_write") or float("nan")
+        lines.append(f"| {s['size']} | {s['store_quads']:,} | {max(wr):.2f} ({statistics.median(wr):.2f}) | {rd} | "
+                     f"{max(q['cold_seconds'] for q in qs):.2f} | {s['store_quads'] / load:,.0f} | "
+                     f"{s['store_quads'] / sw:,.0f} | {val} |")
+    lines.append("")
+
+    # targets
+    lines += ["## Targets", "", "| target | measured | met? |", "|---|---|---|"]
+
+    def target(name: str, measured: str, met: bool | None) -> None:
+        verdict = "not measured" if met is None else ("met" if met else "**not met**")
+        lines.append(f"| {name} | {measured} | {verdict} |")
+
+    s100 = by_label.get("100k")
+    if s100:
+        rr = [(qid, *rdflib_ratio(q)) for qid, q in s100["questions"].items()]
+        known = [(qid, r, b) for qid, r, b in rr if r is not None]
+        if known:
+            worst = min(known, key=lambda x: x[1])
+            failing = [qid for qid, r, b in known if r < TARGET_RDFLIB]
+            unknown = [qid for qid, r, b in rr if r is None]
+            met = not failing and not unknown
+            bounded = [qid for qid, r, b in known if b]
+            text = f"lowest {_x(worst[1], '>' if worst[2] else '')} ({worst[0]})"
+            if failing:
+                text += f"; below 200x: {', '.join(failing)}"
+            if bounded:
+                text += f"; rdflib stopped at the bound for {', '.join(bounded)} (ratio is a lower bound)"
+            if unknown:
+                text += f"; rdflib failed or not run for {', '.join(unknown)}"
+            target("every question >= 200x faster than rdflib at 100k (warm)", text, met)
+        else:
+            target("every question >= 200x faster than rdflib at 100k (warm)", "rdflib not run", None)
+    else:
+        target("every question >= 200x faster than rdflib at 100k (warm)", "100k not run", None)
+    for s in sizes:
+        worst_q, worst = max(((qid, q["warm_seconds"] / q["raw_seconds"]) for qid, q in s["questions"].items()),
+                             key=lambda x: x[1])
+        over = [qid for qid, q in s["questions"].items() if q["warm_seconds"] / q["raw_seconds"] > TARGET_WARM_RAW]
+        text = f"worst {worst:.2f}x ({worst_q})" + (f"; over 1.5x: {', '.join(over)}" if over else "")
+        target(f"warm within 1.5x of raw in-memory pyoxigraph ({s['size']})", text, not over)
+    s1m = by_label.get("1m")
+    if s1m:
+        worst_q, worst = max(((qid, q["cold_seconds"]) for qid, q in s1m["questions"].items()), key=lambda x: x[1])
+        over = [qid for qid, q in s1m["questions"].items() if q["cold_seconds"] >= TARGET_COLD]
+        target("cold `cmograph ask` on 1M triples < 2 s", f"worst {worst:.2f} s ({worst_q})"
+               + (f"; >= 2 s: {', '.join(over)}" if over else ""), not over)
+    else:
+        target("cold `cmograph ask` on 1M triples < 2 s", "1M not run", None)
+    help_ = data.get("help", {}).get("cmograph_help")
+    target("`cmograph --help` < 150 ms", f"{_ms(help_['seconds'])} ms" if help_ else "-",
+           None if not help_ else help_["seconds"] < TARGET_HELP)
+    for s in sizes:
+        if s["triples_requested"] < 100_000:
+            continue
+        load = s.get("load_process", {}).get("seconds") or s["refresh"]["process_seconds"]
+        rate = s["store_quads"] / load
+        sw = s["refresh"]["stages"].get("store_write")
+        target(f"load >= 100k triples/s ({s['size']}, end to end incl. validation)",
+               f"{rate:,.0f} triples/s (store write alone: {s['store_quads'] / sw:,.0f}/s)" if sw else f"{rate:,.0f}",
+               rate >= TARGET_LOAD)
+    if s100:
+        c = s100.get("shacl_compare", {})
+        vp = s100.get("validate_process", {}).get("seconds")
+        if vp is not None:
+            text = f"`cmograph validate` {vp:.1f} s (pySHACL)"
+            if "turbo_compiled_seconds" in c:
+                text += (f"; SHACL alone: pySHACL {c['pyshacl_seconds']:.1f} s, pyshacl-turbo "
+                         f"{c['turbo_compiled_seconds']:.2f} s; read+build {c['read_and_build_seconds']:.1f} s")
+            target("SHACL validation of a 100k project < 10 s", text, vp < TARGET_VALIDATE)
+    s10m = by_label.get("10m")
+    if s10m:
+        peak = max([s10m["refresh"]["peak_rss_mib"], *(q["cold_peak_rss_mib"] for q in s10m["questions"].values())])
+        target("10M triples load and answer within 24 GiB", f"peak RSS {peak / 1024:.1f} GiB",
+               peak / 1024 < TARGET_MEMORY_GIB)
+    else:
+        target("10M triples load and answer within 24 GiB", data.get("note_10m", "10M not run"), None)
+    lines.append("")
+    if data.get("notes"):
+        lines += ["## Notes", "", *[f"- {n}" for n in data["notes"]], ""]
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        kind = argv[1]
+        if kind == "refresh":
+            print(json.dumps(child_refresh(Path(argv[2]))))
+        elif kind == "validate":
+            print(json.dumps(child_validate(Path(argv[2]), int(argv[3]))))
+        elif kind == "rdflib":
+            child_rdflib(Path(argv[2]))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k,100k", help="comma-separated: 10k,100k,1m,10m (or e.g. 50k)")
+    parser.add_argument("--quick", action="store_true", help="fewer runs (3 warm, 1 cold)")
+    parser.add_argument("--runs", type=int, default=7, help="warm runs per measurement (median)")
+    parser.add_argument("--cold-runs", type=int, default=3, help="cold processes per question (median)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rdflib-max", type=lambda t: parse_size(t)[1], default=100_000,
+                        help="largest size rdflib runs at")
+    parser.add_argument("--rdflib-timeout", type=float, default=120.0, help="bound per question at 10k (s)")
+    parser.add_argument("--rdflib-timeout-large", type=float, default=60.0,
+                        help="bound per question above 10k (s)")
+    parser.add_argument("--process-load-max", type=lambda t: parse_size(t)[1], default=100_000,
+                        help="largest size at which `cmograph load` and `validate` also run as processes")
+    parser.add_argument("--pyshacl-sample", type=int, default=40,
+                        help="files pySHACL validates above --process-load-max (turbo does all)")
+    parser.add_argument("--max-minutes", type=float, default=15.0,
+                        help="skip a size whose estimated generation + load exceeds this")
+    parser.add_argument("--fresh", action="store_true", help="forget earlier sizes in bench/out/results.json")
+    parser.add_argument("--output", type=Path, default=RESULTS_MD)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.cold_runs = 3, 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    os.chdir(HERE.parent)
+    data: dict[str, Any] = {"sizes": {}, "notes": []}
+    if RESULTS_JSON.exists() and not args.fresh:
+        data = json.loads(RESULTS_JSON.read_text())
+        data.setdefault("notes", [])
+    data.update(machine=machine(), versions=versions(),
+                date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                args={k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()})
+    log("== start-up")
+    data["help"] = measure_help(10 if not args.quick else 5)
+    for text in args.sizes.split(","):
+        label, triples = parse_size(text)
+        estimate = estimate_minutes(data, triples)
+        if estimate is not None and estimate > args.max_minutes:
+            note = (f"{label} skipped: generation + load estimated at {estimate:.0f} min from the largest size "
+                    f"measured (over the {args.max_minutes:.0f} min bound)")
+            log("== " + note)
+            if label == "10m":
+                data["note_10m"] = note
+            data["notes"] = [n for n in data["notes"] if not n.startswith(f"{label} skipped")] + [note]
+            continue
+        data["sizes"][label] = measure_size(label, triples, args)
+        RESULTS_JSON.write_text(json.dumps(data, indent=1, default=str))
+        args.output.write_text(render(data))
+    RESULTS_JSON.write_text(json.dumps(data, indent=1, default=str))
+    text = render(data)
+    args.output.write_text(text)
+    print(text)
+    return 0
+
+
+def estimate_minutes(data: dict[str, Any], triples: int) -> float | None:
+    """Generation + load time for ``triples``, scaled linearly from the largest size measured so far."""
+    measured = [s for s in data["sizes"].values() if s["triples_requested"] < triples]
+    if not measured:
+        return None
+    s = max(measured, key=lambda s: s["triples_requested"])
+    seconds = s["generated"]["generate_seconds"] + s["refresh"]["process_seconds"]
+    return seconds * triples / s["triples_requested"] / 60
+
+
+if __name__ == "__main__":
+    sys.exit(main())

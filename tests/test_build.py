@@ -1,0 +1,103 @@
+"""From evidence file to graph: stable IRIs, determinism, defaults and lossless RDF round trips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from cmograph.build import element_iri, graph_iri
+from cmograph.datasource import load_memory
+from cmograph.export import EXPORT_FORMATS, export
+from cmograph.model import CMOCS
+from cmograph.validation import check_file
+from cmograph.vocab import CMO, DEFAULT_BASE
+
+VALID = Path(__file__).parent / "data" / "valid"
+RIVERSIDE = VALID / "riverside-wards.yaml"
+
+
+def canonical(path: Path, base: str = DEFAULT_BASE) -> bytes:
+    [graph] = check_file(path, base).graphs
+    triples = [ox.Triple(*(_ox(t) for t in triple)) for triple in graph.triples]
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _ox(term: object) -> ox.NamedNode | ox.Literal:
+    from cmograph.store import to_ox
+
+    return to_ox(term)  # type: ignore[arg-type,return-value]
+
+
+def test_same_file_gives_identical_canonical_ntriples() -> None:
+    assert canonical(RIVERSIDE) == canonical(RIVERSIDE)
+
+
+def test_yaml_and_json_of_the_same_data_give_the_same_graph(tmp_path: Path) -> None:
+    data = yaml.safe_load(RIVERSIDE.read_text(encoding="utf-8"))
+    as_json = tmp_path / "riverside-wards.json"
+    as_json.write_text(json.dumps(data, default=str), encoding="utf-8")
+    assert canonical(as_json) == canonical(RIVERSIDE)
+
+
+def test_iris_are_readable_and_under_the_base() -> None:
+    [graph] = check_file(RIVERSIDE, "https://example.org/kb/").graphs
+    assert graph.graph == URIRef("https://example.org/kb/riverside-wards/graph")
+    subjects = {s for s, _, _ in graph.triples}
+    assert URIRef("https://example.org/kb/riverside-wards/cmoc/CMO1") in subjects
+    assert URIRef("https://example.org/kb/riverside-wards/cmoc/CMO1/evidence/1") in subjects
+    assert element_iri(DEFAULT_BASE, "e", CMOCS, "A B/1") == URIRef(DEFAULT_BASE + "e/cmoc/A%20B%2F1")
+    assert graph_iri(DEFAULT_BASE, "e") == URIRef(DEFAULT_BASE + "e/graph")
+
+
+def test_defaults_and_generated_statement() -> None:
+    [graph] = check_file(VALID / "minimal.yaml").graphs
+    g = Graph()
+    for t in graph.triples:
+        g.add(t)
+    [cmoc] = list(g.subjects(predicate=CMO.hasContext))
+    assert g.value(cmoc, CMO.mechanismActivated) == Literal(True)
+    assert g.value(cmoc, CMO.statementGenerated) == Literal(True)
+    statement = str(g.value(cmoc, CMO.statement))
+    assert statement.startswith("In the context of ") and " leads to " in statement
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORT_FORMATS))
+def test_round_trip_through_every_rdf_format_is_lossless(fmt: str, tmp_path: Path) -> None:
+    store = load_memory([RIVERSIDE, VALID / "hillside-review.json"])
+    original = Graph()
+    for graph in (*check_file(RIVERSIDE).graphs, *check_file(VALID / "hillside-review.json").graphs):
+        for t in graph.triples:
+            original.add(t)
+    payload = export(store, fmt)
+    rdflib_format = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "nquads": "nquads"}[fmt]
+    parsed = Dataset()
+    parsed.parse(data=payload, format=rdflib_format)
+    back = Graph()
+    for s, p, o, _ in parsed.quads((None, None, None, None)):
+        back.add((s, p, o))
+    assert len(back) == len(original)
+    assert isomorphic(back, original)
+
+
+def test_trig_export_keeps_one_named_graph_per_evaluation() -> None:
+    store = load_memory([RIVERSIDE, VALID / "hillside-review.json"])
+    parsed = Dataset()
+    parsed.parse(data=export(store, "trig"), format="trig")
+    names = {str(c.identifier) for c in parsed.graphs() if len(c)}
+    assert {DEFAULT_BASE + "riverside-wards/graph", DEFAULT_BASE + "hillside-review/graph"} <= names
+
+
+def test_export_of_one_evaluation_and_of_an_unknown_one() -> None:
+    from cmograph.errors import UsageError
+
+    store = load_memory([RIVERSIDE, VALID / "hillside-review.json"])
+    only = export(store, "nt", ["hillside-review"]).decode()
+    assert "data/hillside-review/" in only and "data/riverside-wards/" not in only
+    with pytest.raises(UsageError, match="no evaluation 'nope'"):
+        export(store, "nt", ["nope"])

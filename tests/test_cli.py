@@ -1,0 +1,205 @@
+"""The command line, run for real: every command's happy path, empty answer and bad input, with exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cmograph.cli import main
+
+DATA = Path(__file__).parent / "data"
+VALID = DATA / "valid"
+INVALID = DATA / "invalid"
+
+
+def run(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) -> Result:
+    runner = CliRunner()
+    old = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        return runner.invoke(main, [str(a) for a in args], input=stdin, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def test_version_and_help() -> None:
+    assert run("--version").output.startswith("cmograph, version ")
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("init", "validate", "load", "ask", "query", "export", "schema"):
+        assert command in result.output
+
+
+def test_help_does_not_import_the_heavy_libraries() -> None:
+    code = ("import sys; from cmograph.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyoxigraph', 'owlready2') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_validate_exit_codes() -> None:
+    ok = run("validate", VALID / "minimal.yaml")
+    assert ok.exit_code == 0
+    bad = run("validate", INVALID / "dangling-context-ref.yaml")
+    assert bad.exit_code == 1
+    assert "[ERROR] dangling-context-ref.yaml:18: cmocs[cmoc-1].context: 'c-minmal' is not a context" in bad.output
+    syntax = run("validate", INVALID / "yaml-syntax-error.yaml")
+    assert syntax.exit_code == 2
+    assert "YAML syntax error" in syntax.output and "Traceback" not in syntax.output
+    missing = run("validate", "nowhere.yaml")
+    assert missing.exit_code == 2
+
+
+def test_ask_list_and_question_help() -> None:
+    listed = run("ask", "--list")
+    assert listed.exit_code == 0
+    assert "what-worked" in listed.output and "theory-changes" in listed.output
+    helped = run("ask", "why", "--help")
+    assert helped.exit_code == 0 and "--outcome" in helped.output and "Example:" in helped.output
+
+
+def test_ask_example_in_every_format() -> None:
+    for fmt in ("table", "csv", "tsv", "markdown"):
+        result = run("ask", "what-worked", "--example", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "Higher staff morale" in result.output
+    rows = json.loads(run("ask", "what-worked", "--example", "--format", "json").output)
+    assert {r["outcome"] for r in rows} >= {"Higher staff morale", "Clarity of purpose"}
+
+
+def test_ask_show_sparql_prints_the_bound_query() -> None:
+    result = run("ask", "why", "--example", "--outcome", "Higher staff morale", "--show-sparql", "-f", "csv")
+    assert result.exit_code == 0
+    assert "VALUES ?_outcome { <https://w3id.org/cmograph/data/clinical-microsystems-nhs/outcome/" in result.output
+
+
+def test_ask_unknown_question_and_unknown_name() -> None:
+    unknown = run("ask", "what-workd", "--example")
+    assert unknown.exit_code == 2
+    assert "did you mean 'what-worked'?" in unknown.output
+    name = run("ask", "why", "--example", "--outcome", "Staff morale upward")
+    assert name.exit_code == 2 and "no outcome is called 'Staff morale upward'" in name.output
+    assert "Traceback" not in name.output
+
+
+def test_ask_missing_required_option() -> None:
+    result = run("ask", "why", "--example")
+    assert result.exit_code == 2
+    assert "'why' needs --outcome" in result.output
+
+
+def test_ask_without_data_says_how_to_get_some(tmp_path: Path) -> None:
+    result = run("ask", "what-worked", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "--example" in result.output and "cmograph init" in result.output
+
+
+def test_ask_on_non_conforming_data_exits_1() -> None:
+    result = run("ask", "what-worked", "--data", INVALID / "bad-date.yaml")
+    assert result.exit_code == 1
+    assert "'March 2008' is not an ISO 8601 date" in result.output
+
+
+def test_empty_answer_is_said_plainly() -> None:
+    result = run("ask", "what-worked", "--data", VALID / "minimal.yaml", "--format", "table")
+    assert result.exit_code == 0
+    assert result.output.strip() and "─" not in result.output
+    csv_out = run("ask", "what-worked", "--data", VALID / "minimal.yaml", "--format", "csv")
+    assert csv_out.output.count("\n") == 1
+
+
+def test_project_workflow(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    assert run("init", root).exit_code == 0
+    assert run("init", root).exit_code == 2
+    assert run("validate", cwd=root).exit_code == 0
+    loaded = run("load", VALID / "riverside-wards.yaml", cwd=root)
+    assert loaded.exit_code == 0 and "riverside-wards" in loaded.output
+    assert (root / "evaluations" / "riverside-wards.yaml").exists()
+    asked = run("ask", "what-worked", "-f", "json", cwd=root)
+    assert asked.exit_code == 0
+    assert {r["evaluation"] for r in json.loads(asked.output)} == {"riverside-wards"}  # the starter is hypothesised
+    failed = run("load", INVALID / "bad-date.yaml", cwd=root)
+    assert failed.exit_code == 1 and "Nothing was loaded" in failed.output
+    assert json.loads(run("ask", "what-worked", "-f", "json", cwd=root).output) == json.loads(asked.output)
+
+
+def test_load_into_a_named_store_and_ask_it(tmp_path: Path) -> None:
+    store = tmp_path / "kb"
+    assert run("load", VALID / "riverside-wards.yaml", "--store", store).exit_code == 0
+    result = run("ask", "what-worked", "--store", store, "-f", "csv")
+    assert result.exit_code == 0 and result.output.count("\n") > 1
+    assert run("ask", "what-worked", "--store", tmp_path / "nothing").exit_code == 2
+
+
+def test_load_outside_a_project_needs_a_store(tmp_path: Path) -> None:
+    result = run("load", VALID / "minimal.yaml", cwd=tmp_path)
+    assert result.exit_code == 2 and "--store" in result.output
+
+
+def test_query_select_ask_construct_and_refusals() -> None:
+    select = "SELECT ?id WHERE { ?e a <https://w3id.org/cmograph/ontology#Evaluation> ; " \
+             "<http://purl.org/dc/terms/identifier> ?id }"
+    result = run("query", "--example", "-f", "csv", stdin=select)
+    assert result.exit_code == 0 and result.output == "id\nclinical-microsystems-nhs\n"
+    assert run("query", "--example", stdin="ASK { ?s ?p ?o }").output == "true\n"
+    construct = run("query", "--example", stdin="CONSTRUCT { ?e a ?c } WHERE { ?e a ?c . "
+                    "FILTER(?c = <https://w3id.org/cmograph/ontology#Evaluation>) }")
+    assert construct.output.strip().endswith("<https://w3id.org/cmograph/ontology#Evaluation> .")
+    empty = run("query", "--example", "-f", "table", stdin="SELECT ?x WHERE { ?x a <urn:nothing> }")
+    assert empty.exit_code == 0 and "no rows" in empty.output
+    for bad in ("DELETE WHERE { ?s ?p ?o }", "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }",
+                "LOAD <http://example.org/data.ttl>", "SELEC nonsense"):
+        refused = run("query", "--example", stdin=bad)
+        assert refused.exit_code == 2, bad
+        assert "Traceback" not in refused.output
+
+
+def test_query_words_inside_strings_are_not_refused() -> None:
+    result = run("query", "--example", "-f", "csv", stdin='SELECT ("DELETE me" AS ?x) WHERE {}')
+    assert result.exit_code == 0 and "DELETE me" in result.output
+
+
+def test_export_formats_and_unknown_evaluation(tmp_path: Path) -> None:
+    out = tmp_path / "kb.ttl"
+    assert run("export", "--example", "-o", out).exit_code == 0
+    assert "@prefix cmo:" in out.read_text(encoding="utf-8")
+    nt = run("export", "--example", "-f", "nt")
+    assert nt.exit_code == 0 and nt.output.count(" .\n") > 50
+    jsonld = json.loads(run("export", "--example", "-f", "jsonld").output)
+    assert jsonld
+    missing = run("export", "--example", "-e", "nope")
+    assert missing.exit_code == 2 and "no evaluation 'nope'" in missing.output
+
+
+def test_schema_command_prints_the_json_schema() -> None:
+    schema = json.loads(run("schema").output)
+    assert schema["title"] == "cmograph evidence file"
+
+
+def test_the_installed_command_runs_the_example_without_a_traceback(tmp_path: Path) -> None:
+    exe = shutil.which("cmograph")
+    assert exe is not None, "cmograph must be installed"
+    done = subprocess.run([exe, "ask", "what-worked", "--example", "-f", "csv"], capture_output=True, text=True,
+                          cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("outcome,")
+    bad = subprocess.run([exe, "ask", "why", "--example", "--outcome", 'x" } UNION { ?s ?p ?o } #'],
+                         capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("question", ["gaps", "what-worked", "for-whom"])
+def test_example_questions_answer(question: str) -> None:
+    result = run("ask", question, "--example", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)

@@ -1,0 +1,58 @@
+"""The shapes and the JSON Schema are generated from one model and cannot drift."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from rdflib import SH, Graph
+
+from cmograph.generate import json_schema, json_schema_text, shapes_turtle
+from cmograph.model import ENUMERATIONS
+from cmograph.validation import shapes_graph
+
+ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).parent / "data"
+
+
+def test_committed_shapes_are_generated_from_the_model() -> None:
+    assert (ROOT / "shapes" / "cmograph.shapes.ttl").read_text(encoding="utf-8") == shapes_turtle(), (
+        "run `python -m cmograph.generate .`")
+
+
+def test_committed_schema_is_generated_from_the_model() -> None:
+    assert (ROOT / "schema" / "cmograph-evidence.schema.json").read_text(encoding="utf-8") == json_schema_text()
+
+
+def test_every_enumeration_value_is_in_a_shape() -> None:
+    shapes = shapes_graph()
+    allowed = {o for head in shapes.objects(None, SH["in"]) for o in Graph.items(shapes, head)}
+    for enum in ENUMERATIONS:
+        assert {enum.iri(v) for v in enum.values} <= allowed, enum.name
+
+
+def _load(path: Path) -> object:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+
+
+@pytest.mark.parametrize("path", [*sorted((DATA / "valid").iterdir()),
+                                  ROOT / "examples" / "clinical-microsystems-nhs.yaml"], ids=lambda p: p.name)
+def test_valid_files_pass_the_json_schema(path: Path) -> None:
+    data = json.loads(json.dumps(_load(path), default=str))
+    jsonschema.validate(data, json_schema())
+
+
+@pytest.mark.parametrize("name", ["bad-enum-direction.yaml", "unknown-cmoc-key.yaml", "missing-context-label.yaml",
+                                  "value-not-number.yaml", "wrong-format-version.yaml"])
+def test_invalid_files_fail_the_json_schema(name: str) -> None:
+    data = json.loads(json.dumps(_load(DATA / "invalid" / name), default=str))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, json_schema())
+
+
+def test_schema_is_a_valid_json_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(json_schema())

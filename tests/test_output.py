@@ -1,0 +1,49 @@
+"""Answers as tables that fit the terminal, and as CSV, TSV, JSON and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from cmograph.output import render, table
+
+COLUMNS = ["outcome", "mechanisms", "sites"]
+ROWS: list[dict[str, object]] = [
+    {"outcome": "Higher staff morale", "mechanisms": ["Ownership", "Protected time"], "sites": 2},
+    {"outcome": "Clarity of purpose, which is a long label that must wrap in narrow terminals",
+     "mechanisms": [], "sites": 0},
+]
+
+
+def test_table_fits_80_columns_and_wraps_long_labels() -> None:
+    text = render(COLUMNS, ROWS, "table", 60)  # type: ignore[arg-type]
+    assert max(len(line) for line in text.splitlines()) <= 60
+    assert "Ownership; Protected time" in text.replace("\n", " ") or "Ownership;" in text
+    assert "wrap in narrow" in text.replace("\n", " ").replace("  ", " ") or "narrow" in text
+
+
+def test_too_many_columns_become_records_that_fit() -> None:
+    columns = [f"column_{i}" for i in range(10)]
+    rows = [[f"value {i} " * 5 for i in range(10)]]
+    text = table(columns, rows, 80)
+    assert text.startswith("── 1 ")
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "column_9" in text
+
+
+def test_csv_tsv_json_markdown() -> None:
+    parsed = list(csv.reader(io.StringIO(render(COLUMNS, ROWS, "csv"))))  # type: ignore[arg-type]
+    assert parsed[0] == COLUMNS
+    assert parsed[1] == ["Higher staff morale", "Ownership; Protected time", "2"]
+    tsv = render(COLUMNS, ROWS, "tsv").splitlines()  # type: ignore[arg-type]
+    assert tsv[1].split("\t") == ["Higher staff morale", "Ownership; Protected time", "2"]
+    data = json.loads(render(COLUMNS, ROWS, "json"))  # type: ignore[arg-type]
+    assert data[0] == {"outcome": "Higher staff morale", "mechanisms": ["Ownership", "Protected time"], "sites": 2}
+    markdown = render(COLUMNS, [{"outcome": "a|b", "mechanisms": [], "sites": 1}], "markdown").splitlines()
+    assert markdown == ["| outcome | mechanisms | sites |", "|---|---|---|", "| a\\|b |  | 1 |"]
+
+
+def test_empty_answers() -> None:
+    assert render(COLUMNS, [], "csv") == "outcome,mechanisms,sites\n"
+    assert json.loads(render(COLUMNS, [], "json")) == []

@@ -1,0 +1,161 @@
+"""The embedded store: atomic loads, refresh of changed files only, one writer, damage-free after a crash."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from cmograph.errors import InputError, StoreError
+from cmograph.project import Project, init_project, load_into, load_paths
+from cmograph.rawquery import run_query
+from cmograph.store import DiskStore
+
+DATA = Path(__file__).parent / "data"
+VALID = DATA / "valid"
+INVALID = DATA / "invalid"
+
+
+def dump(store: ox.Store) -> list[str]:
+    return sorted(str(q) for q in store)
+
+
+def answers(store: ox.Store) -> list[dict[str, object]]:
+    query = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?e (COUNT(?c) AS ?n) WHERE { ?c a cmo:Configuration ; cmo:inEvaluation/dcterms:identifier ?e }
+    GROUP BY ?e ORDER BY ?e"""
+    return run_query(store, query).rows  # type: ignore[return-value]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    root = tmp_path / "proj"
+    init_project(root)
+    (root / "evaluations" / "my-evaluation.yaml").unlink()
+    shutil.copy(VALID / "riverside-wards.yaml", root / "evaluations")
+    shutil.copy(VALID / "hillside-review.json", root / "evaluations")
+    return Project(root)
+
+
+def test_refresh_loads_everything_then_only_what_changed(project: Project) -> None:
+    first = project.refresh()
+    assert sorted(first.loaded) == ["hillside-review", "riverside-wards"]
+    again = project.refresh()
+    assert (again.loaded, again.removed, again.unchanged) == ([], [], 2)
+    path = project.root / "evaluations" / "riverside-wards.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Riverside", "Riverbank", 1), encoding="utf-8")
+    edited = project.refresh()
+    assert (edited.loaded, edited.removed, edited.unchanged) == (["riverside-wards"], [], 1)
+    (project.root / "evaluations" / "hillside-review.json").unlink()
+    dropped = project.refresh()
+    assert dropped.removed == ["hillside-review"]
+    assert [r["e"] for r in answers(project.store.open())] == ["riverside-wards"]
+
+
+def test_failed_load_after_a_good_one_changes_nothing(project: Project) -> None:
+    project.refresh()
+    before = dump(project.store.open())
+    before_answers = answers(project.store.open())
+    generations = sorted(p.name for p in project.store.path.glob("gen-*"))
+    shutil.copy(INVALID / "dangling-context-ref.yaml", project.root / "evaluations")
+    result = project.refresh()
+    assert not result.report.conforms
+    assert dump(project.store.open()) == before
+    assert answers(project.store.open()) == before_answers
+    assert sorted(p.name for p in project.store.path.glob("gen-*")) == generations
+
+
+def test_load_into_a_bare_store_is_all_or_nothing(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "store")
+    assert not load_into(store, [VALID / "minimal.yaml"]).report.diagnostics
+    before = dump(store.open())
+    result = load_into(store, [VALID / "riverside-wards.yaml", INVALID / "bad-date.yaml"])
+    assert not result.report.conforms
+    assert dump(store.open()) == before
+
+
+def test_reloading_a_file_replaces_its_graph(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "store")
+    load_into(store, [VALID / "riverside-wards.yaml"])
+    size = len(store.open())
+    load_into(store, [VALID / "riverside-wards.yaml"])
+    assert len(store.open()) == size
+
+
+def test_an_evaluation_id_loaded_from_another_file_is_refused(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "store")
+    load_into(store, [VALID / "minimal.yaml"])
+    before = dump(store.open())
+    copy = tmp_path / "other-name.yaml"
+    shutil.copy(VALID / "minimal.yaml", copy)
+    with pytest.raises(InputError, match="already loaded from"):
+        load_into(store, [copy])
+    assert dump(store.open()) == before
+
+
+def test_a_second_writer_is_told_who_holds_the_store(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "store")
+    load_into(store, [VALID / "minimal.yaml"])
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, os, sys, time\n"
+         f"h = open({str(store.path / 'lock')!r}, 'a+')\n"
+         "fcntl.flock(h, fcntl.LOCK_EX)\nh.seek(0); h.truncate(); h.write(str(os.getpid())); h.flush()\n"
+         "print('locked', flush=True)\ntime.sleep(30)\n"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=rf"is in use \(PID {holder.pid}\)"):
+            load_into(store, [VALID / "riverside-wards.yaml"])
+        assert time.monotonic() - started < 1.0
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_generation_left_by_a_crash_is_ignored_and_cleaned(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "store")
+    load_into(store, [VALID / "minimal.yaml"])
+    before = dump(store.open())
+    broken = store.path / "gen-000007"
+    (broken / "oxigraph").mkdir(parents=True)
+    (broken / "oxigraph" / "garbage").write_text("half written", encoding="utf-8")
+    assert dump(store.open()) == before
+    load_into(store, [VALID / "riverside-wards.yaml"])
+    assert not broken.exists()
+    assert [r["e"] for r in answers(store.open())] == ["minimal", "riverside-wards"]
+
+
+def test_store_holds_the_ontology_for_notations(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "store")
+    load_into(store, [VALID / "minimal.yaml"])
+    rows = run_query(store.open(), "PREFIX cmo: <https://w3id.org/cmograph/ontology#> "
+                     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                     "SELECT ?n WHERE { cmo:DirectionNoChange skos:notation ?n }").rows
+    assert rows == [{"n": "no-change"}]
+
+
+def test_load_in_a_project_copies_into_evaluations(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.refresh()
+    result = load_paths([VALID / "minimal.yaml"], cwd=project.root)
+    assert result.loaded == ["minimal"]
+    assert (project.root / "evaluations" / "minimal.yaml").read_bytes() == (VALID / "minimal.yaml").read_bytes()
+    failed = load_paths([INVALID / "bad-date.yaml"], cwd=project.root)
+    assert not failed.report.conforms
+    assert not (project.root / "evaluations" / "bad-date.yaml").exists()
+
+
+def test_a_store_from_another_format_is_refused(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "store")
+    load_into(store, [VALID / "minimal.yaml"])
+    current = store.path / (store.path / "CURRENT").read_text(encoding="utf-8").strip()
+    (current / "manifest.json").write_text('{"format": 99, "files": {}}', encoding="utf-8")
+    with pytest.raises(StoreError, match="incompatible"):
+        store.manifest()

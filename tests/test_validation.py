@@ -1,0 +1,278 @@
+"""Every rule of the evidence format: a failing fixture file and the exact message a user sees."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cmograph.errors import InputError
+from cmograph.report import Severity
+from cmograph.validation import check_file, check_files, validate_paths
+
+DATA = Path(__file__).parent / "data"
+INVALID = DATA / "invalid"
+VALID = DATA / "valid"
+
+# One fixture per rule; each holds exactly one defect. Messages are what `cmograph validate` prints.
+EXPECTED: dict[str, list[str]] = {
+    'bad-date.yaml': [
+        "[ERROR] bad-date.yaml:10: periods[p-setup].start: 'March 2008' is not an ISO 8601 date (write YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2008-05)",
+    ],
+    'bad-enum-confidence.yaml': [
+        "[ERROR] bad-enum-confidence.yaml:21: cmocs[cmoc-1].confidence: 'medium' is not a valid value for 'confidence' (use one of: high, moderate, low, very-low)",
+    ],
+    'bad-enum-context-level.yaml': [
+        "[ERROR] bad-enum-context-level.yaml:10: contexts[c-minimal].level: 'organisational' is not a valid value for 'level' (did you mean 'institutional'? use one of: individual, interpersonal, institutional, infrastructural)",
+    ],
+    'bad-enum-data.yaml': [
+        "[ERROR] bad-enum-data.yaml:23: cmocs[cmoc-1].evidence[1].data: 'mixed' is not a valid value for 'data' (use one of: qualitative, quantitative)",
+    ],
+    'bad-enum-design.yaml': [
+        "[ERROR] bad-enum-design.yaml:7: evaluation.design: 'realist evaluation' is not a valid value for 'design' (did you mean 'realist-evaluation'? use one of: realist-evaluation, realist-review, realist-synthesis, trial-with-realist-process-evaluation, other)",
+    ],
+    'bad-enum-direction.yaml': [
+        "[ERROR] bad-enum-direction.yaml:16: outcomes[o-minimal].direction: 'up' is not a valid value for 'direction' (use one of: positive, negative, mixed, no-change)",
+    ],
+    'bad-enum-interpretation.yaml': [
+        "[ERROR] bad-enum-interpretation.yaml:23: cmocs[cmoc-1].evidence[1].interpretation: 'researcher' is not a valid value for 'interpretation' (did you mean 'reviewer'? use one of: participant, author, reviewer)",
+    ],
+    'bad-enum-mechanism-kind.yaml': [
+        "[ERROR] bad-enum-mechanism-kind.yaml:13: mechanisms[m-minimal].kind: 'reasoning' is not a valid value for 'kind' (did you mean 'response'? use one of: resource, response)",
+    ],
+    'bad-enum-method.yaml': [
+        "[ERROR] bad-enum-method.yaml:23: cmocs[cmoc-1].evidence[1].method: 'workshop' is not a valid value for 'method' (use one of: interview, focus-group, observation, survey, routine-data, document, literature)",
+    ],
+    'bad-enum-outcome-level.yaml': [
+        "[ERROR] bad-enum-outcome-level.yaml:16: outcomes[o-minimal].level: 'intermediate' is not a valid value for 'level' (use one of: proximal, distal)",
+    ],
+    'bad-enum-setting.yaml': [
+        "[ERROR] bad-enum-setting.yaml:10: sites[ward-7].setting: 'hospital' is not a valid value for 'setting' (use one of: primary, secondary, tertiary, community, social-care, other)",
+    ],
+    'bad-enum-source-kind.yaml': [
+        "[ERROR] bad-enum-source-kind.yaml:10: sources[src-interviews].kind: 'transcript' is not a valid value for 'kind' (did you mean 'interview-transcript'? use one of: interview-transcript, focus-group-transcript, field-notes, survey, routine-data, report, article, other)",
+    ],
+    'bad-enum-stance.yaml': [
+        "[ERROR] bad-enum-stance.yaml:23: cmocs[cmoc-1].evidence[1].stance: 'contradicts' is not a valid value for 'stance' (use one of: supports, refutes, qualifies)",
+    ],
+    'bad-enum-status.yaml': [
+        "[ERROR] bad-enum-status.yaml:21: cmocs[cmoc-1].status: 'confirmed' is not a valid value for 'status' (did you mean 'refined'? use one of: hypothesised, supported, refuted, refined, mixed)",
+    ],
+    'bad-enum-theory-status.yaml': [
+        "[ERROR] bad-enum-theory-status.yaml:25: theories[v1].status: 'draft' is not a valid value for 'status' (use one of: initial, refined, final)",
+    ],
+    'baseline-not-number.yaml': [
+        "[ERROR] baseline-not-number.yaml:20: outcomes[o-minimal].measures[1].baseline: 'about 6' is not a number (write the number without units or quotes, e.g. 42 or 3.5; put the unit under 'unit')",
+    ],
+    'dangling-context-ref.yaml': [
+        "[ERROR] dangling-context-ref.yaml:18: cmocs[cmoc-1].context: 'c-minmal' is not a context in this file (did you mean 'c-minimal'?)",
+    ],
+    'dangling-evidence-source.yaml': [
+        "[ERROR] dangling-evidence-source.yaml:26: cmocs[cmoc-1].evidence[1].source: 'src-interview' is not a source in this file (did you mean 'src-interviews'?)",
+    ],
+    'dangling-for-whom.yaml': [
+        "[ERROR] dangling-for-whom.yaml:24: cmocs[cmoc-1].for_whom: 'nurse' is not a group in this file (did you mean 'nurses'?)",
+    ],
+    'dangling-informant.yaml': [
+        "[ERROR] dangling-informant.yaml:26: cmocs[cmoc-1].evidence[1].informant: 'patient' is not a group in this file (did you mean 'patients'?)",
+    ],
+    'dangling-leads-to.yaml': [
+        "[ERROR] dangling-leads-to.yaml:21: cmocs[cmoc-1].leads_to: 'cmoc-2' is not a configuration in this file ('cmoc-1' itself is the only configuration in this file)",
+    ],
+    'dangling-measure-at.yaml': [
+        "[ERROR] dangling-measure-at.yaml:23: outcomes[o-minimal].measures[1].at: 'p-embeding' is not a period in this file (did you mean 'p-embedding'?; or give an ISO 8601 date)",
+    ],
+    'dangling-refines.yaml': [
+        "[ERROR] dangling-refines.yaml:21: cmocs[cmoc-1].refines: 'cmoc-0' is not a configuration in this file ('cmoc-1' itself is the only configuration in this file)",
+    ],
+    'dangling-revises.yaml': [
+        "[ERROR] dangling-revises.yaml:28: theories[v2].revises: 'v0' is not a theory in this file (did you mean 'v1'?)",
+    ],
+    'dangling-sites.yaml': [
+        "[ERROR] dangling-sites.yaml:24: cmocs[cmoc-1].sites: 'ward7' is not a site in this file (did you mean 'ward-7'?)",
+    ],
+    'dangling-theory-cmocs.yaml': [
+        "[ERROR] dangling-theory-cmocs.yaml:24: theories[v1].cmocs: 'cmoc-01' is not a configuration in this file (did you mean 'cmoc-1'?)",
+    ],
+    'dangling-when.yaml': [
+        "[ERROR] dangling-when.yaml:24: cmocs[cmoc-1].when: 'p-set-up' is not a period in this file (did you mean 'p-setup'?)",
+    ],
+    'duplicate-context-id.yaml': [
+        "[ERROR] duplicate-context-id.yaml:10: contexts[c-minimal]: the id 'c-minimal' is used twice in contexts (ids must be unique within a list; the first is at line 8)",
+    ],
+    'empty-context-list.yaml': [
+        "[ERROR] empty-context-list.yaml:18: cmocs[cmoc-1].context: 'context' is empty (give at least one context id)",
+    ],
+    'evaluation-as-list.yaml': [
+        '[ERROR] evaluation-as-list.yaml:5: evaluation: expected a mapping (id, title, ...), found a list',
+    ],
+    'evaluation-id-not-slug.yaml': [
+        "[ERROR] evaluation-id-not-slug.yaml:5: evaluation.id: 'Minimal Study' is not a slug (use lower-case letters, digits and hyphens, e.g. 'ford-2009')",
+    ],
+    'evidence-without-content.yaml': [
+        '[ERROR] evidence-without-content.yaml:22: cmocs[cmoc-1].evidence[1]: an evidence item needs a quote, a summary or refs',
+    ],
+    'id-with-slash.yaml': [
+        "[ERROR] id-with-slash.yaml:8: contexts[c/minimal].id: 'c/minimal' is not a usable id (ids hold no spaces, '/', '#' or '?'; e.g. 'CMOC1' or 'c-staffing')",
+    ],
+    'intended-not-bool.yaml': [
+        "[ERROR] intended-not-bool.yaml:16: outcomes[o-minimal].intended: 'sometimes' is not true or false (write true or false)",
+    ],
+    'json-syntax-error.json': [
+        'INPUT: json-syntax-error.json:17:5: JSON syntax error: Expecting property name enclosed in double quotes',
+    ],
+    'mechanism-activated-not-bool.yaml': [
+        "[ERROR] mechanism-activated-not-bool.yaml:21: cmocs[cmoc-1].mechanism_activated: 'maybe' is not true or false (write true or false)",
+    ],
+    'missing-cmoc-mechanism.yaml': [
+        "[ERROR] missing-cmoc-mechanism.yaml:17: cmocs[cmoc-1]: missing required key 'mechanism' (add 'mechanism:' to this configuration)",
+    ],
+    'missing-cmograph-version.yaml': [
+        "[ERROR] missing-cmograph-version.yaml:4: cmograph: missing required key 'cmograph' (add 'cmograph: 1' as the first line of the file)",
+    ],
+    'missing-context-label.yaml': [
+        "[ERROR] missing-context-label.yaml:8: contexts[c-minimal]: missing required key 'label' (add 'label:' to this context)",
+    ],
+    'missing-contexts-list.yaml': [
+        '[ERROR] missing-contexts-list.yaml:5: contexts: the file has no contexts: at least one context is required',
+        "[ERROR] missing-contexts-list.yaml:15: cmocs[cmoc-1].context: 'c-minimal' is not a context in this file (the file has no contexts: add one with this id)",
+    ],
+    'missing-evaluation-id.yaml': [
+        "[ERROR] missing-evaluation-id.yaml:5: evaluation: missing required key 'id' (add a short slug such as 'id: ford-2009'; every IRI of the evaluation is built from it)",
+    ],
+    'missing-evaluation-title.yaml': [
+        "[ERROR] missing-evaluation-title.yaml:5: evaluation: missing required key 'title' (add 'title:' to this evaluation)",
+    ],
+    'unknown-cmoc-key.yaml': [
+        "[ERROR] unknown-cmoc-key.yaml:24: cmocs[cmoc-1].for_who: unknown key 'for_who' (did you mean 'for_whom'?)",
+    ],
+    'unknown-top-level-key.yaml': [
+        "[ERROR] unknown-top-level-key.yaml:11: mechanisims: unknown key 'mechanisims' (did you mean 'mechanisms'?)",
+    ],
+    'value-not-number.yaml': [
+        "[ERROR] value-not-number.yaml:18: outcomes[o-minimal].measures[1].value: 'high' is not a number (write the number without units or quotes, e.g. 42 or 3.5; put the unit under 'unit')",
+    ],
+    'wrong-format-version.yaml': [
+        "[ERROR] wrong-format-version.yaml:3: cmograph: format version 2 is not supported (this release reads version 1 files: write 'cmograph: 1')",
+    ],
+    'yaml-syntax-error.yaml': [
+        'INPUT: yaml-syntax-error.yaml:9:13: YAML syntax error: mapping values are not allowed here',
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_invalid_fixture_gives_exact_message(name: str) -> None:
+    path = INVALID / name
+    try:
+        messages = [str(d) for d in check_file(path).report]
+    except InputError as exc:
+        messages = ["INPUT: " + exc.message]
+    assert messages == EXPECTED[name]
+
+
+def test_every_invalid_fixture_is_covered() -> None:
+    assert sorted(p.name for p in INVALID.iterdir()) == sorted(EXPECTED)
+
+
+def test_a_non_conforming_file_yields_no_graph() -> None:
+    result = check_file(INVALID / "dangling-context-ref.yaml")
+    assert not result.report.conforms
+    assert result.graphs == []
+
+
+@pytest.mark.parametrize("path", sorted(VALID.iterdir()), ids=lambda p: p.name)
+def test_valid_files_conform(path: Path) -> None:
+    result = check_file(path)
+    assert [str(d) for d in result.report] == []
+    assert len(result.graphs) == 1
+
+
+def test_bundled_example_conforms() -> None:
+    from cmograph.datasource import example_path
+
+    result = check_file(example_path())
+    assert result.report.conforms, [str(d) for d in result.report]
+    assert result.graphs[0].evaluation_id == "clinical-microsystems-nhs"
+
+
+def test_diagnostic_names_file_item_key_and_hint() -> None:
+    [diagnostic] = list(check_file(INVALID / "dangling-for-whom.yaml").report)
+    assert diagnostic.file == "dangling-for-whom.yaml"
+    assert diagnostic.where == "cmocs[cmoc-1].for_whom"
+    assert diagnostic.hint == "did you mean 'nurses'?"
+    assert diagnostic.severity is Severity.ERROR
+    assert diagnostic.line is not None and diagnostic.line > 1
+
+
+def test_many_problems_are_reported_at_once(tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    broken = text.replace("direction: positive", "direction: upwards") if "direction:" in text else text
+    broken += "\nsites:\n  - id: s1\n    label: S\n    setting: hospitals\n"
+    path = tmp_path / "two.yaml"
+    path.write_text(broken, encoding="utf-8")
+    messages = [str(d) for d in check_file(path).report]
+    assert any("'hospitals' is not a valid value for 'setting'" in m for m in messages)
+    assert len(messages) >= 1
+
+
+def test_same_evaluation_id_in_two_files_is_an_error(tmp_path: Path) -> None:
+    first = tmp_path / "a.yaml"
+    second = tmp_path / "b.yaml"
+    shutil.copy(VALID / "minimal.yaml", first)
+    shutil.copy(VALID / "minimal.yaml", second)
+    results = check_files([first, second])
+    assert results[0].report.conforms
+    [diagnostic] = list(results[1].report)
+    assert "is also in a.yaml" in diagnostic.message
+    assert results[1].graphs == []
+
+
+def test_folder_is_searched_and_empty_folder_is_an_input_error(tmp_path: Path) -> None:
+    assert validate_paths([VALID]).conforms
+    with pytest.raises(InputError, match="no evidence files"):
+        validate_paths([tmp_path])
+    with pytest.raises(InputError, match="no such file"):
+        validate_paths([tmp_path / "missing.yaml"])
+
+
+def test_rdf_input_is_checked_by_the_same_shapes(tmp_path: Path) -> None:
+    from cmograph.datasource import load_memory
+    from cmograph.export import export
+
+    store = load_memory([VALID / "riverside-wards.yaml"])
+    good = tmp_path / "riverside.ttl"
+    good.write_bytes(export(store, "turtle"))
+    checked = check_file(good)
+    assert checked.report.conforms, [str(d) for d in checked.report]
+    assert [g.evaluation_id for g in checked.graphs] == ["riverside-wards"]
+    bad = tmp_path / "broken.ttl"
+    text = good.read_text(encoding="utf-8")
+    assert "cmo:DirectionPositive" in text
+    bad.write_text(text.replace("cmo:DirectionPositive", "cmo:Upwards"), encoding="utf-8")
+    messages = [str(d) for d in check_file(bad).report]
+    assert messages, "a wrong direction in Turtle must be reported"
+    assert all(m.startswith("[ERROR] broken.ttl:") for m in messages)
+    assert any(".direction: 'Upwards' is not a valid value for 'direction'" in m for m in messages), messages
+
+
+def test_rdf_without_evaluation_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "empty.ttl"
+    path.write_text("<http://example.org/a> <http://example.org/b> 'c' .\n", encoding="utf-8")
+    [diagnostic] = list(check_file(path).report)
+    assert diagnostic.message == "no cmo:Evaluation in this graph"
+
+
+def test_broken_rdf_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.ttl"
+    path.write_text("<http://example.org/a> <http://example.org/b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not valid turtle RDF"):
+        check_file(path)
+
+
+def test_unknown_suffix_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello", encoding="utf-8")
+    with pytest.raises(InputError, match="not an evidence file"):
+        check_file(path)
