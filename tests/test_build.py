@@ -29,7 +29,7 @@ def canonical(path: Path, base: str = DEFAULT_BASE) -> bytes:
 
 
 def _ox(term: object) -> ox.NamedNode | ox.Literal:
-    from cmograph.store import to_ox
+    from cmograph.convert import to_ox
 
     return to_ox(term)  # type: ignore[arg-type,return-value]
 

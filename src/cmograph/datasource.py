@@ -11,11 +11,11 @@ import pyoxigraph as ox
 
 from cmograph.engine import StoreEngine
 from cmograph.errors import UsageError
+from cmograph.files import evidence_files
+from cmograph.namespaces import DEFAULT_BASE
 from cmograph.project import LoadResult, Project, find_project
 from cmograph.report import ValidationReport
 from cmograph.store import DiskStore, memory_store
-from cmograph.validation import check_files, evidence_files
-from cmograph.vocab import DEFAULT_BASE
 
 EXAMPLE = "clinical-microsystems-nhs.yaml"
 NO_DATA_HINT = ("try `cmograph ask what-worked --example` for the bundled example, `--data FILE` for your own "
@@ -52,6 +52,8 @@ def example_path() -> Path:
 def load_memory(paths: Sequence[Path], base: str = DEFAULT_BASE,
                 progress: Callable[[Path], None] | None = None) -> ox.Store:
     """Check files and put them in an in-memory store; raises :class:`NotConforming` if any fails."""
+    from cmograph.validation import check_files
+
     checked = check_files(evidence_files(paths), base, progress)
     report = ValidationReport([d for c in checked for d in c.report.diagnostics])
     if not report.conforms:

@@ -13,12 +13,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cmograph.errors import InputError, UsageError
+from cmograph.files import evidence_files, scan_folder
+from cmograph.namespaces import DEFAULT_BASE
 from cmograph.report import ValidationReport
 from cmograph.store import DiskStore, Manifest
-from cmograph.validation import CheckedFile, EvaluationGraph, check_files, scan_folder
-from cmograph.vocab import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    from cmograph.validation import CheckedFile, EvaluationGraph
 
 CONFIG = "cmograph.toml"
 EVALUATIONS = "evaluations"
@@ -117,6 +121,10 @@ def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE,
     todo = [p for k, p in keyed.items() if refresh_root is None or manifest.files.get(k, {}).get("digest")
             != digest(p)]
     result.unchanged = len(keyed) - len(todo)
+    if not todo and (refresh_root is None or set(keyed) == set(manifest.files)) and store.exists():
+        return result
+    from cmograph.validation import check_files
+
     checked = check_files(todo, base, progress)
     for item in checked:
         result.report.extend(item.report.diagnostics)
@@ -198,7 +206,7 @@ def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | Non
 
     Either every file conforms and all are loaded in one atomic step, or nothing changes (files included).
     """
-    from cmograph.validation import evidence_files
+    from cmograph.validation import check_files
 
     disk, project = project_or_store(store, cwd or Path.cwd())
     if project is None:
@@ -240,8 +248,6 @@ def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | Non
 
 def project_paths(paths: Sequence[Path], base: str | None, cwd: Path) -> tuple[list[Path], str]:
     """The files a command should check (``paths``, else the project's) and the base IRI to use."""
-    from cmograph.validation import evidence_files
-
     root = find_project(cwd)
     settings = Project(root).settings if root else Settings()
     if paths:

@@ -26,8 +26,8 @@ from typing import Any, Protocol
 import yaml
 
 from cmograph.errors import UsageError
+from cmograph.namespaces import CMO_NS
 from cmograph.sparql_terms import iri_term, literal_term
-from cmograph.vocab import CMO
 
 Value = str | int | float | bool | None
 Row = dict[str, Value]
@@ -35,14 +35,14 @@ Cell = Value | list[str]
 LIST_SEPARATOR = "\x1f"  # GROUP_CONCAT separator of list columns; the runner splits, sorts and dedups
 
 ELEMENT_TYPES: dict[str, str] = {
-    "context": str(CMO.Context),
-    "mechanism": str(CMO.Mechanism),
-    "outcome": str(CMO.Outcome),
-    "group": str(CMO.Group),
-    "site": str(CMO.Site),
-    "cmoc": str(CMO.Configuration),
-    "evaluation": str(CMO.Evaluation),
-    "period": str(CMO.Period),
+    "context": CMO_NS + "Context",
+    "mechanism": CMO_NS + "Mechanism",
+    "outcome": CMO_NS + "Outcome",
+    "group": CMO_NS + "Group",
+    "site": CMO_NS + "Site",
+    "cmoc": CMO_NS + "Configuration",
+    "evaluation": CMO_NS + "Evaluation",
+    "period": CMO_NS + "Period",
 }
 SCALAR_TYPES = ("integer", "choice")
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -192,7 +192,7 @@ class Resolver:
         if self._prefixes is None:
             _, rows = self.engine.select(PREFIXES_QUERY)
             self._prefixes = {str(r["prefix"]): str(r["namespace"]) for r in rows}
-            self._prefixes.setdefault("cmo", str(CMO._NS))
+            self._prefixes.setdefault("cmo", CMO_NS)
         return self._prefixes
 
     def candidates(self, kind: str) -> list[Candidate]:

@@ -19,9 +19,7 @@ from cmograph.errors import InputError
 
 Path_ = tuple[str | int, ...]
 
-YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
-EVIDENCE_SUFFIXES = YAML_SUFFIXES + JSON_SUFFIXES
 
 
 class _Loader(yaml.SafeLoader):

@@ -19,39 +19,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 from cmograph.errors import StoreError
-from cmograph.validation import EvaluationGraph
-from cmograph.vocab import ONTOLOGY_IRI
+from cmograph.namespaces import ONTOLOGY_IRI
+
+if TYPE_CHECKING:
+    from cmograph.validation import EvaluationGraph
 
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 STORE_FORMAT = 1
-
-
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def quads_of(graph: EvaluationGraph) -> Iterator[ox.Quad]:
-    name = ox.NamedNode(str(graph.graph))
-    for s, p, o in graph.triples:
-        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), name)  # type: ignore[arg-type]
 
 
 @cache
@@ -89,6 +68,8 @@ class Manifest:
 
 def memory_store(graphs: Iterable[EvaluationGraph]) -> ox.Store:
     """An in-memory store with the ontology and the given evaluations (for ``--data`` and ``--example``)."""
+    from cmograph.convert import quads_of
+
     store = ox.Store()
     store.extend(ontology_quads())
     for graph in graphs:
@@ -160,6 +141,8 @@ class DiskStore:
 
     def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph], manifest: Manifest) -> None:
         """Atomically replace graphs: drop the ``remove`` graph IRIs, add ``add``, record ``manifest``."""
+        from cmograph.convert import quads_of
+
         with self._lock():
             current = self._current()
             number = 1 + max([int(p.name[4:]) for p in self.path.glob("gen-*") if p.name[4:].isdigit()] or [0])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -21,14 +21,14 @@ from rdflib.term import Node
 
 from cmograph.build import Origin, Triple, build, check_structure
 from cmograph.errors import InputError
+from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
 from cmograph.model import ENUMERATIONS, LISTS, TOP_LEVEL_KEYS, section_for_class
-from cmograph.rdf_io import RDF_FORMATS, is_rdf, parse_rdf
-from cmograph.reading import EVIDENCE_SUFFIXES, read_document
+from cmograph.rdf_io import is_rdf, parse_rdf
+from cmograph.reading import read_document
 from cmograph.report import Diagnostic, Severity, ValidationReport
 from cmograph.vocab import CMO, DEFAULT_BASE
 
 DCTERMS_IDENTIFIER = URIRef("http://purl.org/dc/terms/identifier")
-SUFFIXES = EVIDENCE_SUFFIXES + tuple(RDF_FORMATS)
 NOTATIONS: dict[Node, str] = {e.iri(v): v for e in ENUMERATIONS for v in e.values}
 
 
@@ -66,29 +66,6 @@ def shapes_graph() -> Graph:
     """The SHACL shapes shipped with cmograph."""
     text = (files("cmograph") / "shapes" / "cmograph.shapes.ttl").read_text(encoding="utf-8")
     return Graph().parse(data=text, format="turtle")
-
-
-def evidence_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and evidence or RDF files found (recursively, sorted) in folders named."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = scan_folder(path)
-            if not found:
-                raise InputError(f"{path}: no evidence files in this folder",
-                                 f"evidence files end in {', '.join(SUFFIXES)}")
-            out.extend(found)
-        elif not path.exists():
-            raise InputError(f"{path}: no such file or folder", "check the path")
-        else:
-            out.append(path)
-    return out
-
-
-def scan_folder(folder: Path) -> list[Path]:
-    """Evidence and RDF files below ``folder``, sorted, skipping hidden files and folders."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
@@ -318,6 +295,15 @@ def _show(value: Node | None) -> str:
     return unquote(re.split(r"[/#]", str(value))[-1]) or str(value)
 
 
+
+
+def validate_paths(paths: Sequence[Path], base: str = DEFAULT_BASE,
+                   progress: Callable[[Path], None] | None = None) -> ValidationReport:
+    """Check files and folders; one report for all of them."""
+    checked = check_files(evidence_files(paths), base, progress)
+    return ValidationReport([d for c in checked for d in c.report.diagnostics])
+
+
 __all__ = [
     "CheckedFile",
     "EvaluationGraph",
@@ -327,10 +313,3 @@ __all__ = [
     "shapes_graph",
     "validate_paths",
 ]
-
-
-def validate_paths(paths: Sequence[Path], base: str = DEFAULT_BASE,
-                   progress: Callable[[Path], None] | None = None) -> ValidationReport:
-    """Check files and folders; one report for all of them."""
-    checked = check_files(evidence_files(paths), base, progress)
-    return ValidationReport([d for c in checked for d in c.report.diagnostics])

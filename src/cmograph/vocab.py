@@ -5,15 +5,16 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-ONTOLOGY_IRI = "https://w3id.org/cmograph/ontology"
-DEFAULT_BASE = "https://w3id.org/cmograph/data/"
+from cmograph.namespaces import CMO_NS, DEFAULT_BASE, ONTOLOGY_IRI
+
+__all__ = ["CMO", "DEFAULT_BASE", "ONTOLOGY_IRI", "PROV"]
 PROV = Namespace("http://www.w3.org/ns/prov#")
 
 
 class CMO(DefinedNamespace):
     """Terms of the cmograph ontology (``ontology/cmograph.ttl``)."""
 
-    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _NS = Namespace(CMO_NS)
     _fail = True
 
     # classes

@@ -1,0 +1,35 @@
+"""Finding evidence files: which suffixes count, and what a folder holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from cmograph.errors import InputError
+
+EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
+RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf", ".owl", ".xml")
+SUFFIXES = EVIDENCE_SUFFIXES + RDF_SUFFIXES
+
+
+def scan_folder(folder: Path) -> list[Path]:
+    """Evidence and RDF files below ``folder``, sorted, skipping hidden files and folders."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def evidence_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and evidence or RDF files found (recursively, sorted) in folders named."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = scan_folder(path)
+            if not found:
+                raise InputError(f"{path}: no evidence files in this folder",
+                                 f"evidence files end in {', '.join(SUFFIXES)}")
+            out.extend(found)
+        elif not path.exists():
+            raise InputError(f"{path}: no such file or folder", "check the path")
+        else:
+            out.append(path)
+    return out
