@@ -17,7 +17,7 @@ import pytest
 
 from cmograph.engine import StoreEngine
 from cmograph.errors import UsageError
-from cmograph.questions import Answer, ask, bind, get_question, parse_question, questions
+from cmograph.questions import Answer, ask, bind, get_question, natural_key, parse_question, questions
 from cmograph.store import memory_store
 from cmograph.validation import check_files
 
@@ -168,8 +168,8 @@ def run(qid: str, engine: StoreEngine, options: dict[str, Any] | None = None, li
 
 
 def L(*items: str) -> list[str]:
-    """A list column as the runner returns it: sorted, no duplicates."""
-    return sorted(set(items))
+    """A list column as the runner returns it: in natural order (CMO4 before CMO10), no duplicates."""
+    return sorted(set(items), key=natural_key)
 
 
 def pick(answer: Answer, *columns: str) -> list[tuple[Any, ...]]:
@@ -357,16 +357,16 @@ def test_what_worked_filters(riverside: StoreEngine) -> None:
     ward = run("what-worked", riverside, {"site": "ward-7"})
     assert pick(ward, "outcome", "sites", "supporting", "refuting", "cmoc") == [
         (FALLS, 2, 2, 0, ("CMO6",)),  # CMO6 is at ward-7 and the cardiac unit: both count
-        (OWNERSHIP, 1, 3, 1, ("CMO10", "CMO4")),
+        (OWNERSHIP, 1, 3, 1, ("CMO4", "CMO10")),
         (MORALE_UP, 1, 2, 0, ("CMO2",)),
         (SUSTAINED, 1, 1, 0, ("CMO5",)),
     ]
     assert pick(run("what-worked", riverside, {"site": CARDIAC}), "outcome", "cmoc") == [(FALLS, ("CMO6",))]
     assert pick(run("what-worked", riverside, {"for": "patients"}), "outcome", "cmoc") == [(FALLS, ("CMO6",))]
     assert pick(run("what-worked", riverside, {"for": "doctors"}), "outcome", "cmoc") == [
-        (MORALE_UP, ("CMO1",)), (OWNERSHIP, ("CMO10", "CMO4"))]
+        (MORALE_UP, ("CMO1",)), (OWNERSHIP, ("CMO4", "CMO10"))]
     assert pick(run("what-worked", riverside, {"outcome": "o-ownership"}), "outcome", "cmoc") == [
-        (OWNERSHIP, ("CMO10", "CMO4", "CMO9"))]
+        (OWNERSHIP, ("CMO4", "CMO9", "CMO10"))]
 
 
 def test_what_worked_never_counts_untriggered_or_negative(riverside: StoreEngine) -> None:
@@ -406,13 +406,13 @@ def test_for_whom(riverside: StoreEngine) -> None:
     assert answer.columns == ["group", "outcome", "direction", "triggered", "mechanisms", "cmoc"]
     assert pick(answer, "group", "outcome", "direction", "triggered", "mechanisms", "cmoc") == [
         (DOCTORS, MORALE_UP, "positive", True, (HUDDLE,), ("CMO1",)),
-        (DOCTORS, OWNERSHIP, "positive", True, (PARTICIPATION,), ("CMO10", "CMO4")),
+        (DOCTORS, OWNERSHIP, "positive", True, (PARTICIPATION,), ("CMO4", "CMO10")),
         (NURSES, FALLS, "positive", True, (FEEDBACK,), ("CMO6",)),
         (NURSES, MORALE_UP, "positive", True, (HUDDLE,), ("CMO1", "CMO2")),
         (NURSES, SUSTAINED, "mixed", True, tuple(L(COACHING, PEERS)), ("CMO5",)),
         (NURSES, MORALE_DOWN, "negative", True, (HUDDLE,), ("CMO3",)),
         (NURSES, OWNERSHIP, "positive", True, tuple(L(COACHING, CONFIDENCE, PARTICIPATION)),
-         ("CMO10", "CMO4", "CMO9")),
+         ("CMO4", "CMO9", "CMO10")),
         (NURSES, DISENGAGE, "negative", False, (PARTICIPATION,), ("CMO7",)),
         (PATIENTS, FALLS, "positive", True, (FEEDBACK,), ("CMO6",)),
         (PATIENTS, WAITS, "no-change", True, (COACHING,), ("CMO8",)),
@@ -424,7 +424,7 @@ def test_for_whom_filters(riverside: StoreEngine, hillside: StoreEngine) -> None
     assert pick(run("for-whom", riverside, {"mechanism": "m-huddle"}), "group", "outcome", "cmoc") == [
         (DOCTORS, MORALE_UP, ("CMO1",)), (NURSES, MORALE_UP, ("CMO1", "CMO2")), (NURSES, MORALE_DOWN, ("CMO3",))]
     assert pick(run("for-whom", riverside, {"outcome": OWNERSHIP.upper()}), "group", "cmoc") == [
-        (DOCTORS, ("CMO10", "CMO4")), (NURSES, ("CMO10", "CMO4", "CMO9"))]
+        (DOCTORS, ("CMO4", "CMO10")), (NURSES, ("CMO4", "CMO9", "CMO10"))]
     assert pick(run("for-whom", hillside), "group", "outcome", "cmoc") == [
         ("Ward staff", "Defensive, target-chasing practice", ("CMOC-B",)),
         ("Ward staff", "Improved staff wellbeing and morale", ("CMOC-A",)),
@@ -638,7 +638,7 @@ def test_evidence_more(riverside: StoreEngine, hillside: StoreEngine) -> None:
         (2, tuple(L("[12]", "[20]", "[23]")), review, "Table 3", "literature", "quantitative", "reviewer"),
     ]
     assert pick(run("evidence", hillside, {"cmoc": "CMOC-B"}), "position", "stance", "refs", "summary") == [
-        (1, "supports", ("[11]", "[6]"), None),
+        (1, "supports", ("[6]", "[11]"), None),
         (2, "qualifies", ("[15]",), "Defensiveness faded when dashboards were reviewed in a no-blame meeting."),
     ]
 
@@ -815,7 +815,7 @@ def test_compare_sites(riverside: StoreEngine) -> None:
         (WARD_7, FALLS, "positive", True, (FEEDBACK,), ("CMO6",)),
         (WARD_7, MORALE_UP, "positive", True, (HUDDLE,), ("CMO2",)),
         (WARD_7, SUSTAINED, "mixed", True, tuple(L(COACHING, PEERS)), ("CMO5",)),
-        (WARD_7, OWNERSHIP, "positive", True, (PARTICIPATION,), ("CMO10", "CMO4")),
+        (WARD_7, OWNERSHIP, "positive", True, (PARTICIPATION,), ("CMO4", "CMO10")),
         (HEALTH_CENTRE, MORALE_UP, "positive", True, (HUDDLE,), ("CMO1",)),
         (HEALTH_CENTRE, OWNERSHIP, "positive", True, tuple(L(COACHING, CONFIDENCE)), ("CMO9",)),
         (CARDIAC, FALLS, "positive", True, (FEEDBACK,), ("CMO6",)),

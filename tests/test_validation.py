@@ -81,7 +81,7 @@ EXPECTED: dict[str, list[str]] = {
         "[ERROR] dangling-leads-to.yaml:21: cmocs[cmoc-1].leads_to: 'cmoc-2' is not a configuration in this file ('cmoc-1' itself is the only configuration in this file)",
     ],
     'dangling-measure-at.yaml': [
-        "[ERROR] dangling-measure-at.yaml:23: outcomes[o-minimal].measures[1].at: 'p-embeding' is not a period in this file (did you mean 'p-embedding'?; or give an ISO 8601 date)",
+        "[ERROR] dangling-measure-at.yaml:23: outcomes[o-minimal].measures[1].at: 'p-embeding' is not a period in this file (did you mean 'p-embedding'? A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too.)",
     ],
     'dangling-refines.yaml': [
         "[ERROR] dangling-refines.yaml:21: cmocs[cmoc-1].refines: 'cmoc-0' is not a configuration in this file ('cmoc-1' itself is the only configuration in this file)",
@@ -135,8 +135,8 @@ EXPECTED: dict[str, list[str]] = {
         "[ERROR] missing-context-label.yaml:8: contexts[c-minimal]: missing required key 'label' (add 'label:' to this context)",
     ],
     'missing-contexts-list.yaml': [
-        '[ERROR] missing-contexts-list.yaml:5: contexts: the file has no contexts: at least one context is required',
-        "[ERROR] missing-contexts-list.yaml:15: cmocs[cmoc-1].context: 'c-minimal' is not a context in this file (the file has no contexts: add one with this id)",
+        '[ERROR] missing-contexts-list.yaml:5: contexts: the file has no contexts; at least one context is required',
+        "[ERROR] missing-contexts-list.yaml:15: cmocs[cmoc-1].context: 'c-minimal' is not a context in this file (add a context with this id under 'contexts:')",
     ],
     'missing-evaluation-id.yaml': [
         "[ERROR] missing-evaluation-id.yaml:5: evaluation: missing required key 'id' (add a short slug such as 'id: ford-2009'; every IRI of the evaluation is built from it)",

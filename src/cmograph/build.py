@@ -18,9 +18,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, XSD, Literal, URIRef
 from rdflib.term import Node
 
+from cmograph.errors import UsageError
 from cmograph.model import (
     EVALUATION,
     LIST_BY_NAME,
@@ -317,7 +319,7 @@ class _Builder:
             yield self._concept(self.doc.text(path, value))
         elif kind == "url" or kind == "license":
             text = self.doc.text(path, value)
-            yield URIRef(text) if HTTP_IRI.match(text) else Literal(text)
+            yield URIRef(text) if HTTP_IRI.match(text) and is_iri(text) else Literal(text)
         elif kind == "programme":
             programme = URIRef(f"{self.built.evaluation}/programme")
             self.add(programme, RDF.type, CMO.Programme)
@@ -345,9 +347,9 @@ class _Builder:
 
     def _concept(self, text: str) -> Node:
         prefix, _, local = text.partition(":")
-        if local and prefix in self.prefixes:
+        if local and prefix in self.prefixes and is_iri(self.prefixes[prefix] + local):
             return URIRef(self.prefixes[prefix] + local)
-        if ABSOLUTE_IRI.match(text) and "://" in text:
+        if ABSOLUTE_IRI.match(text) and "://" in text and is_iri(text):
             return URIRef(text)
         return Literal(text)
 
@@ -398,6 +400,18 @@ def _date_literal(text: str) -> Literal:
     return Literal(text)
 
 
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI the store accepts (Oxigraph checks RFC 3987 strictly)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def build(doc: Document, base: str = DEFAULT_BASE) -> Built:
     """The triples of a structurally sound document (see :func:`check_structure`)."""
+    if not is_iri(base + "x"):
+        raise UsageError(f"the base IRI {base!r} is not an absolute IRI",
+                         "set --base (or 'base' in cmograph.toml) to one like https://example.org/evaluations/")
     return _Builder(doc, base).run()

@@ -1,4 +1,5 @@
-"""Where a command's data comes from: ``--example``, ``--data``, ``--store``, or the project in this folder."""
+"""Where a command's data comes from: ``--example``, ``--data``, ``--store``, ``--endpoint``, or the project in
+this folder (its store, or the endpoint its ``cmograph.toml`` names)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -16,6 +18,11 @@ from cmograph.namespaces import DEFAULT_BASE
 from cmograph.project import LoadResult, Project, find_project
 from cmograph.report import ValidationReport
 from cmograph.store import DiskStore, memory_store
+
+if TYPE_CHECKING:
+    from cmograph.endpoint import Endpoint
+    from cmograph.questions import Engine
+    from cmograph.rawquery import QueryResult
 
 EXAMPLE = "clinical-microsystems-nhs.yaml"
 NO_DATA_HINT = ("try `cmograph ask what-worked --example` for the bundled example, `--data FILE` for your own "
@@ -32,15 +39,34 @@ class NotConforming(Exception):
 
 @dataclass
 class Source:
-    """An open store and a description of where it came from."""
+    """An open store, or a SPARQL endpoint (``remote``), and a description of where it came from."""
 
-    store: ox.Store
+    store: ox.Store | None
     description: str
     refreshed: LoadResult | None = None
+    remote: Endpoint | None = None
 
     @property
-    def engine(self) -> StoreEngine:
-        return StoreEngine(self.store)
+    def engine(self) -> Engine:
+        return self.remote if self.remote is not None else StoreEngine(self.local())
+
+    def local(self) -> ox.Store:
+        """The store, for a source that is not an endpoint (``open_source(..., remote=False)`` gives one)."""
+        assert self.store is not None, "an endpoint has no local store"
+        return self.store
+
+    def run_query(self, sparql: str) -> QueryResult:
+        """``cmograph query``: the user's read-only SPARQL, on the store or the endpoint."""
+        from cmograph.rawquery import run_query
+
+        return self.remote.run_query(sparql) if self.remote is not None else run_query(self.local(), sparql)
+
+    def export(self, fmt: str, evaluations: Sequence[str] = ()) -> bytes:
+        """``cmograph export``: the chosen evaluations' graphs (all by default) in ``fmt``."""
+        from cmograph.export import export
+
+        store = self.remote.dataset(evaluations) if self.remote is not None else self.local()
+        return export(store, fmt, evaluations)
 
 
 def example_path() -> Path:
@@ -63,11 +89,17 @@ def load_memory(paths: Sequence[Path], base: str = DEFAULT_BASE,
 
 def open_source(data: Sequence[Path] = (), store: Path | None = None, example: bool = False,
                 base: str | None = None, cwd: Path | None = None,
-                progress: Callable[[Path], None] | None = None) -> Source:
-    """Open the data a command should use, in the order of precedence of the CLI options."""
-    chosen = sum([bool(data), store is not None, example])
+                progress: Callable[[Path], None] | None = None, endpoint: str | None = None,
+                *, remote: bool = True) -> Source:
+    """Open the data a command should use, in the order of precedence of the CLI options.
+
+    With ``remote=False`` a project's ``endpoint`` setting is ignored (for commands that read the local data).
+    """
+    chosen = sum([bool(data), store is not None, example, endpoint is not None])
     if chosen > 1:
-        raise UsageError("use only one of --example, --data and --store")
+        raise UsageError("use only one of --example, --data, --store and --endpoint")
+    if endpoint is not None:
+        return open_endpoint(endpoint)
     if example:
         return Source(load_memory([example_path()], base or DEFAULT_BASE), "the bundled example")
     if data:
@@ -82,7 +114,17 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
     if root is None:
         raise UsageError("no data: this folder is not a cmograph project", NO_DATA_HINT)
     project = Project(root)
-    refreshed = project.refresh(progress)
+    if remote and project.settings.endpoint:
+        return open_endpoint(project.settings.endpoint, f" (from {root / 'cmograph.toml'})")
+    refreshed = project.refresh(progress, reading=True)
     if not refreshed.report.conforms:
         raise NotConforming(refreshed.report)
     return Source(project.store.open(), f"the project in {root}", refreshed)
+
+
+def open_endpoint(url: str, origin: str = "") -> Source:
+    """A SPARQL endpoint as a source of data."""
+    from cmograph.endpoint import Endpoint
+
+    remote = Endpoint(url)
+    return Source(None, f"the endpoint {remote.url}{origin}", remote=remote)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from cmograph.errors import UsageError
+from cmograph.namespaces import COMMON_PREFIXES
 
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -14,15 +15,6 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "trig": ox.RdfFormat.TRIG,
     "nquads": ox.RdfFormat.N_QUADS,
-}
-PREFIXES = {
-    "cmo": "https://w3id.org/cmograph/ontology#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
 }
 EVALUATION_GRAPHS = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -40,9 +32,9 @@ def export(store: ox.Store, fmt: str, evaluations: Sequence[str] = ()) -> bytes:
     target = EXPORT_FORMATS[fmt]
     quads = [q for g in chosen for q in store.quads_for_pattern(None, None, None, g)]
     if target.supports_datasets:
-        prefixes = PREFIXES if target == ox.RdfFormat.TRIG else None
+        prefixes = COMMON_PREFIXES if target == ox.RdfFormat.TRIG else None
         return ox.serialize(quads, format=target, prefixes=prefixes) or b""
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     if target == ox.RdfFormat.TURTLE:
-        return ox.serialize(triples, format=target, prefixes=PREFIXES) or b""
+        return ox.serialize(triples, format=target, prefixes=COMMON_PREFIXES) or b""
     return ox.serialize(triples, format=target) or b""

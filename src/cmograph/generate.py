@@ -131,7 +131,7 @@ def shapes_turtle() -> str:
     for section in LISTS:
         if section.min_items:
             assert section.cls is not None
-            missing = f"the file has no {section.name}: at least one {section.noun} is required"
+            missing = f"the file has no {section.name}; at least one {section.noun} is required"
             evaluation_extra.append(
                 "    sh:property [\n        sh:path [ sh:inversePath cmo:inEvaluation ] ;\n"
                 f"        sh:name {_text(section.name)} ;\n"
@@ -189,8 +189,13 @@ def _schema_for_key(key: Key) -> dict[str, Any]:
         return {**doc, "type": "string"}
     assert key.section is not None
     if kind == "object":
-        return {**doc, "$ref": f"#/$defs/{key.section.noun}"}
-    return {**doc, "type": "array", "items": {"$ref": f"#/$defs/{key.section.noun}"}}
+        return {**doc, "$ref": f"#/$defs/{_def(key.section)}"}
+    return {**doc, "type": "array", "items": {"$ref": f"#/$defs/{_def(key.section)}"}}
+
+
+def _def(section: Section) -> str:
+    """The ``$defs`` name of a section: its noun, hyphenated (``evidence-item``)."""
+    return section.noun.replace(" ", "-")
 
 
 def _schema_for_section(section: Section) -> dict[str, Any]:
@@ -212,7 +217,7 @@ def _schema_for_section(section: Section) -> dict[str, Any]:
 
 def json_schema() -> dict[str, Any]:
     """A JSON Schema (2020-12) of evidence files, for editor completion and checking."""
-    defs = {s.noun: _schema_for_section(s) for s in (EVALUATION, *LISTS, MEASURE, EVIDENCE)}
+    defs = {_def(s): _schema_for_section(s) for s in (EVALUATION, *LISTS, MEASURE, EVIDENCE)}
     defs["microsystem"] = _schema_for_section(LIST_BY_NAME["sites"].key("microsystem").section)  # type: ignore[union-attr,arg-type]
     properties: dict[str, Any] = {
         "cmograph": {"description": "format version", "const": FORMAT_VERSION},
@@ -222,9 +227,11 @@ def json_schema() -> dict[str, Any]:
         properties[section.name] = {
             "description": section.doc,
             "type": "array",
-            "items": {"$ref": f"#/$defs/{section.noun}"},
+            "items": {"$ref": f"#/$defs/{_def(section)}"},
             **({"minItems": section.min_items} if section.min_items else {}),
         }
+    properties["$schema"] = {"description": "the JSON Schema this file follows (ignored by cmograph)",
+                             "type": "string"}
     properties["prefixes"] = {
         "description": "CURIE prefixes used by concept values",
         "type": "object",

@@ -306,7 +306,7 @@ THEORIES = Section(
 
 LISTS: tuple[Section, ...] = (SITES, GROUPS, PERIODS, SOURCES, CONTEXTS, MECHANISMS, OUTCOMES, CMOCS, THEORIES)
 LIST_BY_NAME: dict[str, Section] = {s.name: s for s in LISTS}
-TOP_LEVEL_KEYS: tuple[str, ...] = ("cmograph", "evaluation", *(s.name for s in LISTS), "prefixes")
+TOP_LEVEL_KEYS: tuple[str, ...] = ("cmograph", "evaluation", *(s.name for s in LISTS), "prefixes", "$schema")
 REQUIRED_TOP_LEVEL: tuple[str, ...] = ("cmograph", "evaluation", "contexts", "mechanisms", "outcomes", "cmocs")
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[^\s/#?]+$"

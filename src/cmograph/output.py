@@ -13,6 +13,7 @@ from cmograph.questions import Cell
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GAP = "  "
 MIN_COLUMN = 12
+MAX_WORD = 40  # a column is not narrowed below its longest word, up to this width
 
 
 def cell_text(value: Cell) -> str:
@@ -54,7 +55,9 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 80
     ``column  value`` lines instead, which stays readable in any width.
     """
     widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-    floor = [min(w, max(len(c), MIN_COLUMN)) for c, w in zip(columns, widths, strict=True)]
+    words = [max([0, *(len(word) for r in rows for word in r[i].split())]) for i in range(len(columns))]
+    floor = [min(w, max(len(c), min(longest, MAX_WORD), MIN_COLUMN))
+             for c, w, longest in zip(columns, widths, words, strict=True)]
     budget = width - len(GAP) * (len(columns) - 1)
     if sum(floor) > budget:
         return records(columns, rows, width)

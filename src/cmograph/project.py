@@ -19,7 +19,7 @@ from cmograph.errors import InputError, UsageError
 from cmograph.files import evidence_files, scan_folder
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.report import ValidationReport
-from cmograph.store import DiskStore, Manifest
+from cmograph.store import DiskStore, Manifest, StoreInUse
 
 if TYPE_CHECKING:
     from cmograph.validation import CheckedFile, EvaluationGraph
@@ -114,7 +114,22 @@ def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE,
 
     With ``refresh_root`` the paths are the whole set of files the store should hold: files the manifest knows
     but that are no longer named (or no longer exist) are dropped, and unchanged files are not re-checked.
+    Unless there is nothing to do, the store's writer lock is held throughout, so the manifest read here is the
+    one replaced, and a second writer is refused at once, before it spends time checking files.
     """
+    if refresh_root is not None and store.exists() and _up_to_date(store.manifest(), paths, refresh_root):
+        return LoadResult(unchanged=len(paths))
+    with store.writing():
+        return _load_into(store, paths, base, refresh_root, progress)
+
+
+def _up_to_date(manifest: Manifest, paths: Sequence[Path], root: Path) -> bool:
+    keyed = {_key(p, root): p for p in paths}
+    return set(keyed) == set(manifest.files) and all(manifest.files[k]["digest"] == digest(p) for k, p in keyed.items())
+
+
+def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root: Path | None,
+               progress: Callable[[Path], None] | None) -> LoadResult:
     manifest = store.manifest()
     result = LoadResult()
     keyed = {_key(p, refresh_root): p for p in paths}
@@ -182,10 +197,19 @@ class Project:
         folder = self.root / EVALUATIONS
         return scan_folder(folder) if folder.is_dir() else []
 
-    def refresh(self, progress: Callable[[Path], None] | None = None) -> LoadResult:
-        """Bring the store up to date with ``evaluations/``."""
-        return load_into(self.store, self.evidence(), self.settings.base, refresh_root=self.root,
-                         progress=progress)
+    def refresh(self, progress: Callable[[Path], None] | None = None, *, reading: bool = False) -> LoadResult:
+        """Bring the store up to date with ``evaluations/``.
+
+        For ``reading`` (a question), a store another process is writing is left to it: the question is then
+        answered from the data loaded before that write, or after it, never from a mix.
+        """
+        try:
+            return load_into(self.store, self.evidence(), self.settings.base, refresh_root=self.root,
+                             progress=progress)
+        except StoreInUse:
+            if not reading:
+                raise
+            return LoadResult()
 
 
 def project_or_store(store: Path | None, cwd: Path) -> tuple[DiskStore, Project | None]:
@@ -206,11 +230,17 @@ def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | Non
 
     Either every file conforms and all are loaded in one atomic step, or nothing changes (files included).
     """
-    from cmograph.validation import check_files
-
     disk, project = project_or_store(store, cwd or Path.cwd())
     if project is None:
         return load_into(disk, evidence_files(paths), base or DEFAULT_BASE, progress=progress)
+    with disk.writing():  # a second writer is refused before anything is checked or copied
+        return _load_into_project(project, paths, base, progress)
+
+
+def _load_into_project(project: Project, paths: Sequence[Path], base: str | None,
+                       progress: Callable[[Path], None] | None) -> LoadResult:
+    from cmograph.validation import check_files
+
     if not paths:
         return project.refresh(progress)
     files_ = evidence_files(paths)

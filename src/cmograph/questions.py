@@ -160,10 +160,12 @@ class Candidate:
         return f"{self.evaluation}/{self.id}{label}" if self.id else self.iri
 
 
-CANDIDATES = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
+_CANDIDATE_HEAD = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?s ?id ?label ?evaluation ?concept WHERE {
+SELECT DISTINCT ?s ?id ?label ?evaluation ?concept WHERE {
+"""
+_CANDIDATE_TAIL = """
   ?s a ?class ; cmo:inEvaluation ?e .
   ?e dcterms:identifier ?evaluation .
   OPTIONAL { ?s dcterms:identifier ?id }
@@ -171,6 +173,15 @@ SELECT ?s ?id ?label ?evaluation ?concept WHERE {
   OPTIONAL { ?s cmo:concept ?concept }
 }
 """
+# every element of a class (for suggestions and --like)
+CANDIDATES = _CANDIDATE_HEAD + _CANDIDATE_TAIL
+# elements whose id or label (case-insensitive) is one of ?name
+BY_NAME = _CANDIDATE_HEAD + """  { ?s dcterms:identifier ?matched } UNION { ?s rdfs:label ?matched }
+  FILTER(STR(?matched) = ?name || LCASE(STR(?matched)) = LCASE(?name))
+""" + _CANDIDATE_TAIL
+# the element ?target itself, or elements that instantiate the concept ?target
+BY_IRI = _CANDIDATE_HEAD + """  { ?s cmo:concept ?target } UNION { ?target a ?class BIND(?target AS ?s) }
+""" + _CANDIDATE_TAIL
 EVALUATIONS_QUERY = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a cmo:Evaluation }
 """
@@ -195,8 +206,9 @@ class Resolver:
             self._prefixes.setdefault("cmo", CMO_NS)
         return self._prefixes
 
-    def candidates(self, kind: str) -> list[Candidate]:
-        _, rows = self.engine.select(bind(CANDIDATES, {"class": [iri_term(ELEMENT_TYPES[kind])]}))
+    def candidates(self, kind: str, query: str = CANDIDATES, **values: list[str]) -> list[Candidate]:
+        """Elements of ``kind`` found by ``query`` with ``values`` bound (serialised terms)."""
+        _, rows = self.engine.select(bind(query, {"class": [iri_term(ELEMENT_TYPES[kind])], **values}))
         found: dict[str, Candidate] = {}
         for r in rows:
             evaluation_iri = str(r["s"]) if kind == "evaluation" else None
@@ -210,22 +222,26 @@ class Resolver:
     def resolve(self, kind: str, name: str) -> list[str]:
         """The IRIs ``name`` stands for; errors when it names nothing, or several without ``--like``."""
         name = name.strip()
-        pool = self.candidates(kind)
-        if not pool:
-            raise UsageError(f"there are no {_plural(kind)} in the data, so '{name}' matches nothing",
-                             "check which evaluations are loaded with `cmograph ask site --list` or load more")
         iri = self._expand(name)
-        if iri is not None:
-            hits = [c for c in pool if iri in (c.iri, c.concept)]
+        if iri is not None and not self.like:
+            hits = [c for c in self.candidates(kind, BY_IRI, target=[iri_term(iri)]) if iri in (c.iri, c.concept)]
             if hits:
                 return sorted(c.iri for c in hits)
         folded = name.casefold()
         qualified = name.partition("/")
-        hits = [c for c in pool if c.id == name or (c.label or "").casefold() == folded
-                or (qualified[1] and c.evaluation == qualified[0] and c.id == qualified[2])]
         if self.like:
+            pool = self.candidates(kind)
             hits = [c for c in pool if folded in (c.label or "").casefold() or folded in (c.id or "").casefold()]
+        else:
+            names = [literal_term(n) for n in dict.fromkeys([name, qualified[2]]) if n]
+            hits = [c for c in self.candidates(kind, BY_NAME, name=names)
+                    if c.id == name or (c.label or "").casefold() == folded
+                    or (qualified[1] and c.evaluation == qualified[0] and c.id == qualified[2])]
         if not hits:
+            pool = self.candidates(kind)
+            if not pool:
+                raise UsageError(f"there are no {_plural(kind)} in the data, so '{name}' matches nothing",
+                                 "load evaluations that have some, or check the question's options")
             labels = [c.label or c.id or c.iri for c in pool]
             close = difflib.get_close_matches(name, labels, n=3, cutoff=0.4)
             close += [lab for lab in labels if folded and folded in lab.casefold() and lab not in close][:3]
@@ -340,4 +356,11 @@ def evaluation_count(engine: Engine) -> int:
 def _cell(column: str, value: Value, question: Question) -> Cell:
     if column not in question.lists:
         return value
-    return sorted({part for part in str(value).split(LIST_SEPARATOR) if part}) if value is not None else []
+    if value is None:
+        return []
+    return sorted({part for part in str(value).split(LIST_SEPARATOR) if part}, key=natural_key)
+
+
+def natural_key(text: str) -> list[tuple[int, int | str]]:
+    """Sort key that puts ``CMO2`` before ``CMO10`` and ``[4]`` before ``[17]``."""
+    return [(0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.split(r"(\d+)", text) if part]

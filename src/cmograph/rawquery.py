@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import re
+import threading
+import unicodedata
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from cmograph.engine import python_value
 from cmograph.errors import UsageError
+from cmograph.namespaces import COMMON_PREFIXES
 from cmograph.questions import Cell
 
-_STRINGS = re.compile(r'("""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\')')
-_COMMENTS = re.compile(r"#[^\n]*")
-_IRIS = re.compile(r"<[^<>\s]*>")
-_FORBIDDEN = re.compile(r"\b(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD)\b", re.IGNORECASE)
+QUERY_SECONDS = 60.0  # a user query running longer than this is given up with a clear error
+_ESCAPE = r"""\\[tbnrf\\"']|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"""
+# One SPARQL token at a time, in the order the grammar's terminals must be tried (SPARQL 1.1, section 19.8).
+# Strings, comments, IRIs and the local part of prefixed names can never hold a keyword; everything else can.
+_TOKEN = re.compile(rf"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
+  | (?P<string>\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ESCAPE}))*\"\"\"
+             | '''(?:(?:'|'')?(?:[^'\\]|{_ESCAPE}))*'''
+             | "(?:[^"\\\r\n]|{_ESCAPE})*"
+             | '(?:[^'\\\r\n]|{_ESCAPE})*')
+  | (?P<variable>[?$][\w\u00B7\u0300-\u036F\u203F\u2040]*)
+  | (?P<prefix>[^\W\d][\w.-]*)?:(?P<local>(?:[\w:-]|%[0-9A-Fa-f]{{2}}|\\[_~.!$&'()*+,;=/?\#@%-])*)
+  | (?P<word>[^\s"'<>\#?$:\\(){{}}\[\],;.=!|^/*+&@-]+)
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_UPDATES = ("LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD")
 
 
 @dataclass
@@ -28,23 +46,78 @@ class QueryResult:
 
 
 def check_read_only(sparql: str) -> None:
-    """Refuse updates and federation: user queries may only read the local data."""
-    code = _IRIS.sub("<>", _COMMENTS.sub("", _STRINGS.sub('""', sparql)))
-    found = _FORBIDDEN.search(code)
-    if found:
-        word = found.group(1).upper()
-        reason = ("it would fetch data from elsewhere" if word in ("SERVICE", "LOAD")
-                  else "`cmograph query` only reads; change evidence files and run `cmograph load` instead")
-        raise UsageError(f"the query uses {word}, which cmograph does not run: {reason}")
+    """Refuse updates and federation: user queries may only read the local data.
+
+    The text is split into SPARQL tokens as written and, for servers that read ``\\u0053`` escapes before
+    parsing (as the SPARQL grammar says), once more with those escapes read. A keyword glued to other letters
+    (``SERVICEex:x``, ``1SERVICE``) still counts: some parsers read it as the keyword.
+    """
+    views = [sparql]
+    if _CODEPOINT.search(sparql):
+        views.append(_CODEPOINT.sub(_codepoint, sparql))
+    tokens = [(view, token) for view in views for token in _TOKEN.finditer(view)]
+    for _, token in tokens:
+        kind = token.lastgroup
+        text = token.group("prefix") if kind == "local" else token.group() if kind == "word" else None
+        if text and _holds(text, "SERVICE"):
+            raise UsageError(f"the query uses SERVICE ({text!r}), which cmograph does not run: it would fetch data "
+                             "from elsewhere", "query the data here, without SERVICE")
+        if kind == "word" and text and text.upper() in _UPDATES:
+            raise UsageError(f"the query uses {text.upper()}, which cmograph does not run: `cmograph query` only "
+                             "reads", "change evidence files and run `cmograph load` instead")
+    for view, token in tokens:
+        if token.lastgroup == "other" and token.group() in "\"'\\":
+            line = view.count("\n", 0, token.start()) + 1
+            raise UsageError(f"the query is not valid SPARQL: an unclosed string or a stray backslash on line {line}",
+                             "check the quotes and escapes on that line")
 
 
-def run_query(store: ox.Store, sparql: str) -> QueryResult:
-    """Run a read-only query over the union of all evaluations."""
+def _codepoint(match: re.Match[str]) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    return chr(code) if code <= 0x10FFFF else match.group()
+
+
+def _holds(text: str, keyword: str) -> bool:
+    """Whether ``text`` holds ``keyword`` in any case, also after Unicode case folding and normalisation."""
+    forms = {text.upper(), text.casefold().upper(), unicodedata.normalize("NFKC", text).upper()}
+    return any(keyword in form for form in forms)
+
+
+def short(message: str, limit: int = 160) -> str:
+    """The first line of a parser message, cut to ``limit`` characters."""
+    first = message.strip().splitlines()[0] if message.strip() else "syntax error"
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def run_query(store: ox.Store, sparql: str, timeout: float = QUERY_SECONDS) -> QueryResult:
+    """Run a read-only query over the union of all evaluations; give up after ``timeout`` seconds."""
     check_read_only(sparql)
+    outcome: list[QueryResult | BaseException] = []
+
+    def evaluate() -> None:
+        try:
+            outcome.append(_evaluate(store, sparql))
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome.append(exc)
+
+    # pyoxigraph cannot cancel a query, but it releases the GIL: run it in a daemon thread and stop waiting
+    worker = threading.Thread(target=evaluate, name="cmograph-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise UsageError(f"the query ran for more than {timeout:g} seconds, so cmograph gave up on it",
+                         "narrow it with more specific patterns, a FILTER or a LIMIT")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _evaluate(store: ox.Store, sparql: str) -> QueryResult:
     try:
-        result = store.query(sparql, use_default_graph_as_union=True)
+        result = store.query(sparql, use_default_graph_as_union=True, prefixes=COMMON_PREFIXES)
     except SyntaxError as exc:
-        raise UsageError(f"the query is not valid SPARQL: {exc}", "check it in a SPARQL editor") from None
+        raise UsageError(f"the query is not valid SPARQL: {short(str(exc))}",
+                         f"the prefixes {', '.join(COMMON_PREFIXES)} are declared for you") from None
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(["result"], [{"result": bool(result)}], boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):

@@ -1,8 +1,10 @@
-"""Read and write RDF safely: no network, no file outside the one named, bounded size.
+"""Read RDF safely: no network, no file but the one named, bounded size.
 
 Untrusted RDF is parsed with rdflib, but never allowed to fetch: JSON-LD documents whose ``@context`` (or
 ``@import``) names a remote or ``file:`` document are refused before parsing, RDF/XML with a DOCTYPE (external
 entities, entity expansion) is refused, and ``owl:imports`` are never followed (rdflib does not follow them).
+Every term must be one the store can hold (a valid IRI, language tag and text) and no literal may be longer than
+:data:`MAX_TEXT_CHARS`, so a file either loads whole or fails here with its name and the offending term.
 """
 
 from __future__ import annotations
@@ -10,10 +12,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
-from rdflib import Dataset
+from rdflib import Dataset, Literal
+from rdflib.term import Node
 
+from cmograph.convert import to_ox
 from cmograph.errors import InputError
+from cmograph.reading import MAX_TEXT_CHARS, check_size
 
 RDF_FORMATS: dict[str, str] = {
     ".ttl": "turtle",
@@ -36,10 +42,7 @@ def parse_rdf(path: Path) -> Dataset:
     """Parse an RDF file into a dataset (triples of a plain Turtle file land in its default graph)."""
     fmt = RDF_FORMATS[path.suffix.lower()]
     try:
-        size = path.stat().st_size
-        if size > MAX_RDF_BYTES:
-            raise InputError(f"{path.name}: {size // 2**20} MiB is larger than the {MAX_RDF_BYTES // 2**20} MiB "
-                             "cmograph reads in one file", "split it into one file per evaluation")
+        check_size(path, MAX_RDF_BYTES)
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
@@ -47,7 +50,7 @@ def parse_rdf(path: Path) -> Dataset:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     if fmt == "json-ld":
         _refuse_remote_contexts(path, data)
-    if fmt == "xml" and b"<!doctype" in data[:65536].lower():
+    if fmt == "xml" and _has_doctype(data):
         raise InputError(f"{path.name}: RDF/XML with a DOCTYPE is not read (it can expand entities or fetch "
                          "external ones)", "remove the DOCTYPE declaration")
     dataset = Dataset(default_union=False)
@@ -57,7 +60,50 @@ def parse_rdf(path: Path) -> Dataset:
         raise InputError(f"{path.name}: not valid {fmt} RDF: {_first_line(exc)}",
                          f"check the file is {fmt}, or give it the right suffix "
                          f"({', '.join(RDF_FORMATS)})") from None
+    for quad in dataset.quads((None, None, None, None)):
+        for term in quad[:3]:
+            _check_term(path, term)
     return dataset
+
+
+def _check_term(path: Path, term: Node) -> None:
+    """Refuse a term the store cannot hold, or a literal longer than cmograph reads."""
+    if isinstance(term, Literal) and len(term) > MAX_TEXT_CHARS:
+        raise InputError(f"{path.name}: a literal of {len(term):,} characters is longer than the "
+                         f"{MAX_TEXT_CHARS:,} cmograph reads", "shorten it, or link to the document instead")
+    try:
+        to_ox(term)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"{path.name}: {str(term)[:200]!r} cannot be stored: {_first_line(exc)}",
+                         "use absolute IRIs without spaces or <>\"{}|^`\\, and valid language tags") from None
+
+
+class _Prolog(Exception):
+    """Raised by the expat handlers to stop reading once the prolog is known."""
+
+    def __init__(self, doctype: bool) -> None:
+        self.doctype = doctype
+
+
+def _has_doctype(data: bytes) -> bool:
+    """Whether the XML prolog declares a DOCTYPE (read by expat, whatever the encoding or what comes first)."""
+    parser = expat.ParserCreate()
+
+    def doctype(*_: object) -> None:
+        raise _Prolog(True)
+
+    def element(*_: object) -> None:
+        raise _Prolog(False)
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = element
+    try:
+        parser.Parse(data, True)
+    except _Prolog as stop:
+        return stop.doctype
+    except expat.ExpatError:
+        return False  # not well-formed before any DOCTYPE: rdflib reports it
+    return False
 
 
 def _first_line(exc: Exception) -> str:
@@ -68,6 +114,8 @@ def _first_line(exc: Exception) -> str:
 def _refuse_remote_contexts(path: Path, data: bytes) -> None:
     try:
         document = json.loads(data)
+    except RecursionError:
+        raise InputError(f"{path.name}: not valid JSON-LD: nested too deeply") from None
     except ValueError as exc:
         raise InputError(f"{path.name}: not valid JSON-LD: {exc}") from None
     if _has_reference(document):
@@ -76,23 +124,28 @@ def _refuse_remote_contexts(path: Path, data: bytes) -> None:
             "while reading data", "inline the @context object in the file")
 
 
-def _has_reference(node: Any) -> bool:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("@context", "@import") and _names_document(value):
-                return True
-            if _has_reference(value):
-                return True
-    elif isinstance(node, list):
-        return any(_has_reference(v) for v in node)
+def _has_reference(document: Any) -> bool:
+    """Whether any ``@context`` or ``@import`` names a document (walked without recursion: JSON may be deep)."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@context", "@import") and _names_document(value):
+                    return True
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
     return False
 
 
 def _names_document(value: Any) -> bool:
-    if isinstance(value, str):
-        return True
-    if isinstance(value, list):
-        return any(_names_document(v) for v in value)
-    if isinstance(value, dict):
-        return "@import" in value and isinstance(value["@import"], str)
+    """A context value that names a document: a string, in a list at any depth, or as a nested ``@import``."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) or (isinstance(item, dict) and isinstance(item.get("@import"), str)):
+            return True
+        if isinstance(item, list):
+            stack.extend(item)
     return False

@@ -3,6 +3,10 @@
 YAML is read with JSON-like typing: only ``true``/``false`` are booleans, dates stay text (``2008-05`` and
 ``2008-05-01`` reach the builder as written), ``12:30`` is text, not a sexagesimal number, and a key given twice in
 one mapping is an error.
+
+Files are untrusted, so reading is bounded: a file is at most :data:`MAX_EVIDENCE_BYTES`, a value at most
+:data:`MAX_TEXT_CHARS` characters and :data:`MAX_DEPTH` levels deep, keys are plain text, and YAML aliases may not
+expand the file to more values than its own size allows (no "billion laughs") nor refer to themselves.
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ from cmograph.errors import InputError
 Path_ = tuple[str | int, ...]
 
 JSON_SUFFIXES = (".json",)
+MAX_EVIDENCE_BYTES = 16 * 1024 * 1024
+MAX_TEXT_CHARS = 1024 * 1024
+MAX_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Loader(yaml.SafeLoader):
@@ -66,6 +74,7 @@ class Document:
 def read_document(path: Path) -> Document:
     """Parse ``path`` (YAML or JSON by suffix); syntax errors raise :class:`InputError` with line and column."""
     try:
+        check_size(path, MAX_EVIDENCE_BYTES)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file", "check the path, or run `cmograph init` to start a project") from None
@@ -81,16 +90,37 @@ def read_document(path: Path) -> Document:
                 f"{path.name}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}",
                 "check for a missing comma, quote or bracket just before this point",
             ) from None
+        except RecursionError:
+            raise InputError(f"{path.name}: nested too deeply to read", _DEPTH_HINT) from None
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise InputError(f"{path.name}: JSON value cannot be read: {exc}") from None
     return parse_text(path, text)
+
+
+_DEPTH_HINT = f"evidence files nest a few levels; cmograph reads at most {MAX_DEPTH}"
+
+
+def check_size(path: Path, limit: int) -> None:
+    """Refuse a file of more than ``limit`` bytes before reading any of it (``OSError`` if it cannot be found)."""
+    size = path.stat().st_size
+    if size > limit:
+        raise InputError(f"{path.name}: {-(-size // 2**20)} MiB is larger than the {limit // 2**20} MiB cmograph "
+                         "reads in one file", "split it into one file per evaluation")
 
 
 def parse_text(path: Path, text: str) -> Document:
     """Parse YAML (or JSON, a subset of it) text into a :class:`Document`."""
     doc = Document(path, None)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # raised before parsing: a character YAML does not allow anywhere
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise InputError(f"{path.name}:{line}:{column}: the character U+{exc.character:04X} is not allowed here",
+                         f"remove it, or write it as the escape \\u{exc.character:04x} inside double quotes") from None
     try:
         node = loader.get_single_node()
-        doc.data = {} if node is None else _walk(loader, node, (), doc)
+        doc.data = {} if node is None else _Walker(loader, doc, 2 * len(text) + 1000).walk(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -101,30 +131,71 @@ def parse_text(path: Path, text: str) -> Document:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path.name}: YAML syntax error: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path.name}: nested too deeply to read", _DEPTH_HINT) from None
     finally:
         loader.dispose()
     return doc
 
 
-def _walk(loader: _Loader, node: yaml.Node, path: Path_, doc: Document) -> Any:
-    doc.lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = str(loader.construct_object(key_node))
-            if key in result:
-                raise InputError(
-                    f"{path_text(doc.path.name, path)}:{key_node.start_mark.line + 1}: the key '{key}' is given twice",
-                    "keep one of them",
-                )
-            result[key] = _walk(loader, value_node, (*path, key), doc)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_walk(loader, item, (*path, i), doc) for i, item in enumerate(node.value)]
-    assert isinstance(node, yaml.ScalarNode)
-    doc.raw[path] = node.value
-    return loader.construct_object(node)
+@dataclass
+class _Walker:
+    """Turns YAML nodes into values, recording lines and raw text, within the limits in the module docstring."""
+
+    loader: _Loader
+    doc: Document
+    budget: int  # how many more values the file may expand to
+    open: set[int] = field(default_factory=set)  # ids of the collections being walked (an alias to one loops)
+
+    def fail(self, node: yaml.Node, path: Path_, message: str, hint: str | None = None) -> InputError:
+        return InputError(f"{path_text(self.doc.name, path)}:{node.start_mark.line + 1}: {message}", hint)
+
+    def walk(self, node: yaml.Node, path: Path_) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise self.fail(node, path, "YAML aliases (*name) expand this file to too many values",
+                            "write the repeated values out, or use fewer aliases")
+        if len(path) > MAX_DEPTH:
+            raise self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep", _DEPTH_HINT)
+        self.doc.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            self.doc.raw[path] = node.value
+            return self.scalar(node, path)
+        if id(node) in self.open:
+            raise self.fail(node, path, "a YAML alias (*name) refers to a value that contains it",
+                            "an alias may only repeat a value defined before it and outside it")
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)
+            self.loader.flatten_mapping(node)
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail(key_node, path, "a key must be plain text, not a list or a mapping")
+                key = str(self.scalar(key_node, path))
+                if key in result:
+                    raise self.fail(key_node, path, f"the key '{key}' is given twice", "keep one of them")
+                result[key] = self.walk(value_node, (*path, key))
+            return result
+        finally:
+            self.open.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        """The value of a scalar (a value, or a key of the mapping at ``path``)."""
+        text = node.value
+        if len(text) > MAX_TEXT_CHARS:
+            raise self.fail(node, path, f"a value of {len(text):,} characters is longer than the "
+                            f"{MAX_TEXT_CHARS:,} cmograph reads", "shorten it, or link to the document instead")
+        try:
+            value = self.loader.construct_object(node)
+        except (ValueError, OverflowError) as exc:  # a valid scalar whose value Python cannot hold
+            raise self.fail(node, path, f"the value cannot be read: {exc}") from None
+        if _SURROGATE.search(text) or (isinstance(value, str) and _SURROGATE.search(value)):
+            raise self.fail(node, path, "the text holds an unpaired surrogate escape (\\ud800-\\udfff), which "
+                            "is not a character", "write the character itself, or its pair of surrogates")
+        return value
 
 
 def path_text(file: str, path: Path_) -> str:

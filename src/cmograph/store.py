@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 STORE_FORMAT = 1
+_HELD: set[str] = set()  # store folders whose writer lock this process holds
+
+
+class StoreInUse(StoreError):
+    """Another process is writing the store."""
 
 
 @cache
@@ -119,7 +124,12 @@ class DiskStore:
     # ------------------------------------------------------------------ writing
 
     @contextlib.contextmanager
-    def _lock(self) -> Iterator[None]:
+    def writing(self) -> Iterator[None]:
+        """Hold the one-writer lock (re-entrant in this process); :class:`StoreInUse` at once if another holds it."""
+        key = str(self.path.resolve())
+        if key in _HELD:
+            yield
+            return
         self.path.mkdir(parents=True, exist_ok=True)
         with open(self.path / "lock", "a+", encoding="utf-8") as handle:
             try:
@@ -127,15 +137,17 @@ class DiskStore:
             except BlockingIOError:
                 handle.seek(0)
                 holder = handle.read().strip() or "unknown"
-                raise StoreError(f"the store {self.path} is in use (PID {holder})",
+                raise StoreInUse(f"the store {self.path} is in use (PID {holder})",
                                  "wait for the other cmograph command to finish, then try again") from None
             handle.seek(0)
             handle.truncate()
             handle.write(str(os.getpid()))
             handle.flush()
+            _HELD.add(key)
             try:
                 yield
             finally:
+                _HELD.discard(key)
                 handle.seek(0)
                 handle.truncate()
 
@@ -143,23 +155,29 @@ class DiskStore:
         """Atomically replace graphs: drop the ``remove`` graph IRIs, add ``add``, record ``manifest``."""
         from cmograph.convert import quads_of
 
-        with self._lock():
+        with self.writing():
             current = self._current()
             number = 1 + max([int(p.name[4:]) for p in self.path.glob("gen-*") if p.name[4:].isdigit()] or [0])
             generation = self.path / f"gen-{number:06d}"
             generation.mkdir()
-            if current is not None:
-                ox.Store.read_only(str(current / "oxigraph")).backup(str(generation / "oxigraph"))
-            store = ox.Store(str(generation / "oxigraph"))
-            store.remove_graph(ONTOLOGY_GRAPH)
-            store.extend(ontology_quads())
-            for name in remove:
-                store.remove_graph(ox.NamedNode(name))
-            for graph in add:
-                store.extend(quads_of(graph))
-            store.flush()
-            del store
-            _write_synced(generation / "manifest.json", manifest.to_json())
+            store: ox.Store | None = None
+            try:
+                if current is not None:
+                    ox.Store.read_only(str(current / "oxigraph")).backup(str(generation / "oxigraph"))
+                store = ox.Store(str(generation / "oxigraph"))
+                store.remove_graph(ONTOLOGY_GRAPH)
+                store.extend(ontology_quads())
+                for name in remove:
+                    store.remove_graph(ox.NamedNode(name))
+                for graph in add:
+                    store.extend(quads_of(graph))
+                store.flush()
+                store = None  # closes the database
+                _write_synced(generation / "manifest.json", manifest.to_json())
+            except BaseException:
+                store = None  # close the half-written generation, then delete it: the store is as it was
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
             _write_synced(self.path / "CURRENT.tmp", generation.name)
             os.replace(self.path / "CURRENT.tmp", self.path / "CURRENT")
             _fsync_dir(self.path)

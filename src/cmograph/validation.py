@@ -23,8 +23,8 @@ from cmograph.build import Origin, Triple, build, check_structure
 from cmograph.errors import InputError
 from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
 from cmograph.model import ENUMERATIONS, LISTS, TOP_LEVEL_KEYS, section_for_class
-from cmograph.rdf_io import is_rdf, parse_rdf
-from cmograph.reading import read_document
+from cmograph.rdf_io import MAX_RDF_BYTES, is_rdf, parse_rdf
+from cmograph.reading import MAX_EVIDENCE_BYTES, check_size, read_document
 from cmograph.report import Diagnostic, Severity, ValidationReport
 from cmograph.vocab import CMO, DEFAULT_BASE
 
@@ -71,6 +71,7 @@ def shapes_graph() -> Graph:
 def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
     """Read and validate one file. Unreadable files raise :class:`InputError`; problems go in the report."""
     try:
+        check_size(path, MAX_EVIDENCE_BYTES if path.suffix.lower() in EVIDENCE_SUFFIXES else MAX_RDF_BYTES)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})", "check the path") from None
@@ -161,6 +162,10 @@ def _check_rdf(name: str, data: Graph, result: CheckedFile) -> None:
         identifier = data.value(evaluation, DCTERMS_IDENTIFIER)
         if identifier is None:
             continue
+        if not isinstance(evaluation, URIRef):  # its named graph is named after it
+            result.report.extend([Diagnostic(name, None, f"evaluation[{identifier}]", "the evaluation is a blank "
+                                             "node", "give the cmo:Evaluation node an IRI")])
+            continue
         result.graphs.append(EvaluationGraph(str(identifier), URIRef(f"{evaluation}/graph"),
                                              by_evaluation[evaluation]))
 
@@ -242,9 +247,9 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
         elif origin is not None and origin.item_id in locator.ids.get(section.name, {}):
             hint = f"'{origin.item_id}' itself is the only {section.noun} in this file"
         else:
-            hint = f"the file has no {section.name}: add one with this id"
+            hint = f"add a {section.noun} with this id under '{section.name}:'"
         if key == "at":
-            hint += "; or give an ISO 8601 date"
+            hint += " A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too."
         return f"'{shown}' is not a {section.noun} in this file", hint
     if component == SH.DatatypeConstraintComponent:
         datatype = shapes.value(shape, SH.datatype)

@@ -12,6 +12,7 @@ import click
 
 from cmograph.cli.ask import ask
 from cmograph.cli.data import export, init, load, query, schema, validate
+from cmograph.cli.remote import push, serve
 
 
 class CmographGroup(click.Group):
@@ -37,7 +38,7 @@ def main() -> None:
     """
 
 
-for command in (init, validate, load, ask, query, export, schema):
+for command in (init, validate, load, ask, query, export, push, serve, schema):
     main.add_command(command)
 
 

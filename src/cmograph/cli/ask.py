@@ -64,7 +64,7 @@ def question_command(qid: str) -> click.Command:
         click.Option(["--like"], is_flag=True, help="Match names as case-insensitive substrings, taking all."),
         click.Option(["--show-sparql"], is_flag=True, help="Print the SPARQL that runs, then the answer."),
     ]
-    epilog = f"Example:\n\n    {question.example}" if question.example else None
+    epilog = f"Example:\n\n\b\n  {question.example}" if question.example else None
     return click.Command(qid, callback=callback, params=params, help=question.description,
                          short_help=question.title, epilog=epilog)
 

@@ -27,6 +27,10 @@ def guarded(run: Callable[[], Any]) -> Any:
     except CmographError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a path the system refuses (name too long, no permission, disk full)
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(2)
 
 
 def echo_report(report: Any) -> None:
@@ -68,11 +72,14 @@ DATA_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--example",), {"is_flag": True, "help": "Use the bundled example evaluation."}),
     (("--base",), {"metavar": "IRI", "help": "Base IRI for the data's IRIs (default from cmograph.toml, else "
                    "https://w3id.org/cmograph/data/)."}),
+    (("--endpoint",), {"metavar": "URL", "help": "Ask this SPARQL 1.1 endpoint instead of local data (default: "
+                       "`endpoint` in cmograph.toml; credentials from CMOGRAPH_ENDPOINT_USER and "
+                       "CMOGRAPH_ENDPOINT_PASSWORD, or ~/.netrc)."}),
 ]
 
 
 def data_options(f: F) -> F:
-    """``--data``, ``--store``, ``--example`` and ``--base``: where the data comes from."""
+    """``--data``, ``--store``, ``--example``, ``--base`` and ``--endpoint``: where the data comes from."""
     for declarations, attributes in reversed(DATA_OPTIONS):
         f = click.option(*declarations, **attributes)(f)
     return f
@@ -109,7 +116,8 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     from cmograph.questions import ask
 
     options = {p.name: kwargs.get(p.variable) for p in question.parameters}
-    source = open_source(kwargs["data"], kwargs["store"], kwargs["example"], kwargs["base"])
+    source = open_source(kwargs["data"], kwargs["store"], kwargs["example"], kwargs["base"],
+                         endpoint=kwargs["endpoint"])
     answer = ask(question, source.engine, options, like=kwargs["like"])
     if kwargs["show_sparql"]:
         click.echo(answer.sparql.rstrip() + "\n")

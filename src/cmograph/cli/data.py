@@ -71,16 +71,15 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None) -> None:
 @data_options
 @format_option(("table", "csv", "tsv", "json", "markdown"), "How to print SELECT rows.")
 def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: bool,
-          base: str | None, fmt: str | None) -> None:
+          base: str | None, endpoint: str | None, fmt: str | None) -> None:
     """Run your own read-only SPARQL query (from FILE, or standard input) over all evaluations.
 
     CONSTRUCT and DESCRIBE print N-Triples; ASK prints true or false. SERVICE, LOAD and updates are refused.
     """
     from cmograph.cli.common import echo_rows
     from cmograph.datasource import open_source
-    from cmograph.rawquery import run_query
 
-    result = run_query(open_source(data, store, example, base).store, file.read())
+    result = open_source(data, store, example, base, endpoint=endpoint).run_query(file.read())
     if result.triples is not None:
         click.echo(result.triples, nl=False)
     elif result.boolean is not None:
@@ -95,13 +94,12 @@ def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: boo
               default="turtle", show_default=True, help="RDF format.")
 @click.option("-e", "--evaluation", "evaluations", multiple=True, help="Only this evaluation id (repeatable).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
-def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, fmt: str,
-           evaluations: tuple[str, ...], output: Path | None) -> None:
+def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, endpoint: str | None,
+           fmt: str, evaluations: tuple[str, ...], output: Path | None) -> None:
     """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads)."""
     from cmograph.datasource import open_source
-    from cmograph.export import export as export_rdf
 
-    payload = export_rdf(open_source(data, store, example, base).store, fmt, evaluations)
+    payload = open_source(data, store, example, base, endpoint=endpoint).export(fmt, evaluations)
     if output is None:
         sys.stdout.buffer.write(payload)
     else:

@@ -1,0 +1,103 @@
+"""Commands for SPARQL servers: push evaluations to one, or serve the data as one."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cmograph.cli.common import DATA_OPTIONS
+
+
+def _local_data_options(f: Any) -> Any:
+    """``--data``, ``--store``, ``--example`` and ``--base`` (the data options without ``--endpoint``)."""
+    for declarations, attributes in reversed(DATA_OPTIONS):
+        if "--endpoint" not in declarations:
+            f = click.option(*declarations, **attributes)(f)
+    return f
+
+
+@click.command()
+@_local_data_options
+@click.option("--endpoint", metavar="URL", help="The server's SPARQL query URL (default: `endpoint` in "
+              "cmograph.toml). Credentials come from CMOGRAPH_ENDPOINT_USER and CMOGRAPH_ENDPOINT_PASSWORD, "
+              "or ~/.netrc.")
+@click.option("--update-endpoint", metavar="URL", help="Where writes go, if not to --endpoint: a Graph Store "
+              "URL (e.g. Oxigraph's /store) or a SPARQL Update URL (default: `update_endpoint` in cmograph.toml).")
+@click.option("--delete", "deletions", multiple=True, metavar="ID",
+              help="Remove this evaluation from the server instead of pushing (repeatable).")
+def push(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, endpoint: str | None,
+         update_endpoint: str | None, deletions: tuple[str, ...]) -> None:
+    """Write the evaluations to a SPARQL 1.1 server, each into its own named graph.
+
+    Pushing again replaces an evaluation's graph; it never duplicates it. The data is the project's (or --data,
+    --store, --example), checked first; the ontology goes along, since the questions read it.
+    """
+    from cmograph.datasource import open_source
+    from cmograph.endpoint import Endpoint
+    from cmograph.errors import UsageError
+    from cmograph.project import Project, find_project
+
+    root = find_project(Path.cwd())
+    settings = Project(root).settings if root is not None else None
+    if endpoint is None and settings is not None and settings.endpoint:
+        endpoint, update_endpoint = settings.endpoint, update_endpoint or settings.update_endpoint
+    if endpoint is None:
+        raise UsageError("push needs a server", "name it with --endpoint URL, or `endpoint` in cmograph.toml")
+    remote = Endpoint(endpoint, update_endpoint)
+    if deletions:
+        if data or store is not None or example:
+            raise UsageError("--delete takes no data options", "push and delete in two separate commands")
+        remote.delete(deletions)
+        click.echo(f"deleted {', '.join(deletions)} from {remote.url}")
+        return
+    source = open_source(data, store, example, base, remote=False)
+    pushed = remote.push(source.local())
+    click.echo(f"pushed {len(pushed)} evaluation{'s' * (len(pushed) != 1)} to {remote.url}"
+               f"{': ' + ', '.join(pushed) if pushed else ''}")
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@click.command()
+@_local_data_options
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port on 127.0.0.1 (0 for any free port).")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes, to a scratch copy "
+              "that is deleted when the server stops (evidence files stay the source of truth).")
+def serve(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, port: int,
+          writable: bool) -> None:
+    """Serve the data as a SPARQL 1.1 server on 127.0.0.1 until Ctrl-C (the project's store by default).
+
+    Prints the query URL on standard output; `cmograph ask QUESTION --endpoint URL` asks it. The server shows
+    the data as it was at start; restart it to see newer loads.
+    """
+    from cmograph.datasource import open_source
+    from cmograph.serve import start
+
+    source = open_source(data, store, example, base, remote=False)
+    server = start(source.local(), port, writable)
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        click.echo(server.query_url)
+        click.echo(f"Serving {source.description} at {server.url} "
+                   f"({'writable scratch copy' if writable else 'read-only'}).", err=True)
+        if writable:
+            click.echo(f"  SPARQL Update: {server.url}/update   Graph Store: {server.url}/store  (discarded on stop)",
+                       err=True)
+        click.echo(f"  try: cmograph ask what-worked --endpoint {server.query_url}\nPress Ctrl-C to stop.", err=True)
+        code = server.wait()
+        if code > 0:  # a signal (Ctrl-C reaches the server too) is a normal stop
+            from cmograph.errors import EndpointError
+
+            raise EndpointError(f"the Oxigraph server stopped unexpectedly (exit {code}: {server.log_tail()})")
+    except KeyboardInterrupt:
+        click.echo("stopping...", err=True)
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+    click.echo("stopped", err=True)

@@ -1,0 +1,127 @@
+"""The benchmark in CI: the synthetic generator is valid and deterministic, and warm questions stay close to raw
+pyoxigraph. Only ratios measured in the same process are asserted, never absolute times."""
+
+from __future__ import annotations
+
+import importlib
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TRIPLES = 10_000
+SEED = 1
+# The issue's target is warm within 1.5x of raw in-memory pyoxigraph; CI checks a generous 3x per question
+# (expected to fail until the warm path is optimised: the test is marked xfail, not strict).
+TARGET_PER_QUESTION = 3.0
+# A guard against regressions that holds today: the geometric mean of warm/raw over the questions (about 9x when
+# this was written). Lower it as the warm path gets faster.
+GUARD_GEOMETRIC_MEAN = 20.0
+
+
+def bench(module: str) -> Any:
+    """``bench.<module>``, importable whatever the working folder of pytest."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module(f"bench.{module}")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("bench") / "project"
+    bench("generate").generate(TRIPLES, root, SEED)
+    return root
+
+
+def test_generated_files_validate(project: Path) -> None:
+    from cmograph.validation import check_files
+
+    files = sorted((project / "evaluations").glob("*.yaml"))
+    assert len(files) >= 3
+    checked = check_files(files)
+    problems = [str(d) for c in checked for d in c.report.diagnostics]
+    assert problems == []
+    triples = sum(len(g.triples) for c in checked for g in c.graphs)
+    assert 0.75 * TRIPLES <= triples <= 1.25 * TRIPLES
+    text = files[0].read_text(encoding="utf-8")
+    assert text.startswith("# SYNTHETIC DATA")
+    assert "SYNTHETIC" in text.split("title:", 1)[1].splitlines()[0]
+
+
+def test_generator_is_deterministic(project: Path, tmp_path: Path) -> None:
+    generate = bench("generate")
+    again = tmp_path / "again"
+    generate.generate(TRIPLES, again, SEED)
+    names = sorted(p.name for p in (project / "evaluations").glob("*.yaml"))
+    assert names == sorted(p.name for p in (again / "evaluations").glob("*.yaml"))
+    for name in names:
+        assert (again / "evaluations" / name).read_bytes() == (project / "evaluations" / name).read_bytes()
+    other = generate.dump(generate.evaluation(SEED + 1, 0), SEED + 1, 0)
+    assert other != (project / "evaluations" / names[0]).read_text(encoding="utf-8")
+
+
+def _best(fn: Any, runs: int = 5) -> float:
+    """The fastest of a few calls (after one warm-up): the least noisy estimate on a shared CI machine."""
+    t = time.perf_counter()
+    fn()
+    first = time.perf_counter() - t
+    runs = runs if first < 0.5 else 2
+    best = math.inf
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+@pytest.fixture(scope="module")
+def ratios(project: Path) -> dict[str, float]:
+    """warm (``questions.ask`` on the open project store) / raw (in-memory pyoxigraph, same bound SPARQL)."""
+    import pyoxigraph as ox
+
+    from cmograph.engine import StoreEngine
+    from cmograph.project import Project
+    from cmograph.questions import ask, prepare, questions
+
+    known = questions()
+    if not known:
+        pytest.skip("no canned questions shipped yet")
+    run = bench("run")
+    result = Project(project).refresh()
+    assert result.report.conforms
+    disk = Project(project).store.open()
+    engine = StoreEngine(disk)
+    memory = ox.Store()
+    memory.bulk_extend(list(disk))
+    picks = run.question_options(SEED)
+    out: dict[str, float] = {}
+    for qid, question in known.items():
+        options = run.options_for(question, picks)
+        sparql = prepare(question, engine, options)
+
+        def raw(s: str = sparql) -> int:
+            return len([tuple(x) for x in memory.query(s, use_default_graph_as_union=True)])
+
+        def warm(q: Any = question, o: dict[str, str] = options) -> Any:
+            return ask(q, engine, o)
+
+        assert len(warm().rows) == raw(), qid
+        out[qid] = _best(warm) / _best(raw)
+    return out
+
+
+def test_warm_path_has_not_regressed(ratios: dict[str, float]) -> None:
+    geometric_mean = math.exp(sum(math.log(r) for r in ratios.values()) / len(ratios))
+    shown = ", ".join(f"{q} {r:.1f}x" for q, r in sorted(ratios.items()))
+    assert geometric_mean <= GUARD_GEOMETRIC_MEAN, f"warm/raw geometric mean {geometric_mean:.1f}x: {shown}"
+
+
+@pytest.mark.xfail(strict=False, reason="performance target not met yet: warm questions run on the RocksDB "
+                   "store and resolve names with extra queries (see bench/RESULTS.md)")
+def test_warm_within_target_of_raw(ratios: dict[str, float]) -> None:
+    over = {q: round(r, 1) for q, r in ratios.items() if r > TARGET_PER_QUESTION}
+    assert not over, f"warm/raw above {TARGET_PER_QUESTION}x: {over}"

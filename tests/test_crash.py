@@ -1,0 +1,411 @@
+"""Crash safety and concurrency of the embedded store, tested with real processes and real SIGKILLs.
+
+A ``cmograph load`` of a large file is killed at random moments, and a load is killed right before every
+filesystem step it takes (found with an audit hook in the child process, so no code is replaced): each time the
+store reopens as exactly the old content or exactly the new, and the next load works without any repair. Writers
+exclude each other at once with a clear message; readers answer from the old or the new data while a load runs.
+All evidence written here is MADE UP synthetic test data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from cmograph.engine import StoreEngine
+from cmograph.errors import StoreError
+from cmograph.project import Project, digest, init_project, load_into
+from cmograph.questions import ask, get_question
+from cmograph.store import ONTOLOGY_GRAPH, DiskStore
+
+VALID = Path(__file__).parent / "data" / "valid"
+CLI = [sys.executable, "-c", "from cmograph.cli import main; main()"]  # the real command, in this Python
+SEED = 20261127
+KILLS = 24  # random SIGKILLs of a large load (the issue asks for at least 20)
+SLOW = 80  # configurations in a load that runs for a few seconds
+STUDY_GRAPH = ox.NamedNode("https://w3id.org/cmograph/data/crash-study/graph")
+
+
+def synthetic(n: int, version: int) -> str:
+    """A made-up evaluation with ``n`` configurations; version 2 renames everything and drops 5 of them."""
+    lines = ["# MADE UP TEST DATA written by tests/test_crash.py: a synthetic evaluation from no study.",
+             "cmograph: 1", "evaluation:", "  id: crash-study",
+             f"  title: Synthetic crash-test study, version {version}", "sites:"]
+    lines += [f"  - id: s{i}\n    label: Site {i} v{version}" for i in range(n // 10 + 1)]
+    for section in ("contexts", "mechanisms", "outcomes"):
+        lines.append(f"{section}:")
+        extra = "\n    direction: positive" if section == "outcomes" else ""
+        lines += [f"  - id: {section[0]}{i}\n    label: {section[:-1]} {i} v{version}{extra}" for i in range(n)]
+    lines.append("cmocs:")
+    for i in range(n - 5 * (version - 1)):
+        lines.append(f"  - id: cmoc{i}\n    context: [c{i}]\n    mechanism: [m{i}]\n    outcome: [o{i}]\n"
+                     f"    sites: [s{i // 10}]\n    status: supported\n    evidence:\n"
+                     f"      - quote: A made-up quote {i}, version {version}.")
+    return "\n".join(lines) + "\n"
+
+
+def dump(store: DiskStore) -> list[str]:
+    """The quads of the crash-study graph, and the size of the ontology graph (its blank nodes differ per process)."""
+    quads = list(store.open())
+    ontology = sum(q.graph_name == ONTOLOGY_GRAPH for q in quads)
+    return [f"{ontology} ontology quads", *sorted(str(q) for q in quads if q.graph_name == STUDY_GRAPH)]
+
+
+def what_worked(store: DiskStore) -> list[dict[str, object]]:
+    return ask(get_question("what-worked"), StoreEngine(store.open()), {}).rows  # type: ignore[return-value]
+
+
+def generations(store: DiskStore) -> list[str]:
+    return sorted(p.name for p in store.path.glob("gen-*"))
+
+
+@dataclass
+class Scene:
+    """A store holding version 1 of ``study.yaml`` (the template), the file now at version 2, and both states."""
+
+    root: Path
+    template: Path
+    study: Path
+    old: list[str]
+    new: list[str]
+    old_digest: str
+    new_digest: str
+
+    def trial(self, name: str) -> DiskStore:
+        """A fresh copy of the template store."""
+        target = self.root / name
+        shutil.copytree(self.template, target)
+        return DiskStore(target)
+
+    def check(self, store: DiskStore) -> str:
+        """Assert the store is whole (old or new, manifest included) and say which."""
+        content = dump(store)
+        assert content in (self.old, self.new), "the store holds a mix of the old and the new content"
+        state = "old" if content == self.old else "new"
+        entry = store.manifest().files[str(self.study.resolve())]
+        assert entry["digest"] == (self.old_digest if state == "old" else self.new_digest)
+        return state
+
+
+def make_scene(root: Path, n: int) -> Scene:
+    root.mkdir(parents=True, exist_ok=True)
+    study = root / "study.yaml"
+    study.write_text(synthetic(n, 1), encoding="utf-8")
+    template = DiskStore(root / "template")
+    load_into(template, [study])
+    load_into(template, [study])  # a second generation, so that the next write deletes the first
+    old, old_digest = dump(template), digest(study)
+    study.write_text(synthetic(n, 2), encoding="utf-8")
+    finished = DiskStore(root / "finished")
+    shutil.copytree(template.path, finished.path)
+    load_into(finished, [study])
+    new = dump(finished)
+    assert old != new
+    return Scene(root, template.path, study, old, new, old_digest, digest(study))
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Scene:
+    """A load that takes a second or two in a fresh process."""
+    return make_scene(tmp_path_factory.mktemp("large"), 30)
+
+
+@pytest.fixture(scope="module")
+def slow(tmp_path_factory: pytest.TempPathFactory) -> Scene:
+    """A load that takes long enough to start other processes while it runs."""
+    return make_scene(tmp_path_factory.mktemp("slow"), SLOW)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Scene:
+    return make_scene(tmp_path_factory.mktemp("small"), 6)
+
+
+def start_load(scene: Scene, store: DiskStore) -> subprocess.Popen[str]:
+    return subprocess.Popen([*CLI, "load", str(scene.study), "--store", str(store.path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_write(store: DiskStore, process: subprocess.Popen[str], known: list[str]) -> float | None:
+    """Poll until the writer creates its new generation; the moment it did, or None if it finished first."""
+    while process.poll() is None:
+        if generations(store) != known:
+            return time.monotonic()
+        time.sleep(0.001)
+    return None
+
+
+def test_sigkill_at_random_moments_leaves_old_or_new(large: Scene) -> None:
+    rng = random.Random(SEED)
+    # calibrate: how long a whole load takes, and how long its write phase (new generation to CURRENT) takes
+    store = large.trial("calibration")
+    started = time.monotonic()
+    process = start_load(large, store)
+    known = generations(store)
+    write_began = wait_for_write(store, process, known)
+    current = (store.path / "CURRENT").read_text(encoding="utf-8")
+    while process.poll() is None and (store.path / "CURRENT").read_text(encoding="utf-8") == current:
+        time.sleep(0.001)
+    write_ended = time.monotonic()
+    assert process.wait() == 0, process.stderr.read() if process.stderr else ""
+    total = time.monotonic() - started
+    assert write_began is not None and large.check(store) == "new"
+    window = max(write_ended - write_began, 0.005)
+
+    # two loads at a time (two cores); each trial is killed at its own moment
+    plans = [(i % 2 == 1, rng.uniform(0, window) if i % 2 else rng.uniform(0, 0.9 * total)) for i in range(KILLS)]
+
+    def trial(i: int) -> tuple[DiskStore, bool, bool]:
+        store = large.trial(f"trial-{i}")
+        known = generations(store)
+        process = start_load(large, store)
+        in_write, delay = plans[i]
+        # in_write: aim into the write phase (RocksDB checkpoint, extend, flush, manifest, CURRENT, clean-up)
+        if in_write and wait_for_write(store, process, known) is None:
+            return store, process.wait() == -signal.SIGKILL, False
+        time.sleep(delay)
+        alive = process.poll() is None
+        process.send_signal(signal.SIGKILL)
+        return store, process.wait() == -signal.SIGKILL, in_write and alive
+
+    with ThreadPoolExecutor(2) as pool:
+        trials = list(pool.map(trial, range(KILLS)))
+    for i, (store, _, _) in enumerate(trials):
+        state = large.check(store)
+        if i < 3:  # the command opens it as it is
+            asked = subprocess.run([*CLI, "ask", "what-worked", "--store", str(store.path), "-f", "csv"],
+                                   capture_output=True, text=True, check=False)
+            assert asked.returncode == 0 and asked.stdout.startswith("outcome,"), asked.stderr
+        # no manual repair: the next load works, and old generations and half-written ones are cleaned up
+        assert not load_into(store, [VALID / "minimal.yaml"]).report.diagnostics
+        assert len(generations(store)) <= 2
+        assert large.check(store) == state
+    assert sum(killed for _, killed, _ in trials) >= 20
+    assert sum(inside for _, _, inside in trials) >= KILLS // 4, "too few kills landed in the write phase"
+
+
+CHILD = r"""
+import os, signal, sys
+store, target, kill_at = os.path.realpath(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+EVENTS = {"open", "os.mkdir", "os.rename", "os.remove", "os.rmdir", "os.truncate", "shutil.rmtree", "os.link",
+          "shutil.copyfile", "os.chmod"}
+seen = []
+
+def hook(event, args):
+    if event not in EVENTS or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    path = os.path.realpath(os.fsdecode(args[0]))
+    if path == store or path.startswith(store + os.sep):
+        seen.append(f"{event} {os.path.relpath(path, store)} {args[1:2]}")
+        if len(seen) == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+sys.addaudithook(hook)
+from pathlib import Path
+from cmograph.project import load_into
+from cmograph.store import DiskStore
+load_into(DiskStore(Path(sys.argv[1])), [Path(target)])
+print("\n".join(seen))
+"""
+
+
+def run_child(scene: Scene, store: DiskStore, kill_at: int) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", CHILD, str(store.path), str(scene.study), str(kill_at)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_sigkill_before_every_filesystem_step_of_a_load(small: Scene) -> None:
+    counting = run_child(small, small.trial("count"), 0)
+    out, err = counting.communicate()
+    assert counting.returncode == 0, err
+    steps = out.splitlines()
+    assert any(s.startswith("os.rename") for s in steps), steps  # CURRENT is flipped by os.replace
+    assert any(s.startswith("os.mkdir") for s in steps), steps
+    assert any(s.startswith("shutil.rmtree gen-000001") for s in steps), steps  # the oldest generation goes
+
+    def kill_at(k: int) -> tuple[int, DiskStore, int, str]:
+        store = small.trial(f"step-{k}")
+        child = run_child(small, store, k)
+        _, err = child.communicate()
+        return k, store, child.returncode, err
+
+    states: list[str] = []
+    with ThreadPoolExecutor(4) as pool:
+        for k, store, code, err in pool.map(kill_at, range(1, len(steps) + 1)):
+            assert code == -signal.SIGKILL, f"step {k} ({steps[k - 1]}) did not stop the load: {err}"
+            states.append(small.check(store))
+            assert not load_into(store, [VALID / "minimal.yaml"]).report.diagnostics
+            assert len(generations(store)) <= 2
+            assert small.check(store) == states[-1]
+    rename = next(i for i, s in enumerate(steps) if s.startswith("os.rename"))
+    assert set(states[: rename + 1]) == {"old"}, "until CURRENT is replaced, the old content stays live"
+    assert set(states[rename + 1:]) == {"new"}, "once CURRENT is replaced, the new content is live"
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "LOG"}
+
+
+def test_a_write_never_changes_the_live_generation(small: Scene) -> None:
+    store = small.trial("immutable")
+    live = store.path / (store.path / "CURRENT").read_text(encoding="utf-8").strip()
+    before = tree_hashes(live)
+    load_into(store, [small.study])
+    assert small.check(store) == "new"
+    assert tree_hashes(live) == before
+
+
+def test_a_failed_write_leaves_the_store_folder_exactly_as_it_was(small: Scene) -> None:
+    from rdflib import URIRef
+
+    from cmograph.validation import EvaluationGraph
+
+    store = small.trial("failed-write")
+    listing = sorted(str(p.relative_to(store.path)) for p in store.path.rglob("*") if p.name != "lock")
+    bad = EvaluationGraph("bad", URIRef("https://example.org/bad/graph"),
+                          [(URIRef("not an IRI"), URIRef("https://example.org/p"), URIRef("https://example.org/o"))])
+    with pytest.raises(ValueError):
+        store.write([], [bad], store.manifest())
+    assert sorted(str(p.relative_to(store.path)) for p in store.path.rglob("*") if p.name != "lock") == listing
+    assert small.check(store) == "old"
+
+
+# ---------------------------------------------------------------------------------------------- one writer
+
+
+def wait_for_lock(store: DiskStore, process: subprocess.Popen[str]) -> None:
+    """Until ``process`` holds the store's lock (the lock file names its PID)."""
+    lock = store.path / "lock"
+    while process.poll() is None:
+        if lock.exists() and lock.read_text(encoding="utf-8").strip() == str(process.pid):
+            return
+        time.sleep(0.002)
+    raise AssertionError("the writer finished before it was seen holding the lock")
+
+
+def test_a_second_writer_is_refused_within_a_second_naming_the_first(slow: Scene) -> None:
+    store = slow.trial("two-writers")
+    first = start_load(slow, store)
+    try:
+        wait_for_lock(store, first)
+        started = time.monotonic()
+        second = subprocess.run([*CLI, "load", str(VALID / "minimal.yaml"), "--store", str(store.path)],
+                                capture_output=True, text=True, check=False)
+        assert time.monotonic() - started < 1.0  # a whole new process, refused before it checks anything
+        assert second.returncode == 2 and f"is in use (PID {first.pid})" in second.stderr
+        assert "Traceback" not in second.stderr
+        started = time.monotonic()
+        with pytest.raises(StoreError, match=rf"is in use \(PID {first.pid}\)"):
+            load_into(store, [VALID / "minimal.yaml"])
+        assert time.monotonic() - started < 1.0
+        assert first.poll() is None, "the first writer must still be running for this to test anything"
+    finally:
+        assert first.wait() == 0
+    assert slow.check(store) == "new"
+
+
+def test_concurrent_writers_never_lose_track_of_a_graph(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "store")
+    files = []
+    for name in ("north", "south"):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(synthetic(30, 1).replace("crash-study", f"{name}-study"), encoding="utf-8")
+        files.append(path)
+    writers = [subprocess.Popen([*CLI, "load", str(files[0]), "--store", str(store.path)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)]
+    wait_for_lock(store, writers[0])  # the second starts while the first is writing
+    writers.append(subprocess.Popen([*CLI, "load", str(files[1]), "--store", str(store.path)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    results = [(w.wait(), w.stderr.read() if w.stderr else "") for w in writers]
+    assert all(code == 0 or (code == 2 and "is in use (PID" in err) for code, err in results), results
+    assert any(code == 0 for code, _ in results)
+    graphs = {str(s["g"].value) for s in store.open().query(  # type: ignore[union-attr]
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?e a <https://w3id.org/cmograph/ontology#Evaluation> } }")}
+    assert graphs == set(store.manifest().graphs().values()), "the manifest and the store disagree"
+
+
+# ---------------------------------------------------------------------------------------------- readers
+
+
+READER = r"""
+import sys
+from pathlib import Path
+from cmograph.store import DiskStore
+store = DiskStore(Path(sys.argv[1])).open()
+before = len(store)
+print("open", flush=True)
+sys.stdin.readline()
+print(before, len(store), len(list(store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"))), flush=True)
+"""
+
+
+def test_a_reader_keeps_its_generation_while_two_loads_delete_it(small: Scene) -> None:
+    store = small.trial("reader")
+    size = len(store.open())
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(store.path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert reader.stdin is not None and reader.stdout is not None
+    assert reader.stdout.readline().strip() == "open"
+    opened = generations(store)
+    load_into(store, [small.study])
+    load_into(store, [VALID / "minimal.yaml"])
+    assert not set(opened) & set(generations(store)), "the reader's generation must have been deleted"
+    reader.stdin.write("go\n")
+    reader.stdin.flush()
+    before, after, quads = map(int, reader.stdout.readline().split())
+    assert reader.wait() == 0
+    assert before == after == quads == size
+
+
+def test_ask_answers_old_or_new_while_a_load_runs(large: Scene) -> None:
+    store = large.trial("ask-while-loading")
+    old = what_worked(store)
+    known = generations(store)
+    writer = start_load(large, store)
+    answers = []
+    cli = None
+    while writer.poll() is None:
+        answers.append(what_worked(store))
+        if cli is None and generations(store) != known:
+            cli = subprocess.run([*CLI, "ask", "what-worked", "--store", str(store.path), "-f", "json"],
+                                 capture_output=True, text=True, check=False)
+    assert writer.wait() == 0
+    new = what_worked(store)
+    assert old != new
+    assert len(answers) > 10
+    assert all(a in (old, new) for a in answers)
+    assert cli is not None and cli.returncode == 0, cli.stderr if cli else ""
+    assert json.loads(cli.stdout) in (old, new)
+
+
+def test_ask_in_a_project_answers_while_a_load_refreshes_it(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    init_project(root)
+    (root / "evaluations" / "my-evaluation.yaml").unlink()
+    study = root / "evaluations" / "study.yaml"
+    study.write_text(synthetic(SLOW, 1), encoding="utf-8")
+    project = Project(root)
+    project.refresh()
+    old = what_worked(project.store)
+    study.write_text(synthetic(SLOW, 2), encoding="utf-8")
+    writer = subprocess.Popen([*CLI, "load"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_lock(project.store, writer)
+    reader = subprocess.run([*CLI, "ask", "what-worked", "-f", "json"], cwd=root, capture_output=True, text=True,
+                            check=False)
+    assert writer.poll() is None, "the load must still be running for this to test anything"
+    assert reader.returncode == 0, reader.stderr
+    assert writer.wait() == 0
+    assert json.loads(reader.stdout) in (old, what_worked(project.store))

@@ -1,0 +1,519 @@
+"""Untrusted RDF, YAML and queries: refused or read safely, with no network, no file but the one named, and limits.
+
+An audit hook (``sys.addaudithook``) watches every socket and every ``open`` of this process while a hostile file
+is read, and a listening socket on 127.0.0.1 records any connection (pyoxigraph's HTTP client is native code the
+hook cannot see). All data here is MADE UP.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from cmograph.errors import InputError, UsageError
+from cmograph.project import load_into
+from cmograph.questions import questions
+from cmograph.rawquery import check_read_only, run_query
+from cmograph.rdf_io import MAX_RDF_BYTES
+from cmograph.reading import MAX_TEXT_CHARS
+from cmograph.store import DiskStore, memory_store
+from cmograph.validation import check_file, check_files
+
+VALID = Path(__file__).parent / "data" / "valid"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+SEED = 20261127
+
+
+# ---------------------------------------------------------------------------------------------- guards
+
+
+class Guard:
+    """Audit-hook state: while armed, any socket use or ``open`` outside the allowed paths is recorded and refused.
+
+    A hook cannot be removed once added, so one hook is installed for the whole test session and armed per test.
+    """
+
+    def __init__(self) -> None:
+        self.allowed: list[Path] = []
+        self.violations: list[str] = []
+        self.armed = False
+        roots = [Path(p).resolve() for p in sys.path if p and Path(p).is_dir()]
+        self.library = [r for r in roots if r != Path.cwd().resolve() and "pytest-of" not in str(r)]
+        sys.addaudithook(self.hook)
+
+    def hook(self, event: str, args: tuple[Any, ...]) -> None:
+        if not self.armed:
+            return
+        if event.startswith("socket.") or event in ("urllib.Request", "http.client.connect", "subprocess.Popen",
+                                                     "os.system", "os.posix_spawn", "os.exec"):
+            self.refuse(f"{event} {args!r}")
+        elif event == "open" and isinstance(args[0], str | bytes | os.PathLike):
+            path = Path(os.fsdecode(args[0])).resolve()
+            if not any(path == a or a in path.parents for a in self.allowed + self.library):
+                self.refuse(f"open {path}")
+
+    def refuse(self, what: str) -> None:
+        self.armed = False  # the hook itself must not recurse while it records
+        self.violations.append(what)
+        self.armed = True
+        raise PermissionError(f"blocked by the test's audit hook: {what}")
+
+    @contextmanager
+    def only(self, *allowed: Path) -> Iterator[list[str]]:
+        """Arm the guard, allowing ``open`` of these paths (files or folders) besides Python's own libraries."""
+        self.allowed = [Path(a).resolve() for a in allowed]
+        self.violations = []
+        self.armed = True
+        try:
+            yield self.violations
+        finally:
+            self.armed = False
+
+
+GUARD = Guard()
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that records the first bytes of every connection and closes it."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.requests: list[bytes] = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.requests.append(connection.recv(4096))
+                except OSError:
+                    self.requests.append(b"")
+
+    def settle(self) -> list[bytes]:
+        time.sleep(0.05)  # a connection made just before is accepted by now
+        return self.requests
+
+
+SERVER = Listener()
+
+
+@pytest.fixture
+def listener() -> Listener:
+    SERVER.requests.clear()
+    return SERVER
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    """A local file that hostile input tries to read."""
+    path = tmp_path / "secret.txt"
+    path.write_text("do not read me", encoding="utf-8")
+    return path
+
+
+def refused(path: Path, match: str, *allowed: Path) -> list[str]:
+    """Check ``path`` under the guard: an :class:`InputError` matching ``match``; the guard's record."""
+    with GUARD.only(path, *allowed) as violations, pytest.raises(InputError, match=match):
+        check_file(path)
+    return violations
+
+
+# ---------------------------------------------------------------------------------------------- RDF/XML
+
+
+def rdf_xml(doctype: str, body: str = "&x;", prefix: str = "") -> str:
+    return (f'<?xml version="1.0"?>\n{prefix}{doctype}\n<rdf:RDF xmlns:rdf="{RDF}" xmlns:ex="http://example.org/">'
+            f'<rdf:Description rdf:about="http://example.org/a"><ex:p>{body}</ex:p></rdf:Description></rdf:RDF>\n')
+
+
+def test_the_guard_and_listener_see_what_they_must(tmp_path: Path, secret: Path, listener: Listener) -> None:
+    with GUARD.only(tmp_path / "other") as violations, pytest.raises(PermissionError):
+        secret.read_text(encoding="utf-8")
+    assert violations == [f"open {secret.resolve()}"]
+    with GUARD.only() as violations, pytest.raises(PermissionError):
+        socket.create_connection(("127.0.0.1", listener.port))
+    assert violations and violations[0].startswith("socket.")
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), ox.Literal("o")))
+    with pytest.raises(OSError):  # pyoxigraph really does HTTP for SERVICE: the check in rawquery is the barrier
+        list(store.query(f"SELECT * WHERE {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}"))  # type: ignore
+    assert any(b"POST /sparql" in r for r in listener.settle())
+    listener.requests.clear()
+
+
+@pytest.mark.parametrize("case", ["external", "after-70k-comment", "after-70k-blank-lines", "utf-16", "dtd-only",
+                                  "billion-laughs"])
+def test_rdf_xml_with_a_doctype_is_refused_before_any_access(case: str, tmp_path: Path, secret: Path,
+                                                             listener: Listener) -> None:
+    external = (f'<!DOCTYPE rdf:RDF [ <!ENTITY x SYSTEM "{listener.url}/entity"> '
+                f'<!ENTITY f SYSTEM "{secret.as_uri()}"> ]>')
+    laughs = '<!DOCTYPE rdf:RDF [ <!ENTITY x0 "ha">' + "".join(
+        f' <!ENTITY x{i} "{f"&x{i - 1};" * 10}">' for i in range(1, 10)) + " <!ENTITY x \"&x9;\"> ]>"
+    text = {
+        "external": rdf_xml(external, "&x;&f;"),
+        "after-70k-comment": rdf_xml(external, "&x;&f;", "<!--" + "x" * 70_000 + "-->\n"),
+        "after-70k-blank-lines": rdf_xml(external, "&x;&f;", "\n" * 70_000),
+        "utf-16": rdf_xml(external, "&x;&f;").replace('version="1.0"', 'version="1.0" encoding="UTF-16"'),
+        "dtd-only": rdf_xml(f'<!DOCTYPE rdf:RDF SYSTEM "{listener.url}/dtd">', "x"),
+        "billion-laughs": rdf_xml(laughs),
+    }[case]
+    path = tmp_path / "hostile.rdf"
+    path.write_bytes(text.encode("utf-16" if case == "utf-16" else "utf-8"))
+    started = time.monotonic()
+    assert refused(path, "DOCTYPE is not read") == []
+    assert time.monotonic() - started < 2
+    assert listener.settle() == []
+
+
+def test_plain_rdf_xml_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "plain.rdf"
+    path.write_text(rdf_xml("", "a value", "<!-- a comment -->\n"), encoding="utf-8")
+    with GUARD.only(path) as violations:
+        checked = check_file(path)
+    assert violations == []
+    assert "no cmo:Evaluation" in str(checked.report.diagnostics[0])
+
+
+# ---------------------------------------------------------------------------------------------- JSON-LD
+
+
+@pytest.mark.parametrize("context", [
+    "{url}/context.jsonld",
+    "{file}",
+    "context.jsonld",  # relative: would resolve next to the file
+    ["{url}/a.jsonld", {"ex": "http://example.org/"}],
+    [[[["{url}/deep.jsonld"]]]],
+    {"@import": "{url}/imported.jsonld", "ex": "http://example.org/"},
+    [{"@import": "{file}"}],
+    {"@context": "{url}/nested.jsonld"},
+    {"ex": "http://example.org/", "knows": {"@id": "http://example.org/knows", "@context": "{url}/scoped.jsonld"}},
+    {"@base": "{url}/", "@vocab": "{url}/vocab#"},  # allowed: naming a base does not fetch it
+])
+def test_json_ld_never_fetches_a_context(context: Any, tmp_path: Path, secret: Path, listener: Listener) -> None:
+    import json
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.format(url=listener.url, file=secret.as_uri())
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        return {k: fill(v) for k, v in value.items()}
+
+    (tmp_path / "context.jsonld").write_text('{"@context": {}}', encoding="utf-8")
+    path = tmp_path / "hostile.jsonld"
+    path.write_text(json.dumps({"@context": fill(context), "@id": "http://example.org/a",
+                                "http://example.org/p": "v"}), encoding="utf-8")
+    if "@base" in str(context):
+        with GUARD.only(path) as violations:
+            checked = check_file(path)
+        assert "no cmo:Evaluation" in str(checked.report.diagnostics[0])
+    else:
+        violations = refused(path, "refers to a remote or file context")
+    assert violations == []
+    assert listener.settle() == []
+
+
+def test_json_ld_nested_too_deeply_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonld"
+    path.write_text('{"@context": {}, "http://example.org/p": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                    encoding="utf-8")
+    assert refused(path, "nested too deeply") == []
+
+
+# ---------------------------------------------------------------------------------------------- Turtle
+
+
+def test_owl_imports_are_never_followed(tmp_path: Path, secret: Path, listener: Listener) -> None:
+    example = tmp_path / "example.ttl"
+    example.write_bytes(memory_store(check_file(VALID / "riverside-wards.yaml").graphs).dump(
+        format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode("https://w3id.org/cmograph/data/riverside-wards/graph"))
+        or b"")
+    with example.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n<https://w3id.org/cmograph/data/riverside-wards> <http://www.w3.org/2002/07/owl#imports> "
+                     f"<{listener.url}/ontology.ttl>, <{secret.as_uri()}> .\n")
+    store = DiskStore(tmp_path / "store")
+    with GUARD.only(example, store.path) as violations:
+        checked = check_file(example)
+        assert checked.report.conforms, checked.report.diagnostics
+        load_into(store, [example])
+    assert violations == []
+    assert listener.settle() == []
+    assert {str(g) for g in store.manifest().graphs()} == {"riverside-wards"}
+
+
+def big_literal_turtle(path: Path, size: int) -> None:
+    with path.open("wb") as handle:
+        handle.write(b"<http://example.org/a> <http://example.org/p> \"")
+        chunk = b"x" * 2**20
+        for _ in range(size // len(chunk)):
+            handle.write(chunk)
+        handle.write(b'" .\n')
+
+
+def test_a_literal_longer_than_the_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "long.ttl"
+    big_literal_turtle(path, 2 * 2**20)
+    assert refused(path, f"longer than the {MAX_TEXT_CHARS:,} cmograph reads") == []
+
+
+def test_a_100_mb_literal_is_refused_within_time_and_memory(tmp_path: Path) -> None:
+    path = tmp_path / "huge.ttl"
+    big_literal_turtle(path, 100 * 2**20)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", "from cmograph.cli import main; main()", "validate", str(path)],
+                          capture_output=True, text=True, check=False)
+    seconds = time.monotonic() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child so far
+    assert done.returncode == 2 and "longer than the 1,048,576 cmograph reads" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert seconds < 30 and peak_mib < 1536, (seconds, peak_mib)
+
+
+def test_an_rdf_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.nt"
+    with path.open("wb") as handle:  # sparse: takes no disk
+        handle.truncate(MAX_RDF_BYTES + 1)
+    started = time.monotonic()
+    assert refused(path, "is larger than the 512 MiB cmograph reads in one file") == []
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("triple", [
+    '<http://example.org/a b> <http://example.org/p> "v" .',
+    '<http://example.org:port/> <http://example.org/p> "v" .',
+    '<http://example.org/a%zz> <http://example.org/p> "v" .',
+    '<http://example.org/a> <http://example.org/p> "v"@en-toolongsubtag .',
+    '<http://example.org/a> <http://example.org/p> "\\uD800" .',
+])
+def test_terms_the_store_cannot_hold_are_refused_with_the_file(triple: str, tmp_path: Path) -> None:
+    path = tmp_path / "odd.ttl"
+    path.write_text(triple + "\n", encoding="utf-8")
+    store = DiskStore(tmp_path / "store")
+    load_into(store, [VALID / "minimal.yaml"])
+    before = sorted(map(str, store.open()))
+    with pytest.raises(InputError, match=r"odd.ttl: .* cannot be stored"):
+        load_into(store, [path])
+    assert sorted(map(str, store.open())) == before
+
+
+def test_an_evaluation_that_is_a_blank_node_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    graph = ox.NamedNode("https://w3id.org/cmograph/data/minimal/graph")
+    text = (memory_store(check_file(VALID / "minimal.yaml").graphs).dump(format=ox.RdfFormat.TURTLE,
+                                                                        from_graph=graph) or b"").decode()
+    path = tmp_path / "blank.ttl"
+    path.write_text(text.replace("<https://w3id.org/cmograph/data/minimal>", "_:evaluation"), encoding="utf-8")
+    checked = check_files([path])[0]
+    assert any("the evaluation is a blank node" in d.message for d in checked.report.diagnostics)
+    assert not checked.graphs
+
+
+# ---------------------------------------------------------------------------------------------- YAML and JSON
+
+
+def yaml_file(tmp_path: Path, text: str, suffix: str = ".yaml") -> Path:
+    path = tmp_path / f"hostile{suffix}"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    return path
+
+
+def laughs(levels: int) -> str:
+    lines = ["cmograph: 1", "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("text", "match"), [
+    (laughs(9), r"hostile.yaml: a3\[1\]\[.*:\d+: YAML aliases \(\*name\) expand this file to too many values"),
+    ("evaluation: &e {id: x, again: *e}\n", r"hostile.yaml: evaluation.again:1: a YAML alias .* refers to a value"),
+    ("contexts: &c [*c]\n", r"hostile.yaml: contexts\[1\]:1: a YAML alias"),
+    ("evaluation: " + "[" * 1000 + "]" * 1000 + "\n", "hostile.yaml: nested too deeply"),
+    ("evaluation: " + "[" * 200 + "]" * 200 + "\n", r"nested more than 64 levels deep"),
+    ("? [a, b]\n: c\n", "a key must be plain text"),
+    ("evaluation: {id: x, title: \"a \\ud800 b\"}\n", r"evaluation.title:1: .*unpaired surrogate"),
+    ("cmograph: " + "9" * 5000 + "\n", r"hostile.yaml: cmograph:1: the value cannot be read"),
+    ("evaluation: {id: x, title: !!timestamp 2001-02-30}\n", "evaluation.title:1: the value cannot be read"),
+    ("evaluation: {id: x, title: !!python/object/apply:os.system ls}\n", "YAML syntax error: could not determine"),
+])
+def test_hostile_yaml_is_refused_quickly_with_file_item_and_key(text: str, match: str, tmp_path: Path) -> None:
+    path = yaml_file(tmp_path, text)
+    started = time.monotonic()
+    assert refused(path, match) == []
+    assert time.monotonic() - started < 2
+
+
+def test_a_python_tag_on_a_list_is_not_run_but_read_as_a_list(tmp_path: Path) -> None:
+    path = yaml_file(tmp_path, "evaluation: {id: x, title: !!python/object/apply:os.system [ls]}\n")
+    with GUARD.only(path) as violations:
+        checked = check_file(path)
+    assert violations == []
+    assert any(d.where == "evaluation.title" and "found a list" in d.message for d in checked.report.diagnostics)
+
+
+@pytest.mark.parametrize(("text", "match"), [
+    ('{"evaluation": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+    ('{"cmograph": ' + "9" * 5000 + "}", "JSON value cannot be read"),
+    ('{"evaluation": {"id": "x", "title": "\\ud800"}}', "unpaired surrogate"),
+])
+def test_hostile_json_is_refused(text: str, match: str, tmp_path: Path) -> None:
+    assert refused(yaml_file(tmp_path, text, ".json"), match) == []
+
+
+def test_a_long_text_value_names_its_item_and_key(tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8").replace(
+        "label: Minimal context", "label: " + "x" * (MAX_TEXT_CHARS + 1))
+    assert refused(yaml_file(tmp_path, text), r"hostile.yaml: contexts\[1\].label:9: a value of 1,048,577") == []
+
+
+def test_an_evidence_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(17 * 2**20)
+    started = time.monotonic()
+    assert refused(path, "17 MiB is larger than the 16 MiB") == []
+    assert time.monotonic() - started < 1
+
+
+# ---------------------------------------------------------------------------------------------- queries
+
+
+def sample_store() -> ox.Store:
+    return memory_store(check_file(VALID / "minimal.yaml").graphs)
+
+
+TRICKS = {
+    "plain": "SELECT * WHERE {{ SERVICE <{url}/s> {{ ?s ?p ?o }} }}",
+    "silent": "SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SERVICE SILENT <{url}/s> {{ ?s ?p ?o }} }} }}",
+    "mixed case": "SELECT * WHERE {{ sErViCe <{url}/s> {{ ?s ?p ?o }} }}",
+    "glued to a prefixed name": "PREFIX ex: <{url}/> SELECT * WHERE {{ ?x ?y ?z SERVICEex:s {{ ?s ?p ?o }} }}",
+    "glued to a number": "SELECT * WHERE {{ ?x ?y 1SERVICE <{url}/s> {{ ?s ?p ?o }} }}",
+    "after a '#' in an IRI": "SELECT * WHERE {{ ?x ?y <http://example.org/#> SERVICE <{url}/s> {{ ?s ?p ?o }} }}",
+    "after a quote in an IRI": "SELECT * WHERE {{ ?x ?y <http://example.org/'> SERVICE <{url}/s> {{ ?s ?p ?o }} "
+                               "FILTER(?x != 'a') }}",
+    "after an escaped quote": 'SELECT * WHERE {{ ?x ?y """a\\"""" SERVICE <{url}/s> {{ ?s ?p ?o }} }}',
+    "after an escaped '#'": "PREFIX ex: <http://example.org/> SELECT * WHERE {{ ?x ?y ex:a\\# SERVICE <{url}/s> "
+                            "{{ ?s ?p ?o }} }}",
+    "unicode escape": "SELECT * WHERE {{ \\u0053ERVICE <{url}/s> {{ ?s ?p ?o }} }}",
+    "long s": "SELECT * WHERE {{ \u017fervice <{url}/s> {{ ?s ?p ?o }} }}",
+    "service variable": "SELECT * WHERE {{ VALUES ?u {{ <{url}/s> }} SERVICE ?u {{ ?s ?p ?o }} }}",
+    "in EXISTS": "SELECT * WHERE {{ ?x ?y ?z FILTER EXISTS {{ SERVICE <{url}/s> {{ ?s ?p ?o }} }} }}",
+    "load": "LOAD <{url}/data.ttl>",
+    "update": "INSERT DATA {{ <http://example.org/a> <http://example.org/b> <http://example.org/c> }}",
+}
+
+
+@pytest.mark.parametrize("trick", sorted(TRICKS))
+def test_service_and_updates_are_refused_against_tricks(trick: str, listener: Listener) -> None:
+    query = TRICKS[trick].format(url=listener.url)
+    with pytest.raises(UsageError, match=r"SERVICE|LOAD|INSERT|not valid SPARQL"):
+        run_query(sample_store(), query)
+    assert listener.settle() == []
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?service WHERE { ?service ?p 'SERVICE' } # SERVICE <http://example.org/>",
+    "SELECT * WHERE { ?s ?p <http://example.org/self-service> }",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:self-service ?o }",
+    'SELECT * WHERE { ?s ?p """a "quoted" SERVICE""" }',
+    'SELECT * WHERE { ?s ?p "caf\\u00e9" }',
+    "SELECT ?add ?load ?drop WHERE { ?add ?load ?drop }",
+    'SELECT ("DELETE me" AS ?x) WHERE {}',
+])
+def test_reading_queries_that_only_mention_the_words_run(query: str) -> None:
+    run_query(sample_store(), query)
+
+
+def test_every_shipped_question_passes_the_check() -> None:
+    for question in questions().values():  # users copy them into `cmograph query`
+        check_read_only(question.sparql)
+
+
+# Pieces of a query that smuggles SERVICE past a lexical check: a term that may hide what follows (an IRI holding
+# '#' or a quote, escaped quotes and '#', a prefixed name with a dot), a separator (a comment ended by \r), a
+# spelling of the keyword (escaped, folded, glued to what follows) and a service IRI, prefixed name or variable.
+OBJECTS = ["?o", "1", "1.5e0", "true", "<http://example.org/#>", "<http://example.org/'>", "'a'", '"a"', '"""a\\""""',
+           "'''a\\''''", '"a\\u0022"', "'a\\u0027'", "ex:a", "ex:a\\#", "ex:a\\'", "ex:a.b", "_:b", '"x"@en',
+           '"1"^^ex:t', "(1 ?o)", "[]", "ex:a\\u0023", "<http://example.org/\\u0023>", '"#"', "'#'"]
+SEPARATORS = ["", " ", "\n", " . ", ".", " #c\n", " #c\r", "\t", "#\n"]
+KEYWORDS = [("SERVICE", ""), ("service", ""), ("sErViCe", ""), ("\\u0053ERVICE", ""), ("SERVIC\\u0045", ""),
+            ("\u017fervice", ""), ("SERVICE SILENT", ""), ("OPTIONAL { SERVICE", "}"), ("MINUS{SERVICE", "}"),
+            ("FILTER EXISTS { SERVICE", "}"), ("{ SERVICE", "} UNION {}")]
+TARGETS = ["<{url}/s>", "ex:s", "?u", ":s"]
+GROUPS = ["{ ?a ?b ?c }", "{?a?b?c}", "{}"]
+TAILS = ["", " FILTER(?x != 'a')", ' FILTER(?x != "a")', " #", " .", " FILTER(1<2)"]
+
+
+def smuggling_query(rng: random.Random, url: str) -> str:
+    keyword, close = rng.choice(KEYWORDS)
+    return (f"PREFIX ex: <{url}/> PREFIX : <{url}/> SELECT * WHERE {{ VALUES ?u {{ <{url}/s> }} ?x ?y "
+            f"{rng.choice(OBJECTS)}{rng.choice(SEPARATORS)}{keyword}{rng.choice(['', ' ', chr(10)])}"
+            f"{rng.choice(TARGETS).format(url=url)} {rng.choice(GROUPS)} {close}{rng.choice(TAILS)} }}")
+
+
+def test_no_query_that_passes_the_check_reaches_the_network(listener: Listener) -> None:
+    """Differential test against pyoxigraph itself: every generated query it sends to a service is refused."""
+    rng = random.Random(SEED)
+    store = sample_store()
+    connected = 0
+    for _ in range(800):
+        query = smuggling_query(rng, listener.url)
+        try:
+            check_read_only(query)
+            passed = True
+        except UsageError:
+            passed = False
+        listener.requests.clear()
+        try:
+            result = store.query(query)
+            if isinstance(result, ox.QuerySolutions):
+                list(result)
+        except SyntaxError:
+            continue
+        except (OSError, RuntimeError):  # the listener closes without answering
+            pass
+        if listener.requests:  # recorded before the query returned: the listener answers after reading
+            connected += 1
+            assert not passed, f"the check let through a query that called a service: {query!r}"
+    assert connected > 100, "the generator must produce queries that really call a service"
+
+
+STORE = sample_store()
+
+
+def test_a_query_over_the_time_limit_is_given_up_with_a_clear_error() -> None:
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    started = time.monotonic()
+    with pytest.raises(UsageError, match=r"ran for more than 0.5 seconds"):
+        run_query(sample_store(), heavy, timeout=0.5)
+    assert time.monotonic() - started < 2
+
+
+def test_the_command_exits_promptly_after_giving_up_a_query() -> None:
+    code = ("from cmograph.cli.common import guarded\nfrom cmograph.rawquery import run_query\n"
+            "from cmograph.datasource import example_path, load_memory\n"
+            "store = load_memory([example_path()])\n"
+            "guarded(lambda: run_query(store, 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }', "
+            "timeout=0.5))\n")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "ran for more than 0.5 seconds" in done.stderr, done.stderr
+    assert time.monotonic() - started < 15
