@@ -157,7 +157,7 @@ EXPECTED: dict[str, list[str]] = {
         "[ERROR] wrong-format-version.yaml:3: cmograph: format version 2 is not supported (this release reads version 1 files: write 'cmograph: 1')",
     ],
     'yaml-syntax-error.yaml': [
-        'INPUT: yaml-syntax-error.yaml:9:13: YAML syntax error: mapping values are not allowed here',
+        'INPUT: yaml-syntax-error.yaml:9:13: YAML syntax error: mapping values are not allowed in this context',
     ],
 }
 
@@ -276,3 +276,39 @@ def test_unknown_suffix_is_an_input_error(tmp_path: Path) -> None:
     path.write_text("hello", encoding="utf-8")
     with pytest.raises(InputError, match="not an evidence file"):
         check_file(path)
+
+
+def _result_keys(results: object) -> set[tuple[str, ...]]:
+    from rdflib import RDF, SH, Graph
+
+    assert isinstance(results, Graph)
+    keys = set()
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        path = results.value(r, SH.resultPath)
+        fields = [str(results.value(r, p)) for p in (SH.focusNode, SH.sourceConstraintComponent, SH.value,
+                                                     SH.resultSeverity)]
+        keys.add((*fields, str(path) if path is not None and not str(path).startswith("N") else ""))
+    return keys
+
+
+@pytest.mark.parametrize("path", [*sorted(INVALID.glob("*.yaml")), *sorted(VALID.iterdir())], ids=lambda p: p.name)
+def test_pyshacl_turbo_gives_the_same_results_as_pyshacl(path: Path) -> None:
+    from rdflib import Graph
+
+    from cmograph.build import build, check_structure
+    from cmograph.reading import read_document
+    from cmograph.validation import shacl_results
+
+    try:
+        doc = read_document(path)
+    except InputError:
+        pytest.skip("a syntax error never reaches the shapes")
+    if check_structure(doc):
+        pytest.skip("a structural error never reaches the shapes")
+    data = Graph()
+    for triple in build(doc).triples:
+        data.add(triple)
+    turbo = shacl_results(data, "turbo")
+    reference = shacl_results(data, "pyshacl")
+    assert turbo[0] == reference[0]
+    assert _result_keys(turbo[1]) == _result_keys(reference[1])

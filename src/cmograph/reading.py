@@ -30,14 +30,14 @@ MAX_DEPTH = 64
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(yaml.CSafeLoader):
     """SafeLoader with JSON-like implicit types."""
 
 
 _Loader.yaml_implicit_resolvers = {}
 for _tag, _pattern, _first in (
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
     ("tag:yaml.org,2002:float", r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?$",
      "-+.0123456789"),
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
@@ -108,6 +108,10 @@ def check_size(path: Path, limit: int) -> None:
                          "reads in one file", "split it into one file per evaluation")
 
 
+def _syntax(path: Path) -> str:
+    return "JSON" if path.suffix.lower() in JSON_SUFFIXES else "YAML"
+
+
 def parse_text(path: Path, text: str) -> Document:
     """Parse YAML (or JSON, a subset of it) text into a :class:`Document`."""
     doc = Document(path, None)
@@ -126,11 +130,11 @@ def parse_text(path: Path, text: str) -> Document:
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         problem = exc.problem or exc.context or "not valid YAML"
         raise InputError(
-            f"{path.name}{where}: YAML syntax error: {problem}",
+            f"{path.name}{where}: {_syntax(path)} syntax error: {problem}",
             "check the indentation and that every 'key: value' pair has a space after the colon",
         ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{path.name}: YAML syntax error: {exc}") from None
+        raise InputError(f"{path.name}: {_syntax(path)} syntax error: {exc}") from None
     except RecursionError:
         raise InputError(f"{path.name}: nested too deeply to read", _DEPTH_HINT) from None
     finally:

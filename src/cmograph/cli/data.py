@@ -19,7 +19,8 @@ def init(folder: Path) -> None:
 
     for made in init_project(folder):
         click.echo(f"created {made}")
-    click.echo("Next: edit evaluations/my-evaluation.yaml, then `cmograph validate` and `cmograph ask --list`.")
+    click.echo(f"Next: edit {folder / 'evaluations' / 'my-evaluation.yaml'}, then `cmograph validate` and "
+               "`cmograph ask --list`.")
 
 
 @click.command()
@@ -38,8 +39,9 @@ def validate(paths: tuple[Path, ...], base: str | None) -> None:
 
     report = validate_paths(files, base_iri, progress_printer(len(files), "checking"))
     echo_report(report)
-    status = "conform" if report.conforms else "do not conform"
-    click.echo(f"{len(files)} file{'s' * (len(files) != 1)} checked: {summary(report)}; they {status}.", err=True)
+    verdict = ("it conforms" if report.conforms else "it does not conform") if len(files) == 1 else (
+        "they conform" if report.conforms else "they do not conform")
+    click.echo(f"{len(files)} file{'s' * (len(files) != 1)} checked: {summary(report)}; {verdict}.", err=True)
     sys.exit(0 if report.conforms else 1)
 
 
