@@ -506,13 +506,6 @@ class RdflibWorker:
 
 
 def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str, Any]:
-    import pyoxigraph as ox
-
-    from cmograph.engine import StoreEngine
-    from cmograph.project import STORE
-    from cmograph.questions import ask, prepare, questions
-    from cmograph.store import DiskStore
-
     result: dict[str, Any] = {"size": label, "triples_requested": triples,
                               "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                               "loadavg_start": os.getloadavg(),
@@ -522,7 +515,6 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
     result["generated"] = info | {"generate_seconds": round(gen_seconds, 2)}
     files = len(list((root / "evaluations").glob("*.yaml")))
     result["files"] = files
-    store_dir = root / STORE
 
     # --- load: library refresh in a child (with a breakdown), then `cmograph load` as a process
     shutil.rmtree(root / ".cmograph", ignore_errors=True)
@@ -564,6 +556,38 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
         result["shacl_compare"] = json.loads(proc["stdout"]) | {"peak_rss_mib": proc["rss_mib"]}
 
     # --- questions
+    measure_questions(label, triples, args, root, result)
+    return result
+
+
+def code_version() -> str:
+    """The git commit of the checkout measured, with ``+changes`` when the work tree differs from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "queries", "shapes"], cwd=HERE.parent,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
+def measure_questions(label: str, triples: int, args: argparse.Namespace, root: Path,
+                      result: dict[str, Any]) -> None:
+    """Every canned question, cold, warm, raw and with rdflib (see the module docstring)."""
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from cmograph.engine import StoreEngine
+    from cmograph.project import STORE
+    from cmograph.questions import ask, prepare, questions
+    from cmograph.store import DiskStore
+
+    store_dir = root / STORE
+    result["questions_date"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    result["questions_loadavg_start"] = os.getloadavg()
+    result["code_version"] = code_version()
     disk = DiskStore(store_dir).open()
     engine = StoreEngine(disk)
     t = time.perf_counter()
@@ -642,7 +666,8 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
         rdflib_worker.stop()
     result["questions"] = rows_out
     result["loadavg_end"] = os.getloadavg()
-    return result
+    result["query_sha256"] = {qid: hashlib.sha256(q.sparql.encode()).hexdigest()[:12]
+                              for qid, q in questions().items()}
 
 
 def measure_help(runs: int) -> dict[str, Any]:
@@ -803,6 +828,9 @@ def _render_size(s: dict[str, Any]) -> list[str]:
 
     lines += [
         "### Questions",
+        "",
+        f"Measured {s.get('questions_date', s['date'])} on cmograph {s.get('code_version', '(commit not recorded)')}"
+        f" (load average {_load(s, 'questions_loadavg_start')} at the start).",
         "",
         "Cold = a new `cmograph ask Q --format csv` process in the project folder. Warm = `questions.ask` on an "
         "open `DiskStore`. Select = the same bound SPARQL through `StoreEngine.select` on the disk store. "
@@ -1020,6 +1048,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="forget earlier sizes in bench/out/results.json")
     parser.add_argument("--output", type=Path, default=RESULTS_MD)
     parser.add_argument("--render-only", action="store_true", help="rewrite RESULTS.md from results.json")
+    parser.add_argument("--questions-only", action="store_true",
+                        help="measure only the questions (and start-up) again, on sizes already loaded")
     args = parser.parse_args(argv)
     if args.render_only:
         args.output.write_text(render(json.loads(RESULTS_JSON.read_text())))
@@ -1048,7 +1078,11 @@ def main(argv: list[str] | None = None) -> int:
                 data["note_10m"] = note
             data["notes"] = [n for n in data["notes"] if not n.startswith(f"{label} skipped")] + [note]
             continue
-        data["sizes"][label] = measure_size(label, triples, args)
+        if args.questions_only and label in data["sizes"]:
+            log(f"== {label}: questions only")
+            measure_questions(label, triples, args, OUT / f"{label}-seed{args.seed}", data["sizes"][label])
+        else:
+            data["sizes"][label] = measure_size(label, triples, args)
         RESULTS_JSON.write_text(json.dumps(data, indent=1, default=str))
         args.output.write_text(render(data))
     RESULTS_JSON.write_text(json.dumps(data, indent=1, default=str))

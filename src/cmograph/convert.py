@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -28,7 +28,20 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def ox_triples(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
+    """rdflib triples as pyoxigraph triples, converting each distinct term once."""
+    seen: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = seen.get(node)
+        if found is None:
+            found = seen[node] = to_ox(node)
+        return found
+
+    return [ox.Triple(term(s), term(p), term(o)) for s, p, o in triples]  # type: ignore[arg-type]
+
+
 def quads_of(graph: EvaluationGraph) -> Iterator[ox.Quad]:
     name = ox.NamedNode(str(graph.graph))
-    for s, p, o in graph.triples:
-        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), name)  # type: ignore[arg-type]
+    for t in graph.ox_triples:
+        yield ox.Quad(t.subject, t.predicate, t.object, name)

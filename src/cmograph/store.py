@@ -77,8 +77,7 @@ def memory_store(graphs: Iterable[EvaluationGraph]) -> ox.Store:
 
     store = ox.Store()
     store.extend(ontology_quads())
-    for graph in graphs:
-        store.extend(quads_of(graph))
+    store.extend(quad for graph in graphs for quad in quads_of(graph))
     return store
 
 
@@ -169,8 +168,7 @@ class DiskStore:
                 store.extend(ontology_quads())
                 for name in remove:
                     store.remove_graph(ox.NamedNode(name))
-                for graph in add:
-                    store.extend(quads_of(graph))
+                store.bulk_extend(quad for graph in add for quad in quads_of(graph))
                 store.flush()
                 store = None  # closes the database
                 _write_synced(generation / "manifest.json", manifest.to_json())
