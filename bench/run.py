@@ -32,6 +32,7 @@ import platform
 import re
 import selectors
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -49,6 +50,7 @@ RESULTS_MD = HERE / "RESULTS.md"
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 CMOGRAPH = Path(sys.executable).parent / "cmograph"
 PYCACHE = OUT / "pycache"
+TIME = Path("/usr/bin/time")
 
 
 def child_env(bytecode_cache: bool = True) -> dict[str, str]:
@@ -109,11 +111,22 @@ def median_time(fn: Callable[[], Any], runs: int, *, warmup: int = 1, budget: fl
 
 def run_process(argv: list[str], cwd: Path | None = None, timeout: float | None = None,
                 stdin: str | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run a process; wall seconds, exit code, peak RSS (MiB, from wait4), stdout and stderr tails."""
+    """Run a process; wall seconds, exit code, peak RSS (MiB), stdout and stderr tails.
+
+    Peak RSS comes from ``/usr/bin/time -f %M`` when it is there: a child forked from this (large) process
+    inherits its resident set in ``ru_maxrss``, so ``wait4`` alone over-reports. ``/usr/bin/time`` is small, and
+    its few milliseconds are within the noise of the wall time.
+    """
+    rss_file = None
+    if TIME.exists():
+        fd, rss_file = tempfile.mkstemp(prefix="rss-")
+        os.close(fd)
+        argv = [str(TIME), "-f", "%M", "-o", rss_file, *argv]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, env=env or child_env(),
-                                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
+                                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                start_new_session=True)  # its own process group, so a timeout stops it all
         if stdin is not None:
             assert proc.stdin is not None
             proc.stdin.write(stdin.encode())
@@ -125,7 +138,7 @@ def run_process(argv: list[str], cwd: Path | None = None, timeout: float | None 
             if pid:
                 break
             if deadline is not None and time.monotonic() > deadline:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 pid, status, usage = os.wait4(proc.pid, 0)
                 timed_out = True
                 break
@@ -136,7 +149,16 @@ def run_process(argv: list[str], cwd: Path | None = None, timeout: float | None 
         err.seek(0)
         stdout = out.read().decode(errors="replace")
         stderr = err.read().decode(errors="replace")
-    return {"seconds": seconds, "code": proc.returncode, "rss_mib": usage.ru_maxrss / 1024,
+    rss_mib = usage.ru_maxrss / 1024
+    if rss_file is not None:
+        text = Path(rss_file).read_text().strip().splitlines()
+        Path(rss_file).unlink(missing_ok=True)
+        if text and text[-1].isdigit():
+            rss_mib = int(text[-1]) / 1024
+        if proc.returncode != 0 and stderr.rstrip().splitlines()[-1:] == [f"Command exited with non-zero status "
+                                                                         f"{proc.returncode}"]:
+            stderr = "\n".join(stderr.rstrip().splitlines()[:-1])
+    return {"seconds": seconds, "code": proc.returncode, "rss_mib": rss_mib,
             "stdout": stdout, "stderr": stderr[-2000:], "timed_out": timed_out}
 
 
@@ -266,12 +288,14 @@ def child_refresh(root: Path) -> dict[str, Any]:
         from cmograph import convert as convert_mod
     except ImportError:  # older layout: the converter lived in cmograph.store
         convert_mod = store_mod
+    patch(convert_mod, "ox_triples", "to_ox_terms")
     convert = convert_mod.quads_of
 
     def quads_of(graph: Any) -> Iterator[Any]:  # materialised, so conversion and insertion are timed apart
         t = time.perf_counter()
         quads = list(convert(graph))
-        spent["to_ox_terms"] = spent.get("to_ox_terms", 0.0) + time.perf_counter() - t
+        key = "quads_of" if hasattr(convert_mod, "ox_triples") else "to_ox_terms"
+        spent[key] = spent.get(key, 0.0) + time.perf_counter() - t
         return iter(quads)
 
     convert_mod.quads_of = quads_of
@@ -783,11 +807,12 @@ def _render_size(s: dict[str, Any]) -> list[str]:
     lines.append(f"| of which: refresh | {r['refresh_seconds']:.2f} | {quads / r['refresh_seconds']:,.0f} | |")
     for key, label in (("read_yaml", "reading YAML (`read_document`)"),
                        ("check_structure", "structure checks"), ("build_triples", "building rdflib triples"),
-                       ("shacl", "pySHACL (`_shacl`)"), ("store_write", "store write (all of `DiskStore.write`)"),
-                       ("to_ox_terms", "&nbsp;&nbsp;rdflib -> pyoxigraph terms (`quads_of`)")):
+                       ("shacl", "SHACL (`_shacl`)"), ("store_write", "store write (all of `DiskStore.write`)"),
+                       ("quads_of", "&nbsp;&nbsp;making quads (`convert.quads_of`)"),
+                       ("to_ox_terms", "rdflib -> pyoxigraph terms (inside the stage that calls it)")):
         if key in st:
             lines.append(f"| &nbsp;&nbsp;{label} | {st[key]:.2f} | {quads / st[key]:,.0f} | |")
-    lines.append(f"| &nbsp;&nbsp;rdflib Graph fill, hashing, rest of `check_files` | "
+    lines.append(f"| &nbsp;&nbsp;rest of `check_files` (data graph fill, hashing, ...) | "
                  f"{r['rdflib_graph_fill_and_hashing']:.2f} | | |")
     lines.append(f"| of which: imports | {r['import_seconds']:.2f} | | |")
     lines.append(f"| unchanged refresh (done by every `ask`) | {s['noop_refresh_seconds']:.3f} | | |")
@@ -801,7 +826,7 @@ def _render_size(s: dict[str, Any]) -> list[str]:
         n_py = c["pyshacl_files"]
         py_all = c.get("pyshacl_seconds_all_files", c["pyshacl_seconds"])
         note = "" if n_py == n_all else f" (measured on {n_py} of {n_all} files, scaled)"
-        lines.append(f"| SHACL only, pySHACL 0.x as cmograph calls it{note} | {py_all:.2f} | "
+        lines.append(f"| SHACL only, pySHACL `validate` (cmograph's options){note} | {py_all:.2f} | "
                      f"{c['triples'] / py_all:,.0f} | |")
         if "turbo_seconds" in c:
             lines.append(f"| SHACL only, pyshacl-turbo `validate` | {c['turbo_seconds']:.2f} | "
@@ -873,6 +898,9 @@ def _render_size(s: dict[str, Any]) -> list[str]:
                   "unbound (SPARQL 1.1 skips such values), so it ran the query with `COALESCE(?x, \"\")` around "
                   "each `GROUP_CONCAT` argument: same groups, same rows."]
     lines.append("")
+    rss = [q["cold_peak_rss_mib"] for q in s["questions"].values() if "cold_peak_rss_mib" in q]
+    if rss:
+        lines += [f"Peak RSS of the cold `cmograph ask` processes: {min(rss):.0f}-{max(rss):.0f} MiB.", ""]
     if s.get("rdflib_load_seconds"):
         lines += [f"rdflib parsed the N-Quads dump in {s['rdflib_load_seconds']:.1f} s; pyoxigraph's in-memory "
                   f"store took {s['memory_store_load_seconds']:.2f} s to fill from the disk store.", ""]
@@ -994,7 +1022,7 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
         c = s100.get("shacl_compare", {})
         vp = s100.get("validate_process", {}).get("seconds")
         if vp is not None:
-            text = f"`cmograph validate` {vp:.1f} s (pySHACL)"
+            text = f"`cmograph validate` {vp:.1f} s (process, as shipped)"
             if "turbo_compiled_seconds" in c:
                 text += (f"; SHACL alone: pySHACL {c['pyshacl_seconds']:.1f} s, pyshacl-turbo "
                          f"{c['turbo_compiled_seconds']:.2f} s; read+build {c['read_and_build_seconds']:.1f} s")
@@ -1048,6 +1076,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="forget earlier sizes in bench/out/results.json")
     parser.add_argument("--output", type=Path, default=RESULTS_MD)
     parser.add_argument("--render-only", action="store_true", help="rewrite RESULTS.md from results.json")
+    parser.add_argument("--cold-rss-only", action="store_true",
+                        help="run each cold question once again, only to record its peak RSS")
     parser.add_argument("--questions-only", action="store_true",
                         help="measure only the questions (and start-up) again, on sizes already loaded")
     args = parser.parse_args(argv)
@@ -1077,6 +1107,17 @@ def main(argv: list[str] | None = None) -> int:
             if label == "10m":
                 data["note_10m"] = note
             data["notes"] = [n for n in data["notes"] if not n.startswith(f"{label} skipped")] + [note]
+            continue
+        if args.cold_rss_only and label in data["sizes"]:
+            log(f"== {label}: peak RSS of cold questions")
+            for qid, q in data["sizes"][label]["questions"].items():
+                if "cold_seconds" not in q:
+                    continue
+                argv = [str(CMOGRAPH), "ask", qid, "--format", "csv"]
+                for name, value in q["options"].items():
+                    argv += [f"--{name}", value]
+                q["cold_peak_rss_mib"] = run_process(argv, cwd=OUT / f"{label}-seed{args.seed}",
+                                                     timeout=args.question_timeout)["rss_mib"]
             continue
         if args.questions_only and label in data["sizes"]:
             log(f"== {label}: questions only")

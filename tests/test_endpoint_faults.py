@@ -11,6 +11,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -95,8 +96,8 @@ def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_PASSWORD, PASSWORD)
 
 
-def remote(url: str, **options: float) -> Endpoint:
-    return Endpoint(url, backoff=options.pop("backoff", 0.01), **options)
+def remote(url: str, update_url: str | None = None, **options: float) -> Endpoint:
+    return Endpoint(url, update_url, backoff=options.pop("backoff", 0.01), **options)
 
 
 def free_port() -> int:
@@ -272,3 +273,64 @@ def test_push_needs_a_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.chdir(tmp_path)
     code, output = run_cli("push", "--example")
     assert code == 2 and "push needs a server" in output
+
+
+def test_large_writes_carry_credentials_from_the_first_byte(credentials: None) -> None:
+    """A server that refuses an unauthenticated write before reading its body (as Virtuoso does) breaks the
+    connection under a large body: cmograph meets the challenge first, with a request that has no body."""
+    graph, evaluation = "https://example.org/big/graph", "https://example.org/big"
+    expected = "Basic " + base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+    puts: list[str | None] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def challenge(self) -> None:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+
+        def do_HEAD(self) -> None:
+            if self.headers.get("Authorization") != expected:
+                return self.challenge()
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_PUT(self) -> None:
+            puts.append(self.headers.get("Authorization"))
+            if self.headers.get("Authorization") != expected:
+                return self.challenge()  # without reading the body
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_POST(self) -> None:  # the evaluations on the server: the big one once it was written
+            self.rfile.read(int(self.headers["Content-Length"]))
+            rows = [{"g": {"type": "uri", "value": graph}, "e": {"type": "uri", "value": evaluation},
+                     "id": {"type": "literal", "value": "big"}}] if len(puts) > 1 else []
+            answer(200, json.dumps({"head": {"vars": ["g", "id", "e"]}, "results": {"bindings": rows}}))(self)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    store = ox.Store()
+    name = ox.NamedNode(graph)
+    store.add(ox.Quad(ox.NamedNode(evaluation), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode("https://w3id.org/cmograph/ontology#Evaluation"), name))
+    store.add(ox.Quad(ox.NamedNode(evaluation), ox.NamedNode("http://purl.org/dc/terms/identifier"),
+                      ox.Literal("big"), name))
+    store.extend(ox.Quad(ox.NamedNode(f"https://example.org/big/item/{i}"), ox.NamedNode("http://example.org/text"),
+                         ox.Literal("x" * 200), name) for i in range(60_000))  # about 15 MB
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        assert remote(f"{base}/sparql", update_url=f"{base}/store").push(store) == ["big"]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert puts and all(header == expected for header in puts)

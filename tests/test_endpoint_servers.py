@@ -299,3 +299,4 @@ def test_a_query_url_that_takes_no_writes() -> None:
     code, output = cli("push", "--data", str(MINIMAL), "--endpoint", chosen.query)
     assert code == 2
     assert "accepts neither the Graph Store Protocol nor SPARQL Update" in output
+

@@ -10,6 +10,7 @@ failure is one :class:`EndpointError` line naming the endpoint.
 
 from __future__ import annotations
 
+import base64
 import email.message
 import http.client
 import io
@@ -163,6 +164,56 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(self.connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
+class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    """Digest authentication that, once a host has challenged, answers its later requests at once.
+
+    Without this every request is first sent without credentials, and a server that answers 401 before reading
+    a large body (Virtuoso does) breaks the connection while the body is still being sent.
+    """
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgr) -> None:
+        super().__init__(passwords)
+        self._challenges: dict[str, dict[str, str]] = {}
+
+    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> Any:
+        challenge = auth.split(" ", 1)[1] if " " in auth else ""
+        self._challenges[req.host] = urllib.request.parse_keqv_list(
+            [part for part in urllib.request.parse_http_list(challenge) if part])
+        return super().retry_http_digest_auth(req, auth)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        challenge = self._challenges.get(req.host)
+        if challenge and not req.has_header(self.auth_header):
+            answer = self.get_authorization(req, challenge)
+            if answer:
+                req.add_unredirected_header(self.auth_header, f"Digest {answer}")
+        return req
+
+    https_request = http_request
+
+
+class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
+    """Basic authentication that, once a host has asked for it, sends it with that host's later requests."""
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgr) -> None:
+        super().__init__(passwords)
+        self._asked: set[str] = set()
+
+    def retry_http_basic_auth(self, host: str, req: urllib.request.Request, realm: str) -> Any:
+        self._asked.add(req.host)
+        return super().retry_http_basic_auth(host, req, realm)
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if req.host in self._asked and not req.has_header(self.auth_header):
+            user, password = self.passwd.find_user_password("", req.full_url)  # falls back to any realm
+            if user is not None and password is not None:
+                token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+                req.add_unredirected_header(self.auth_header, f"Basic {token}")
+        return req
+
+    https_request = http_request
+
+
 class Http:
     """Sends requests to one endpoint with timeouts, retries and (on challenge) credentials."""
 
@@ -181,7 +232,7 @@ class Http:
             self._secrets.append(creds.password)
         self._opener = urllib.request.build_opener(
             _HTTPHandler(read_timeout), _HTTPSHandler(read_timeout),
-            urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords))
+            _DigestAuth(passwords), _BasicAuth(passwords))
 
     def __repr__(self) -> str:
         return f"Http({self.endpoint!r})"
@@ -204,11 +255,11 @@ class Http:
                 raise self._status_error(exc.code, body, tries=attempt) from None
             except urllib.error.URLError as exc:
                 reason = exc.reason
-                if isinstance(reason, ConnectionResetError) and not last:
+                if isinstance(reason, ConnectionResetError | BrokenPipeError) and not last:
                     self._pause(attempt, None)
                     continue
                 raise self._network_error(reason, connecting=True) from None
-            except (ConnectionResetError, http.client.IncompleteRead) as exc:
+            except (ConnectionResetError, BrokenPipeError, http.client.IncompleteRead) as exc:
                 if not last:
                     self._pause(attempt, None)
                     continue
@@ -271,7 +322,7 @@ class Http:
             return EndpointError(f"the host of {where} cannot be found", "check the URL")
         if isinstance(reason, ssl.SSLError):
             return EndpointError(f"a secure connection to {where} failed ({reason.reason or reason})")
-        if isinstance(reason, ConnectionResetError):
+        if isinstance(reason, ConnectionResetError | BrokenPipeError):
             return EndpointError(f"{where} dropped the connection after {self.attempts} tries", "try again later")
         return EndpointError(f"{where} cannot be reached ({type(reason).__name__})", "check the URL")
 
@@ -485,6 +536,9 @@ class Endpoint:
 
     def _replace(self, graph: str, triples: list[ox.Triple] | None) -> None:
         """Replace a named graph with ``triples``, or drop it (``None``)."""
+        if self._protocol is None:  # meet any authentication challenge with a request that has no body
+            unchallenged = set(range(300, 600)) - {401}
+            self.write_http.send(urllib.request.Request(self.update_url, method="HEAD"), allow=unchallenged)
         store_first = bool(GRAPH_STORE_PATH.search(urllib.parse.urlsplit(self.update_url).path))
         order = [self._protocol] if self._protocol else (["gsp", "update"] if store_first else ["update", "gsp"])
         for protocol in order:
