@@ -385,7 +385,7 @@ def test_ask_answers_old_or_new_while_a_load_runs(large: Scene) -> None:
     assert writer.wait() == 0
     new = what_worked(store)
     assert old != new
-    assert len(answers) > 10
+    assert len(answers) >= 3  # asked while the load ran (a faster load leaves time for fewer)
     assert all(a in (old, new) for a in answers)
     assert cli is not None and cli.returncode == 0, cli.stderr if cli else ""
     assert json.loads(cli.stdout) in (old, new)
