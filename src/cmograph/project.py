@@ -136,8 +136,6 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
     todo = [p for k, p in keyed.items() if refresh_root is None or manifest.files.get(k, {}).get("digest")
             != digest(p)]
     result.unchanged = len(keyed) - len(todo)
-    if not todo and (refresh_root is None or set(keyed) == set(manifest.files)) and store.exists():
-        return result
     from cmograph.validation import check_files
 
     checked = check_files(todo, base, progress)
