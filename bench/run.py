@@ -11,7 +11,9 @@ For each size: generate a project (cached under ``bench/out/``), then measure
   invalid fixtures in ``tests/data/invalid``);
 - every canned question as (a) a cold ``cmograph ask Q --format csv`` process in the project folder (store
   already refreshed; the OS page cache is warm), (b) a warm library call (``questions.ask`` on an open
-  ``DiskStore``), (b') the same bound SPARQL through ``StoreEngine.select`` on the disk store (no name
+  ``DiskStore``: "warm disk"), (b*) the same call on the live generation loaded into memory once per size
+  (``DiskStore.open(memory=True)``: "warm memory", the mode for long-lived processes; the one-time load is
+  timed too), (b') the same bound SPARQL through ``StoreEngine.select`` on the disk store (no name
   resolution), (c) raw pyoxigraph: an in-memory ``Store`` holding the same quads running the same bound
   SPARQL, consuming every solution, and (d) rdflib's SPARQL engine (``Dataset(default_union=True)``) in a
   child process, bounded per question, at the sizes given by ``--rdflib-max``;
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import importlib
 import json
 import os
 import platform
@@ -39,6 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -228,7 +232,7 @@ def question_options(seed: int) -> dict[str, dict[str, str]]:
 
     def concept(section: str) -> str:
         item = next(i for i in doc[section] if "concept" in i)
-        return namespace + item["concept"].split(":", 1)[1]
+        return str(namespace + item["concept"].split(":", 1)[1])
 
     return {
         "mechanism": {"mechanism": concept("mechanisms")},
@@ -356,8 +360,9 @@ def child_validate(root: Path, pyshacl_max_files: int) -> dict[str, Any]:
     shapes = V.shapes_graph()
     import pyshacl
 
+    pyshacl_turbo: Any
     try:
-        import pyshacl_turbo
+        pyshacl_turbo = importlib.import_module("pyshacl_turbo")
     except ImportError:
         pyshacl_turbo = None
 
@@ -375,7 +380,7 @@ def child_validate(root: Path, pyshacl_max_files: int) -> dict[str, Any]:
                            "read_and_build_seconds": prepare}
     sample = graphs if pyshacl_max_files <= 0 else graphs[:pyshacl_max_files]
     out["pyshacl_files"] = len(sample)
-    kwargs = {"inference": "none", "advanced": True, "allow_warnings": True}
+    kwargs: dict[str, Any] = {"inference": "none", "advanced": True, "allow_warnings": True}
 
     engines: dict[str, Callable[[Graph], Any]] = {
         "pyshacl": lambda g: pyshacl.validate(g, shacl_graph=shapes, **kwargs)}
@@ -618,6 +623,12 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
     memory = ox.Store()
     memory.bulk_extend(list(disk))
     result["memory_store_load_seconds"] = time.perf_counter() - t
+    # the library's in-memory mode, opened once per size (what a notebook or script keeps open)
+    t = time.perf_counter()
+    library_memory = DiskStore(store_dir).open(memory=True)
+    result["memory_open_seconds"] = time.perf_counter() - t
+    result["memory_open_from_snapshots"] = memory_snapshots(store_dir)
+    memory_engine = StoreEngine(library_memory)
     picks = question_options(args.seed)
     rdflib_worker = None
     nquads = root / "dump.nq"
@@ -649,21 +660,26 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
         if colds[-1]["code"] != 0:
             row["cold_error"] = colds[-1]["stderr"][-300:]
         sparql = prepare(question, engine, options)
-        # (b) warm library call
-        warm, answer = median_time(lambda q=question, o=options: ask(q, engine, o), args.runs)
+        # (b) warm library call on the disk store
+        warm, answer = median_time(partial(ask, question, engine, options), args.runs)
         row["rows"] = len(answer.rows)
         row["warm_seconds"] = warm
+        # (b*) warm library call on the in-memory store (DiskStore.open(memory=True), opened once above)
+        row["warm_memory_seconds"], answer = median_time(partial(ask, question, memory_engine, options), args.runs)
+        row["warm_memory_rows"] = len(answer.rows)
+        if row["warm_memory_rows"] != row["rows"]:
+            log(f"   warm memory gave {row['warm_memory_rows']} rows, warm disk {row['rows']}")
         # (b') warm engine.select on the disk store, bound SPARQL only
-        row["select_seconds"], _ = median_time(lambda s=sparql: engine.select(s), args.runs)
+        row["select_seconds"], _ = median_time(partial(engine.select, sparql), args.runs)
         # (b'') name resolution alone (prepare)
-        row["prepare_seconds"], _ = median_time(lambda q=question, o=options: prepare(q, engine, o), args.runs)
+        row["prepare_seconds"], _ = median_time(partial(prepare, question, engine, options), args.runs)
 
         # (c) raw pyoxigraph in memory, and (c') raw pyoxigraph on the same read-only disk store
         def raw(s: str = sparql, store: Any = memory) -> int:
             return len([tuple(solution) for solution in store.query(s, use_default_graph_as_union=True)])
 
         row["raw_seconds"], row["raw_rows"] = median_time(raw, args.runs)
-        row["raw_disk_seconds"], _ = median_time(lambda s=sparql: raw(s, disk), args.runs)
+        row["raw_disk_seconds"], _ = median_time(partial(raw, sparql, disk), args.runs)
         # (d) rdflib
         if rdflib_worker is not None:
             try:
@@ -683,7 +699,8 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
             except TimeoutError as exc:
                 row["rdflib_error"] = str(exc)
         rows_out[qid] = row
-        log(f"   rows {row['rows']} warm {row['warm_seconds'] * 1e3:.2f} ms raw {row['raw_seconds'] * 1e3:.2f} ms "
+        log(f"   rows {row['rows']} warm disk {row['warm_seconds'] * 1e3:.2f} ms warm memory "
+            f"{row['warm_memory_seconds'] * 1e3:.2f} ms raw {row['raw_seconds'] * 1e3:.2f} ms "
             f"cold {row['cold_seconds']:.3f} s rdflib {row.get('rdflib_seconds', row.get('rdflib_timeout'))}")
     if rdflib_worker is not None:
         result["rdflib_load_seconds"] = rdflib_worker.load_seconds
@@ -692,6 +709,15 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
     result["loadavg_end"] = os.getloadavg()
     result["query_sha256"] = {qid: hashlib.sha256(q.sparql.encode()).hexdigest()[:12]
                               for qid, q in questions().items()}
+
+
+def memory_snapshots(store_dir: Path) -> bool:
+    """Whether the live generation keeps N-Quads snapshots (else ``open(memory=True)`` copies the database)."""
+    try:
+        live = (store_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    return (store_dir / live / "graphs").is_dir()
 
 
 def measure_help(runs: int) -> dict[str, Any]:
@@ -732,13 +758,24 @@ def _x(value: float | None, prefix: str = "") -> str:
         f"{prefix}{value:.2f}x"
 
 
-def rdflib_ratio(row: dict[str, Any]) -> tuple[float | None, bool]:
-    """rdflib time / our warm time; (ratio, is_lower_bound)."""
+def rdflib_ratio(row: dict[str, Any], warm: str = "warm_seconds") -> tuple[float | None, bool]:
+    """rdflib time / our warm time (``warm``: the key of warm disk or warm memory); (ratio, is_lower_bound).
+
+    ``(None, False)`` when rdflib did not finish or did not run, or when ``warm`` was not measured (results
+    written before warm memory was).
+    """
+    if warm not in row:
+        return None, False
     if "rdflib_seconds" in row:
-        return row["rdflib_seconds"] / row["warm_seconds"], False
+        return row["rdflib_seconds"] / row[warm], False
     if "rdflib_timeout" in row:
-        return row["rdflib_timeout"] / row["warm_seconds"], True
+        return row["rdflib_timeout"] / row[warm], True
     return None, False
+
+
+def raw_ratio(row: dict[str, Any], warm: str = "warm_seconds") -> float | None:
+    """Our warm time (``warm_seconds`` on disk or ``warm_memory_seconds``) / raw in-memory pyoxigraph's."""
+    return row[warm] / row["raw_seconds"] if warm in row else None
 
 
 def render(data: dict[str, Any]) -> str:
@@ -857,24 +894,27 @@ def _render_size(s: dict[str, Any]) -> list[str]:
         f"Measured {s.get('questions_date', s['date'])} on cmograph {s.get('code_version', '(commit not recorded)')}"
         f" (load average {_load(s, 'questions_loadavg_start')} at the start).",
         "",
-        "Cold = a new `cmograph ask Q --format csv` process in the project folder. Warm = `questions.ask` on an "
-        "open `DiskStore`. Select = the same bound SPARQL through `StoreEngine.select` on the disk store. "
-        "Resolve = `questions.prepare` alone (name resolution and binding). Raw disk = pyoxigraph on the same "
-        "read-only disk store, consuming every solution. Raw = pyoxigraph in-memory `Store` with the same quads "
-        "running the same bound SPARQL. rdflib = `Dataset(default_union=True)`.",
+        "Cold = a new `cmograph ask Q --format csv` process in the project folder. Warm disk = `questions.ask` "
+        "on an open `DiskStore`. Warm memory = `questions.ask` on `DiskStore.open(memory=True)` (the live "
+        "generation loaded into memory once per size). Select = the same bound SPARQL through "
+        "`StoreEngine.select` on the disk store. Resolve = `questions.prepare` alone (name resolution and "
+        "binding). Raw disk = pyoxigraph on the same read-only disk store, consuming every solution. Raw = "
+        "pyoxigraph in-memory `Store` with the same quads running the same bound SPARQL. rdflib = "
+        "`Dataset(default_union=True)`.",
         "",
-        "| question | options | rows | cold (s) | warm (ms) | select (ms) | resolve (ms) | raw disk (ms) "
-        "| raw (ms) | warm/raw | rdflib (s) | rdflib/warm | rdflib/raw | rows agree |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| question | options | rows | cold (s) | warm disk (ms) | warm memory (ms) | select (ms) | resolve (ms) "
+        "| raw disk (ms) | raw (ms) | disk/raw | memory/raw | rdflib (s) | rdflib/warm disk | rdflib/raw "
+        "| rows agree |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for qid, q in s["questions"].items():
         opts = " ".join(f"--{k} {_short(v)}" for k, v in q["options"].items()) or ""
         if "warm_seconds" not in q:
             lines.append(f"| {qid} | {opts} | - | >{q['cold_timeout']:.0f} (stopped) | not measured | | | | | "
-                         "| | | | |")
+                         "| | | | | | |")
             continue
         ratio, bound = rdflib_ratio(q)
-        raw_ratio = None if ratio is None else ratio * q["warm_seconds"] / q["raw_seconds"]
+        rdflib_raw = None if ratio is None else ratio * q["warm_seconds"] / q["raw_seconds"]
         if "rdflib_seconds" in q:
             rd = f"{q['rdflib_seconds']:.3f}" + (" (r)" if q.get("rdflib_rewritten") else "")
         elif "rdflib_timeout" in q:
@@ -886,13 +926,16 @@ def _render_size(s: dict[str, Any]) -> list[str]:
         agree = "-"
         if "rdflib_rows" in q:
             agree = "yes" if q["rdflib_rows"] == q["raw_rows"] else f"no ({q['rdflib_rows']} vs {q['raw_rows']})"
+        if q.get("warm_memory_rows", q["rows"]) != q["rows"]:
+            agree += f"; warm memory {q['warm_memory_rows']} vs disk {q['rows']}"
         cold = f"{q['cold_seconds']:.3f}" + ("" if q.get("cold_code", 0) == 0 else " (exit " +
                                               str(q["cold_code"]) + ")")
         lines.append(
-            f"| {qid} | {opts} | {q['rows']} | {cold} | {_ms(q['warm_seconds'])} | {_ms(q['select_seconds'])} | "
+            f"| {qid} | {opts} | {q['rows']} | {cold} | {_ms(q['warm_seconds'])} | "
+            f"{_ms(q.get('warm_memory_seconds'))} | {_ms(q['select_seconds'])} | "
             f"{_ms(q['prepare_seconds'])} | {_ms(q.get('raw_disk_seconds'))} | {_ms(q['raw_seconds'])} | "
-            f"{q['warm_seconds'] / q['raw_seconds']:.2f} | {rd} | {_x(ratio, '>' if bound else '')} | "
-            f"{_x(raw_ratio, '>' if bound else '')} | {agree} |")
+            f"{_ratio(raw_ratio(q))} | {_ratio(raw_ratio(q, 'warm_memory_seconds'))} | {rd} | "
+            f"{_x(ratio, '>' if bound else '')} | {_x(rdflib_raw, '>' if bound else '')} | {agree} |")
     if any(q.get("rdflib_rewritten") for q in s["questions"].values()):
         lines += ["", "(r): rdflib raised `NotBoundError` on `GROUP_CONCAT` over a variable an `OPTIONAL` left "
                   "unbound (SPARQL 1.1 skips such values), so it ran the query with `COALESCE(?x, \"\")` around "
@@ -901,10 +944,24 @@ def _render_size(s: dict[str, Any]) -> list[str]:
     rss = [q["cold_peak_rss_mib"] for q in s["questions"].values() if "cold_peak_rss_mib" in q]
     if rss:
         lines += [f"Peak RSS of the cold `cmograph ask` processes: {min(rss):.0f}-{max(rss):.0f} MiB.", ""]
+    loads = []
     if s.get("rdflib_load_seconds"):
-        lines += [f"rdflib parsed the N-Quads dump in {s['rdflib_load_seconds']:.1f} s; pyoxigraph's in-memory "
-                  f"store took {s['memory_store_load_seconds']:.2f} s to fill from the disk store.", ""]
+        loads.append(f"rdflib parsed the N-Quads dump in {s['rdflib_load_seconds']:.1f} s")
+    if "memory_store_load_seconds" in s:
+        loads.append(f"pyoxigraph's in-memory store took {s['memory_store_load_seconds']:.2f} s to fill from the "
+                     "disk store")
+    if "memory_open_seconds" in s:
+        source = "its N-Quads snapshots" if s.get("memory_open_from_snapshots") else \
+            "a copy of the disk database (a generation written before snapshots were kept)"
+        loads.append(f"`DiskStore.open(memory=True)` (warm memory's one-time load of the live generation, from "
+                     f"{source}) took {s['memory_open_seconds']:.2f} s")
+    if loads:
+        lines += ["; ".join(loads) + ".", ""]
     return lines
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def _load(s: dict[str, Any], key: str) -> str:
@@ -925,19 +982,24 @@ def _short(value: str) -> str:
 
 def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[str]:
     lines = ["## Ratios", "",
-             "| size | quads | warm/raw max (median) | rdflib/warm min (median) | cold max (s) | load triples/s "
-             "(`cmograph load`, end to end) | store write triples/s | validation (s): pySHACL / turbo |",
-             "|---|---:|---:|---:|---:|---:|---:|---|"]
+             "| size | quads | disk/raw max (median) | memory/raw max (median) | rdflib/warm disk min (median) "
+             "| cold max (s) | load triples/s (`cmograph load`, end to end) | store write triples/s "
+             "| validation (s): pySHACL / turbo |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     by_label = {s["size"]: s for s in sizes}
     for s in sizes:
         qs = measured(s).values()
         wr = [q["warm_seconds"] / q["raw_seconds"] for q in qs]
-        rr = [rdflib_ratio(q) for q in qs]
-        rr_known = [r for r, _ in rr if r is not None]
+        mr = [r for r in (raw_ratio(q, "warm_memory_seconds") for q in qs) if r is not None]
+        memory = f"{max(mr):.2f} ({statistics.median(mr):.2f})" if mr else "-"
+        if mr and len(mr) < len(wr):
+            memory += f" ({len(mr)} of {len(wr)} questions)"
+        rd_ratios = [rdflib_ratio(q) for q in qs]
+        rr_known = [r for r, _ in rd_ratios if r is not None]
         rd = "not run"
         if rr_known:
             rd = f"{_x(min(rr_known))} ({_x(statistics.median(rr_known))})"
-            if any(b for r, b in rr if r is not None):
+            if any(b for r, b in rd_ratios if r is not None):
                 rd += "; some stopped at the bound (lower bounds)"
         load = s.get("load_process", {}).get("seconds") or s["refresh"]["process_seconds"]
         c = s.get("shacl_compare", {})
@@ -946,7 +1008,8 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
             val = f"{c.get('pyshacl_seconds_all_files', c['pyshacl_seconds']):.1f} / " \
                   f"{c.get('turbo_compiled_seconds', float('nan')):.2f}"
         sw = s["refresh"]["stages"].get("store_write") or float("nan")
-        lines.append(f"| {s['size']} | {s['store_quads']:,} | {max(wr):.2f} ({statistics.median(wr):.2f}) | {rd} | "
+        lines.append(f"| {s['size']} | {s['store_quads']:,} | {max(wr):.2f} ({statistics.median(wr):.2f}) | {memory} | "
+                     f"{rd} | "
                      f"{max(q['cold_seconds'] for q in qs):.2f} | {s['store_quads'] / load:,.0f} | "
                      f"{s['store_quads'] / sw:,.0f} | {val} |")
     lines.append("")
@@ -958,9 +1021,14 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
         verdict = "not measured" if met is None else ("met" if met else "**not met**")
         lines.append(f"| {name} | {measured} | {verdict} |")
 
+    rdflib_target = "every question >= 200x faster than rdflib at 100k (warm memory: `questions.ask` on " \
+        "`DiskStore.open(memory=True)`, the fastest library mode)"
     s100 = by_label.get("100k")
-    if s100:
-        rr = [(qid, *rdflib_ratio(q)) for qid, q in measured(s100).items()]
+    if s100 and not all("warm_memory_seconds" in q for q in measured(s100).values()):
+        target(rdflib_target, "warm memory not measured at 100k (results from before it was; run 100k again)",
+               None)
+    elif s100:
+        rr = [(qid, *rdflib_ratio(q, "warm_memory_seconds")) for qid, q in measured(s100).items()]
         known = [(qid, r, b) for qid, r, b in rr if r is not None]
         if known:
             worst = min([k for k in known if not k[2]] or known, key=lambda x: x[1])
@@ -981,21 +1049,35 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
             if stopped:
                 text += f"; ours did not finish: {', '.join(stopped)}"
             met = None if (unsure or unknown) and not failing else not failing and not stopped
-            target("every question >= 200x faster than rdflib at 100k (warm)", text, met)
+            target(rdflib_target, text, met)
         else:
-            target("every question >= 200x faster than rdflib at 100k (warm)", "rdflib not run", None)
+            target(rdflib_target, "rdflib not run", None)
     else:
-        target("every question >= 200x faster than rdflib at 100k (warm)", "100k not run", None)
+        target(rdflib_target, "100k not run", None)
     for s in sizes:
         done = measured(s)
-        worst_q, worst = max(((qid, q["warm_seconds"] / q["raw_seconds"]) for qid, q in done.items()),
-                             key=lambda x: x[1])
-        over = [qid for qid, q in done.items() if q["warm_seconds"] / q["raw_seconds"] > TARGET_WARM_RAW]
         stopped = [qid for qid in s["questions"] if qid not in done]
-        text = f"worst {worst:.2f}x ({worst_q})" + (f"; over 1.5x: {', '.join(over)}" if over else "")
+        disk_q, disk = max(((qid, q["warm_seconds"] / q["raw_seconds"]) for qid, q in done.items()),
+                           key=lambda x: x[1])
+        disk_text = f"warm disk (`questions.ask` on the on-disk store) worst {disk:.2f}x ({disk_q})"
+        name = (f"warm within 1.5x of raw in-memory pyoxigraph ({s['size']}; warm memory / raw: `questions.ask` "
+                "on `DiskStore.open(memory=True)`)")
+        ratios = {qid: raw_ratio(q, "warm_memory_seconds") for qid, q in done.items()}
+        by_question = {qid: r for qid, r in ratios.items() if r is not None}
+        if not by_question:
+            target(name, f"warm memory not measured (results from before it was); {disk_text}", None)
+            continue
+        worst_q = max(by_question, key=lambda qid: by_question[qid])
+        over = [qid for qid, r in by_question.items() if r > TARGET_WARM_RAW]
+        missing = [qid for qid in done if qid not in by_question]
+        text = f"worst {by_question[worst_q]:.2f}x ({worst_q})" + (f"; over 1.5x: {', '.join(over)}" if over else "")
+        if missing:
+            text += f"; warm memory not measured: {', '.join(missing)}"
         if stopped:
             text += f"; did not finish: {', '.join(stopped)}"
-        target(f"warm within 1.5x of raw in-memory pyoxigraph ({s['size']})", text, not over and not stopped)
+        text += f"; {disk_text}"
+        met = False if over or stopped else (None if missing else True)
+        target(name, text, met)
     s1m = by_label.get("1m")
     if s1m:
         worst_q, worst = max(((qid, q.get("cold_seconds", q.get("cold_timeout", 0.0)))
@@ -1140,7 +1222,7 @@ def estimate_minutes(data: dict[str, Any], triples: int) -> float | None:
         return None
     s = max(measured, key=lambda s: s["triples_requested"])
     seconds = s["generated"]["generate_seconds"] + s["refresh"]["process_seconds"]
-    return seconds * triples / s["triples_requested"] / 60
+    return float(seconds * triples / s["triples_requested"] / 60)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,9 @@
 """The benchmark in CI: the synthetic generator is valid and deterministic, and warm questions stay close to raw
-pyoxigraph. Only ratios measured in the same process are asserted, never absolute times."""
+pyoxigraph. Only ratios measured in the same process are asserted, never absolute times.
+
+Warm memory = ``questions.ask`` on ``DiskStore.open(memory=True)`` (the library's fastest mode, for long-lived
+processes), checked against the issue's target; warm disk = ``questions.ask`` on the on-disk store (what every
+``cmograph ask`` process uses), checked against a regression guard."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import importlib
 import math
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +20,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 TRIPLES = 10_000
 SEED = 1
-# The issue's target is warm within 1.5x of raw in-memory pyoxigraph; CI checks a generous 3x per question
-# (expected to fail until the warm path is optimised: the test is marked xfail, not strict).
-TARGET_PER_QUESTION = 3.0
-# A guard against regressions that holds today: the geometric mean of warm/raw over the questions (about 9x when
-# this was written). Lower it as the warm path gets faster.
+# The issue's target: warm memory within 1.5x of raw in-memory pyoxigraph, per question (name resolution and
+# turning solutions into Python rows included, as a user's call has them; raw runs the already bound SPARQL).
+TARGET_PER_QUESTION = 1.5
+# A guard against regressions of the on-disk path that holds today: the geometric mean of warm disk/raw over the
+# questions (about 9x when this was written). Lower it as the warm path gets faster.
 GUARD_GEOMETRIC_MEAN = 20.0
 
 
@@ -79,8 +84,10 @@ def _best(fn: Any, runs: int = 5) -> float:
 
 
 @pytest.fixture(scope="module")
-def ratios(project: Path) -> dict[str, float]:
-    """warm (``questions.ask`` on the open project store) / raw (in-memory pyoxigraph, same bound SPARQL)."""
+def ratios(project: Path) -> dict[str, dict[str, float]]:
+    """Per question, warm / raw: ``disk`` is ``questions.ask`` on the open project store, ``memory`` the same call
+    on ``DiskStore.open(memory=True)``; raw is an in-memory pyoxigraph store with the same quads running the same
+    bound SPARQL."""
     import pyoxigraph as ox
 
     from cmograph.engine import StoreEngine
@@ -93,35 +100,42 @@ def ratios(project: Path) -> dict[str, float]:
     run = bench("run")
     result = Project(project).refresh()
     assert result.report.conforms
-    disk = Project(project).store.open()
-    engine = StoreEngine(disk)
+    store = Project(project).store
+    disk = store.open()
+    in_memory = store.open(memory=True)
+    assert len(in_memory) == len(disk)
+    engines = {"memory": StoreEngine(in_memory), "disk": StoreEngine(disk)}
     memory = ox.Store()
     memory.bulk_extend(list(disk))
     picks = run.question_options(SEED)
-    out: dict[str, float] = {}
+    out: dict[str, dict[str, float]] = {mode: {} for mode in engines}
     for qid, question in known.items():
         options = run.options_for(question, picks)
-        sparql = prepare(question, engine, options)
+        sparql = prepare(question, engines["disk"], options)
 
         def raw(s: str = sparql) -> int:
-            return len([tuple(x) for x in memory.query(s, use_default_graph_as_union=True)])
+            solutions = memory.query(s, use_default_graph_as_union=True)
+            assert isinstance(solutions, ox.QuerySolutions)
+            return len([tuple(x) for x in solutions])
 
-        def warm(q: Any = question, o: dict[str, str] = options) -> Any:
-            return ask(q, engine, o)
-
-        assert len(warm().rows) == raw(), qid
-        out[qid] = _best(warm) / _best(raw)
+        rows = raw()
+        for mode, engine in engines.items():
+            warm = partial(ask, question, engine, options)
+            assert len(warm().rows) == rows, (qid, mode)
+            out[mode][qid] = _best(warm) / _best(raw)
     return out
 
 
-def test_warm_path_has_not_regressed(ratios: dict[str, float]) -> None:
-    geometric_mean = math.exp(sum(math.log(r) for r in ratios.values()) / len(ratios))
-    shown = ", ".join(f"{q} {r:.1f}x" for q, r in sorted(ratios.items()))
-    assert geometric_mean <= GUARD_GEOMETRIC_MEAN, f"warm/raw geometric mean {geometric_mean:.1f}x: {shown}"
+def test_warm_path_has_not_regressed(ratios: dict[str, dict[str, float]]) -> None:
+    disk = ratios["disk"]
+    geometric_mean = math.exp(sum(math.log(r) for r in disk.values()) / len(disk))
+    shown = ", ".join(f"{q} {r:.1f}x" for q, r in sorted(disk.items()))
+    assert geometric_mean <= GUARD_GEOMETRIC_MEAN, f"warm disk/raw geometric mean {geometric_mean:.1f}x: {shown}"
 
 
-@pytest.mark.xfail(strict=False, reason="performance target not met yet: warm questions run on the RocksDB "
-                   "store and resolve names with extra queries (see bench/RESULTS.md)")
-def test_warm_within_target_of_raw(ratios: dict[str, float]) -> None:
-    over = {q: round(r, 1) for q, r in ratios.items() if r > TARGET_PER_QUESTION}
-    assert not over, f"warm/raw above {TARGET_PER_QUESTION}x: {over}"
+@pytest.mark.xfail(strict=False, reason="performance target not met yet: warm memory calls add name resolution "
+                   "(extra queries), an evaluation count and Python row conversion to the raw query "
+                   "(see bench/RESULTS.md)")
+def test_warm_within_target_of_raw(ratios: dict[str, dict[str, float]]) -> None:
+    over = {q: round(r, 2) for q, r in ratios["memory"].items() if r > TARGET_PER_QUESTION}
+    assert not over, f"warm memory/raw above {TARGET_PER_QUESTION}x: {over}"

@@ -1050,3 +1050,18 @@ def test_example_what_worked(example: StoreEngine) -> None:
         assert (row["sites"], row["supporting"], row["for_whom"]) == (0, 1, staff)
         assert row["contexts"] == ["Pilot clinical microsystem sites in the English NHS"]
     assert [r["direction"] for r in answer.rows][-1] == "mixed"
+
+
+def test_an_exact_spelling_wins_over_names_that_differ_only_in_case(fixture_dir: Path) -> None:
+    text = RIVERSIDE.read_text(encoding="utf-8")
+    assert "label: Riverside General Hospital, Ward 7\n" in text
+    cased = text.replace("label: Riverside General Hospital, Ward 7\n", "label: riverside health centre\n", 1)
+    (fixture_dir / "cased.yaml").write_text(cased, encoding="utf-8")
+    engine = engine_for(fixture_dir / "cased.yaml")
+    exact = run("site", engine, {"site": "Riverside Health Centre"})
+    assert "/riverside-wards/site/primary-hc>" in exact.sparql and "/ward-7>" not in exact.sparql
+    lower = run("site", engine, {"site": "riverside health centre"})
+    assert "/riverside-wards/site/ward-7>" in lower.sparql and "/primary-hc>" not in lower.sparql
+    with pytest.raises(UsageError) as caught:  # neither spelling: compared ignoring case, both match
+        run("site", engine, {"site": "RIVERSIDE HEALTH CENTRE"})
+    assert "names 2 sites" in str(caught.value)

@@ -159,3 +159,57 @@ def test_a_store_from_another_format_is_refused(tmp_path: Path) -> None:
     (current / "manifest.json").write_text('{"format": 99, "files": {}}', encoding="utf-8")
     with pytest.raises(StoreError, match="incompatible"):
         store.manifest()
+
+
+def _evaluation_quads(store: ox.Store) -> list[str]:
+    """Every quad outside the ontology graph (whose blank nodes are named afresh on each parse)."""
+    return sorted(str(q) for q in store if q.graph_name != ox.NamedNode("https://w3id.org/cmograph/ontology"))
+
+
+def test_memory_open_holds_the_same_quads_as_the_disk_store_after_every_kind_of_change(project: Project) -> None:
+    project.refresh()
+    store = project.store
+    assert _evaluation_quads(store.open(memory=True)) == _evaluation_quads(store.open())
+    assert len(store.open(memory=True)) == len(store.open())
+    path = project.root / "evaluations" / "riverside-wards.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Riverside", "Riverbank", 1), encoding="utf-8")
+    project.refresh()
+    memory = store.open(memory=True)
+    assert _evaluation_quads(memory) == _evaluation_quads(store.open())
+    assert any("Riverbank" in str(q) for q in memory)
+    assert not any("Riverside Wards" in str(q.object) for q in memory)
+    (project.root / "evaluations" / "hillside-review.json").unlink()
+    project.refresh()
+    assert _evaluation_quads(store.open(memory=True)) == _evaluation_quads(store.open())
+    assert [r["e"] for r in answers(store.open(memory=True))] == ["riverside-wards"]
+
+
+def test_unchanged_graphs_share_their_snapshot_file_with_the_previous_generation(project: Project) -> None:
+    project.refresh()
+    path = project.root / "evaluations" / "riverside-wards.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Riverside", "Riverbank", 1), encoding="utf-8")
+    project.refresh()
+    first, second = sorted(project.store.path.glob("gen-*"))
+    kept = {p.name: p.stat().st_ino for p in (first / "graphs").iterdir()}
+    now = {p.name: p.stat().st_ino for p in (second / "graphs").iterdir()}
+    assert set(kept) == set(now) and len(now) == 2
+    assert sum(kept[name] == now[name] for name in now) == 1  # hillside's is a hard link; riverside's is new
+
+
+def test_memory_open_of_a_generation_without_snapshots_copies_the_database(project: Project) -> None:
+    project.refresh()
+    for folder in project.store.path.glob("gen-*/graphs"):
+        shutil.rmtree(folder)  # as written by cmograph before snapshots were kept
+    store = project.store
+    assert _evaluation_quads(store.open(memory=True)) == _evaluation_quads(store.open())
+    path = project.root / "evaluations" / "riverside-wards.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Riverside", "Riverbank", 1), encoding="utf-8")
+    project.refresh()  # the next generation has no partial snapshots either
+    assert not any(project.store.path.glob("gen-*/graphs"))
+    assert _evaluation_quads(store.open(memory=True)) == _evaluation_quads(store.open())
+
+
+def test_memory_open_of_an_empty_store_has_the_ontology_only(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "store")
+    assert len(store.open(memory=True)) == len(store.open()) > 0
+    assert _evaluation_quads(store.open(memory=True)) == []

@@ -40,5 +40,17 @@ class StoreEngine:
         if not isinstance(results, ox.QuerySolutions):
             raise ValueError("only SELECT queries return rows")
         variables = [v.value for v in results.variables]
-        rows = [{name: python_value(solution[name]) for name in variables} for solution in results]
+        seen: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Value] = {}  # labels repeat: convert each term once
+        rows: list[Row] = []
+        for solution in results:
+            row: Row = {}
+            for name, term in zip(variables, solution, strict=True):
+                if term is None:
+                    row[name] = None
+                    continue
+                value = seen.get(term)
+                if value is None:
+                    value = seen[term] = python_value(term)
+                row[name] = value
+            rows.append(row)
         return variables, rows

@@ -160,6 +160,9 @@ class Candidate:
         return f"{self.evaluation}/{self.id}{label}" if self.id else self.iri
 
 
+# ``?class`` is written into the text as the class IRI (one of ELEMENT_TYPES, never user text): Oxigraph plans a
+# join through a class bound by VALUES as a walk over every element, 50x slower at 1M triples than through the
+# name or concept index. The names users type are still bound by VALUES.
 _CANDIDATE_HEAD = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -175,15 +178,23 @@ _CANDIDATE_TAIL = """
 """
 # every element of a class (for suggestions and --like)
 CANDIDATES = _CANDIDATE_HEAD + _CANDIDATE_TAIL
-# elements whose id or label (case-insensitive) is one of ?name
+# elements whose id or label is spelt exactly as one of ?name (an index lookup)
+BY_EXACT_NAME = _CANDIDATE_HEAD + """  { ?s dcterms:identifier ?name } UNION { ?s rdfs:label ?name }
+""" + _CANDIDATE_TAIL
+# the element whose id is ?name in the evaluation whose id is ?evaluation (EVALUATION/ID)
+BY_QUALIFIED_ID = _CANDIDATE_HEAD + """  ?e dcterms:identifier ?evaluation .
+  ?s cmo:inEvaluation ?e ; dcterms:identifier ?name .
+""" + _CANDIDATE_TAIL
+# elements whose id or label, ignoring case (and language tags), is one of ?name (a scan of every name)
 BY_NAME = _CANDIDATE_HEAD + """  { ?s dcterms:identifier ?matched } UNION { ?s rdfs:label ?matched }
   FILTER(STR(?matched) = ?name || LCASE(STR(?matched)) = LCASE(?name))
 """ + _CANDIDATE_TAIL
 # the element ?target itself, or elements that instantiate the concept ?target
 BY_IRI = _CANDIDATE_HEAD + """  { ?s cmo:concept ?target } UNION { ?target a ?class BIND(?target AS ?s) }
 """ + _CANDIDATE_TAIL
+# whether there are several evaluations: two are enough to tell
 EVALUATIONS_QUERY = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
-SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a cmo:Evaluation }
+SELECT DISTINCT ?e WHERE { ?e a cmo:Evaluation } LIMIT 2
 """
 PREFIXES_QUERY = """PREFIX sh: <http://www.w3.org/ns/shacl#>
 SELECT DISTINCT ?prefix ?namespace WHERE { ?e sh:declare ?d . ?d sh:prefix ?prefix ; sh:namespace ?namespace }
@@ -208,7 +219,7 @@ class Resolver:
 
     def candidates(self, kind: str, query: str = CANDIDATES, **values: list[str]) -> list[Candidate]:
         """Elements of ``kind`` found by ``query`` with ``values`` bound (serialised terms)."""
-        _, rows = self.engine.select(bind(query, {"class": [iri_term(ELEMENT_TYPES[kind])], **values}))
+        _, rows = self.engine.select(bind(query.replace("?class", iri_term(ELEMENT_TYPES[kind])), values))
         found: dict[str, Candidate] = {}
         for r in rows:
             evaluation_iri = str(r["s"]) if kind == "evaluation" else None
@@ -233,10 +244,17 @@ class Resolver:
             pool = self.candidates(kind)
             hits = [c for c in pool if folded in (c.label or "").casefold() or folded in (c.id or "").casefold()]
         else:
+            hits = []
+            if qualified[1] and qualified[0] and qualified[2]:
+                hits = self.candidates(kind, BY_QUALIFIED_ID, evaluation=[literal_term(qualified[0])],
+                                       name=[literal_term(qualified[2])])
             names = [literal_term(n) for n in dict.fromkeys([name, qualified[2]]) if n]
-            hits = [c for c in self.candidates(kind, BY_NAME, name=names)
-                    if c.id == name or (c.label or "").casefold() == folded
-                    or (qualified[1] and c.evaluation == qualified[0] and c.id == qualified[2])]
+            for query in (BY_EXACT_NAME, BY_NAME):  # exact spelling first; ignoring case only if nothing has it
+                if hits:
+                    break
+                hits = [c for c in self.candidates(kind, query, name=names)
+                        if c.id == name or (c.label or "").casefold() == folded
+                        or (qualified[1] and c.evaluation == qualified[0] and c.id == qualified[2])]
         if not hits:
             pool = self.candidates(kind)
             if not pool:
@@ -341,16 +359,16 @@ def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bo
     sparql = prepare(question, engine, options, like)
     variables, rows = engine.select(sparql)
     columns = [c for c in question.columns if c in variables] or variables
-    if "evaluation" in columns and evaluation_count(engine) == 1:
+    if "evaluation" in columns and not several_evaluations(engine):
         columns.remove("evaluation")
     cells = [{c: _cell(c, row.get(c), question) for c in columns} for row in rows]
     return Answer(question, columns, cells, sparql)
 
 
-def evaluation_count(engine: Engine) -> int:
-    """How many evaluations the data holds."""
+def several_evaluations(engine: Engine) -> bool:
+    """Whether the data holds more than one evaluation."""
     _, rows = engine.select(EVALUATIONS_QUERY)
-    return int(rows[0]["n"] or 0) if rows else 0
+    return len(rows) > 1
 
 
 def _cell(column: str, value: Value, question: Question) -> Cell:

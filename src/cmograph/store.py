@@ -5,12 +5,18 @@ A store folder holds numbered generations (``gen-000001/``), each an Oxigraph da
 A write copies the live generation (a cheap RocksDB checkpoint), changes the copy, and then replaces ``CURRENT``
 atomically: a crash at any moment leaves the old generation live and untouched, readers always see one whole
 generation, and one writer at a time is enforced by a lock file that names its holder's PID.
+
+Each generation also keeps every evaluation graph as an N-Quads file in ``graphs/`` (hard links to the previous
+generation's for graphs that did not change), so a long-lived process can load the whole generation into an
+in-memory store (``DiskStore.open(memory=True)``), which answers the aggregating questions 4-6x faster than the
+on-disk database; see ``docs/scale.md``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -31,6 +37,7 @@ if TYPE_CHECKING:
 
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 STORE_FORMAT = 1
+GRAPHS = "graphs"  # a generation's folder of N-Quads snapshots, one per evaluation graph
 _HELD: set[str] = set()  # store folders whose writer lock this process holds
 
 
@@ -109,16 +116,31 @@ class DiskStore:
             return Manifest()
         return Manifest.from_json((current / "manifest.json").read_text(encoding="utf-8"))
 
-    def open(self) -> ox.Store:
-        """The live generation, read-only (it is never written again)."""
+    def open(self, *, memory: bool = False) -> ox.Store:
+        """The live generation, read-only (it is never written again), or with ``memory`` a copy in memory.
+
+        The in-memory copy takes about 0.3 s per 100k triples to load and then answers like
+        :func:`memory_store`; it suits a process that asks many questions (a notebook, a script).
+        """
         current = self._current()
         if current is None:
             return memory_store([])
         try:
-            return ox.Store.read_only(str(current / "oxigraph"))
+            disk = ox.Store.read_only(str(current / "oxigraph"))
         except OSError as exc:
             raise StoreError(f"{self.path}: the store cannot be opened ({exc})",
                              "delete the store folder; it is rebuilt from your evidence files") from None
+        if not memory:
+            return disk
+        store = ox.Store()
+        snapshots = current / GRAPHS
+        if snapshots.is_dir():  # one N-Quads file per evaluation graph, plus the ontology
+            store.extend(ontology_quads())
+            for snapshot in sorted(snapshots.iterdir()):
+                store.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+        else:  # a generation written before snapshots were kept: copy the database (slower, same quads)
+            store.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        return store
 
     # ------------------------------------------------------------------ writing
 
@@ -170,6 +192,7 @@ class DiskStore:
                     store.remove_graph(ox.NamedNode(name))
                 store.bulk_extend(quad for graph in add for quad in quads_of(graph))
                 store.flush()
+                _write_snapshots(current, generation / GRAPHS, remove, add)
                 store = None  # closes the database
                 _write_synced(generation / "manifest.json", manifest.to_json())
             except BaseException:
@@ -186,6 +209,29 @@ class DiskStore:
         for generation in self.path.glob("gen-*"):
             if generation.name not in keep:
                 shutil.rmtree(generation, ignore_errors=True)
+
+
+def snapshot_name(graph: str) -> str:
+    """The file a graph's N-Quads snapshot is kept in, inside a generation's ``graphs/``."""
+    return hashlib.sha256(graph.encode("utf-8")).hexdigest()[:40] + ".nq"
+
+
+def _write_snapshots(current: Path | None, folder: Path, remove: Iterable[str], add: Iterable[EvaluationGraph]) -> None:
+    """Link the unchanged graphs' snapshots from ``current`` and write the added graphs' (not synced: derived)."""
+    from cmograph.convert import quads_of
+
+    folder.mkdir()
+    dropped = {snapshot_name(name) for name in remove}
+    previous = current / GRAPHS if current is not None else None
+    if previous is not None and previous.is_dir():
+        for snapshot in previous.iterdir():
+            if snapshot.name not in dropped:
+                os.link(snapshot, folder / snapshot.name)
+    elif current is not None:  # an older generation without snapshots: the store keeps working from disk
+        shutil.rmtree(folder)
+        return
+    for graph in add:
+        ox.serialize(quads_of(graph), str(folder / snapshot_name(str(graph.graph))), ox.RdfFormat.N_QUADS)
 
 
 def _write_synced(path: Path, text: str) -> None:
