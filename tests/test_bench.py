@@ -23,6 +23,9 @@ SEED = 1
 # The target: warm memory within 1.5x of raw in-memory pyoxigraph, per question (name resolution and
 # turning solutions into Python rows included, as a user's call has them; raw runs the already bound SPARQL).
 TARGET_PER_QUESTION = 1.5
+# Questions still over the target, with the bound they must stay under: `site` at 10k answers in about 0.5 ms
+# raw, and resolving its --site name is one more query (about 0.15 ms) plus Python rows (1.6x when measured).
+KNOWN_OVER = {"site": 2.0}
 # A guard against regressions of the on-disk path that holds today: the geometric mean of warm disk/raw over the
 # questions (about 9x when this was written). Lower it as the warm path gets faster.
 GUARD_GEOMETRIC_MEAN = 20.0
@@ -133,9 +136,12 @@ def test_warm_path_has_not_regressed(ratios: dict[str, dict[str, float]]) -> Non
     assert geometric_mean <= GUARD_GEOMETRIC_MEAN, f"warm disk/raw geometric mean {geometric_mean:.1f}x: {shown}"
 
 
-@pytest.mark.xfail(strict=False, reason="performance target not met yet: warm memory calls add name resolution "
-                   "(extra queries), an evaluation count and Python row conversion to the raw query "
-                   "(see bench/RESULTS.md)")
 def test_warm_within_target_of_raw(ratios: dict[str, dict[str, float]]) -> None:
+    over = {q: round(r, 2) for q, r in ratios["memory"].items() if r > KNOWN_OVER.get(q, TARGET_PER_QUESTION)}
+    assert not over, f"warm memory/raw above {TARGET_PER_QUESTION}x (or its known bound): {over}"
+
+
+@pytest.mark.xfail(strict=False, reason="target not met for `site` at 10k: see KNOWN_OVER")
+def test_every_question_within_target_of_raw(ratios: dict[str, dict[str, float]]) -> None:
     over = {q: round(r, 2) for q, r in ratios["memory"].items() if r > TARGET_PER_QUESTION}
     assert not over, f"warm memory/raw above {TARGET_PER_QUESTION}x: {over}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -213,3 +214,29 @@ def test_memory_open_of_an_empty_store_has_the_ontology_only(tmp_path: Path) -> 
     store = DiskStore(tmp_path / "store")
     assert len(store.open(memory=True)) == len(store.open()) > 0
     assert _evaluation_quads(store.open(memory=True)) == []
+
+
+def _same_size_edit(path: Path, mtime_ns: int) -> None:
+    """Change the file's content, keeping its size and setting its modification time."""
+    path.write_text(path.read_text(encoding="utf-8").replace("Riverside", "Riverbank", 1), encoding="utf-8")
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+def test_an_untouched_file_is_known_by_size_and_time_without_reading_it(project: Project) -> None:
+    path = project.root / "evaluations" / "riverside-wards.yaml"
+    old = time.time_ns() - 60_000_000_000
+    os.utime(path, ns=(old, old))  # last changed a minute ago: its size and time are trusted after the load
+    project.refresh()
+    _same_size_edit(path, old)  # what only a tool that forges timestamps does
+    assert project.refresh().unchanged == 2  # not re-read: the cost of every ask stays a stat per file
+    os.utime(path, ns=(old + 1, old + 1))  # any real edit moves the time
+    assert project.refresh().loaded == ["riverside-wards"]
+
+
+def test_a_file_changed_just_before_it_was_read_is_compared_by_content(project: Project) -> None:
+    path = project.root / "evaluations" / "riverside-wards.yaml"
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))
+    project.refresh()
+    _same_size_edit(path, now)  # same size, same timestamp (an edit within the clock's granularity)
+    assert project.refresh().loaded == ["riverside-wards"]

@@ -35,7 +35,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from cmograph.engine import python_value
 from cmograph.errors import EndpointError, UsageError
 from cmograph.namespaces import COMMON_PREFIXES, ONTOLOGY_IRI
-from cmograph.questions import Row, Value
+from cmograph.questions import Row, Value, several_evaluations
 from cmograph.rawquery import QueryResult, check_read_only
 from cmograph.sparql_terms import iri_term
 
@@ -445,6 +445,10 @@ class Endpoint:
         except (KeyError, TypeError):
             raise EndpointError(f"{self.url} did not answer with SELECT results") from None
         return variables, [{v: _value(b.get(v)) for v in variables} for b in bindings]
+
+    def several_evaluations(self) -> bool:
+        """Asked afresh each time: the server's data may change between questions."""
+        return several_evaluations(self)
 
     def run_query(self, sparql: str) -> QueryResult:
         """``cmograph query`` on the endpoint: SELECT rows, ASK truth, or CONSTRUCT/DESCRIBE triples as N-Triples."""

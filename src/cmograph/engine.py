@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from cmograph.questions import Row, Value
+from cmograph.questions import Row, Value, several_evaluations
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
@@ -30,10 +30,20 @@ def python_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Value
 
 
 class StoreEngine:
-    """Answers queries from a pyoxigraph store over the union of its named graphs."""
+    """Answers queries from a pyoxigraph store over the union of its named graphs.
+
+    The store is not written while the engine uses it (a store generation is never written again), so facts
+    about the whole store are worked out once.
+    """
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+        self._several: bool | None = None
+
+    def several_evaluations(self) -> bool:
+        if self._several is None:
+            self._several = several_evaluations(self)
+        return self._several
 
     def select(self, sparql: str) -> tuple[list[str], list[Row]]:
         results = self.store.query(sparql, use_default_graph_as_union=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cmograph.errors import InputError, UsageError
 from cmograph.files import evidence_files, scan_folder
@@ -125,7 +125,23 @@ def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE,
 
 def _up_to_date(manifest: Manifest, paths: Sequence[Path], root: Path) -> bool:
     keyed = {_key(p, root): p for p in paths}
-    return set(keyed) == set(manifest.files) and all(manifest.files[k]["digest"] == digest(p) for k, p in keyed.items())
+    return set(keyed) == set(manifest.files) and all(_unchanged(manifest.files[k], p) for k, p in keyed.items())
+
+
+RACY_NS = 2_000_000_000  # a file changed this soon before it was read may change again with the same timestamp
+
+
+def _unchanged(entry: dict[str, Any] | None, path: Path) -> bool:
+    """Whether ``path`` still holds what ``entry`` recorded: by size and modification time when the file had
+    not been touched for a while when it was read (as git and make do), else by content hash."""
+    if entry is None:
+        return False
+    recorded = entry.get("stat")
+    if recorded is not None and recorded[1] < recorded[2] - RACY_NS:
+        seen = path.stat()
+        if (seen.st_size, seen.st_mtime_ns) == (recorded[0], recorded[1]):
+            return True
+    return bool(entry["digest"] == digest(path))
 
 
 def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root: Path | None,
@@ -133,8 +149,7 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
     manifest = store.manifest()
     result = LoadResult()
     keyed = {_key(p, refresh_root): p for p in paths}
-    todo = [p for k, p in keyed.items() if refresh_root is None or manifest.files.get(k, {}).get("digest")
-            != digest(p)]
+    todo = [p for k, p in keyed.items() if refresh_root is None or not _unchanged(manifest.files.get(k), p)]
     result.unchanged = len(keyed) - len(todo)
     from cmograph.validation import check_files
 
@@ -167,7 +182,8 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
 
 
 def _entry(item: CheckedFile) -> dict[str, object]:
-    return {"digest": item.digest, "evaluations": {g.evaluation_id: str(g.graph) for g in item.graphs}}
+    return {"digest": item.digest, "stat": item.stat,
+            "evaluations": {g.evaluation_id: str(g.graph) for g in item.graphs}}
 
 
 def _key(path: Path, root: Path | None) -> str:

@@ -19,9 +19,9 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import yaml
 
@@ -53,6 +53,10 @@ class Engine(Protocol):
 
     def select(self, sparql: str) -> tuple[list[str], list[Row]]:
         """Run a SELECT query; rows map variable names to plain Python values (IRIs as strings)."""
+        ...
+
+    def several_evaluations(self) -> bool:
+        """Whether the data holds more than one evaluation (see :func:`several_evaluations`)."""
         ...
 
 
@@ -176,22 +180,31 @@ _CANDIDATE_TAIL = """
   OPTIONAL { ?s cmo:concept ?concept }
 }
 """
-# every element of a class (for suggestions and --like)
+# every element of a class (for suggestions and --like), or with ?s bound, the details of those elements
 CANDIDATES = _CANDIDATE_HEAD + _CANDIDATE_TAIL
-# elements whose id or label is spelt exactly as one of ?name (an index lookup)
-BY_EXACT_NAME = _CANDIDATE_HEAD + """  { ?s dcterms:identifier ?name } UNION { ?s rdfs:label ?name }
-""" + _CANDIDATE_TAIL
-# the element whose id is ?name in the evaluation whose id is ?evaluation (EVALUATION/ID)
-BY_QUALIFIED_ID = _CANDIDATE_HEAD + """  ?e dcterms:identifier ?evaluation .
-  ?s cmo:inEvaluation ?e ; dcterms:identifier ?name .
-""" + _CANDIDATE_TAIL
 # elements whose id or label, ignoring case (and language tags), is one of ?name (a scan of every name)
 BY_NAME = _CANDIDATE_HEAD + """  { ?s dcterms:identifier ?matched } UNION { ?s rdfs:label ?matched }
   FILTER(STR(?matched) = ?name || LCASE(STR(?matched)) = LCASE(?name))
 """ + _CANDIDATE_TAIL
+# Index lookups that return the matching elements alone (details are fetched only to explain an ambiguity)
+_LOOKUP_HEAD = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?s WHERE {
+"""
+_LOOKUP_TAIL = """  ?s a ?class ; cmo:inEvaluation ?in .
+}
+"""
 # the element ?target itself, or elements that instantiate the concept ?target
-BY_IRI = _CANDIDATE_HEAD + """  { ?s cmo:concept ?target } UNION { ?target a ?class BIND(?target AS ?s) }
-""" + _CANDIDATE_TAIL
+BY_IRI = _LOOKUP_HEAD + """  { ?s cmo:concept ?target } UNION { ?target a ?class BIND(?target AS ?s) }
+""" + _LOOKUP_TAIL
+# the element whose id is ?name in the evaluation whose id is ?evaluation (EVALUATION/ID)
+BY_QUALIFIED_ID = _LOOKUP_HEAD + """  ?e dcterms:identifier ?evaluation .
+  ?s cmo:inEvaluation ?e ; dcterms:identifier ?name .
+""" + _LOOKUP_TAIL
+# elements whose id or label is spelt exactly ?name
+BY_EXACT_NAME = _LOOKUP_HEAD + """  { ?s dcterms:identifier ?name } UNION { ?s rdfs:label ?name }
+""" + _LOOKUP_TAIL
 # whether there are several evaluations: two are enough to tell
 EVALUATIONS_QUERY = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 SELECT DISTINCT ?e WHERE { ?e a cmo:Evaluation } LIMIT 2
@@ -217,6 +230,14 @@ class Resolver:
             self._prefixes.setdefault("cmo", CMO_NS)
         return self._prefixes
 
+    def lookup(self, kind: str, query: str, **values: list[str]) -> list[str]:
+        """The IRIs of the elements of ``kind`` that a lookup query finds, within the evaluation if one is set."""
+        _, rows = self.engine.select(bind(query.replace("?class", iri_term(ELEMENT_TYPES[kind])), values))
+        found = sorted({str(r["s"]) for r in rows})
+        if self.evaluation and kind != "evaluation":
+            found = [iri for iri in found if iri.startswith(self.evaluation + "/")]
+        return found
+
     def candidates(self, kind: str, query: str = CANDIDATES, **values: list[str]) -> list[Candidate]:
         """Elements of ``kind`` found by ``query`` with ``values`` bound (serialised terms)."""
         _, rows = self.engine.select(bind(query.replace("?class", iri_term(ELEMENT_TYPES[kind])), values))
@@ -233,44 +254,51 @@ class Resolver:
     def resolve(self, kind: str, name: str) -> list[str]:
         """The IRIs ``name`` stands for; errors when it names nothing, or several without ``--like``."""
         name = name.strip()
-        iri = self._expand(name)
-        if iri is not None and not self.like:
-            hits = [c for c in self.candidates(kind, BY_IRI, target=[iri_term(iri)]) if iri in (c.iri, c.concept)]
-            if hits:
-                return sorted(c.iri for c in hits)
-        folded = name.casefold()
-        qualified = name.partition("/")
         if self.like:
-            pool = self.candidates(kind)
-            hits = [c for c in pool if folded in (c.label or "").casefold() or folded in (c.id or "").casefold()]
-        else:
-            hits = []
-            if qualified[1] and qualified[0] and qualified[2]:
-                hits = self.candidates(kind, BY_QUALIFIED_ID, evaluation=[literal_term(qualified[0])],
-                                       name=[literal_term(qualified[2])])
-            names = [literal_term(n) for n in dict.fromkeys([name, qualified[2]]) if n]
-            for query in (BY_EXACT_NAME, BY_NAME):  # exact spelling first; ignoring case only if nothing has it
-                if hits:
-                    break
-                hits = [c for c in self.candidates(kind, query, name=names)
-                        if c.id == name or (c.label or "").casefold() == folded
-                        or (qualified[1] and c.evaluation == qualified[0] and c.id == qualified[2])]
+            folded = name.casefold()
+            return self._one_or_all(kind, name, [
+                c.iri for c in self.candidates(kind)
+                if folded in (c.label or "").casefold() or folded in (c.id or "").casefold()])
+        iri = self._expand(name)
+        if iri is not None:
+            hits = self.lookup(kind, BY_IRI, target=[iri_term(iri)])
+            if hits:
+                return hits
+        evaluation, slash, local = name.partition("/")
+        hits = []
+        if slash and evaluation and local:
+            hits = self.lookup(kind, BY_QUALIFIED_ID, evaluation=[literal_term(evaluation)],
+                               name=[literal_term(local)])
+        if not hits:  # exact spelling first; ignoring case only if nothing is spelt so
+            hits = self.lookup(kind, BY_EXACT_NAME, name=[literal_term(name)])
         if not hits:
-            pool = self.candidates(kind)
-            if not pool:
-                raise UsageError(f"there are no {_plural(kind)} in the data, so '{name}' matches nothing",
-                                 "load evaluations that have some, or check the question's options")
-            labels = [c.label or c.id or c.iri for c in pool]
-            close = difflib.get_close_matches(name, labels, n=3, cutoff=0.4)
-            close += [lab for lab in labels if folded and folded in lab.casefold() and lab not in close][:3]
-            hint = (f"did you mean {', '.join(repr(c) for c in close[:3])}?" if close
-                    else f"the {_plural(kind)} are: {', '.join(sorted(labels)[:8])}")
-            raise UsageError(f"no {kind} is called '{name}'", hint + " (or use --like for a substring match)")
+            folded = name.casefold()
+            hits = sorted({c.iri for c in self.candidates(kind, BY_NAME, name=[literal_term(name)])
+                           if c.id == name or (c.label or "").casefold() == folded})
+        return self._one_or_all(kind, name, hits)
+
+    def _one_or_all(self, kind: str, name: str, hits: list[str]) -> list[str]:
+        if not hits:
+            self._no_match(kind, name)
         if len(hits) > 1 and not self.like:
-            listed = "; ".join(sorted(c.describe() for c in hits))
+            found = {c.iri: c for c in self.candidates(kind, CANDIDATES, s=[iri_term(i) for i in hits])}
+            listed = "; ".join(sorted(found[i].describe() if i in found else i for i in hits))
             raise UsageError(f"'{name}' names {len(hits)} {_plural(kind)}: {listed}",
                              "name one as EVALUATION/ID, by its IRI, or use --like to take them all")
-        return sorted(c.iri for c in hits)
+        return sorted(hits)
+
+    def _no_match(self, kind: str, name: str) -> NoReturn:
+        pool = self.candidates(kind)
+        if not pool:
+            raise UsageError(f"there are no {_plural(kind)} in the data, so '{name}' matches nothing",
+                             "load evaluations that have some, or check the question's options")
+        folded = name.casefold()
+        labels = [c.label or c.id or c.iri for c in pool]
+        close = difflib.get_close_matches(name, labels, n=3, cutoff=0.4)
+        close += [lab for lab in labels if folded and folded in lab.casefold() and lab not in close][:3]
+        hint = (f"did you mean {', '.join(repr(c) for c in close[:3])}?" if close
+                else f"the {_plural(kind)} are: {', '.join(sorted(labels)[:8])}")
+        raise UsageError(f"no {kind} is called '{name}'", hint + " (or use --like for a substring match)")
 
     def _expand(self, name: str) -> str | None:
         if "://" in name or name.startswith("urn:"):
@@ -299,12 +327,19 @@ def bind(sparql: str, values: Mapping[str, Sequence[str]]) -> str:
     """
     if not values:
         return sparql
-    blanked = "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in sparql.split("\n"))
-    match = WHERE.search(blanked)
-    if match is None:
-        raise ValueError("the query has no WHERE group to bind parameters in")
+    at = _where_end(sparql)
     blocks = "".join(f"\n  VALUES ?{var} {{ {' '.join(terms)} }}" for var, terms in values.items())
-    return sparql[: match.end()] + blocks + sparql[match.end():]
+    return sparql[:at] + blocks + sparql[at:]
+
+
+@lru_cache(maxsize=256)
+def _where_end(sparql: str) -> int:
+    """Where the first ``WHERE {`` outside a comment line ends."""
+    for match in WHERE.finditer(sparql):
+        line = sparql[sparql.rfind("\n", 0, match.start()) + 1: match.start()]
+        if not line.lstrip().startswith("#"):
+            return match.end()
+    raise ValueError("the query has no WHERE group to bind parameters in")
 
 
 @dataclass
@@ -359,26 +394,37 @@ def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bo
     sparql = prepare(question, engine, options, like)
     variables, rows = engine.select(sparql)
     columns = [c for c in question.columns if c in variables] or variables
-    if "evaluation" in columns and not several_evaluations(engine):
+    if "evaluation" in columns and not engine.several_evaluations():
         columns.remove("evaluation")
-    cells = [{c: _cell(c, row.get(c), question) for c in columns} for row in rows]
+    lists = [c for c in columns if c in question.lists]
+    cells: list[dict[str, Cell]] = []
+    for row in rows:
+        cell: dict[str, Cell] = {c: row.get(c) for c in columns}
+        for c in lists:
+            cell[c] = _split(cell[c])
+        cells.append(cell)
     return Answer(question, columns, cells, sparql)
 
 
 def several_evaluations(engine: Engine) -> bool:
-    """Whether the data holds more than one evaluation."""
+    """Whether the data holds more than one evaluation: a question shows its ``evaluation`` column only then."""
     _, rows = engine.select(EVALUATIONS_QUERY)
     return len(rows) > 1
 
 
-def _cell(column: str, value: Value, question: Question) -> Cell:
-    if column not in question.lists:
-        return value
-    if value is None:
+def _split(value: Cell) -> list[str]:
+    """A list column's value: its parts, without duplicates, in natural order."""
+    if value is None or value == "":
         return []
-    return sorted({part for part in str(value).split(LIST_SEPARATOR) if part}, key=natural_key)
+    text = str(value)
+    if LIST_SEPARATOR not in text:
+        return [text]
+    return sorted({part for part in text.split(LIST_SEPARATOR) if part}, key=natural_key)
+
+
+_NUMBERS = re.compile(r"(\d+)")
 
 
 def natural_key(text: str) -> list[tuple[int, int | str]]:
     """Sort key that puts ``CMO2`` before ``CMO10`` and ``[4]`` before ``[17]``."""
-    return [(0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.split(r"(\d+)", text) if part]
+    return [(0, int(part)) if part.isdigit() else (1, part.casefold()) for part in _NUMBERS.split(text) if part]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -56,6 +57,7 @@ class CheckedFile:
 
     path: Path
     digest: str
+    stat: tuple[int, int, int] | None = None  # size, modification time and when it was looked at (ns), before reading
     graphs: list[EvaluationGraph] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
 
@@ -81,10 +83,12 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
     """Read and validate one file. Unreadable files raise :class:`InputError`; problems go in the report."""
     try:
         check_size(path, MAX_EVIDENCE_BYTES if path.suffix.lower() in EVIDENCE_SUFFIXES else MAX_RDF_BYTES)
+        seen = path.stat()
+        stat = (seen.st_size, seen.st_mtime_ns, time.time_ns())
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})", "check the path") from None
-    result = CheckedFile(path, digest)
+    result = CheckedFile(path, digest, stat)
     suffix = path.suffix.lower()
     if suffix in EVIDENCE_SUFFIXES:
         doc = read_document(path)
