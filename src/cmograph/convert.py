@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
-
-if TYPE_CHECKING:
-    from cmograph.validation import EvaluationGraph
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -39,9 +35,3 @@ def ox_triples(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
         return found
 
     return [ox.Triple(term(s), term(p), term(o)) for s, p, o in triples]  # type: ignore[arg-type]
-
-
-def quads_of(graph: EvaluationGraph) -> Iterator[ox.Quad]:
-    name = ox.NamedNode(str(graph.graph))
-    for t in graph.ox_triples:
-        yield ox.Quad(t.subject, t.predicate, t.object, name)

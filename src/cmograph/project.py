@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -144,6 +144,10 @@ def _unchanged(entry: dict[str, Any] | None, path: Path) -> bool:
     return bool(entry["digest"] == digest(path))
 
 
+class _Rejected(Exception):
+    """A file did not conform: the generation being written is abandoned."""
+
+
 def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root: Path | None,
                progress: Callable[[Path], None] | None) -> LoadResult:
     manifest = store.manifest()
@@ -151,33 +155,39 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
     keyed = {_key(p, refresh_root): p for p in paths}
     todo = [p for k, p in keyed.items() if refresh_root is None or not _unchanged(manifest.files.get(k), p)]
     result.unchanged = len(keyed) - len(todo)
-    from cmograph.validation import check_files
-
-    checked = check_files(todo, base, progress)
-    for item in checked:
-        result.report.extend(item.report.diagnostics)
-    if not result.report.conforms:
-        return result
     new = Manifest({k: v for k, v in manifest.files.items() if refresh_root is None or k in keyed})
     gone = [k for k in manifest.files if k not in new.files]
     remove = [g for k in gone for g in manifest.files[k]["evaluations"].values()]
+    remove += [g for p in todo for g in manifest.files.get(_key(p, refresh_root), {}).get("evaluations", {}).values()]
+    if not todo and not gone and store.exists():
+        return result
+    from cmograph.validation import iter_checked
+
+    def added() -> Iterator[EvaluationGraph]:
+        """Each checked file's graphs, as it is checked; every file is checked even after one fails."""
+        for item in iter_checked(todo, base, progress):
+            result.report.extend(item.report.diagnostics)
+            if not result.report.conforms:
+                continue
+            key = _key(item.path, refresh_root)
+            new.files.pop(key, None)
+            for graph in item.graphs:
+                other = new.owner(graph.evaluation_id)
+                if other is not None:
+                    raise InputError(f"{item.path.name}: the evaluation '{graph.evaluation_id}' is already loaded "
+                                     f"from {other}", "give each evaluation its own id; nothing was loaded")
+            new.files[key] = _entry(item)
+            result.loaded.extend(g.evaluation_id for g in item.graphs)
+            yield from item.graphs
+        if not result.report.conforms:
+            raise _Rejected
+
+    try:
+        store.write(remove, added(), new)
+    except _Rejected:
+        result.loaded.clear()
+        return result
     result.removed.extend(eid for k in gone for eid in manifest.files[k]["evaluations"])
-    add: list[EvaluationGraph] = []
-    for item in checked:
-        key = _key(item.path, refresh_root)
-        old = new.files.pop(key, None)
-        if old:
-            remove.extend(old["evaluations"].values())
-        for graph in item.graphs:
-            other = new.owner(graph.evaluation_id)
-            if other is not None:
-                raise InputError(f"{item.path.name}: the evaluation '{graph.evaluation_id}' is already loaded "
-                                 f"from {other}", "give each evaluation its own id; nothing was loaded")
-        new.files[key] = _entry(item)
-        add.extend(item.graphs)
-        result.loaded.extend(g.evaluation_id for g in item.graphs)
-    if result.written or not store.exists():
-        store.write(remove, add, new)
     return result
 
 

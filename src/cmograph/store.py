@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 STORE_FORMAT = 1
 GRAPHS = "graphs"  # a generation's folder of N-Quads snapshots, one per evaluation graph
+BATCH_BYTES = 64 * 1024 * 1024  # N-Quads handed to one bulk load (about 250k triples)
 _HELD: set[str] = set()  # store folders whose writer lock this process holds
 
 
@@ -80,11 +81,10 @@ class Manifest:
 
 def memory_store(graphs: Iterable[EvaluationGraph]) -> ox.Store:
     """An in-memory store with the ontology and the given evaluations (for ``--data`` and ``--example``)."""
-    from cmograph.convert import quads_of
-
     store = ox.Store()
     store.extend(ontology_quads())
-    store.extend(quad for graph in graphs for quad in quads_of(graph))
+    for graph in graphs:
+        store.bulk_load(graph.nquads, format=ox.RdfFormat.N_QUADS)
     return store
 
 
@@ -172,29 +172,45 @@ class DiskStore:
                 handle.seek(0)
                 handle.truncate()
 
-    def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph], manifest: Manifest) -> None:
-        """Atomically replace graphs: drop the ``remove`` graph IRIs, add ``add``, record ``manifest``."""
-        from cmograph.convert import quads_of
+    def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph],
+              manifest: Manifest | Callable[[], Manifest]) -> None:
+        """Atomically replace graphs: drop the ``remove`` graph IRIs, add ``add``, record ``manifest``.
 
+        ``add`` is consumed as the new generation is built, in batches of about :data:`BATCH_BYTES`, so memory
+        stays bounded whatever the size of the load; if it raises, the new generation is deleted and the store
+        is exactly as it was. ``manifest`` may be a function, called once ``add`` is consumed.
+        """
         with self.writing():
             current = self._current()
             number = 1 + max([int(p.name[4:]) for p in self.path.glob("gen-*") if p.name[4:].isdigit()] or [0])
             generation = self.path / f"gen-{number:06d}"
             generation.mkdir()
             store: ox.Store | None = None
+            removed = list(remove)
             try:
                 if current is not None:
                     ox.Store.read_only(str(current / "oxigraph")).backup(str(generation / "oxigraph"))
                 store = ox.Store(str(generation / "oxigraph"))
                 store.remove_graph(ONTOLOGY_GRAPH)
                 store.extend(ontology_quads())
-                for name in remove:
+                for name in removed:
                     store.remove_graph(ox.NamedNode(name))
-                store.bulk_extend(quad for graph in add for quad in quads_of(graph))
+                snapshots = _Snapshots(current, generation / GRAPHS, removed)
+                batch: list[bytes] = []
+                size = 0
+                for graph in add:
+                    snapshots.write(graph)
+                    batch.append(graph.nquads)
+                    size += len(graph.nquads)
+                    if size >= BATCH_BYTES:
+                        store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+                        batch, size = [], 0
+                if batch:
+                    store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
                 store.flush()
-                _write_snapshots(current, generation / GRAPHS, remove, add)
                 store = None  # closes the database
-                _write_synced(generation / "manifest.json", manifest.to_json())
+                _write_synced(generation / "manifest.json", (manifest if isinstance(manifest, Manifest)
+                                                             else manifest()).to_json())
             except BaseException:
                 store = None  # close the half-written generation, then delete it: the store is as it was
                 shutil.rmtree(generation, ignore_errors=True)
@@ -216,22 +232,26 @@ def snapshot_name(graph: str) -> str:
     return hashlib.sha256(graph.encode("utf-8")).hexdigest()[:40] + ".nq"
 
 
-def _write_snapshots(current: Path | None, folder: Path, remove: Iterable[str], add: Iterable[EvaluationGraph]) -> None:
-    """Link the unchanged graphs' snapshots from ``current`` and write the added graphs' (not synced: derived)."""
-    from cmograph.convert import quads_of
+class _Snapshots:
+    """A new generation's ``graphs/``: the unchanged graphs' snapshots linked from ``current``, the added ones
+    written (not synced: they are derived, and only read once the generation is live)."""
 
-    folder.mkdir()
-    dropped = {snapshot_name(name) for name in remove}
-    previous = current / GRAPHS if current is not None else None
-    if previous is not None and previous.is_dir():
-        for snapshot in previous.iterdir():
-            if snapshot.name not in dropped:
-                os.link(snapshot, folder / snapshot.name)
-    elif current is not None:  # an older generation without snapshots: the store keeps working from disk
-        shutil.rmtree(folder)
-        return
-    for graph in add:
-        ox.serialize(quads_of(graph), str(folder / snapshot_name(str(graph.graph))), ox.RdfFormat.N_QUADS)
+    def __init__(self, current: Path | None, folder: Path, removed: Iterable[str]) -> None:
+        previous = current / GRAPHS if current is not None else None
+        self.folder: Path | None = folder
+        if previous is not None and not previous.is_dir():
+            self.folder = None  # a generation written before snapshots were kept: its successors work from disk
+            return
+        folder.mkdir()
+        dropped = {snapshot_name(name) for name in removed}
+        if previous is not None:
+            for snapshot in previous.iterdir():
+                if snapshot.name not in dropped:
+                    os.link(snapshot, folder / snapshot.name)
+
+    def write(self, graph: EvaluationGraph) -> None:
+        if self.folder is not None:
+            (self.folder / snapshot_name(str(graph.graph))).write_bytes(graph.nquads)
 
 
 def _write_synced(path: Path, text: str) -> None:

@@ -10,9 +10,9 @@ import difflib
 import hashlib
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cmograph.build import Origin, Triple, build, check_structure
+from cmograph.convert import ox_triples
 from cmograph.errors import InputError
 from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
 from cmograph.model import ENUMERATIONS, LISTS, TOP_LEVEL_KEYS, section_for_class
@@ -37,18 +38,22 @@ NOTATIONS: dict[Node, str] = {e.iri(v): v for e in ENUMERATIONS for v in e.value
 
 @dataclass
 class EvaluationGraph:
-    """The triples of one evaluation, bound for one named graph."""
+    """The triples of one evaluation in its named graph, as N-Quads: what the store loads and keeps as the graph's
+    snapshot, and cheap to pass from the process that checked the file to the one that writes the store."""
 
     evaluation_id: str
     graph: URIRef
-    triples: list[Triple]
+    nquads: bytes
+    size: int  # how many distinct triples
 
-    @cached_property
-    def ox_triples(self) -> list[ox.Triple]:
-        """The triples as pyoxigraph terms (converted once, for the shapes and the store)."""
-        from cmograph.convert import ox_triples
+    @classmethod
+    def of(cls, evaluation_id: str, graph: URIRef, triples: Sequence[ox.Triple]) -> EvaluationGraph:
+        name = ox.NamedNode(str(graph))
+        quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        return cls(evaluation_id, graph, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", len(set(triples)))
 
-        return ox_triples(self.triples)
+    def quads(self) -> list[ox.Quad]:
+        return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
 
 
 @dataclass
@@ -98,11 +103,12 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
             return result
         built = build(doc, base)
         locator = _Locator(doc.name, built.origins, built.key_lines, built.ids)
-        graph = EvaluationGraph(built.evaluation_id, built.graph, built.triples)
+        triples = ox_triples(built.triples)
         store = ox.Store()
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph.ox_triples)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         result.report.extend(_shacl(store, locator))
-        result.graphs.append(graph)
+        if result.report.conforms:
+            result.graphs.append(EvaluationGraph.of(built.evaluation_id, built.graph, triples))
     elif is_rdf(path):
         data = Graph()
         for s, p, o, _ in parse_rdf(path).quads((None, None, None, None)):
@@ -118,7 +124,12 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
 def check_files(paths: Sequence[Path], base: str = DEFAULT_BASE,
                 progress: Callable[[Path], None] | None = None) -> list[CheckedFile]:
     """Check several files; an evaluation id given by two files is an error in the second."""
-    results: list[CheckedFile] = []
+    return list(iter_checked(paths, base, progress))
+
+
+def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE,
+                 progress: Callable[[Path], None] | None = None) -> Iterator[CheckedFile]:
+    """:func:`check_files` one file at a time, in order, so a caller can write each before the next is read."""
     seen: dict[str, Path] = {}
     for path in paths:
         checked = check_file(path, base)
@@ -131,10 +142,9 @@ def check_files(paths: Sequence[Path], base: str = DEFAULT_BASE,
             seen[graph.evaluation_id] = path
         if not checked.report.conforms:
             checked.graphs.clear()
-        results.append(checked)
+        yield checked
         if progress is not None:
             progress(path)
-    return results
 
 
 # ---------------------------------------------------------------------------------------------- RDF input
@@ -179,8 +189,8 @@ def _check_rdf(name: str, data: Graph, result: CheckedFile) -> None:
             result.report.extend([Diagnostic(name, None, f"evaluation[{identifier}]", "the evaluation is a blank "
                                              "node", "give the cmo:Evaluation node an IRI")])
             continue
-        result.graphs.append(EvaluationGraph(str(identifier), URIRef(f"{evaluation}/graph"),
-                                             by_evaluation[evaluation]))
+        result.graphs.append(EvaluationGraph.of(str(identifier), URIRef(f"{evaluation}/graph"),
+                                                ox_triples(by_evaluation[evaluation])))
 
 
 # ---------------------------------------------------------------------------------------------- messages
@@ -348,6 +358,7 @@ __all__ = [
     "check_file",
     "check_files",
     "evidence_files",
+    "iter_checked",
     "shapes_graph",
     "validate_paths",
 ]
