@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from cmograph.errors import InputError, StoreError
+from cmograph.report import Severity
 from cmograph.project import Project, init_project, load_into, load_paths
 from cmograph.rawquery import run_query
 from cmograph.store import DiskStore
@@ -240,3 +241,25 @@ def test_a_file_changed_just_before_it_was_read_is_compared_by_content(project: 
     project.refresh()
     _same_size_edit(path, now)  # same size, same timestamp (an edit within the clock's granularity)
     assert project.refresh().loaded == ["riverside-wards"]
+
+
+def test_a_load_of_many_files_is_all_or_nothing(project: Project) -> None:
+    from cmograph.validation import PARALLEL_FILES
+
+    project.refresh()
+    before = dump(project.store.open())
+    folder = project.root / "evaluations"
+    text = (VALID / "riverside-wards.yaml").read_text(encoding="utf-8")
+    for n in range(PARALLEL_FILES):
+        (folder / f"copy-{n:02d}.yaml").write_text(
+            text.replace("\n  id: riverside-wards\n", f"\n  id: copy-{n:02d}\n", 1), encoding="utf-8")
+    shutil.copy(INVALID / "bad-date.yaml", folder / "copy-03b.yaml")  # checked among the copies, fails
+    failed = project.refresh()
+    assert not failed.report.conforms and failed.loaded == [] and failed.removed == []
+    assert {d.file for d in failed.report if d.severity is Severity.ERROR} == {"copy-03b.yaml"}
+    assert dump(project.store.open()) == before
+    assert len(list(project.store.path.glob("gen-*"))) == 1
+    (folder / "copy-03b.yaml").unlink()
+    loaded = project.refresh()
+    assert loaded.loaded == [f"copy-{n:02d}" for n in range(PARALLEL_FILES)] and loaded.unchanged == 2
+    assert len(answers(project.store.open(memory=True))) == PARALLEL_FILES + 2

@@ -312,3 +312,52 @@ def test_pyshacl_turbo_gives_the_same_results_as_pyshacl(path: Path) -> None:
     reference = shacl_results(data, "pyshacl")
     assert turbo[0] == reference[0]
     assert _result_keys(turbo[1]) == _result_keys(reference[1])
+
+
+# ---------------------------------------------------------------------------------------------- many files
+
+
+def _many(folder: Path, count: int) -> list[Path]:
+    """``count`` valid files (the riverside fixture under other evaluation ids), plus the invalid fixtures."""
+    folder.mkdir(exist_ok=True)
+    text = (VALID / "riverside-wards.yaml").read_text(encoding="utf-8")
+    paths = []
+    for n in range(count):
+        path = folder / f"copy-{n:02d}.yaml"
+        path.write_text(text.replace("\n  id: riverside-wards\n", f"\n  id: riverside-copy-{n:02d}\n", 1),
+                        encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_many_files_are_checked_in_workers_with_the_same_results_in_order(tmp_path: Path) -> None:
+    from cmograph.validation import PARALLEL_FILES, iter_checked
+
+    paths = _many(tmp_path / "many", PARALLEL_FILES)
+    paths[3:3] = sorted(INVALID.glob("bad-enum-*.yaml"))[:3]
+    paths.append(paths[0])  # the same evaluation twice: an error in the second
+    seen: list[Path] = []
+    parallel = list(iter_checked(paths, progress=seen.append))
+    assert seen == paths
+    serial = [check_file(p) for p in paths]
+    assert [c.path for c in parallel] == paths
+    assert [[str(d) for d in c.report.diagnostics] for c in parallel[:-1]] == \
+        [[str(d) for d in c.report.diagnostics] for c in serial[:-1]]
+    assert [[(g.evaluation_id, g.nquads) for g in c.graphs] for c in parallel[:-1]] == \
+        [[(g.evaluation_id, g.nquads) for g in c.graphs] for c in serial[:-1]]
+    assert sum(bool(c.graphs) for c in parallel) == PARALLEL_FILES
+    assert "is also in copy-00.yaml" in str(parallel[-1].report.diagnostics[0])
+
+
+def test_an_unreadable_file_among_many_is_the_same_input_error(tmp_path: Path) -> None:
+    from cmograph.validation import PARALLEL_FILES
+
+    paths = _many(tmp_path / "many", PARALLEL_FILES)
+    broken = tmp_path / "many" / "broken.yaml"
+    broken.write_text("evaluation: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError) as alone:
+        check_file(broken)
+    with pytest.raises(InputError) as among:
+        check_files([*paths[:4], broken, *paths[4:]])
+    assert (among.value.message, among.value.hint) == (alone.value.message, alone.value.hint)
+    assert among.value.hint

@@ -16,6 +16,9 @@ class CmographError(Exception):
         self.hint = hint
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type[CmographError], tuple[str, str | None]]:
+        return type(self), (self.message, self.hint)  # whole when raised in a worker process
+
     def __str__(self) -> str:
         hint = f"\n  hint: {self.hint}" if self.hint else ""
         return f"{self.message}{hint}\n  see {DOCS}/{self.page}"

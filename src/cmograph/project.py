@@ -163,9 +163,11 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
         return result
     from cmograph.validation import iter_checked
 
+    checked = iter_checked(todo, base, progress)  # before the store is opened: it may start worker processes
+
     def added() -> Iterator[EvaluationGraph]:
         """Each checked file's graphs, as it is checked; every file is checked even after one fails."""
-        for item in iter_checked(todo, base, progress):
+        for item in checked:
             result.report.extend(item.report.diagnostics)
             if not result.report.conforms:
                 continue

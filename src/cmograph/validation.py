@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
+import multiprocessing
+import os
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -127,24 +132,56 @@ def check_files(paths: Sequence[Path], base: str = DEFAULT_BASE,
     return list(iter_checked(paths, base, progress))
 
 
+PARALLEL_FILES = 8  # from this many files on, they are checked in worker processes, one per core
+AHEAD = 16  # files a worker may have checked before the caller takes them (bounds memory)
+
+
 def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE,
                  progress: Callable[[Path], None] | None = None) -> Iterator[CheckedFile]:
-    """:func:`check_files` one file at a time, in order, so a caller can write each before the next is read."""
+    """:func:`check_files` one file at a time, in order, so a caller can write each before the next is read.
+
+    Many files are checked in worker processes (forked here, when this function is called, not later: call it
+    before opening anything that runs threads); an error reading one is raised as it would be here.
+    """
+    workers = min(len(os.sched_getaffinity(0)), len(paths))
+    if len(paths) < PARALLEL_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _numbered((check_file(path, base) for path in paths), progress)
+    _compiled_shapes()  # compiled once, here, and inherited by the workers
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    queue = iter(paths)
+    pending = deque(pool.submit(check_file, path, base) for path in itertools.islice(queue, AHEAD))
+    return _numbered(_results(pool, pending, queue, base), progress)
+
+
+def _results(pool: ProcessPoolExecutor, pending: deque[Future[CheckedFile]], queue: Iterator[Path],
+             base: str) -> Iterator[CheckedFile]:
+    try:
+        while pending:
+            checked = pending.popleft().result()
+            following = next(queue, None)
+            if following is not None:
+                pending.append(pool.submit(check_file, following, base))
+            yield checked
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _numbered(checked: Iterable[CheckedFile], progress: Callable[[Path], None] | None) -> Iterator[CheckedFile]:
+    """Flag an evaluation id given by two files (an error in the second) and report progress."""
     seen: dict[str, Path] = {}
-    for path in paths:
-        checked = check_file(path, base)
-        for graph in checked.graphs:
+    for item in checked:
+        for graph in item.graphs:
             if graph.evaluation_id in seen:
-                checked.report.extend([Diagnostic(
-                    path.name, None, "evaluation.id",
+                item.report.extend([Diagnostic(
+                    item.path.name, None, "evaluation.id",
                     f"the evaluation '{graph.evaluation_id}' is also in {seen[graph.evaluation_id].name}",
                     "give each evaluation its own id, or keep only one of the two files")])
-            seen[graph.evaluation_id] = path
-        if not checked.report.conforms:
-            checked.graphs.clear()
-        yield checked
+            seen[graph.evaluation_id] = item.path
+        if not item.report.conforms:
+            item.graphs.clear()
+        yield item
         if progress is not None:
-            progress(path)
+            progress(item.path)
 
 
 # ---------------------------------------------------------------------------------------------- RDF input
