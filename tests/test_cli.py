@@ -203,3 +203,66 @@ def test_example_questions_answer(question: str) -> None:
     result = run("ask", question, "--example", "-f", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)
+
+
+class _Terminal:
+    """A stand-in for stderr on a terminal, recording what is written."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bar_shows_only_on_a_terminal_and_only_for_slow_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cmograph.cli import common
+
+    assert common.progress_printer("checking") is None  # pytest's stderr is not a terminal
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    clock = [100.0]
+    monkeypatch.setattr(common.time, "monotonic", lambda: clock[0])
+    quick = common.progress_printer("checking")
+    assert quick is not None
+    for done in (1, 2, 3):
+        quick(done, 3, Path(f"f{done}.yaml"))
+    assert terminal.text == ""  # done within a second: quiet
+    slow = common.progress_printer("checking")
+    assert slow is not None
+    slow(1, 4, Path("a.yaml"))
+    assert terminal.text == ""
+    clock[0] += 1.5
+    slow(2, 4, Path("b.yaml"))
+    slow(4, 4, Path("d.yaml"))
+    lines = terminal.text.split("\r")
+    assert lines[1].startswith("checking [############------------] 2/4 b.yaml")
+    assert lines[2].startswith("checking [########################] 4/4 d.yaml") and lines[2].endswith("\n")
+
+
+def test_progress_is_told_of_every_file_with_the_total(tmp_path: Path) -> None:
+    from cmograph.validation import validate_paths
+
+    calls: list[tuple[int, int, str]] = []
+    validate_paths([DATA / "valid"], progress=lambda done, total, path: calls.append((done, total, path.name)))
+    files = sorted(p.name for p in (DATA / "valid").iterdir())
+    assert [c[:2] for c in calls] == [(n, len(calls)) for n in range(1, len(calls) + 1)]
+    assert len(calls) >= 3 and {c[2] for c in calls} <= set(files)
+
+
+def test_load_of_many_evaluations_names_the_first_ten(tmp_path: Path) -> None:
+    text = (VALID / "riverside-wards.yaml").read_text(encoding="utf-8")
+    for n in range(12):
+        (tmp_path / f"e{n:02d}.yaml").write_text(text.replace("\n  id: riverside-wards\n", f"\n  id: e{n:02d}\n", 1),
+                                                 encoding="utf-8")
+    result = CliRunner().invoke(main, ["load", "--store", str(tmp_path / "store"), str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    named = ", ".join(f"e{n:02d}" for n in range(10))
+    assert result.output == f"loaded 12 evaluations: {named} and 2 more; removed 0; 0 unchanged\n"

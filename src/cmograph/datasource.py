@@ -3,7 +3,7 @@ this folder (its store, or the endpoint its ``cmograph.toml`` names)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -16,7 +16,7 @@ from cmograph.errors import UsageError
 from cmograph.files import evidence_files
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.project import LoadResult, Project, find_project
-from cmograph.report import ValidationReport
+from cmograph.report import Progress, ValidationReport
 from cmograph.store import DiskStore, memory_store
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def example_path() -> Path:
 
 
 def load_memory(paths: Sequence[Path], base: str = DEFAULT_BASE,
-                progress: Callable[[Path], None] | None = None) -> ox.Store:
+                progress: Progress | None = None) -> ox.Store:
     """Check files and put them in an in-memory store; raises :class:`NotConforming` if any fails."""
     from cmograph.validation import check_files
 
@@ -89,7 +89,7 @@ def load_memory(paths: Sequence[Path], base: str = DEFAULT_BASE,
 
 def open_source(data: Sequence[Path] = (), store: Path | None = None, example: bool = False,
                 base: str | None = None, cwd: Path | None = None,
-                progress: Callable[[Path], None] | None = None, endpoint: str | None = None,
+                progress: Progress | None = None, endpoint: str | None = None,
                 *, remote: bool = True) -> Source:
     """Open the data a command should use, in the order of precedence of the CLI options.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from cmograph.errors import InputError, UsageError
 from cmograph.files import evidence_files, scan_folder
 from cmograph.namespaces import DEFAULT_BASE
-from cmograph.report import ValidationReport
+from cmograph.report import Progress, ValidationReport
 from cmograph.store import DiskStore, Manifest, StoreInUse
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def digest(path: Path) -> str:
 
 
 def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE, *, refresh_root: Path | None = None,
-              progress: Callable[[Path], None] | None = None) -> LoadResult:
+              progress: Progress | None = None) -> LoadResult:
     """Check ``paths`` and, only if every one conforms, write them into ``store`` in one atomic step.
 
     With ``refresh_root`` the paths are the whole set of files the store should hold: files the manifest knows
@@ -149,7 +149,7 @@ class _Rejected(Exception):
 
 
 def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root: Path | None,
-               progress: Callable[[Path], None] | None) -> LoadResult:
+               progress: Progress | None) -> LoadResult:
     manifest = store.manifest()
     result = LoadResult()
     keyed = {_key(p, refresh_root): p for p in paths}
@@ -223,7 +223,7 @@ class Project:
         folder = self.root / EVALUATIONS
         return scan_folder(folder) if folder.is_dir() else []
 
-    def refresh(self, progress: Callable[[Path], None] | None = None, *, reading: bool = False) -> LoadResult:
+    def refresh(self, progress: Progress | None = None, *, reading: bool = False) -> LoadResult:
         """Bring the store up to date with ``evaluations/``.
 
         For ``reading`` (a question), a store another process is writing is left to it: the question is then
@@ -251,7 +251,7 @@ def project_or_store(store: Path | None, cwd: Path) -> tuple[DiskStore, Project 
 
 
 def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | None = None,
-               cwd: Path | None = None, progress: Callable[[Path], None] | None = None) -> LoadResult:
+               cwd: Path | None = None, progress: Progress | None = None) -> LoadResult:
     """``cmograph load``: in a project, copy the files into ``evaluations/`` and refresh; else load a store.
 
     Either every file conforms and all are loaded in one atomic step, or nothing changes (files included).
@@ -264,7 +264,7 @@ def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | Non
 
 
 def _load_into_project(project: Project, paths: Sequence[Path], base: str | None,
-                       progress: Callable[[Path], None] | None) -> LoadResult:
+                       progress: Progress | None) -> LoadResult:
     from cmograph.validation import check_files
 
     if not paths:

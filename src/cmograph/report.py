@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+
+Progress = Callable[[int, int, Path], None]
+"""Told after each file is checked: how many files are done, how many there are, and the file."""
 
 
 class Severity(enum.Enum):

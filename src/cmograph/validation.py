@@ -14,7 +14,7 @@ import os
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,7 +34,7 @@ from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
 from cmograph.model import ENUMERATIONS, LISTS, TOP_LEVEL_KEYS, section_for_class
 from cmograph.rdf_io import MAX_RDF_BYTES, is_rdf, parse_rdf
 from cmograph.reading import MAX_EVIDENCE_BYTES, check_size, read_document
-from cmograph.report import Diagnostic, Severity, ValidationReport
+from cmograph.report import Diagnostic, Progress, Severity, ValidationReport
 from cmograph.vocab import CMO, DEFAULT_BASE
 
 DCTERMS_IDENTIFIER = URIRef("http://purl.org/dc/terms/identifier")
@@ -127,7 +127,7 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
 
 
 def check_files(paths: Sequence[Path], base: str = DEFAULT_BASE,
-                progress: Callable[[Path], None] | None = None) -> list[CheckedFile]:
+                progress: Progress | None = None) -> list[CheckedFile]:
     """Check several files; an evaluation id given by two files is an error in the second."""
     return list(iter_checked(paths, base, progress))
 
@@ -137,7 +137,7 @@ AHEAD = 16  # files a worker may have checked before the caller takes them (boun
 
 
 def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE,
-                 progress: Callable[[Path], None] | None = None) -> Iterator[CheckedFile]:
+                 progress: Progress | None = None) -> Iterator[CheckedFile]:
     """:func:`check_files` one file at a time, in order, so a caller can write each before the next is read.
 
     Many files are checked in worker processes (forked here, when this function is called, not later: call it
@@ -145,12 +145,12 @@ def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE,
     """
     workers = min(len(os.sched_getaffinity(0)), len(paths))
     if len(paths) < PARALLEL_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _numbered((check_file(path, base) for path in paths), progress)
+        return _numbered((check_file(path, base) for path in paths), len(paths), progress)
     _compiled_shapes()  # compiled once, here, and inherited by the workers
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     queue = iter(paths)
     pending = deque(pool.submit(check_file, path, base) for path in itertools.islice(queue, AHEAD))
-    return _numbered(_results(pool, pending, queue, base), progress)
+    return _numbered(_results(pool, pending, queue, base), len(paths), progress)
 
 
 def _results(pool: ProcessPoolExecutor, pending: deque[Future[CheckedFile]], queue: Iterator[Path],
@@ -166,10 +166,10 @@ def _results(pool: ProcessPoolExecutor, pending: deque[Future[CheckedFile]], que
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _numbered(checked: Iterable[CheckedFile], progress: Callable[[Path], None] | None) -> Iterator[CheckedFile]:
+def _numbered(checked: Iterable[CheckedFile], total: int, progress: Progress | None) -> Iterator[CheckedFile]:
     """Flag an evaluation id given by two files (an error in the second) and report progress."""
     seen: dict[str, Path] = {}
-    for item in checked:
+    for done, item in enumerate(checked, 1):
         for graph in item.graphs:
             if graph.evaluation_id in seen:
                 item.report.extend([Diagnostic(
@@ -181,7 +181,7 @@ def _numbered(checked: Iterable[CheckedFile], progress: Callable[[Path], None] |
             item.graphs.clear()
         yield item
         if progress is not None:
-            progress(item.path)
+            progress(done, total, item.path)
 
 
 # ---------------------------------------------------------------------------------------------- RDF input
@@ -383,7 +383,7 @@ def _show(value: Node | None) -> str:
 
 
 def validate_paths(paths: Sequence[Path], base: str = DEFAULT_BASE,
-                   progress: Callable[[Path], None] | None = None) -> ValidationReport:
+                   progress: Progress | None = None) -> ValidationReport:
     """Check files and folders; one report for all of them."""
     checked = check_files(evidence_files(paths), base, progress)
     return ValidationReport([d for c in checked for d in c.report.diagnostics])

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from cmograph.report import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,17 +54,22 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def progress_printer(total: int, what: str) -> Callable[[Path], None] | None:
-    """A progress line on stderr while files are checked, only on a terminal and for more than one file."""
-    if total < 2 or not sys.stderr.isatty():
+def progress_printer(what: str, after: float = 1.0) -> Progress | None:
+    """A progress bar on stderr while files are checked: only on a terminal, and only once the work has taken
+    ``after`` seconds (quick work stays quiet)."""
+    if not sys.stderr.isatty():
         return None
-    done = [0]
+    started = time.monotonic()
+    shown = [False]
 
-    def step(path: Path) -> None:
-        done[0] += 1
-        end = "\n" if done[0] == total else ""
-        click.echo(f"\r{what} {done[0]}/{total}: {path.name[:40]:<40}", err=True, nl=False)
-        click.echo(end, err=True, nl=False)
+    def step(done: int, total: int, path: Path) -> None:
+        if not shown[0] and (done == total or time.monotonic() - started < after):
+            return
+        shown[0] = True
+        width = 24
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(f"\r{what} [{bar}] {done}/{total} {path.name[:32]:<32}", err=True, nl=done == total)
 
     return step
 
@@ -117,7 +126,7 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
 
     options = {p.name: kwargs.get(p.variable) for p in question.parameters}
     source = open_source(kwargs["data"], kwargs["store"], kwargs["example"], kwargs["base"],
-                         endpoint=kwargs["endpoint"])
+                         progress=progress_printer("checking"), endpoint=kwargs["endpoint"])
     answer = ask(question, source.engine, options, like=kwargs["like"])
     if kwargs["show_sparql"]:
         click.echo(answer.sparql.rstrip() + "\n")

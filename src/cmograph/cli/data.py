@@ -37,7 +37,7 @@ def validate(paths: tuple[Path, ...], base: str | None) -> None:
     files, base_iri = project_paths(paths, base, Path.cwd())
     from cmograph.validation import validate_paths
 
-    report = validate_paths(files, base_iri, progress_printer(len(files), "checking"))
+    report = validate_paths(files, base_iri, progress_printer("checking"))
     echo_report(report)
     verdict = ("it conforms" if report.conforms else "it does not conform") if len(files) == 1 else (
         "they conform" if report.conforms else "they do not conform")
@@ -58,14 +58,14 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None) -> None:
     from cmograph.cli.common import echo_report, progress_printer, summary
     from cmograph.project import load_paths
 
-    result = load_paths(list(paths), store, base, Path.cwd(), progress_printer(len(paths), "checking"))
+    result = load_paths(list(paths), store, base, Path.cwd(), progress_printer("checking"))
     echo_report(result.report)
     if not result.report.conforms:
         click.echo(f"Nothing was loaded: {summary(result.report)}.", err=True)
         sys.exit(1)
+    named = ", ".join(result.loaded[:10]) + (f" and {len(result.loaded) - 10} more" if len(result.loaded) > 10 else "")
     click.echo(f"loaded {len(result.loaded)} evaluation{'s' * (len(result.loaded) != 1)}"
-               f"{': ' + ', '.join(result.loaded) if result.loaded else ''}; removed {len(result.removed)}; "
-               f"{result.unchanged} unchanged")
+               f"{': ' + named if result.loaded else ''}; removed {len(result.removed)}; {result.unchanged} unchanged")
 
 
 @click.command()
