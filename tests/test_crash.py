@@ -275,8 +275,8 @@ def test_a_failed_write_leaves_the_store_folder_exactly_as_it_was(small: Scene) 
 
     store = small.trial("failed-write")
     listing = sorted(str(p.relative_to(store.path)) for p in store.path.rglob("*") if p.name != "lock")
-    bad = EvaluationGraph("bad", URIRef("https://example.org/bad/graph"),
-                          b"<not an IRI> <https://example.org/p> <https://example.org/o> <https://example.org/g> .\n", 1)
+    broken = b"<not an IRI> <https://example.org/p> <https://example.org/o> <https://example.org/g> .\n"
+    bad = EvaluationGraph("bad", URIRef("https://example.org/bad/graph"), broken, 1)
     with pytest.raises(SyntaxError):
         store.write([], [bad], store.manifest())
     assert sorted(str(p.relative_to(store.path)) for p in store.path.rglob("*") if p.name != "lock") == listing

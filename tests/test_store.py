@@ -13,9 +13,9 @@ import pyoxigraph as ox
 import pytest
 
 from cmograph.errors import InputError, StoreError
-from cmograph.report import Severity
 from cmograph.project import Project, init_project, load_into, load_paths
 from cmograph.rawquery import run_query
+from cmograph.report import Severity
 from cmograph.store import DiskStore
 
 DATA = Path(__file__).parent / "data"

@@ -3,11 +3,12 @@ this folder (its store, or the endpoint its ``cmograph.toml`` names)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -21,7 +22,7 @@ from cmograph.store import DiskStore, memory_store
 
 if TYPE_CHECKING:
     from cmograph.endpoint import Endpoint
-    from cmograph.questions import Engine
+    from cmograph.questions import Answer, Engine
     from cmograph.rawquery import QueryResult
 
 EXAMPLE = "clinical-microsystems-nhs.yaml"
@@ -46,9 +47,16 @@ class Source:
     refreshed: LoadResult | None = None
     remote: Endpoint | None = None
 
-    @property
+    @cached_property
     def engine(self) -> Engine:
         return self.remote if self.remote is not None else StoreEngine(self.local())
+
+    def ask(self, question: str, options: Mapping[str, Any] | None = None, *, like: bool = False) -> Answer:
+        """Answer a canned question, e.g. ``ask("what-worked", {"for": "Nurses"})``; options are named as on
+        the command line (without ``--``) and take names, ids or IRIs, as there."""
+        from cmograph.questions import ask, get_question
+
+        return ask(get_question(question), self.engine, options or {}, like=like)
 
     def local(self) -> ox.Store:
         """The store, for a source that is not an endpoint (``open_source(..., remote=False)`` gives one)."""
@@ -87,13 +95,33 @@ def load_memory(paths: Sequence[Path], base: str = DEFAULT_BASE,
     return memory_store(g for c in checked for g in c.graphs)
 
 
+def open_data(project: Path | str | None = None, *, data: Sequence[Path | str] = (), store: Path | str | None = None,
+              example: bool = False, endpoint: str | None = None, memory: bool = False,
+              base: str | None = None) -> Source:
+    """Open data to ask questions of, from Python: the project in (or above) ``project`` (default: the current
+    folder), brought up to date first; or evidence files (``data``), a store folder, the bundled ``example``, or
+    a SPARQL ``endpoint``. With ``memory`` a project or store is read into memory once, after which questions
+    are answered 4-6x faster than from disk (for notebooks and scripts that ask many)::
+
+        data = cmograph.open_data("my-study", memory=True)
+        answer = data.ask("what-worked", {"for": "Nurses"})
+        answer.columns, answer.rows
+
+    Raises :class:`~cmograph.UsageError` or :class:`~cmograph.InputError` as the command line would report
+    them, and :class:`NotConforming` (with the ``report``) when the evidence does not conform.
+    """
+    return open_source([Path(p) for p in data], None if store is None else Path(store), example, base,
+                       None if project is None else Path(project), endpoint=endpoint, memory=memory)
+
+
 def open_source(data: Sequence[Path] = (), store: Path | None = None, example: bool = False,
                 base: str | None = None, cwd: Path | None = None,
                 progress: Progress | None = None, endpoint: str | None = None,
-                *, remote: bool = True) -> Source:
+                *, remote: bool = True, memory: bool = False) -> Source:
     """Open the data a command should use, in the order of precedence of the CLI options.
 
-    With ``remote=False`` a project's ``endpoint`` setting is ignored (for commands that read the local data).
+    With ``remote=False`` a project's ``endpoint`` setting is ignored (for commands that read the local data);
+    with ``memory`` a store is read into memory (see :meth:`DiskStore.open`).
     """
     chosen = sum([bool(data), store is not None, example, endpoint is not None])
     if chosen > 1:
@@ -109,7 +137,7 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
         disk = DiskStore(store)
         if not disk.exists():
             raise UsageError(f"{store} is not a cmograph store", "create one with `cmograph load FILE --store DIR`")
-        return Source(disk.open(), str(store))
+        return Source(disk.open(memory=memory), str(store))
     root = find_project(cwd or Path.cwd())
     if root is None:
         raise UsageError("no data: this folder is not a cmograph project", NO_DATA_HINT)
@@ -119,7 +147,7 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
     refreshed = project.refresh(progress, reading=True)
     if not refreshed.report.conforms:
         raise NotConforming(refreshed.report)
-    return Source(project.store.open(), f"the project in {root}", refreshed)
+    return Source(project.store.open(memory=memory), f"the project in {root}", refreshed)
 
 
 def open_endpoint(url: str, origin: str = "") -> Source:

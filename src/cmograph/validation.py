@@ -381,11 +381,10 @@ def _show(value: Node | None) -> str:
 
 
 
-
-def validate_paths(paths: Sequence[Path], base: str = DEFAULT_BASE,
+def validate_paths(paths: Sequence[Path | str], base: str = DEFAULT_BASE,
                    progress: Progress | None = None) -> ValidationReport:
     """Check files and folders; one report for all of them."""
-    checked = check_files(evidence_files(paths), base, progress)
+    checked = check_files(evidence_files([Path(p) for p in paths]), base, progress)
     return ValidationReport([d for c in checked for d in c.report.diagnostics])
 
 
