@@ -1,11 +1,13 @@
 """Measure cmograph on synthetic projects and write ``bench/RESULTS.md``.
 
-    python -m bench.run --sizes 10k,100k[,1m,10m] [--quick] [--runs 7] [--cold-runs 3]
+    python -m bench.run --sizes 10k,100k[,1m,10m] [--quick] [--runs 7] [--cold-runs 3] [--questions Q1,Q2]
 
 For each size: generate a project (cached under ``bench/out/``), then measure
 
-- load: ``cmograph load`` as a process, and ``Project(root).refresh()`` in a child process with a breakdown
-  (YAML reading, graph building, SHACL, store write), with peak RSS;
+- load: ``cmograph load`` as a process from scratch (every size), and in a child process
+  ``Project(root).refresh()`` from scratch twice: as shipped (files checked by worker processes when there are
+  enough), then serially with a breakdown (YAML reading, structure checks, building, rdflib -> pyoxigraph terms,
+  SHACL, N-Quads serialization, store write without the wait for file checks), with peak RSS;
 - validation: ``cmograph validate`` as a process; pySHACL (as cmograph calls it) against pyshacl-turbo on the
   same graphs, with the reports compared for identity (on the generated files, on mutated copies and on the
   invalid fixtures in ``tests/data/invalid``);
@@ -19,6 +21,9 @@ For each size: generate a project (cached under ``bench/out/``), then measure
   child process, bounded per question, at the sizes given by ``--rdflib-max``;
 - ``cmograph --help`` as a process.
 
+At 10M and more, each question gets one cold process (with its peak RSS) and nothing else unless
+``--warm-at-10m`` / ``--memory-at-10m`` ask for it; rdflib and the pySHACL comparison do not run there.
+
 Times are medians of several runs. Ratios compare numbers measured in the same run on the same machine;
 ``bench/out/results.json`` keeps every size's raw numbers and ``bench/RESULTS.md`` is rendered from it.
 """
@@ -27,8 +32,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import datetime as dt
 import importlib
+import io
 import json
 import os
 import platform
@@ -41,7 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -55,6 +62,7 @@ SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 CMOGRAPH = Path(sys.executable).parent / "cmograph"
 PYCACHE = OUT / "pycache"
 TIME = Path("/usr/bin/time")
+BIG = 10_000_000  # from this size on: one cold run per question, no rdflib, warm and raw only when asked for
 
 
 def child_env(bytecode_cache: bool = True) -> dict[str, str]:
@@ -258,15 +266,58 @@ def options_for(question: Any, picks: dict[str, dict[str, str]]) -> dict[str, st
 # ---------------------------------------------------------------------------------------------- children
 
 
+def _peak_rss_mib() -> float | None:
+    """This process's peak resident set so far (``VmHWM``), in MiB."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
 def child_refresh(root: Path) -> dict[str, Any]:
-    """``Project(root).refresh()`` with the time spent in each stage (wrapping, never changing, cmograph)."""
+    """Two ``Project(root).refresh()`` from scratch: as shipped, then serially with a breakdown.
+
+    (a) ``refresh_seconds``: the shipped path, untouched (files checked in worker processes when there are
+    enough of them). (b) The store folder is deleted and the project refreshed again in this one process
+    (``validation.PARALLEL_FILES`` set out of reach), with timers wrapped around, never changing, cmograph's
+    stages: YAML reading, structure checks, building, rdflib -> pyoxigraph terms, SHACL, N-Quads serialization
+    (``EvaluationGraph.of``) and ``DiskStore.write`` minus the time it spends waiting on its ``add`` iterator
+    (which checks the files as it goes).
+    """
+    import resource
+
     t0 = time.perf_counter()
     from cmograph import project as project_mod
     from cmograph import store as store_mod
     from cmograph import validation as validation_mod
 
     imported = time.perf_counter() - t0
+    project = project_mod.Project(root)
+    files = len(project.evidence())
+    cores = len(os.sched_getaffinity(0))
+    workers = min(cores, files) if files >= validation_mod.PARALLEL_FILES and min(cores, files) >= 2 else 0
+
+    # (a) as shipped
+    t = time.perf_counter()
+    shipped = project.refresh()
+    refresh = time.perf_counter() - t
+    out: dict[str, Any] = {
+        "import_seconds": imported, "refresh_seconds": refresh, "workers": workers,
+        "shipped_peak_rss_mib": _peak_rss_mib(),
+        "shipped_workers_peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 or None,
+        "conforms": shipped.report.conforms, "loaded": len(shipped.loaded)}
+    store = project.store.open()
+    out["store_quads"] = len(store)
+    del store
+
+    # (b) again from scratch, serially, with timers
+    shutil.rmtree(root / project_mod.STORE)
+    validation_mod.PARALLEL_FILES = sys.maxsize
     spent: dict[str, float] = {}
+
+    def add(name: str, seconds: float) -> None:
+        spent[name] = spent.get(name, 0.0) + seconds
 
     def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -274,46 +325,59 @@ def child_refresh(root: Path) -> dict[str, Any]:
             try:
                 return fn(*args, **kwargs)
             finally:
-                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
+                add(name, time.perf_counter() - t)
         return wrapper
 
-    def patch(module: Any, attr: str, name: str) -> None:
-        if hasattr(module, attr):
-            setattr(module, attr, timed(name, getattr(module, attr)))
+    for attr, name in (("read_document", "read_yaml"), ("check_structure", "check_structure"),
+                       ("build", "build_triples"), ("ox_triples", "to_ox_terms"), ("_shacl", "shacl")):
+        setattr(validation_mod, attr, timed(name, getattr(validation_mod, attr)))
 
-    patch(validation_mod, "read_document", "read_yaml")
-    patch(validation_mod, "check_structure", "check_structure")
-    patch(validation_mod, "build", "build_triples")
-    patch(validation_mod, "_shacl", "shacl")
-    patch(validation_mod, "check_files", "check_files")
-    patch(project_mod, "check_files", "check_files")
-    patch(store_mod.DiskStore, "write", "store_write")
-    try:
-        from cmograph import convert as convert_mod
-    except ImportError:  # older layout: the converter lived in cmograph.store
-        convert_mod = store_mod
-    patch(convert_mod, "ox_triples", "to_ox_terms")
-    convert = convert_mod.quads_of
+    graph_class = validation_mod.EvaluationGraph
+    of = graph_class.__dict__["of"].__func__  # the function under the classmethod
 
-    def quads_of(graph: Any) -> Iterator[Any]:  # materialised, so conversion and insertion are timed apart
+    def timed_of(cls: type, *args: Any, **kwargs: Any) -> Any:
         t = time.perf_counter()
-        quads = list(convert(graph))
-        key = "quads_of" if hasattr(convert_mod, "ox_triples") else "to_ox_terms"
-        spent[key] = spent.get(key, 0.0) + time.perf_counter() - t
-        return iter(quads)
+        try:
+            return of(cls, *args, **kwargs)
+        finally:
+            add("nquads", time.perf_counter() - t)
 
-    convert_mod.quads_of = quads_of
-    if hasattr(store_mod, "quads_of"):
-        store_mod.quads_of = quads_of
+    graph_class.of = classmethod(timed_of)
+    write = store_mod.DiskStore.write
+
+    def waited(items: Iterable[Any]) -> Iterator[Any]:
+        """``items``, with the time spent waiting for each (the file checks) counted apart."""
+        iterator = iter(items)
+        while True:
+            t = time.perf_counter()
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+            finally:
+                add("add_wait", time.perf_counter() - t)
+            yield item
+
+    def timed_write(self: Any, remove: Any, items: Any, manifest: Any) -> None:
+        t = time.perf_counter()
+        try:
+            write(self, remove, waited(items), manifest)
+        finally:
+            add("store_write_total", time.perf_counter() - t)
+
+    store_mod.DiskStore.write = timed_write
     t = time.perf_counter()
-    result = project_mod.Project(root).refresh()
-    refresh = time.perf_counter() - t
-    graph_fill = spent.get("check_files", 0.0) - sum(spent.get(k, 0.0) for k in (
-        "read_yaml", "check_structure", "build_triples", "shacl"))
-    store = project_mod.Project(root).store.open()
-    return {"import_seconds": imported, "refresh_seconds": refresh, "stages": spent,
-            "rdflib_graph_fill_and_hashing": graph_fill, "conforms": result.report.conforms,
-            "loaded": len(result.loaded), "store_quads": len(store)}
+    serial = project_mod.Project(root).refresh()
+    out["serial_refresh_seconds"] = time.perf_counter() - t
+    spent.setdefault("add_wait", 0.0)
+    spent["store_write"] = spent.get("store_write_total", 0.0) - spent["add_wait"]
+    checks = ("read_yaml", "check_structure", "build_triples", "to_ox_terms", "shacl", "nquads")
+    out["stages"] = spent
+    out["file_checks_rest_seconds"] = spent["add_wait"] - sum(spent.get(k, 0.0) for k in checks)
+    out["refresh_rest_seconds"] = out["serial_refresh_seconds"] - spent.get("store_write_total", 0.0)
+    out["serial_conforms"] = serial.report.conforms
+    out["serial_peak_rss_mib"] = _peak_rss_mib()  # the peak of both runs in this process
+    return out
 
 
 def _normal_results(results: Any) -> list[tuple[str, ...]]:
@@ -545,9 +609,9 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
     files = len(list((root / "evaluations").glob("*.yaml")))
     result["files"] = files
 
-    # --- load: library refresh in a child (with a breakdown), then `cmograph load` as a process
+    # --- load: library refresh in a child (as shipped, then serially with a breakdown), then `cmograph load`
     shutil.rmtree(root / ".cmograph", ignore_errors=True)
-    log(f"== {label}: loading {files} files (library refresh, child process)")
+    log(f"== {label}: loading {files} files (library refresh twice, child process: as shipped, then serial)")
     child = run_process([sys.executable, "-m", "bench.run", "--child", "refresh", str(root)], cwd=HERE.parent)
     if child["code"] != 0:
         raise RuntimeError(f"refresh failed: {child['stderr']}")
@@ -557,12 +621,15 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
     result["refresh"] = refresh
     quads = refresh["store_quads"]
     result["store_quads"] = quads
-    if triples <= args.process_load_max:
-        shutil.rmtree(root / ".cmograph", ignore_errors=True)
-        log(f"== {label}: cmograph load (process)")
-        proc = run_process([str(CMOGRAPH), "load"], cwd=root)
-        result["load_process"] = {"seconds": proc["seconds"], "peak_rss_mib": proc["rss_mib"],
-                                  "code": proc["code"]}
+    log(f"   refresh as shipped {refresh['refresh_seconds']:.2f} s ({refresh['workers']} workers), serial "
+        f"{refresh['serial_refresh_seconds']:.2f} s")
+    shutil.rmtree(root / ".cmograph", ignore_errors=True)
+    log(f"== {label}: cmograph load (process, from scratch)")
+    proc = run_process([str(CMOGRAPH), "load"], cwd=root)
+    result["load_process"] = {"seconds": proc["seconds"], "peak_rss_mib": proc["rss_mib"], "code": proc["code"]}
+    if proc["code"] != 0:
+        raise RuntimeError(f"cmograph load failed: {proc['stderr']}")
+    log(f"   {proc['seconds']:.2f} s, peak RSS {proc['rss_mib']:.0f} MiB")
     # an unchanged refresh (what every `ask` does first)
     proc = run_process([sys.executable, "-c", "import sys,time; from pathlib import Path; "
                         "from cmograph.project import Project; t=time.perf_counter(); "
@@ -575,14 +642,18 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
         proc = run_process([str(CMOGRAPH), "validate"], cwd=root)
         result["validate_process"] = {"seconds": proc["seconds"], "peak_rss_mib": proc["rss_mib"],
                                       "code": proc["code"]}
-    log(f"== {label}: pySHACL vs pyshacl-turbo")
-    max_files = 0 if triples <= args.process_load_max else args.pyshacl_sample
-    proc = run_process([sys.executable, "-m", "bench.run", "--child", "validate", str(root), str(max_files)],
-                       cwd=HERE.parent)
-    if proc["code"] != 0:
-        result["shacl_compare"] = {"error": proc["stderr"]}
+    if triples >= BIG:
+        result["shacl_compare"] = {"skipped": "pySHACL against pyshacl-turbo not run at 10M: it holds every "
+                                   "evaluation as an rdflib graph at once (1.5 GiB at 1M)"}
     else:
-        result["shacl_compare"] = json.loads(proc["stdout"]) | {"peak_rss_mib": proc["rss_mib"]}
+        log(f"== {label}: pySHACL vs pyshacl-turbo")
+        max_files = 0 if triples <= args.pyshacl_all_max else args.pyshacl_sample
+        proc = run_process([sys.executable, "-m", "bench.run", "--child", "validate", str(root), str(max_files)],
+                           cwd=HERE.parent)
+        if proc["code"] != 0:
+            result["shacl_compare"] = {"error": proc["stderr"]}
+        else:
+            result["shacl_compare"] = json.loads(proc["stdout"]) | {"peak_rss_mib": proc["rss_mib"]}
 
     # --- questions
     measure_questions(label, triples, args, root, result)
@@ -601,44 +672,81 @@ def code_version() -> str:
     return head + ("+changes" if dirty else "")
 
 
+def selected_questions(args: argparse.Namespace) -> dict[str, Any]:
+    """The canned questions to measure: all, or those named by ``--questions`` (in the shipped order)."""
+    from cmograph.questions import questions
+
+    known = questions()
+    if not args.questions:
+        return dict(known)
+    wanted = [q.strip() for q in args.questions.split(",") if q.strip()]
+    unknown = [q for q in wanted if q not in known]
+    if unknown:
+        raise SystemExit(f"unknown question(s): {', '.join(unknown)}; known: {', '.join(known)}")
+    return {qid: q for qid, q in known.items() if qid in wanted}
+
+
 def measure_questions(label: str, triples: int, args: argparse.Namespace, root: Path,
                       result: dict[str, Any]) -> None:
-    """Every canned question, cold, warm, raw and with rdflib (see the module docstring)."""
+    """The canned questions (all, or ``--questions``), cold, warm, raw and with rdflib (see the module docstring).
+
+    At 10M and more only one cold process per question runs (with its peak RSS), unless ``--warm-at-10m`` (warm
+    disk, select, resolve, raw disk) or ``--memory-at-10m`` (warm memory, raw in-memory pyoxigraph) add more;
+    rdflib never runs there.
+    """
     import hashlib
 
     import pyoxigraph as ox
 
     from cmograph.engine import StoreEngine
     from cmograph.project import STORE
-    from cmograph.questions import ask, prepare, questions
+    from cmograph.questions import ask, prepare
     from cmograph.store import DiskStore
 
+    big = triples >= BIG
+    warm = not big or args.warm_at_10m
+    in_memory = not big or args.memory_at_10m
+    cold_runs = 1 if big else args.cold_runs
+    chosen = selected_questions(args)
     store_dir = root / STORE
     result["questions_date"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     result["questions_loadavg_start"] = os.getloadavg()
     result["code_version"] = code_version()
+    result["questions_measured"] = {"cold_runs": cold_runs, "warm_disk": warm, "memory": in_memory,
+                                    "rdflib": not big and triples <= args.rdflib_max,
+                                    "filter": list(chosen) if args.questions else None}
+    for key in ("memory_store_load_seconds", "memory_open_seconds", "memory_open_from_snapshots",
+                "rdflib_load_seconds"):
+        result.pop(key, None)  # from an earlier pass over this size
     disk = DiskStore(store_dir).open()
     engine = StoreEngine(disk)
-    t = time.perf_counter()
-    memory = ox.Store()
-    memory.bulk_extend(list(disk))
-    result["memory_store_load_seconds"] = time.perf_counter() - t
-    # the library's in-memory mode, opened once per size (what a notebook or script keeps open)
-    t = time.perf_counter()
-    library_memory = DiskStore(store_dir).open(memory=True)
-    result["memory_open_seconds"] = time.perf_counter() - t
-    result["memory_open_from_snapshots"] = memory_snapshots(store_dir)
-    memory_engine = StoreEngine(library_memory)
+    memory: Any = None
+    memory_engine: Any = None
+    if in_memory:
+        t = time.perf_counter()
+        memory = ox.Store()
+        memory.bulk_extend(list(disk))
+        result["memory_store_load_seconds"] = time.perf_counter() - t
+        # the library's in-memory mode, opened once per size (what a notebook or script keeps open)
+        t = time.perf_counter()
+        library_memory = DiskStore(store_dir).open(memory=True)
+        result["memory_open_seconds"] = time.perf_counter() - t
+        result["memory_open_from_snapshots"] = memory_snapshots(store_dir)
+        memory_engine = StoreEngine(library_memory)
     picks = question_options(args.seed)
     rdflib_worker = None
     nquads = root / "dump.nq"
-    if triples <= args.rdflib_max:
+    if result["questions_measured"]["rdflib"]:
         if not nquads.exists():
             disk.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
         rdflib_worker = RdflibWorker(nquads, load_timeout=600)
     rdflib_timeout = args.rdflib_timeout if triples <= 10_000 else args.rdflib_timeout_large
+
+    def raw(s: str, store: Any) -> int:
+        return len([tuple(solution) for solution in store.query(s, use_default_graph_as_union=True)])
+
     rows_out: dict[str, Any] = {}
-    for qid, question in questions().items():
+    for qid, question in chosen.items():
         options = options_for(question, picks)
         log(f"== {label}: {qid} {options}")
         row: dict[str, Any] = {"options": options}
@@ -649,37 +757,42 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
         colds = [run_process(argv, cwd=root, timeout=args.question_timeout)]
         if colds[0]["timed_out"]:
             row["cold_timeout"] = args.question_timeout
+            row["cold_peak_rss_mib"] = colds[0]["rss_mib"]
             rows_out[qid] = row
             log(f"   cold process stopped after {args.question_timeout:.0f} s; not measured further")
             continue
-        more = args.cold_runs - 1 if colds[0]["seconds"] < 20 else 0  # one run of a slow question is enough
+        more = cold_runs - 1 if colds[0]["seconds"] < 20 else 0  # one run of a slow question is enough
         colds += [run_process(argv, cwd=root, timeout=args.question_timeout) for _ in range(more)]
         row["cold_seconds"] = statistics.median(p["seconds"] for p in colds)
         row["cold_peak_rss_mib"] = max(p["rss_mib"] for p in colds)
         row["cold_code"] = colds[-1]["code"]
         if colds[-1]["code"] != 0:
             row["cold_error"] = colds[-1]["stderr"][-300:]
-        sparql = prepare(question, engine, options)
-        # (b) warm library call on the disk store
-        warm, answer = median_time(partial(ask, question, engine, options), args.runs)
-        row["rows"] = len(answer.rows)
-        row["warm_seconds"] = warm
-        # (b*) warm library call on the in-memory store (DiskStore.open(memory=True), opened once above)
-        row["warm_memory_seconds"], answer = median_time(partial(ask, question, memory_engine, options), args.runs)
-        row["warm_memory_rows"] = len(answer.rows)
-        if row["warm_memory_rows"] != row["rows"]:
-            log(f"   warm memory gave {row['warm_memory_rows']} rows, warm disk {row['rows']}")
-        # (b') warm engine.select on the disk store, bound SPARQL only
-        row["select_seconds"], _ = median_time(partial(engine.select, sparql), args.runs)
-        # (b'') name resolution alone (prepare)
-        row["prepare_seconds"], _ = median_time(partial(prepare, question, engine, options), args.runs)
-
+        elif not warm and not in_memory:  # rows of the process's CSV answer (after its header)
+            row["cold_rows"] = max(0, len(list(csv.reader(io.StringIO(colds[-1]["stdout"])))) - 1)
+        sparql = prepare(question, engine, options) if warm or in_memory else ""
+        if warm:
+            # (b) warm library call on the disk store
+            row["warm_seconds"], answer = median_time(partial(ask, question, engine, options), args.runs)
+            row["rows"] = len(answer.rows)
+        if in_memory:
+            # (b*) warm library call on the in-memory store (DiskStore.open(memory=True), opened once above)
+            row["warm_memory_seconds"], answer = median_time(partial(ask, question, memory_engine, options),
+                                                             args.runs)
+            row["warm_memory_rows"] = len(answer.rows)
+            row.setdefault("rows", row["warm_memory_rows"])
+            if row["warm_memory_rows"] != row["rows"]:
+                log(f"   warm memory gave {row['warm_memory_rows']} rows, warm disk {row['rows']}")
+        if warm:
+            # (b') warm engine.select on the disk store, bound SPARQL only
+            row["select_seconds"], _ = median_time(partial(engine.select, sparql), args.runs)
+            # (b'') name resolution alone (prepare)
+            row["prepare_seconds"], _ = median_time(partial(prepare, question, engine, options), args.runs)
         # (c) raw pyoxigraph in memory, and (c') raw pyoxigraph on the same read-only disk store
-        def raw(s: str = sparql, store: Any = memory) -> int:
-            return len([tuple(solution) for solution in store.query(s, use_default_graph_as_union=True)])
-
-        row["raw_seconds"], row["raw_rows"] = median_time(raw, args.runs)
-        row["raw_disk_seconds"], _ = median_time(partial(raw, sparql, disk), args.runs)
+        if in_memory:
+            row["raw_seconds"], row["raw_rows"] = median_time(partial(raw, sparql, memory), args.runs)
+        if warm:
+            row["raw_disk_seconds"], _ = median_time(partial(raw, sparql, disk), args.runs)
         # (d) rdflib
         if rdflib_worker is not None:
             try:
@@ -699,16 +812,22 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
             except TimeoutError as exc:
                 row["rdflib_error"] = str(exc)
         rows_out[qid] = row
-        log(f"   rows {row['rows']} warm disk {row['warm_seconds'] * 1e3:.2f} ms warm memory "
-            f"{row['warm_memory_seconds'] * 1e3:.2f} ms raw {row['raw_seconds'] * 1e3:.2f} ms "
-            f"cold {row['cold_seconds']:.3f} s rdflib {row.get('rdflib_seconds', row.get('rdflib_timeout'))}")
+        shown = [f"rows {row.get('rows', row.get('cold_rows', '?'))}", f"cold {row['cold_seconds']:.3f} s "
+                 f"(peak RSS {row['cold_peak_rss_mib']:.0f} MiB)"]
+        for key, name in (("warm_seconds", "warm disk"), ("warm_memory_seconds", "warm memory"),
+                          ("raw_seconds", "raw")):
+            if key in row:
+                shown.append(f"{name} {row[key] * 1e3:.2f} ms")
+        if rdflib_worker is not None:
+            shown.append(f"rdflib {row.get('rdflib_seconds', row.get('rdflib_timeout'))}")
+        log("   " + ", ".join(shown))
     if rdflib_worker is not None:
         result["rdflib_load_seconds"] = rdflib_worker.load_seconds
         rdflib_worker.stop()
     result["questions"] = rows_out
     result["loadavg_end"] = os.getloadavg()
     result["query_sha256"] = {qid: hashlib.sha256(q.sparql.encode()).hexdigest()[:12]
-                              for qid, q in questions().items()}
+                              for qid, q in chosen.items()}
 
 
 def memory_snapshots(store_dir: Path) -> bool:
@@ -775,7 +894,7 @@ def rdflib_ratio(row: dict[str, Any], warm: str = "warm_seconds") -> tuple[float
 
 def raw_ratio(row: dict[str, Any], warm: str = "warm_seconds") -> float | None:
     """Our warm time (``warm_seconds`` on disk or ``warm_memory_seconds``) / raw in-memory pyoxigraph's."""
-    return row[warm] / row["raw_seconds"] if warm in row else None
+    return row[warm] / row["raw_seconds"] if warm in row and "raw_seconds" in row else None
 
 
 def render(data: dict[str, Any]) -> str:
@@ -822,7 +941,6 @@ def _render_size(s: dict[str, Any]) -> list[str]:
     g = s["generated"]
     r = s["refresh"]
     quads = s["store_quads"]
-    st = r["stages"]
     lines = [
         f"## {s['size']}: {s['files']} evaluations, {quads:,} quads in the store",
         "",
@@ -839,25 +957,18 @@ def _render_size(s: dict[str, Any]) -> list[str]:
         lp = s["load_process"]
         lines.append(f"| `cmograph load` (process, from scratch) | {lp['seconds']:.2f} | "
                      f"{quads / lp['seconds']:,.0f} | {lp['peak_rss_mib']:.0f} |")
-    lines.append(f"| `Project.refresh()` from scratch (child process, whole) | {r['process_seconds']:.2f} | "
-                 f"{quads / r['process_seconds']:,.0f} | {r['peak_rss_mib']:.0f} |")
-    lines.append(f"| of which: refresh | {r['refresh_seconds']:.2f} | {quads / r['refresh_seconds']:,.0f} | |")
-    for key, label in (("read_yaml", "reading YAML (`read_document`)"),
-                       ("check_structure", "structure checks"), ("build_triples", "building rdflib triples"),
-                       ("shacl", "SHACL (`_shacl`)"), ("store_write", "store write (all of `DiskStore.write`)"),
-                       ("quads_of", "&nbsp;&nbsp;making quads (`convert.quads_of`)"),
-                       ("to_ox_terms", "rdflib -> pyoxigraph terms (inside the stage that calls it)")):
-        if key in st:
-            lines.append(f"| &nbsp;&nbsp;{label} | {st[key]:.2f} | {quads / st[key]:,.0f} | |")
-    lines.append(f"| &nbsp;&nbsp;rest of `check_files` (data graph fill, hashing, ...) | "
-                 f"{r['rdflib_graph_fill_and_hashing']:.2f} | | |")
-    lines.append(f"| of which: imports | {r['import_seconds']:.2f} | | |")
+    if "serial_refresh_seconds" in r:
+        lines += _render_refresh(r, quads)
+    else:  # results from before the load was parallel: one refresh, its stages timed
+        lines += _render_refresh_before_workers(r, quads)
     lines.append(f"| unchanged refresh (done by every `ask`) | {s['noop_refresh_seconds']:.3f} | | |")
     if "validate_process" in s:
         vp = s["validate_process"]
         lines.append(f"| `cmograph validate` (process) | {vp['seconds']:.2f} | {quads / vp['seconds']:,.0f} | "
                      f"{vp['peak_rss_mib']:.0f} |")
     c = s.get("shacl_compare", {})
+    if "skipped" in c:
+        lines += ["", c["skipped"] + "."]
     if "pyshacl_seconds" in c:
         n_all = c["files"]
         n_py = c["pyshacl_files"]
@@ -907,14 +1018,17 @@ def _render_size(s: dict[str, Any]) -> list[str]:
         "| rows agree |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    scope = _scope(s)
+    if scope:
+        lines[-3:-3] = ["", scope]
     for qid, q in s["questions"].items():
         opts = " ".join(f"--{k} {_short(v)}" for k, v in q["options"].items()) or ""
-        if "warm_seconds" not in q:
+        if "cold_timeout" in q:
             lines.append(f"| {qid} | {opts} | - | >{q['cold_timeout']:.0f} (stopped) | not measured | | | | | "
                          "| | | | | | |")
             continue
         ratio, bound = rdflib_ratio(q)
-        rdflib_raw = None if ratio is None else ratio * q["warm_seconds"] / q["raw_seconds"]
+        rdflib_raw = None if ratio is None or "raw_seconds" not in q else ratio * q["warm_seconds"] / q["raw_seconds"]
         if "rdflib_seconds" in q:
             rd = f"{q['rdflib_seconds']:.3f}" + (" (r)" if q.get("rdflib_rewritten") else "")
         elif "rdflib_timeout" in q:
@@ -923,17 +1037,18 @@ def _render_size(s: dict[str, Any]) -> list[str]:
             rd = "error"
         else:
             rd = "not run"
+        rows = q.get("rows", q.get("cold_rows"))
         agree = "-"
         if "rdflib_rows" in q:
             agree = "yes" if q["rdflib_rows"] == q["raw_rows"] else f"no ({q['rdflib_rows']} vs {q['raw_rows']})"
-        if q.get("warm_memory_rows", q["rows"]) != q["rows"]:
+        if "warm_memory_rows" in q and "warm_seconds" in q and q["warm_memory_rows"] != q["rows"]:
             agree += f"; warm memory {q['warm_memory_rows']} vs disk {q['rows']}"
         cold = f"{q['cold_seconds']:.3f}" + ("" if q.get("cold_code", 0) == 0 else " (exit " +
                                               str(q["cold_code"]) + ")")
         lines.append(
-            f"| {qid} | {opts} | {q['rows']} | {cold} | {_ms(q['warm_seconds'])} | "
-            f"{_ms(q.get('warm_memory_seconds'))} | {_ms(q['select_seconds'])} | "
-            f"{_ms(q['prepare_seconds'])} | {_ms(q.get('raw_disk_seconds'))} | {_ms(q['raw_seconds'])} | "
+            f"| {qid} | {opts} | {'-' if rows is None else rows} | {cold} | {_ms(q.get('warm_seconds'))} | "
+            f"{_ms(q.get('warm_memory_seconds'))} | {_ms(q.get('select_seconds'))} | "
+            f"{_ms(q.get('prepare_seconds'))} | {_ms(q.get('raw_disk_seconds'))} | {_ms(q.get('raw_seconds'))} | "
             f"{_ratio(raw_ratio(q))} | {_ratio(raw_ratio(q, 'warm_memory_seconds'))} | {rd} | "
             f"{_x(ratio, '>' if bound else '')} | {_x(rdflib_raw, '>' if bound else '')} | {agree} |")
     if any(q.get("rdflib_rewritten") for q in s["questions"].values()):
@@ -958,6 +1073,87 @@ def _render_size(s: dict[str, Any]) -> list[str]:
     if loads:
         lines += ["; ".join(loads) + ".", ""]
     return lines
+
+
+def _scope(s: dict[str, Any]) -> str:
+    """What was left out of a size's questions (``--questions``, the 10M mode), or ``""``."""
+    m = s.get("questions_measured")
+    if not m:
+        return ""
+    parts = []
+    if m.get("filter"):
+        parts.append(f"only {', '.join(m['filter'])} (`--questions`)")
+    if m.get("cold_runs") == 1 and s["triples_requested"] >= BIG:
+        parts.append("one cold process per question (its peak RSS recorded)")
+    left = [name for name, key in (("warm disk, select, resolve and raw disk (`--warm-at-10m`)", "warm_disk"),
+                                   ("warm memory and raw (`--memory-at-10m`)", "memory")) if not m.get(key)]
+    if left:
+        parts.append("not measured: " + ", ".join(left))
+        if not m.get("warm_disk") and not m.get("memory"):
+            parts.append("rows are those of the cold process's CSV answer")
+    if not parts:
+        return ""
+    return "Measured at this size: " + "; ".join(parts) + " (\"-\" = not measured)."
+
+
+def _rate(quads: int, seconds: float | None) -> str:
+    return f"{quads / seconds:,.0f}" if seconds else ""
+
+
+def _render_refresh(r: dict[str, Any], quads: int) -> list[str]:
+    """The refresh child's rows: the shipped refresh, then the serial one with its breakdown."""
+    st = r["stages"]
+    workers = f"{r['workers']} worker processes check the files" if r.get("workers") else \
+        "files checked in this process: too few for workers"
+    rss = _mib(r.get("shipped_peak_rss_mib"))
+    if r.get("shipped_workers_peak_rss_mib"):
+        rss += f" (workers {_mib(r['shipped_workers_peak_rss_mib'])})"
+    lines = [f"| `Project.refresh()` from scratch, as shipped ({workers}) | {r['refresh_seconds']:.2f} | "
+             f"{_rate(quads, r['refresh_seconds'])} | {rss} |",
+             f"| `Project.refresh()` from scratch again, one process (serial), for the breakdown | "
+             f"{r['serial_refresh_seconds']:.2f} | {_rate(quads, r['serial_refresh_seconds'])} | |"]
+    for key, label in (("read_yaml", "reading YAML (`read_document`)"), ("check_structure", "structure checks"),
+                       ("build_triples", "building rdflib triples (`build`)"),
+                       ("to_ox_terms", "rdflib -> pyoxigraph terms (`ox_triples`)"), ("shacl", "SHACL (`_shacl`)"),
+                       ("nquads", "N-Quads serialization (`EvaluationGraph.of`)")):
+        if key in st:
+            lines.append(f"| &nbsp;&nbsp;{label} | {st[key]:.2f} | {_rate(quads, st[key])} | |")
+    if "file_checks_rest_seconds" in r:
+        lines.append(f"| &nbsp;&nbsp;rest of the file checks (hashing, SHACL's data store, ...) | "
+                     f"{r['file_checks_rest_seconds']:.2f} | | |")
+    if "store_write" in st:
+        lines.append(f"| &nbsp;&nbsp;store write (`DiskStore.write` minus waiting for the file checks) | "
+                     f"{st['store_write']:.2f} | {_rate(quads, st['store_write'])} | |")
+    if "refresh_rest_seconds" in r:
+        lines.append(f"| &nbsp;&nbsp;rest of the refresh (finding files, manifest, lock) | "
+                     f"{r['refresh_rest_seconds']:.2f} | | |")
+    lines += [f"| refresh child process, whole (imports and both refreshes) | {r['process_seconds']:.2f} | | "
+              f"{r['peak_rss_mib']:.0f} |",
+              f"| of which: imports | {r['import_seconds']:.2f} | | |"]
+    return lines
+
+
+def _render_refresh_before_workers(r: dict[str, Any], quads: int) -> list[str]:
+    st = r["stages"]
+    lines = [f"| `Project.refresh()` from scratch (child process, whole) | {r['process_seconds']:.2f} | "
+             f"{quads / r['process_seconds']:,.0f} | {r['peak_rss_mib']:.0f} |",
+             f"| of which: refresh | {r['refresh_seconds']:.2f} | {quads / r['refresh_seconds']:,.0f} | |"]
+    for key, label in (("read_yaml", "reading YAML (`read_document`)"),
+                       ("check_structure", "structure checks"), ("build_triples", "building rdflib triples"),
+                       ("shacl", "SHACL (`_shacl`)"), ("store_write", "store write (all of `DiskStore.write`)"),
+                       ("quads_of", "&nbsp;&nbsp;making quads (`convert.quads_of`)"),
+                       ("to_ox_terms", "rdflib -> pyoxigraph terms (inside the stage that calls it)")):
+        if key in st:
+            lines.append(f"| &nbsp;&nbsp;{label} | {st[key]:.2f} | {quads / st[key]:,.0f} | |")
+    if "rdflib_graph_fill_and_hashing" in r:
+        lines.append(f"| &nbsp;&nbsp;rest of `check_files` (data graph fill, hashing, ...) | "
+                     f"{r['rdflib_graph_fill_and_hashing']:.2f} | | |")
+    lines.append(f"| of which: imports | {r['import_seconds']:.2f} | | |")
+    return lines
+
+
+def _mib(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
 
 
 def _ratio(value: float | None) -> str:
@@ -989,8 +1185,9 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
     by_label = {s["size"]: s for s in sizes}
     for s in sizes:
         qs = measured(s).values()
-        wr = [q["warm_seconds"] / q["raw_seconds"] for q in qs]
-        mr = [r for r in (raw_ratio(q, "warm_memory_seconds") for q in qs) if r is not None]
+        wr = [r for r in (raw_ratio(q) for q in qs) if r is not None]
+        disk = f"{max(wr):.2f} ({statistics.median(wr):.2f})" if wr else "-"
+        mr = [r for r in (raw_ratio(q, "warm_memory_seconds") for q in s["questions"].values()) if r is not None]
         memory = f"{max(mr):.2f} ({statistics.median(mr):.2f})" if mr else "-"
         if mr and len(mr) < len(wr):
             memory += f" ({len(mr)} of {len(wr)} questions)"
@@ -1007,11 +1204,12 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
         if "pyshacl_seconds" in c:
             val = f"{c.get('pyshacl_seconds_all_files', c['pyshacl_seconds']):.1f} / " \
                   f"{c.get('turbo_compiled_seconds', float('nan')):.2f}"
-        sw = s["refresh"]["stages"].get("store_write") or float("nan")
-        lines.append(f"| {s['size']} | {s['store_quads']:,} | {max(wr):.2f} ({statistics.median(wr):.2f}) | {memory} | "
-                     f"{rd} | "
-                     f"{max(q['cold_seconds'] for q in qs):.2f} | {s['store_quads'] / load:,.0f} | "
-                     f"{s['store_quads'] / sw:,.0f} | {val} |")
+        sw = s["refresh"]["stages"].get("store_write")
+        colds = [q["cold_seconds"] for q in s["questions"].values() if "cold_seconds" in q]
+        stopped = [q["cold_timeout"] for q in s["questions"].values() if "cold_timeout" in q]
+        cold = f">{max(stopped):.0f}" if stopped else f"{max(colds):.2f}" if colds else "-"
+        lines.append(f"| {s['size']} | {s['store_quads']:,} | {disk} | {memory} | {rd} | {cold} | "
+                     f"{s['store_quads'] / load:,.0f} | {_rate(s['store_quads'], sw) or '-'} | {val} |")
     lines.append("")
 
     # targets
@@ -1055,17 +1253,21 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
     else:
         target(rdflib_target, "100k not run", None)
     for s in sizes:
-        done = measured(s)
+        done = {qid: q for qid, q in s["questions"].items() if "cold_timeout" not in q}
         stopped = [qid for qid in s["questions"] if qid not in done]
-        disk_q, disk = max(((qid, q["warm_seconds"] / q["raw_seconds"]) for qid, q in done.items()),
-                           key=lambda x: x[1])
-        disk_text = f"warm disk (`questions.ask` on the on-disk store) worst {disk:.2f}x ({disk_q})"
         name = (f"warm within 1.5x of raw in-memory pyoxigraph ({s['size']}; warm memory / raw: `questions.ask` "
                 "on `DiskStore.open(memory=True)`)")
+        disk_ratios = [(qid, r) for qid, r in ((qid, raw_ratio(q)) for qid, q in done.items()) if r is not None]
+        disk_text = "warm disk not measured"
+        if disk_ratios:
+            disk_q, disk_worst = max(disk_ratios, key=lambda x: x[1])
+            disk_text = f"warm disk (`questions.ask` on the on-disk store) worst {disk_worst:.2f}x ({disk_q})"
         ratios = {qid: raw_ratio(q, "warm_memory_seconds") for qid, q in done.items()}
         by_question = {qid: r for qid, r in ratios.items() if r is not None}
         if not by_question:
-            target(name, f"warm memory not measured (results from before it was); {disk_text}", None)
+            why = "not measured at this size" if s.get("questions_measured", {}).get("memory") is False else \
+                "not measured (results from before it was)"
+            target(name, f"warm memory {why}; {disk_text}", None)
             continue
         worst_q = max(by_question, key=lambda qid: by_question[qid])
         over = [qid for qid, r in by_question.items() if r > TARGET_WARM_RAW]
@@ -1111,8 +1313,15 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
             target("SHACL validation of a 100k project < 10 s", text, vp < TARGET_VALIDATE)
     s10m = by_label.get("10m")
     if s10m:
-        peak = max([s10m["refresh"]["peak_rss_mib"], *(q["cold_peak_rss_mib"] for q in measured(s10m).values())])
-        target("10M triples load and answer within 24 GiB", f"peak RSS {peak / 1024:.1f} GiB",
+        load_rss = s10m.get("load_process", {}).get("peak_rss_mib") or s10m["refresh"]["peak_rss_mib"]
+        asks = [(q["cold_peak_rss_mib"], qid) for qid, q in s10m["questions"].items() if "cold_peak_rss_mib" in q]
+        text = f"load {load_rss / 1024:.1f} GiB"
+        peak = load_rss
+        if asks:
+            ask_rss, ask_q = max(asks)
+            peak = max(peak, ask_rss)
+            text += f", cold `ask` at most {ask_rss / 1024:.1f} GiB ({ask_q}; {len(asks)} questions)"
+        target("10M triples load and answer within 24 GiB", f"peak RSS {peak / 1024:.1f} GiB: {text}",
                peak / 1024 < TARGET_MEMORY_GIB)
     else:
         target("10M triples load and answer within 24 GiB", data.get("note_10m", "10M not run"), None)
@@ -1147,14 +1356,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-timeout", type=float, default=120.0, help="bound per question at 10k (s)")
     parser.add_argument("--rdflib-timeout-large", type=float, default=60.0,
                         help="bound per question above 10k (s)")
-    parser.add_argument("--process-load-max", type=lambda t: parse_size(t)[1], default=100_000,
-                        help="largest size at which `cmograph load` and `validate` also run as processes")
+    parser.add_argument("--process-load-max", type=lambda t: parse_size(t)[1], default=1_000_000,
+                        help="largest size at which `cmograph validate` also runs as a process (`cmograph load` "
+                        "runs at every size)")
+    parser.add_argument("--pyshacl-all-max", type=lambda t: parse_size(t)[1], default=100_000,
+                        help="largest size at which pySHACL validates every file")
     parser.add_argument("--pyshacl-sample", type=int, default=40,
-                        help="files pySHACL validates above --process-load-max (turbo does all)")
+                        help="files pySHACL validates above --pyshacl-all-max (turbo does all)")
     parser.add_argument("--question-timeout", type=float, default=300.0,
                         help="bound on one cold `cmograph ask` (s); a question over it is not measured further")
     parser.add_argument("--max-minutes", type=float, default=15.0,
                         help="skip a size whose estimated generation + load exceeds this")
+    parser.add_argument("--force-size", action="store_true",
+                        help="measure every size given, even over --max-minutes (the estimate goes in the notes)")
+    parser.add_argument("--questions", default="",
+                        help="comma-separated question ids to measure (default: all)")
+    parser.add_argument("--warm-at-10m", action="store_true",
+                        help="at 10M and more, also time warm disk, select, resolve and raw disk")
+    parser.add_argument("--memory-at-10m", action="store_true",
+                        help="at 10M and more, also time warm memory and raw in-memory pyoxigraph (loads the "
+                        "quads into memory twice)")
     parser.add_argument("--fresh", action="store_true", help="forget earlier sizes in bench/out/results.json")
     parser.add_argument("--output", type=Path, default=RESULTS_MD)
     parser.add_argument("--render-only", action="store_true", help="rewrite RESULTS.md from results.json")
@@ -1168,6 +1389,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.quick:
         args.runs, args.cold_runs = 3, 1
+    selected_questions(args)  # an unknown question id stops here, before anything is measured
     OUT.mkdir(parents=True, exist_ok=True)
     os.chdir(HERE.parent)
     data: dict[str, Any] = {"sizes": {}, "notes": []}
@@ -1182,18 +1404,26 @@ def main(argv: list[str] | None = None) -> int:
     for text in args.sizes.split(","):
         label, triples = parse_size(text)
         estimate = estimate_minutes(data, triples)
-        if estimate is not None and estimate > args.max_minutes:
+        over = estimate is not None and estimate > args.max_minutes
+        data["notes"] = [n for n in data["notes"] if not n.startswith((f"{label} skipped", f"{label} measured"))]
+        if over and not args.force_size:
             note = (f"{label} skipped: generation + load estimated at {estimate:.0f} min from the largest size "
                     f"measured (over the {args.max_minutes:.0f} min bound)")
             log("== " + note)
             if label == "10m":
                 data["note_10m"] = note
-            data["notes"] = [n for n in data["notes"] if not n.startswith(f"{label} skipped")] + [note]
+            data["notes"].append(note)
             continue
+        if over:
+            note = (f"{label} measured although generation + load was estimated at {estimate:.0f} min from the "
+                    f"largest size measured before it (over the {args.max_minutes:.0f} min bound; --force-size)")
+            log("== " + note)
+            data["notes"].append(note)
         if args.cold_rss_only and label in data["sizes"]:
             log(f"== {label}: peak RSS of cold questions")
+            chosen = selected_questions(args)
             for qid, q in data["sizes"][label]["questions"].items():
-                if "cold_seconds" not in q:
+                if "cold_seconds" not in q or qid not in chosen:
                     continue
                 argv = [str(CMOGRAPH), "ask", qid, "--format", "csv"]
                 for name, value in q["options"].items():
@@ -1206,6 +1436,9 @@ def main(argv: list[str] | None = None) -> int:
             measure_questions(label, triples, args, OUT / f"{label}-seed{args.seed}", data["sizes"][label])
         else:
             data["sizes"][label] = measure_size(label, triples, args)
+            if label == "10m":  # measured now: drop what was written when it was not
+                data.pop("note_10m", None)
+                data["notes"] = [n for n in data["notes"] if not n.startswith("10M: not run")]
         RESULTS_JSON.write_text(json.dumps(data, indent=1, default=str))
         args.output.write_text(render(data))
     RESULTS_JSON.write_text(json.dumps(data, indent=1, default=str))
@@ -1216,12 +1449,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def estimate_minutes(data: dict[str, Any], triples: int) -> float | None:
-    """Generation + load time for ``triples``, scaled linearly from the largest size measured so far."""
+    """Generation + load time for ``triples``, scaled linearly from the largest size measured so far.
+
+    The load is ``cmograph load`` as a process when it was measured, else the refresh child (results from before
+    the load process ran at every size)."""
     measured = [s for s in data["sizes"].values() if s["triples_requested"] < triples]
     if not measured:
         return None
     s = max(measured, key=lambda s: s["triples_requested"])
-    seconds = s["generated"]["generate_seconds"] + s["refresh"]["process_seconds"]
+    load = s.get("load_process", {}).get("seconds") or s["refresh"]["process_seconds"]
+    seconds = s["generated"]["generate_seconds"] + load
     return float(seconds * triples / s["triples_requested"] / 60)
 
 

@@ -27,6 +27,7 @@ from cmograph.engine import StoreEngine
 from cmograph.errors import UsageError
 from cmograph.project import load_into
 from cmograph.questions import Parameter, Question, Resolver, prepare, questions
+from cmograph.sparql_tokens import lateral_optionals
 from cmograph.store import DiskStore, memory_store
 from cmograph.validation import check_files
 
@@ -97,8 +98,10 @@ def read_terms(terms: str) -> list[ox.NamedNode | ox.Literal]:
 
 
 def assert_only_values_added(question: Question, sparql: str) -> None:
-    """``sparql`` is the question's text plus VALUES blocks binding its parameters to data elements or valid values."""
-    assert VALUES_BLOCK.sub("", sparql) == question.sparql
+    """``sparql`` is the question's text plus VALUES blocks binding its parameters to data elements or valid values
+    (with its OPTIONALs as LATERAL ones, for a question that asks for that on the embedded engine)."""
+    texts = [question.sparql, *([lateral_optionals(question.sparql)] if question.lateral else [])]
+    assert VALUES_BLOCK.sub("", sparql) in texts
     for variable, terms in VALUES_BLOCK.findall(sparql):
         parameter = next(p for p in question.parameters if p.variable == variable)
         read = read_terms(terms)

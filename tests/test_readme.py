@@ -39,5 +39,5 @@ def test_the_tour_covers_every_command_and_question() -> None:
 def test_tour_block_prints_what_it_shows(command: str, expected: str) -> None:
     env = dict(os.environ, COLUMNS="80", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     done = subprocess.run(["bash", "-c", command + " 2>&1"], capture_output=True, text=True, cwd=ROOT, env=env,
-                          check=False)
+                          check=False, timeout=180)
     assert done.stdout.rstrip("\n") == expected.rstrip("\n")

@@ -114,3 +114,22 @@ def test_a_port_in_use(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: port {port} on 127.0.0.1 is in use")
     assert result.stdout == ""
+
+
+def test_the_same_port_serves_again_at_once_after_a_stop(tmp_path: Path) -> None:
+    with serving("--example", cwd=tmp_path, tmp=tmp_path) as (process, url):
+        assert list(Endpoint(url).evaluation_graphs()) == ["clinical-microsystems-nhs"]  # closed: TIME_WAIT
+        stop(process)
+    port = url.split(":")[2].split("/")[0]
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    again = subprocess.Popen([CMOGRAPH, "serve", "--example", "--port", port], cwd=tmp_path, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        assert again.stdout is not None
+        assert again.stdout.readline().strip() == url, again.stderr and again.stderr.read()
+        assert list(Endpoint(url).evaluation_graphs()) == ["clinical-microsystems-nhs"]
+        stop(again)
+    finally:
+        if again.poll() is None:
+            again.kill()
+            again.wait()

@@ -431,6 +431,8 @@ class Endpoint:
         self.write_http = Http(self.update_url, found.items(), **options) if self.update_url != self.url else self.http
         self._protocol: str | None = None
 
+    lateral = False  # SPARQL 1.1 servers
+
     def __repr__(self) -> str:
         return f"Endpoint({self.url!r}, update_url={self.update_url!r})"
 

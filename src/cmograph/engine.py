@@ -36,6 +36,8 @@ class StoreEngine:
     about the whole store are worked out once.
     """
 
+    lateral = True
+
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self._several: bool | None = None

@@ -28,6 +28,7 @@ import yaml
 from cmograph.errors import UsageError
 from cmograph.namespaces import CMO_NS
 from cmograph.sparql_terms import iri_term, literal_term
+from cmograph.sparql_tokens import lateral_optionals
 
 Value = str | int | float | bool | None
 Row = dict[str, Value]
@@ -57,6 +58,11 @@ class Engine(Protocol):
 
     def several_evaluations(self) -> bool:
         """Whether the data holds more than one evaluation (see :func:`several_evaluations`)."""
+        ...
+
+    @property
+    def lateral(self) -> bool:
+        """Whether the engine runs ``LATERAL`` (Oxigraph does; it is not SPARQL 1.1)."""
         ...
 
 
@@ -94,6 +100,7 @@ class Question:
     lists: tuple[str, ...] = ()
     example: str = ""
     empty: str = "No answer: nothing in the data matches this question."
+    lateral: bool = False  # run OPTIONALs once per row when an element option is given, where the engine can
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -128,6 +135,7 @@ def parse_question(qid: str, text: str) -> Question:
         lists=tuple(str(c) for c in meta.get("lists") or ()),
         example=str(meta.get("example", "")),
         empty=str(meta.get("empty", Question.empty)),
+        lateral=bool(meta.get("lateral", False)),
     )
 
 
@@ -386,7 +394,9 @@ def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like
             if str(raw) not in param.choices:
                 raise UsageError(f"--{param.name} takes one of {', '.join(param.choices)}, not '{raw}'")
             values[param.variable] = [literal_term(str(raw))]
-    return bind(question.sparql, values)
+    sparql = bind(question.sparql, values)
+    elements = any(p.is_element and p.variable in values for p in question.parameters)
+    return lateral_optionals(sparql) if question.lateral and elements and engine.lateral else sparql
 
 
 def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> Answer:

@@ -13,24 +13,9 @@ from cmograph.engine import python_value
 from cmograph.errors import UsageError
 from cmograph.namespaces import COMMON_PREFIXES
 from cmograph.questions import Cell
+from cmograph.sparql_tokens import TOKEN
 
 QUERY_SECONDS = 60.0  # a user query running longer than this is given up with a clear error
-_ESCAPE = r"""\\[tbnrf\\"']|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"""
-# One SPARQL token at a time, in the order the grammar's terminals must be tried (SPARQL 1.1, section 19.8).
-# Strings, comments, IRIs and the local part of prefixed names can never hold a keyword; everything else can.
-_TOKEN = re.compile(rf"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\r\n]*)
-  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
-  | (?P<string>\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ESCAPE}))*\"\"\"
-             | '''(?:(?:'|'')?(?:[^'\\]|{_ESCAPE}))*'''
-             | "(?:[^"\\\r\n]|{_ESCAPE})*"
-             | '(?:[^'\\\r\n]|{_ESCAPE})*')
-  | (?P<variable>[?$][\w\u00B7\u0300-\u036F\u203F\u2040]*)
-  | (?P<prefix>[^\W\d][\w.-]*)?:(?P<local>(?:[\w:-]|%[0-9A-Fa-f]{{2}}|\\[_~.!$&'()*+,;=/?\#@%-])*)
-  | (?P<word>[^\s"'<>\#?$:\\(){{}}\[\],;.=!|^/*+&@-]+)
-  | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _UPDATES = ("LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD")
 
@@ -55,7 +40,7 @@ def check_read_only(sparql: str) -> None:
     views = [sparql]
     if _CODEPOINT.search(sparql):
         views.append(_CODEPOINT.sub(_codepoint, sparql))
-    tokens = [(view, token) for view in views for token in _TOKEN.finditer(view)]
+    tokens = [(view, token) for view in views for token in TOKEN.finditer(view)]
     for _, token in tokens:
         kind = token.lastgroup
         text = token.group("prefix") if kind == "local" else token.group() if kind == "word" else None

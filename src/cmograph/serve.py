@@ -45,6 +45,8 @@ def free_port() -> int:
 
 def _check_port(port: int) -> None:
     with socket.socket() as probe:
+        # as a server binds: a port whose last connections are still closing (TIME_WAIT) is free to listen on
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
