@@ -263,3 +263,18 @@ def test_a_load_of_many_files_is_all_or_nothing(project: Project) -> None:
     loaded = project.refresh()
     assert loaded.loaded == [f"copy-{n:02d}" for n in range(PARALLEL_FILES)] and loaded.unchanged == 2
     assert len(answers(project.store.open(memory=True))) == PARALLEL_FILES + 2
+
+
+def test_a_large_write_compacts_the_database_with_the_same_quads(project: Project,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import cmograph.store as store_mod
+
+    project.refresh()
+    before = dump(project.store.open())
+    monkeypatch.setattr(store_mod, "OPTIMIZE_BYTES", 0)  # every write counts as large, and is compacted
+    path = project.root / "evaluations" / "riverside-wards.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert project.refresh().loaded == ["riverside-wards"]
+    assert dump(project.store.open()) == before
+    assert dump(project.store.open(memory=True)) != [] and answers(project.store.open()) == answers(
+        project.store.open(memory=True))
