@@ -159,22 +159,22 @@ def _size(label: str, triples: int, refresh: dict[str, Any], questions: dict[str
             "noop_refresh_seconds": 0.01, "questions": questions, **extra}
 
 
-def test_results_render_for_old_new_and_cold_only_sizes() -> None:
-    """RESULTS.md renders from results of before the parallel load, of now, and of a 10M size with only cold
-    processes (one of them stopped at the bound)."""
+def test_results_render_for_small_and_cold_only_sizes() -> None:
+    """RESULTS.md renders from a size measured in full, one without warm memory, and a 10M size with only cold
+    processes and no serial breakdown (one question stopped at the bound)."""
     run = bench("run")
     warm = {"options": {}, "rows": 2, "cold_seconds": 0.2, "cold_peak_rss_mib": 40.0, "warm_seconds": 0.002,
             "select_seconds": 0.001, "prepare_seconds": 0.0, "raw_disk_seconds": 0.001, "raw_seconds": 0.001,
             "raw_rows": 2}
-    old = _size("10k", 10_000, {"stages": {"read_yaml": 0.2, "quads_of": 0.1, "store_write": 0.3},
-                                "rdflib_graph_fill_and_hashing": 0.1}, {"why": warm})
+    old = _size("10k", 10_000, {"serial_refresh_seconds": 0.5, "workers": 0, "stages": {"read_yaml": 0.2}},
+                {"why": warm})
     new = _size("100k", 100_000, {"serial_refresh_seconds": 1.5, "workers": 2, "shipped_peak_rss_mib": 80.0,
                                   "shipped_workers_peak_rss_mib": 60.0, "file_checks_rest_seconds": 0.1,
                                   "refresh_rest_seconds": 0.0,
                                   "stages": {"read_yaml": 0.5, "nquads": 0.1, "add_wait": 1.0, "store_write": 0.4}},
                 {"why": warm | {"warm_memory_seconds": 0.0012, "warm_memory_rows": 2}},
                 load_process={"seconds": 1.2, "peak_rss_mib": 100.0, "code": 0})
-    cold = _size("10m", 10_000_000, {"serial_refresh_seconds": 1.5, "workers": 2, "stages": {"store_write": 0.4}},
+    cold = _size("10m", 10_000_000, {"workers": 2, "breakdown": False},
                  {"why": {"options": {}, "cold_seconds": 9.0, "cold_peak_rss_mib": 900.0, "cold_code": 0,
                           "cold_rows": 2},
                   "gaps": {"options": {}, "cold_timeout": 300.0, "cold_peak_rss_mib": 2000.0}},
@@ -187,7 +187,8 @@ def test_results_render_for_old_new_and_cold_only_sizes() -> None:
             "sizes": {s["size"]: s for s in (old, new, cold)}, "notes": []}
     text = run.render(data)
     assert "one process (serial), for the breakdown" in text
-    assert "making quads (`convert.quads_of`)" in text  # the old breakdown still renders
+    assert "files checked in this process: too few for workers" in text
+    assert text.count("for the breakdown") == 2  # not at 10m
     assert "| 10m | 10,000,000 | - | - | not run | >300 |" in text
     assert "| why |  | 2 | 9.000 | - | - |" in text
     assert "peak RSS 2.0 GiB" in text
