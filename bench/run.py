@@ -629,7 +629,8 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
 
     # --- load: library refresh in a child (as shipped, then serially with a breakdown), then `cmograph load`
     shutil.rmtree(root / ".cmograph", ignore_errors=True)
-    log(f"== {label}: loading {files} files (library refresh twice, child process: as shipped, then serial)")
+    log(f"== {label}: loading {files} files (library refresh in a child process: as shipped"
+        f"{'' if triples >= BIG else ', then serially'})")
     how = ["shipped"] if triples >= BIG else []  # at 10M the serial breakdown would double a long load
     child = run_process([sys.executable, "-m", "bench.run", "--child", "refresh", str(root), *how], cwd=HERE.parent)
     if child["code"] != 0:
@@ -649,11 +650,7 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
     if proc["code"] != 0:
         raise RuntimeError(f"cmograph load failed: {proc['stderr']}")
     log(f"   {proc['seconds']:.2f} s, peak RSS {proc['rss_mib']:.0f} MiB")
-    # an unchanged refresh (what every `ask` does first)
-    proc = run_process([sys.executable, "-c", "import sys,time; from pathlib import Path; "
-                        "from cmograph.project import Project; t=time.perf_counter(); "
-                        "Project(Path(sys.argv[1])).refresh(); print(time.perf_counter()-t)", str(root)])
-    result["noop_refresh_seconds"] = float(proc["stdout"].strip() or "nan")
+    result["noop_refresh_seconds"] = noop_refresh_seconds(root)
 
     # --- validation
     if triples <= args.process_load_max:
@@ -677,6 +674,14 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
     # --- questions
     measure_questions(label, triples, args, root, result)
     return result
+
+
+def noop_refresh_seconds(root: Path) -> float:
+    """An unchanged refresh (what every ``ask`` does first), in a fresh process."""
+    proc = run_process([sys.executable, "-c", "import sys,time; from pathlib import Path; "
+                        "from cmograph.project import Project; t=time.perf_counter(); "
+                        "Project(Path(sys.argv[1])).refresh(); print(time.perf_counter()-t)", str(root)])
+    return float(proc["stdout"].strip() or "nan")
 
 
 def code_version() -> str:
@@ -1433,7 +1438,8 @@ def main(argv: list[str] | None = None) -> int:
                                                      timeout=args.question_timeout)["rss_mib"]
             continue
         if args.questions_only and label in data["sizes"]:
-            log(f"== {label}: questions only")
+            log(f"== {label}: questions only (and the unchanged refresh each question starts with)")
+            data["sizes"][label]["noop_refresh_seconds"] = noop_refresh_seconds(OUT / f"{label}-seed{args.seed}")
             measure_questions(label, triples, args, OUT / f"{label}-seed{args.seed}", data["sizes"][label])
         else:
             data["sizes"][label] = measure_size(label, triples, args)

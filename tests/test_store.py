@@ -278,3 +278,21 @@ def test_a_large_write_compacts_the_database_with_the_same_quads(project: Projec
     assert dump(project.store.open()) == before
     assert dump(project.store.open(memory=True)) != [] and answers(project.store.open()) == answers(
         project.store.open(memory=True))
+
+
+def test_manifest_keys_are_relative_below_the_project_and_absolute_outside(tmp_path: Path) -> None:
+    from cmograph.project import _keys
+
+    root = tmp_path / "proj"
+    (root / "evaluations" / "sub").mkdir(parents=True)
+    inside = root / "evaluations" / "sub" / "a.yaml"
+    inside.write_text("x", encoding="utf-8")
+    outside = tmp_path / "b.yaml"
+    outside.write_text("x", encoding="utf-8")
+    os.symlink(outside, root / "evaluations" / "b.yaml")  # a link out of the project: its target's path
+    os.symlink(root, tmp_path / "alias")  # the project reached through a linked folder
+    keyed = _keys([inside, root / "evaluations" / "b.yaml", tmp_path / "alias" / "evaluations" / "sub" / "a.yaml"],
+                  tmp_path / "alias")
+    assert list(keyed) == ["evaluations/sub/a.yaml", str(outside.resolve())]
+    assert keyed["evaluations/sub/a.yaml"] == tmp_path / "alias" / "evaluations" / "sub" / "a.yaml"
+    assert list(_keys([inside], None)) == [str(inside.resolve())]

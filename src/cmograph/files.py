@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,8 +15,12 @@ SUFFIXES = EVIDENCE_SUFFIXES + RDF_SUFFIXES
 
 def scan_folder(folder: Path) -> list[Path]:
     """Evidence and RDF files below ``folder``, sorted, skipping hidden files and folders."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    found: list[str] = []
+    for top, dirs, names in os.walk(folder):  # not into linked folders, as Path.rglob
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [os.path.join(top, n) for n in names if not n.startswith(".")
+                  and os.path.splitext(n)[1].lower() in SUFFIXES and os.path.isfile(os.path.join(top, n))]
+    return sorted(map(Path, found))
 
 
 def evidence_files(paths: Iterable[Path]) -> list[Path]:

@@ -8,6 +8,7 @@ does not conform, nothing is written and the questions are not answered until it
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -124,7 +125,7 @@ def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE,
 
 
 def _up_to_date(manifest: Manifest, paths: Sequence[Path], root: Path) -> bool:
-    keyed = {_key(p, root): p for p in paths}
+    keyed = _keys(paths, root)
     return set(keyed) == set(manifest.files) and all(_unchanged(manifest.files[k], p) for k, p in keyed.items())
 
 
@@ -152,13 +153,14 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
                progress: Progress | None) -> LoadResult:
     manifest = store.manifest()
     result = LoadResult()
-    keyed = {_key(p, refresh_root): p for p in paths}
+    keyed = _keys(paths, refresh_root)
     todo = [p for k, p in keyed.items() if refresh_root is None or not _unchanged(manifest.files.get(k), p)]
     result.unchanged = len(keyed) - len(todo)
     new = Manifest({k: v for k, v in manifest.files.items() if refresh_root is None or k in keyed})
     gone = [k for k in manifest.files if k not in new.files]
     remove = [g for k in gone for g in manifest.files[k]["evaluations"].values()]
-    remove += [g for p in todo for g in manifest.files.get(_key(p, refresh_root), {}).get("evaluations", {}).values()]
+    keys = {path: key for key, path in keyed.items()}
+    remove += [g for p in todo for g in manifest.files.get(keys[p], {}).get("evaluations", {}).values()]
     if not todo and not gone and store.exists():
         return result
     from cmograph.validation import iter_checked
@@ -171,7 +173,7 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
             result.report.extend(item.report.diagnostics)
             if not result.report.conforms:
                 continue
-            key = _key(item.path, refresh_root)
+            key = keys[item.path]
             new.files.pop(key, None)
             for graph in item.graphs:
                 other = new.owner(graph.evaluation_id)
@@ -198,11 +200,23 @@ def _entry(item: CheckedFile) -> dict[str, object]:
             "evaluations": {g.evaluation_id: str(g.graph) for g in item.graphs}}
 
 
-def _key(path: Path, root: Path | None) -> str:
-    resolved = path.resolve()
-    if root is not None and resolved.is_relative_to(root.resolve()):
-        return resolved.relative_to(root.resolve()).as_posix()
-    return str(resolved)
+def _keys(paths: Sequence[Path], root: Path | None) -> dict[str, Path]:
+    """Each path by its key in the manifest: relative to ``root`` (symbolic links followed) when it lies below
+    it, else absolute. Folders are resolved once each and files only when they are links, so that checking
+    thousands of files before every question stays cheap."""
+    top = os.path.realpath(root) + os.sep if root is not None else None
+    folders: dict[str, str] = {}
+    keyed: dict[str, Path] = {}
+    for path in paths:
+        folder, name = os.path.split(os.path.abspath(path))
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder)
+        full = os.path.join(real, name)
+        if os.path.islink(full):
+            full = os.path.realpath(full)
+        keyed[full[len(top):].replace(os.sep, "/") if top and full.startswith(top) else full] = path
+    return keyed
 
 
 @dataclass
