@@ -54,7 +54,7 @@ def test_generated_files_validate(project: Path) -> None:
     checked = check_files(files)
     problems = [str(d) for c in checked for d in c.report.diagnostics]
     assert problems == []
-    triples = sum(g.size for c in checked for g in c.graphs)
+    triples = sum(g.size() for c in checked for g in c.graphs)
     assert 0.75 * TRIPLES <= triples <= 1.25 * TRIPLES
     text = files[0].read_text(encoding="utf-8")
     assert text.startswith("# SYNTHETIC DATA")

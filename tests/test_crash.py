@@ -276,7 +276,7 @@ def test_a_failed_write_leaves_the_store_folder_exactly_as_it_was(small: Scene) 
     store = small.trial("failed-write")
     listing = sorted(str(p.relative_to(store.path)) for p in store.path.rglob("*") if p.name != "lock")
     broken = b"<not an IRI> <https://example.org/p> <https://example.org/o> <https://example.org/g> .\n"
-    bad = EvaluationGraph("bad", URIRef("https://example.org/bad/graph"), broken, 1)
+    bad = EvaluationGraph("bad", URIRef("https://example.org/bad/graph"), broken)
     with pytest.raises(SyntaxError):
         store.write([], [bad], store.manifest())
     assert sorted(str(p.relative_to(store.path)) for p in store.path.rglob("*") if p.name != "lock") == listing

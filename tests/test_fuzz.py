@@ -113,7 +113,7 @@ def check_cleanly(path: Path) -> CheckedFile | None:
         store = memory_store(checked.graphs)
         for graph in checked.graphs:
             stored = store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph.graph)))
-            assert len(list(stored)) == graph.size == len(set(graph.quads()))
+            assert len(list(stored)) == graph.size() == len(set(graph.quads()))
     else:
         assert not checked.graphs
     return checked

@@ -238,17 +238,20 @@ class Resolver:
             self._prefixes.setdefault("cmo", CMO_NS)
         return self._prefixes
 
+    def _select(self, kind: str, query: str, values: Mapping[str, list[str]]) -> list[Row]:
+        """``query`` for elements of ``kind`` (its class written in, see above), with ``values`` bound."""
+        return self.engine.select(bind(query.replace("?class", iri_term(ELEMENT_TYPES[kind])), values))[1]
+
     def lookup(self, kind: str, query: str, **values: list[str]) -> list[str]:
         """The IRIs of the elements of ``kind`` that a lookup query finds, within the evaluation if one is set."""
-        _, rows = self.engine.select(bind(query.replace("?class", iri_term(ELEMENT_TYPES[kind])), values))
-        found = sorted({str(r["s"]) for r in rows})
+        found = sorted({str(r["s"]) for r in self._select(kind, query, values)})
         if self.evaluation and kind != "evaluation":
             found = [iri for iri in found if iri.startswith(self.evaluation + "/")]
         return found
 
     def candidates(self, kind: str, query: str = CANDIDATES, **values: list[str]) -> list[Candidate]:
         """Elements of ``kind`` found by ``query`` with ``values`` bound (serialised terms)."""
-        _, rows = self.engine.select(bind(query.replace("?class", iri_term(ELEMENT_TYPES[kind])), values))
+        rows = self._select(kind, query, values)
         found: dict[str, Candidate] = {}
         for r in rows:
             evaluation_iri = str(r["s"]) if kind == "evaluation" else None

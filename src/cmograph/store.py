@@ -9,7 +9,7 @@ generation, and one writer at a time is enforced by a lock file that names its h
 Each generation also keeps every evaluation graph as an N-Quads file in ``graphs/`` (hard links to the previous
 generation's for graphs that did not change), so a long-lived process can load the whole generation into an
 in-memory store (``DiskStore.open(memory=True)``), which answers the aggregating questions 4-6x faster than the
-on-disk database; see ``docs/scale.md``.
+on-disk database; see ``docs/performance.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -173,13 +173,12 @@ class DiskStore:
                 handle.seek(0)
                 handle.truncate()
 
-    def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph],
-              manifest: Manifest | Callable[[], Manifest]) -> None:
+    def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph], manifest: Manifest) -> None:
         """Atomically replace graphs: drop the ``remove`` graph IRIs, add ``add``, record ``manifest``.
 
         ``add`` is consumed as the new generation is built, in batches of about :data:`BATCH_BYTES`, so memory
         stays bounded whatever the size of the load; if it raises, the new generation is deleted and the store
-        is exactly as it was. ``manifest`` may be a function, called once ``add`` is consumed.
+        is exactly as it was. ``manifest`` is written once ``add`` is consumed (it may be filled in meanwhile).
         """
         with self.writing():
             current = self._current()
@@ -214,8 +213,7 @@ class DiskStore:
                     store.optimize()
                 store.flush()
                 store = None  # closes the database
-                _write_synced(generation / "manifest.json", (manifest if isinstance(manifest, Manifest)
-                                                             else manifest()).to_json())
+                _write_synced(generation / "manifest.json", manifest.to_json())
             except BaseException:
                 store = None  # close the half-written generation, then delete it: the store is as it was
                 shutil.rmtree(generation, ignore_errors=True)

@@ -49,16 +49,19 @@ class EvaluationGraph:
     evaluation_id: str
     graph: URIRef
     nquads: bytes
-    size: int  # how many distinct triples
 
     @classmethod
     def of(cls, evaluation_id: str, graph: URIRef, triples: Sequence[ox.Triple]) -> EvaluationGraph:
         name = ox.NamedNode(str(graph))
         quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-        return cls(evaluation_id, graph, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", len(set(triples)))
+        return cls(evaluation_id, graph, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
 
     def quads(self) -> list[ox.Quad]:
         return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
+
+    def size(self) -> int:
+        """How many distinct triples the graph holds (read back from the N-Quads: not for hot paths)."""
+        return len(set(self.quads()))
 
 
 @dataclass
