@@ -433,6 +433,10 @@ class Endpoint:
 
     lateral = False  # SPARQL 1.1 servers
 
+    def names(self) -> None:
+        """Names are resolved by lookup queries on the server."""
+        return None
+
     def __repr__(self) -> str:
         return f"Endpoint({self.url!r}, update_url={self.update_url!r})"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from cmograph.questions import Row, Value, several_evaluations
+from cmograph.names import NameIndex
+from cmograph.questions import ELEMENT_TYPES, Row, Value, several_evaluations
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
@@ -33,14 +34,22 @@ class StoreEngine:
     """Answers queries from a pyoxigraph store over the union of its named graphs.
 
     The store is not written while the engine uses it (a store generation is never written again), so facts
-    about the whole store are worked out once.
+    about the whole store are worked out once. With ``index_names`` the names users type are resolved through
+    a :class:`~cmograph.names.NameIndex`, built at the first resolution (for stores that answer many questions).
     """
 
     lateral = True
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, *, index_names: bool = False) -> None:
         self.store = store
+        self.index_names = index_names
         self._several: bool | None = None
+        self._names: NameIndex | None = None
+
+    def names(self) -> NameIndex | None:
+        if self.index_names and self._names is None:
+            self._names = NameIndex(self.store, ELEMENT_TYPES)
+        return self._names
 
     def several_evaluations(self) -> bool:
         if self._several is None:

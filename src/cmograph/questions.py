@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
-from typing import Any, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import yaml
 
@@ -29,6 +29,9 @@ from cmograph.errors import UsageError
 from cmograph.namespaces import CMO_NS
 from cmograph.sparql_terms import iri_term, literal_term
 from cmograph.sparql_tokens import lateral_optionals
+
+if TYPE_CHECKING:
+    from cmograph.names import NameIndex
 
 Value = str | int | float | bool | None
 Row = dict[str, Value]
@@ -63,6 +66,10 @@ class Engine(Protocol):
     @property
     def lateral(self) -> bool:
         """Whether the engine runs ``LATERAL`` (Oxigraph does; it is not SPARQL 1.1)."""
+        ...
+
+    def names(self) -> NameIndex | None:
+        """The engine's index of element names, if it keeps one (see :mod:`cmograph.names`)."""
         ...
 
 
@@ -242,12 +249,29 @@ class Resolver:
         """``query`` for elements of ``kind`` (its class written in, see above), with ``values`` bound."""
         return self.engine.select(bind(query.replace("?class", iri_term(ELEMENT_TYPES[kind])), values))[1]
 
-    def lookup(self, kind: str, query: str, **values: list[str]) -> list[str]:
-        """The IRIs of the elements of ``kind`` that a lookup query finds, within the evaluation if one is set."""
-        found = sorted({str(r["s"]) for r in self._select(kind, query, values)})
+    def find(self, kind: str, how: str, *args: str) -> list[str]:
+        """The IRIs of the elements of ``kind`` found by name, within the evaluation if one is set. ``how`` is
+        ``iri`` (an IRI), ``qualified`` (an evaluation id and an id), ``exact`` or ``folded`` (a name); through
+        the engine's name index if it keeps one, else by a lookup query."""
+        index = self.engine.names()
+        found = self._query(kind, how, *args) if index is None else _indexed(index, kind, how, *args)
         if self.evaluation and kind != "evaluation":
-            found = [iri for iri in found if iri.startswith(self.evaluation + "/")]
-        return found
+            found = {iri for iri in found if iri.startswith(self.evaluation + "/")}
+        return sorted(found)
+
+    def _query(self, kind: str, how: str, *args: str) -> set[str]:
+        if how == "folded":
+            name, folded = args[0], args[0].casefold()
+            return {c.iri for c in self.candidates(kind, BY_NAME, name=[literal_term(name)])
+                    if c.id == name or (c.label or "").casefold() == folded}
+        if how == "iri":
+            rows = self._select(kind, BY_IRI, {"target": [iri_term(args[0])]})
+        elif how == "qualified":
+            rows = self._select(kind, BY_QUALIFIED_ID, {"evaluation": [literal_term(args[0])],
+                                                         "name": [literal_term(args[1])]})
+        else:
+            rows = self._select(kind, BY_EXACT_NAME, {"name": [literal_term(args[0])]})
+        return {str(r["s"]) for r in rows}
 
     def candidates(self, kind: str, query: str = CANDIDATES, **values: list[str]) -> list[Candidate]:
         """Elements of ``kind`` found by ``query`` with ``values`` bound (serialised terms)."""
@@ -272,20 +296,17 @@ class Resolver:
                 if folded in (c.label or "").casefold() or folded in (c.id or "").casefold()])
         iri = self._expand(name)
         if iri is not None:
-            hits = self.lookup(kind, BY_IRI, target=[iri_term(iri)])
+            hits = self.find(kind, "iri", iri)
             if hits:
                 return hits
         evaluation, slash, local = name.partition("/")
         hits = []
         if slash and evaluation and local:
-            hits = self.lookup(kind, BY_QUALIFIED_ID, evaluation=[literal_term(evaluation)],
-                               name=[literal_term(local)])
+            hits = self.find(kind, "qualified", evaluation, local)
         if not hits:  # exact spelling first; ignoring case only if nothing is spelt so
-            hits = self.lookup(kind, BY_EXACT_NAME, name=[literal_term(name)])
+            hits = self.find(kind, "exact", name)
         if not hits:
-            folded = name.casefold()
-            hits = sorted({c.iri for c in self.candidates(kind, BY_NAME, name=[literal_term(name)])
-                           if c.id == name or (c.label or "").casefold() == folded})
+            hits = self.find(kind, "folded", name)
         return self._one_or_all(kind, name, hits)
 
     def _one_or_all(self, kind: str, name: str, hits: list[str]) -> list[str]:
@@ -318,6 +339,16 @@ class Resolver:
         if colon and prefix in self.prefixes():
             return self.prefixes()[prefix] + local
         return None
+
+
+def _indexed(index: NameIndex, kind: str, how: str, *args: str) -> set[str]:
+    if how == "iri":
+        return index.by_iri(kind, args[0])
+    if how == "qualified":
+        return index.by_qualified_id(kind, args[0], args[1])
+    if how == "exact":
+        return index.by_exact_name(kind, args[0])
+    return index.by_folded_name(kind, args[0])
 
 
 def _opt(value: Value) -> str | None:
@@ -397,9 +428,9 @@ def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like
             if str(raw) not in param.choices:
                 raise UsageError(f"--{param.name} takes one of {', '.join(param.choices)}, not '{raw}'")
             values[param.variable] = [literal_term(str(raw))]
-    sparql = bind(question.sparql, values)
     elements = any(p.is_element and p.variable in values for p in question.parameters)
-    return lateral_optionals(sparql) if question.lateral and elements and engine.lateral else sparql
+    lateral = question.lateral and elements and engine.lateral
+    return bind(lateral_optionals(question.sparql) if lateral else question.sparql, values)
 
 
 def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> Answer:
@@ -412,9 +443,10 @@ def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bo
     lists = [c for c in columns if c in question.lists]
     cells: list[dict[str, Cell]] = []
     for row in rows:
-        cell: dict[str, Cell] = {c: row.get(c) for c in columns}
+        cell: dict[str, Cell] = {c: row[c] for c in columns}
         for c in lists:
-            cell[c] = _split(cell[c])
+            value = cell[c]
+            cell[c] = [] if value is None or value == "" else list(_parts(str(value)))
         cells.append(cell)
     return Answer(question, columns, cells, sparql)
 
@@ -425,14 +457,12 @@ def several_evaluations(engine: Engine) -> bool:
     return len(rows) > 1
 
 
-def _split(value: Cell) -> list[str]:
-    """A list column's value: its parts, without duplicates, in natural order."""
-    if value is None or value == "":
-        return []
-    text = str(value)
+@lru_cache(maxsize=8192)
+def _parts(text: str) -> tuple[str, ...]:
+    """A list column's value: its parts, without duplicates, in natural order (the same lists recur by row)."""
     if LIST_SEPARATOR not in text:
-        return [text]
-    return sorted({part for part in text.split(LIST_SEPARATOR) if part}, key=natural_key)
+        return (text,)
+    return tuple(sorted({part for part in text.split(LIST_SEPARATOR) if part}, key=natural_key))
 
 
 _NUMBERS = re.compile(r"(\d+)")

@@ -4,6 +4,7 @@ rewriting a question's OPTIONAL groups for the embedded engine."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ESCAPE = r"""\\[tbnrf\\"']|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"""
 # One SPARQL token at a time, in the order the grammar's terminals must be tried (SPARQL 1.1, section 19.8).
@@ -23,6 +24,7 @@ TOKEN = re.compile(rf"""
 """, re.VERBOSE | re.DOTALL)
 
 
+@lru_cache(maxsize=64)
 def lateral_optionals(sparql: str) -> str:
     """Every ``OPTIONAL { P }`` as ``LATERAL { OPTIONAL { P } }``: Oxigraph then evaluates P once per row, with the
     row's values, instead of all of P once and joining. Same answers (P's free variables join as before); far
