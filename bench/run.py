@@ -777,11 +777,17 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
         options = options_for(question, picks)
         log(f"== {label}: {qid} {options}")
         row: dict[str, Any] = {"options": options}
-        # (a) cold process first, bounded: a question that cannot finish is not measured further
+        # (a) cold process first, bounded: a question that cannot finish is not measured further. Each is the
+        # first ask: the answers kept in the live generation are deleted before it.
         argv = [str(CMOGRAPH), "ask", qid, "--format", "csv"]
         for name, value in options.items():
             argv += [f"--{name}", value]
-        colds = [run_process(argv, cwd=root, timeout=args.question_timeout)]
+
+        def first_ask(argv: list[str] = argv) -> dict[str, Any]:
+            forget_answers(store_dir)
+            return run_process(argv, cwd=root, timeout=args.question_timeout)
+
+        colds = [first_ask()]
         if colds[0]["timed_out"]:
             row["cold_timeout"] = args.question_timeout
             row["cold_peak_rss_mib"] = colds[0]["rss_mib"]
@@ -789,8 +795,12 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
             log(f"   cold process stopped after {args.question_timeout:.0f} s; not measured further")
             continue
         more = cold_runs - 1 if colds[0]["seconds"] < 20 else 0  # one run of a slow question is enough
-        colds += [run_process(argv, cwd=root, timeout=args.question_timeout) for _ in range(more)]
+        colds += [first_ask() for _ in range(more)]
         row["cold_seconds"] = statistics.median(p["seconds"] for p in colds)
+        # (a') asked again, as a new process: from the answer the first ask kept, if its query took long enough
+        agains = [run_process(argv, cwd=root, timeout=args.question_timeout) for _ in range(1 + more)]
+        row["cold_again_seconds"] = statistics.median(p["seconds"] for p in agains)
+        row["answer_kept"] = any(kept_answers(store_dir))
         row["cold_peak_rss_mib"] = max(p["rss_mib"] for p in colds)
         row["cold_code"] = colds[-1]["code"]
         if colds[-1]["code"] != 0:
@@ -859,6 +869,27 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
                               for qid, q in chosen.items()}
 
 
+def project_store() -> str:
+    """The store folder inside a project."""
+    from cmograph.project import STORE
+
+    return STORE
+
+
+def kept_answers(store_dir: Path) -> list[Path]:
+    """The answers kept in the live generation of the store in ``store_dir`` (see ``cmograph.answers``)."""
+    from cmograph.answers import ANSWERS
+
+    folder = store_dir / (store_dir / "CURRENT").read_text(encoding="utf-8").strip() / ANSWERS
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def forget_answers(store_dir: Path) -> None:
+    """Delete the answers kept in the live generation, so the next ask runs its query."""
+    for path in kept_answers(store_dir):
+        path.unlink()
+
+
 def memory_snapshots(store_dir: Path) -> bool:
     """Whether the live generation keeps N-Quads snapshots (else ``open(memory=True)`` copies the database)."""
     try:
@@ -897,6 +928,13 @@ def _ms(seconds: float | None) -> str:
     if seconds is None:
         return "-"
     return f"{seconds * 1e3:.1f}" if seconds >= 0.01 else f"{seconds * 1e3:.2f}"
+
+
+def _again(q: dict[str, Any]) -> str:
+    """The cold process asked again: ``(k)`` when it answered from the kept answer."""
+    if "cold_again_seconds" not in q:
+        return "-"
+    return f"{q['cold_again_seconds']:.3f}" + (" (k)" if q.get("answer_kept") else "")
 
 
 def _x(value: float | None, prefix: str = "") -> str:
@@ -1031,7 +1069,9 @@ def _render_size(s: dict[str, Any]) -> list[str]:
         f"Measured {s.get('questions_date', s['date'])} on cmograph {s.get('code_version', '(commit not recorded)')}"
         f" (load average {_load(s, 'questions_loadavg_start')} at the start).",
         "",
-        "Cold = a new `cmograph ask Q --format csv` process in the project folder. Warm disk = `questions.ask` on an "
+        "Cold = a new `cmograph ask Q --format csv` process in the project folder, asking for the first time (no "
+        "kept answer). Again = the same process run again: (k) marks an answer kept by the first, as queries "
+        "taking 0.5 s or more are (`cmograph.answers`). Warm disk = `questions.ask` on an "
         "open `DiskStore`. Warm memory = `questions.ask` on `open_data(store, memory=True)` (the live generation "
         "loaded into memory, and the names of its elements indexed, once per size). Select = the same bound SPARQL "
         "through `StoreEngine.select` on the disk store. Resolve = `questions.prepare` alone (name resolution and "
@@ -1039,10 +1079,10 @@ def _render_size(s: dict[str, Any]) -> list[str]:
         " in-memory `Store` with the same quads running the same bound SPARQL. rdflib = "
         "`Dataset(default_union=True)`.",
         "",
-        "| question | options | rows | cold (s) | warm disk (ms) | warm memory (ms) | select (ms) | resolve (ms) "
-        "| raw disk (ms) | raw (ms) | disk/raw | memory/raw | rdflib (s) | rdflib/warm disk | rdflib/raw "
-        "| rows agree |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| question | options | rows | cold (s) | again (s) | warm disk (ms) | warm memory (ms) | select (ms) "
+        "| resolve (ms) | raw disk (ms) | raw (ms) | disk/raw | memory/raw | rdflib (s) | rdflib/warm disk "
+        "| rdflib/raw | rows agree |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     scope = _scope(s)
     if scope:
@@ -1051,7 +1091,7 @@ def _render_size(s: dict[str, Any]) -> list[str]:
         opts = " ".join(f"--{k} {_short(v)}" for k, v in q["options"].items()) or ""
         if "cold_timeout" in q:
             lines.append(f"| {qid} | {opts} | - | >{q['cold_timeout']:.0f} (stopped) | not measured | | | | | "
-                         "| | | | | | |")
+                         "| | | | | | | |")
             continue
         ratio, bound = rdflib_ratio(q)
         rdflib_raw = None if ratio is None or "raw_seconds" not in q else ratio * q["warm_seconds"] / q["raw_seconds"]
@@ -1072,7 +1112,8 @@ def _render_size(s: dict[str, Any]) -> list[str]:
         cold = f"{q['cold_seconds']:.3f}" + ("" if q.get("cold_code", 0) == 0 else " (exit " +
                                               str(q["cold_code"]) + ")")
         lines.append(
-            f"| {qid} | {opts} | {'-' if rows is None else rows} | {cold} | {_ms(q.get('warm_seconds'))} | "
+            f"| {qid} | {opts} | {'-' if rows is None else rows} | {cold} | {_again(q)} | "
+            f"{_ms(q.get('warm_seconds'))} | "
             f"{_ms(q.get('warm_memory_seconds'))} | {_ms(q.get('select_seconds'))} | "
             f"{_ms(q.get('prepare_seconds'))} | {_ms(q.get('raw_disk_seconds'))} | {_ms(q.get('raw_seconds'))} | "
             f"{_ratio(raw_ratio(q))} | {_ratio(raw_ratio(q, 'warm_memory_seconds'))} | {rd} | "
@@ -1232,7 +1273,7 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
         lines.append(f"| {name} | {measured} | {verdict} |")
 
     rdflib_target = "every question >= 200x faster than rdflib at 100k (warm memory: `questions.ask` on " \
-        "`DiskStore.open(memory=True)`, the fastest library mode)"
+        "`open_data(store, memory=True)`, the fastest library mode)"
     s100 = by_label.get("100k")
     if s100 and not all("warm_memory_seconds" in q for q in measured(s100).values()):
         target(rdflib_target, "warm memory not measured at 100k (results from before it was; run 100k again)",
@@ -1268,7 +1309,7 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
         done = {qid: q for qid, q in s["questions"].items() if "cold_timeout" not in q}
         stopped = [qid for qid in s["questions"] if qid not in done]
         name = (f"warm within 1.5x of raw in-memory pyoxigraph ({s['size']}; warm memory / raw: `questions.ask` "
-                "on `DiskStore.open(memory=True)`)")
+                "on `open_data(store, memory=True)`)")
         disk_ratios = [(qid, r) for qid, r in ((qid, raw_ratio(q)) for qid, q in done.items()) if r is not None]
         disk_text = "warm disk not measured"
         if disk_ratios:
@@ -1298,10 +1339,12 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
                               for qid, q in s1m["questions"].items()), key=lambda x: x[1])
         over = [qid for qid, q in s1m["questions"].items()
                 if q.get("cold_seconds", q.get("cold_timeout", 0.0)) >= TARGET_COLD]
-        target("cold `cmograph ask` on 1M triples < 2 s", f"worst {worst:.2f} s ({worst_q})"
-               + (f"; >= 2 s: {', '.join(over)}" if over else ""), not over)
+        again = [q["cold_again_seconds"] for q in s1m["questions"].values() if "cold_again_seconds" in q]
+        target("cold `cmograph ask` on 1M triples < 2 s (asked for the first time)",
+               f"worst {worst:.2f} s ({worst_q})" + (f"; >= 2 s: {', '.join(over)}" if over else "")
+               + (f"; asked again, worst {max(again):.2f} s" if again else ""), not over)
     else:
-        target("cold `cmograph ask` on 1M triples < 2 s", "1M not run", None)
+        target("cold `cmograph ask` on 1M triples < 2 s (asked for the first time)", "1M not run", None)
     help_ = data.get("help", {}).get("cmograph_help")
     target("`cmograph --help` < 150 ms", f"{_ms(help_['seconds'])} ms" if help_ else "-",
            None if not help_ else help_["seconds"] < TARGET_HELP)
@@ -1440,6 +1483,7 @@ def main(argv: list[str] | None = None) -> int:
                 argv = [str(CMOGRAPH), "ask", qid, "--format", "csv"]
                 for name, value in q["options"].items():
                     argv += [f"--{name}", value]
+                forget_answers(OUT / f"{label}-seed{args.seed}" / project_store())
                 q["cold_peak_rss_mib"] = run_process(argv, cwd=OUT / f"{label}-seed{args.seed}",
                                                      timeout=args.question_timeout)["rss_mib"]
             continue

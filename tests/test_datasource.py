@@ -16,18 +16,6 @@ DATA = Path(__file__).parent / "data"
 VALID = DATA / "valid"
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    from cmograph.project import init_project
-
-    root = tmp_path / "study"
-    init_project(root)
-    (root / "evaluations" / "my-evaluation.yaml").unlink()
-    shutil.copy(VALID / "riverside-wards.yaml", root / "evaluations")
-    shutil.copy(VALID / "hillside-review.json", root / "evaluations")
-    return root
-
-
 def test_open_data_is_not_imported_until_used() -> None:
     code = "import sys, cmograph; print('cmograph.datasource' in sys.modules, 'pyoxigraph' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -50,24 +38,24 @@ def test_ask_on_the_example_matches_the_command_line() -> None:
     assert json.loads(printed.output) == answer.rows
 
 
-def test_a_project_in_memory_answers_as_from_disk(project: Path) -> None:
-    on_disk = cmograph.open_data(project)
-    in_memory = cmograph.open_data(project, memory=True)
+def test_a_project_in_memory_answers_as_from_disk(study: Path) -> None:
+    on_disk = cmograph.open_data(study)
+    in_memory = cmograph.open_data(study, memory=True)
     for question, options in [("what-worked", {}), ("why", {"outcome": "Higher staff morale"}),
                               ("gaps", {"evaluation": "riverside-wards"})]:
         assert in_memory.ask(question, options).rows == on_disk.ask(question, options).rows, question
     assert on_disk.ask("what-worked").columns[-1] == "evaluation"  # two evaluations: the column is shown
 
 
-def test_a_project_is_brought_up_to_date_before_it_is_opened(project: Path) -> None:
-    assert cmograph.open_data(project).refreshed is not None
-    (project / "evaluations" / "hillside-review.json").unlink()
-    data = cmograph.open_data(project, memory=True)
+def test_a_project_is_brought_up_to_date_before_it_is_opened(study: Path) -> None:
+    assert cmograph.open_data(study).refreshed is not None
+    (study / "evaluations" / "hillside-review.json").unlink()
+    data = cmograph.open_data(study, memory=True)
     assert data.refreshed is not None and data.refreshed.removed == ["hillside-review"]
     assert "evaluation" not in data.ask("what-worked").columns
 
 
-def test_files_and_a_store_folder(project: Path, tmp_path: Path) -> None:
+def test_files_and_a_store_folder(study: Path, tmp_path: Path) -> None:
     from cmograph.project import load_paths
 
     files = cmograph.open_data(data=[VALID / "riverside-wards.yaml"])
@@ -77,24 +65,24 @@ def test_files_and_a_store_folder(project: Path, tmp_path: Path) -> None:
     assert stored.ask("site", {"site": "ward-7"}).rows == files.ask("site", {"site": "ward-7"}).rows
 
 
-def test_an_empty_answer_is_no_rows(project: Path) -> None:
-    answer = cmograph.open_data(project).ask("when", {"period": "Set-up"})
+def test_an_empty_answer_is_no_rows(study: Path) -> None:
+    answer = cmograph.open_data(study).ask("when", {"period": "Set-up"})
     assert answer.rows and answer.columns
-    empty = cmograph.open_data(project, memory=True).ask("theory-changes", {"evaluation": "hillside-review"})
+    empty = cmograph.open_data(study, memory=True).ask("theory-changes", {"evaluation": "hillside-review"})
     assert empty.rows == [] and empty.columns
 
 
-def test_bad_input(project: Path, tmp_path: Path) -> None:
-    data = cmograph.open_data(project, memory=True)
+def test_bad_input(study: Path, tmp_path: Path) -> None:
+    data = cmograph.open_data(study, memory=True)
     with pytest.raises(cmograph.UsageError, match="there is no question 'what-work'"):
         data.ask("what-work")
     with pytest.raises(cmograph.UsageError, match="no outcome is called"):
         data.ask("why", {"outcome": "nothing like this"})
     with pytest.raises(cmograph.UsageError, match="not a cmograph project"):
         cmograph.open_data(tmp_path / "nowhere")
-    shutil.copy(DATA / "invalid" / "bad-date.yaml", project / "evaluations")
+    shutil.copy(DATA / "invalid" / "bad-date.yaml", study / "evaluations")
     with pytest.raises(NotConforming) as caught:
-        cmograph.open_data(project)
+        cmograph.open_data(study)
     assert not caught.value.report.conforms
 
 

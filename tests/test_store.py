@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from cmograph.errors import InputError, StoreError
-from cmograph.project import Project, init_project, load_into, load_paths
+from cmograph.project import Project, load_into, load_paths
 from cmograph.rawquery import run_query
 from cmograph.report import Severity
 from cmograph.store import DiskStore
@@ -36,13 +36,8 @@ def answers(store: ox.Store) -> list[dict[str, object]]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    root = tmp_path / "proj"
-    init_project(root)
-    (root / "evaluations" / "my-evaluation.yaml").unlink()
-    shutil.copy(VALID / "riverside-wards.yaml", root / "evaluations")
-    shutil.copy(VALID / "hillside-review.json", root / "evaluations")
-    return Project(root)
+def project(study: Path) -> Project:
+    return Project(study)
 
 
 def test_refresh_loads_everything_then_only_what_changed(project: Project) -> None:

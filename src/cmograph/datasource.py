@@ -47,10 +47,18 @@ class Source:
     refreshed: LoadResult | None = None
     remote: Endpoint | None = None
     many: bool = False  # opened to answer many questions: names are resolved through an index
+    generation: Path | None = None  # the store generation opened from disk, where slow answers are kept
 
     @cached_property
     def engine(self) -> Engine:
-        return self.remote if self.remote is not None else StoreEngine(self.local(), index_names=self.many)
+        if self.remote is not None:
+            return self.remote
+        engine = StoreEngine(self.local(), index_names=self.many)
+        if self.generation is None:
+            return engine
+        from cmograph.answers import KeptAnswers
+
+        return KeptAnswers(engine, self.generation)
 
     def ask(self, question: str, options: Mapping[str, Any] | None = None, *, like: bool = False) -> Answer:
         """Answer a canned question, e.g. ``ask("what-worked", {"for": "Nurses"})``; options are named as on
@@ -140,7 +148,8 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
         disk = DiskStore(store)
         if not disk.exists():
             raise UsageError(f"{store} is not a cmograph store", "create one with `cmograph load FILE --store DIR`")
-        return Source(disk.open(memory=memory), str(store), many=memory)
+        opened, generation = disk.open_live(memory=memory)
+        return Source(opened, str(store), many=memory, generation=None if memory else generation)
     root = find_project(cwd or Path.cwd())
     if root is None:
         raise UsageError("no data: this folder is not a cmograph project", NO_DATA_HINT)
@@ -150,7 +159,8 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
     refreshed = project.refresh(progress, reading=True)
     if not refreshed.report.conforms:
         raise NotConforming(refreshed.report)
-    return Source(project.store.open(memory=memory), f"the project in {root}", refreshed, many=memory)
+    opened, generation = project.store.open_live(memory=memory)
+    return Source(opened, f"the project in {root}", refreshed, many=memory, generation=None if memory else generation)
 
 
 def open_endpoint(url: str, origin: str = "") -> Source:

@@ -123,9 +123,16 @@ class DiskStore:
         The in-memory copy takes about 0.5 s per 100k triples to load and then answers like
         :func:`memory_store`; it suits a process that asks many questions (a notebook, a script).
         """
+        return self.open_live(memory=memory)[0]
+
+    def open_live(self, *, memory: bool = False) -> tuple[ox.Store, Path | None]:
+        """:meth:`open`, with the folder of the generation opened (``None`` for a store not yet written)."""
         current = self._current()
         if current is None:
-            return memory_store([])
+            return memory_store([]), None
+        return self._open(current, memory), current
+
+    def _open(self, current: Path, memory: bool) -> ox.Store:
         try:
             disk = ox.Store.read_only(str(current / "oxigraph"))
         except OSError as exc:

@@ -1,0 +1,142 @@
+"""Answers kept with their store generation (cmograph.answers): asked again from the file, never stale."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cmograph
+from cmograph import answers
+from cmograph.answers import ANSWERS, KeptAnswers
+from cmograph.cli import main
+from cmograph.engine import StoreEngine
+from cmograph.project import Project
+from cmograph.questions import Row, ask, get_question
+
+
+class Counting(StoreEngine):
+    """The real engine, counting the queries it runs."""
+
+    runs = 0
+
+    def select(self, sparql: str) -> tuple[list[str], list[Row]]:
+        self.runs += 1
+        return super().select(sparql)
+
+
+@pytest.fixture
+def generation(study: Path) -> Path:
+    """The live generation of the loaded study."""
+    project = Project(study)
+    assert project.refresh().report.conforms
+    live = project.store.open_live()[1]
+    assert live is not None
+    return live
+
+
+def kept(generation: Path) -> list[Path]:
+    folder = generation / ANSWERS
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def test_a_slow_answer_is_kept_and_asked_again_from_the_file(study: Path, generation: Path) -> None:
+    store = Project(study).store.open()
+    engine = Counting(store)
+    keeping = KeptAnswers(engine, generation, keep_after=0.0)
+    question = get_question("what-worked")
+    first = ask(question, keeping, {})
+    assert engine.runs == 2 and len(kept(generation)) == 1  # the answer, and whether there are evaluations
+    again = ask(question, keeping, {})
+    assert engine.runs == 2  # nothing ran
+    assert again.rows == first.rows and again.columns == first.columns
+    assert first.rows == ask(question, StoreEngine(store), {}).rows
+    assert any(isinstance(r["sites"], int) for r in again.rows)  # numbers stay numbers
+    # the same question with another option is another answer (after the lookup of the evaluation's name)
+    ask(question, keeping, {"evaluation": "riverside-wards"})
+    assert engine.runs == 4 and len(kept(generation)) == 3
+
+
+def test_a_fast_answer_is_not_kept(study: Path, generation: Path) -> None:
+    keeping = KeptAnswers(StoreEngine(Project(study).store.open()), generation, keep_after=60.0)
+    assert ask(get_question("what-worked"), keeping, {}).rows
+    assert kept(generation) == []
+
+
+def test_an_empty_answer_is_kept_as_empty(study: Path, generation: Path) -> None:
+    engine = Counting(Project(study).store.open())
+    keeping = KeptAnswers(engine, generation, keep_after=0.0)
+    question = get_question("theory-changes")
+    assert ask(question, keeping, {"evaluation": "hillside-review"}).rows == []
+    runs = engine.runs
+    assert ask(question, keeping, {"evaluation": "hillside-review"}).rows == []
+    assert engine.runs == runs
+
+
+def test_a_damaged_or_foreign_file_is_not_trusted(study: Path, generation: Path) -> None:
+    engine = Counting(Project(study).store.open())
+    keeping = KeptAnswers(engine, generation, keep_after=0.0)
+    question = get_question("what-worked")
+    expected = ask(question, keeping, {}).rows
+    (path,) = kept(generation)
+    path.write_bytes(path.read_bytes()[:50])  # cut short
+    runs = engine.runs
+    assert ask(question, keeping, {}).rows == expected
+    assert engine.runs == runs + 1
+    data = json.loads(path.read_bytes())  # written again, whole
+    data["sparql"] = "SELECT * WHERE { ?s ?p ?o }"  # an answer to another query under this name
+    data["rows"] = []
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert ask(question, keeping, {}).rows == expected
+
+
+def test_a_store_that_cannot_be_written_still_answers(study: Path, generation: Path) -> None:
+    blocked = generation / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")  # the answers folder would have to be inside a file
+    keeping = KeptAnswers(StoreEngine(Project(study).store.open()), blocked, keep_after=0.0)
+    assert ask(get_question("what-worked"), keeping, {}).rows
+    assert not (blocked / ANSWERS).exists()
+    assert list(generation.glob(f"{ANSWERS}/*.tmp")) == []
+
+
+def test_changed_evidence_is_never_answered_from_an_old_answer(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(answers, "KEEP_AFTER_SECONDS", 0.0)
+    before = cmograph.open_data(study).ask("what-worked").rows
+    generation = Project(study).store.open_live()[1]
+    assert generation is not None and kept(generation)
+    assert cmograph.open_data(study).ask("what-worked").rows == before  # from the kept answer
+    riverside = study / "evaluations" / "riverside-wards.yaml"
+    text = riverside.read_text(encoding="utf-8")
+    assert "label: Higher staff morale" in text
+    riverside.write_text(text.replace("label: Higher staff morale", "label: Much higher staff morale"),
+                         encoding="utf-8")
+    after = cmograph.open_data(study).ask("what-worked").rows
+    outcomes = {r["outcome"] for r in after}
+    assert "Much higher staff morale" in outcomes and "Higher staff morale" not in outcomes
+    live = Project(study).store.open_live()[1]
+    assert live is not None and live != generation and kept(live)
+
+
+def test_the_command_line_pages_from_the_kept_answer(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(answers, "KEEP_AFTER_SECONDS", 0.0)
+    monkeypatch.chdir(study)
+    runner = CliRunner()
+    everything = runner.invoke(main, ["ask", "what-worked", "--format", "csv"])
+    assert everything.exit_code == 0, everything.output
+    generation = Project(study).store.open_live()[1]
+    assert generation is not None and kept(generation)
+    rows = everything.stdout.splitlines()
+    page = runner.invoke(main, ["ask", "what-worked", "--format", "csv", "--limit", "2", "--offset", "1"])
+    assert page.exit_code == 0, page.output
+    assert page.stdout.splitlines() == [rows[0], *rows[2:4]]
+    assert "(2 of 5 rows, from row 2" in page.stderr
+    bad = runner.invoke(main, ["ask", "what-worked", "--offset", "-1"])
+    assert bad.exit_code == 2
+
+
+def test_memory_mode_and_other_sources_keep_nothing(study: Path) -> None:
+    assert isinstance(cmograph.open_data(study).engine, KeptAnswers)
+    assert not isinstance(cmograph.open_data(study, memory=True).engine, KeptAnswers)
+    assert not isinstance(cmograph.open_data(example=True).engine, KeptAnswers)
