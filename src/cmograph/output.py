@@ -17,6 +17,8 @@ MAX_WORD = 40  # a column is not narrowed below its longest word, up to this wid
 
 
 def cell_text(value: Cell) -> str:
+    if type(value) is str:  # most cells: checked first, as answers can have a million cells
+        return value
     if value is None:
         return ""
     if isinstance(value, list):
