@@ -563,6 +563,9 @@ class Portable:
     def several_evaluations(self) -> bool:
         return bool(self.engine.several_evaluations())
 
+    def names(self) -> Any:
+        return self.engine.names()
+
 
 class RdflibWorker:
     """The rdflib child process, restarted after a query overruns its bound."""
