@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -245,6 +247,28 @@ def test_progress_bar_shows_only_on_a_terminal_and_only_for_slow_work(monkeypatc
     lines = terminal.text.split("\r")
     assert lines[1].startswith("checking [############------------] 2/4 b.yaml")
     assert lines[2].startswith("checking [########################] 4/4 d.yaml") and lines[2].endswith("\n")
+
+
+def test_a_long_answer_says_how_long_it_has_taken_then_erases_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cmograph.cli import common
+
+    with common.waiting("answering gaps", after=0.0):  # pytest's stderr is not a terminal: nothing at all
+        time.sleep(0.05)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with common.waiting("answering gaps", after=0.5):
+        time.sleep(0.05)
+    assert terminal.text == ""  # done before it was worth saying
+    with common.waiting("answering gaps", after=0.05, every=0.05):
+        time.sleep(0.4)
+    updates = [part for part in terminal.text.split("\r") if part.strip()]
+    assert len(updates) >= 2 and all(re.fullmatch(r"answering gaps\.\.\. \d+ s", u) for u in updates)
+    assert terminal.text.endswith("\r" + " " * len(updates[-1]) + "\r")  # the line is erased
+    terminal.text = ""
+    with pytest.raises(KeyError), common.waiting("answering gaps", after=0.0, every=0.05):
+        time.sleep(0.1)
+        raise KeyError("the answer failed")
+    assert terminal.text.endswith("\r")  # erased on failure too, and the error goes through unchanged
 
 
 def test_progress_is_told_of_every_file_with_the_total(tmp_path: Path) -> None:

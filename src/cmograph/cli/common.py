@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -74,6 +75,39 @@ def progress_printer(what: str, after: float = 1.0) -> Progress | None:
     return step
 
 
+@contextlib.contextmanager
+def waiting(what: str, after: float = 1.0, every: float = 1.0) -> Iterator[None]:
+    """While the block runs, a line on stderr saying how long ``what`` has taken: only on a terminal, from
+    ``after`` seconds on, updated every ``every`` seconds, and erased at the end (the query itself cannot report
+    progress, but the store releases Python's lock while it works, so this thread keeps time)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    import threading
+
+    done = threading.Event()
+    shown: list[str] = []
+
+    def tell() -> None:
+        started = time.monotonic()
+        if done.wait(after):
+            return
+        while not done.is_set():
+            shown.append(f"{what}... {time.monotonic() - started:.0f} s")
+            click.echo("\r" + shown[-1], err=True, nl=False)
+            done.wait(every)
+
+    thread = threading.Thread(target=tell, name="cmograph-waiting", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        if shown:
+            click.echo("\r" + " " * len(shown[-1]) + "\r", err=True, nl=False)
+
+
 DATA_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("-d", "--data"), {"multiple": True, "type": click.Path(path_type=Path),
                         "help": "An evidence or RDF file, or a folder of them (repeatable)."}),
@@ -127,7 +161,8 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     options = {p.name: kwargs.get(p.variable) for p in question.parameters}
     source = open_source(kwargs["data"], kwargs["store"], kwargs["example"], kwargs["base"],
                          progress=progress_printer("checking"), endpoint=kwargs["endpoint"])
-    answer = ask(question, source.engine, options, like=kwargs["like"])
+    with waiting(f"answering {question.id}"):
+        answer = ask(question, source.engine, options, like=kwargs["like"])
     if kwargs["show_sparql"]:
         click.echo(answer.sparql.rstrip() + "\n")
     chosen = kwargs["fmt"] or ("table" if sys.stdout.isatty() else "csv")
