@@ -65,6 +65,21 @@ def test_a_fast_answer_is_not_kept(study: Path, generation: Path) -> None:
     assert kept(generation) == []
 
 
+def test_answers_over_the_size_limits_are_not_kept(study: Path, generation: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Project(study).store.open()
+    keeping = KeptAnswers(StoreEngine(store), generation, keep_after=0.0)
+    monkeypatch.setattr(answers, "KEEP_AT_MOST_BYTES", 100)  # one answer over the limit
+    assert ask(get_question("what-worked"), keeping, {}).rows
+    assert kept(generation) == []
+    monkeypatch.setattr(answers, "KEEP_AT_MOST_BYTES", 10**9)
+    ask(get_question("what-worked"), keeping, {})
+    (first,) = kept(generation)
+    monkeypatch.setattr(answers, "KEEP_IN_ALL_BYTES", first.stat().st_size + 100)  # all answers over the limit
+    assert ask(get_question("gaps"), keeping, {}).rows
+    assert kept(generation) == [first]
+
+
 def test_an_empty_answer_is_kept_as_empty(study: Path, generation: Path) -> None:
     engine = Counting(Project(study).store.open())
     keeping = KeptAnswers(engine, generation, keep_after=0.0)
