@@ -144,6 +144,12 @@ EXPECTED: dict[str, list[str]] = {
     'missing-evaluation-title.yaml': [
         "[ERROR] missing-evaluation-title.yaml:5: evaluation: missing required key 'title' (add 'title:' to this evaluation)",
     ],
+    'self-refines.yaml': [
+        "[ERROR] self-refines.yaml:21: cmocs[cmoc-1].refines: a configuration cannot be an earlier version of itself ('refines' names its own id) (name the earlier configuration, or leave 'refines' out)",
+    ],
+    'self-revises.yaml': [
+        "[ERROR] self-revises.yaml:28: theories[v2].revises: a theory cannot be an earlier version of itself ('revises' names its own id) (name the earlier theory, or leave 'revises' out)",
+    ],
     'unknown-cmoc-key.yaml': [
         "[ERROR] unknown-cmoc-key.yaml:24: cmocs[cmoc-1].for_who: unknown key 'for_who' (did you mean 'for_whom'?)",
     ],
