@@ -33,7 +33,7 @@ class NameIndex:
         in_evaluation = _objects(store, _IN_EVALUATION)
         ids = _objects(store, _IDENTIFIER)
         labels = _objects(store, _LABEL)
-        users = _subjects(store, _CONCEPT)
+        concepts = _objects(store, _CONCEPT)
         self._members: dict[str, set[str]] = {}
         self._concepts: dict[str, dict[str, set[str]]] = {}
         self._exact: dict[str, dict[Term, set[str]]] = {}
@@ -45,7 +45,11 @@ class NameIndex:
             exact: dict[Term, set[str]] = defaultdict(set)
             qualified: dict[tuple[Term, Term], set[str]] = defaultdict(set)
             folded: dict[str, set[str]] = defaultdict(set)
+            users: dict[str, set[str]] = defaultdict(set)
             for s in members:
+                for concept in concepts.get(s, ()):
+                    if isinstance(concept, ox.NamedNode):
+                        users[concept.value].add(s.value)
                 for name in ids.get(s, ()):
                     exact[name].add(s.value)
                     folded["id:" + name.value].add(s.value)
@@ -56,8 +60,7 @@ class NameIndex:
                     exact[name].add(s.value)
                     folded["label:" + name.value.casefold()].add(s.value)
             self._members[kind] = {s.value for s in members}
-            self._concepts[kind] = {concept.value: {s.value for s in found if s in members}
-                                    for concept, found in users.items() if isinstance(concept, ox.NamedNode)}
+            self._concepts[kind] = dict(users)
             self._exact[kind], self._qualified[kind], self._folded[kind] = dict(exact), dict(qualified), dict(folded)
 
     def by_iri(self, kind: str, iri: str) -> set[str]:
@@ -83,22 +86,9 @@ class NameIndex:
 
 def _objects(store: ox.Store, predicate: ox.NamedNode) -> dict[Term, list[Term]]:
     """Each subject's distinct objects of ``predicate``, over all graphs."""
-    return _grouped(store, predicate, reverse=False)
-
-
-def _subjects(store: ox.Store, predicate: ox.NamedNode) -> dict[Term, list[Term]]:
-    """Each object's distinct subjects of ``predicate``, over all graphs."""
-    return _grouped(store, predicate, reverse=True)
-
-
-def _grouped(store: ox.Store, predicate: ox.NamedNode, *, reverse: bool) -> dict[Term, list[Term]]:
     grouped: dict[Term, set[Term]] = defaultdict(set)
     for quad in store.quads_for_pattern(None, predicate, None, None):
         subject, value = quad.subject, quad.object
-        if isinstance(subject, ox.Triple) or isinstance(value, ox.Triple):
-            continue  # RDF-star terms name no element
-        if reverse:
-            grouped[value].add(subject)
-        else:
+        if not isinstance(subject, ox.Triple) and not isinstance(value, ox.Triple):  # RDF-star names no element
             grouped[subject].add(value)
     return {key: list(values) for key, values in grouped.items()}
