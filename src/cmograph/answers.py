@@ -30,12 +30,14 @@ KEEP_IN_ALL_BYTES = 1024 * 1024 * 1024  # a generation keeps no more answers onc
 class KeptAnswers:
     """An engine that answers from a generation's kept answers when it can, and keeps the slow ones it runs."""
 
-    lateral = True
-
     def __init__(self, engine: StoreEngine, generation: Path, keep_after: float | None = None) -> None:
         self.engine = engine
         self.folder = generation / ANSWERS
         self.keep_after = KEEP_AFTER_SECONDS if keep_after is None else keep_after
+
+    @property
+    def lateral(self) -> bool:
+        return self.engine.lateral
 
     def names(self) -> NameIndex | None:
         return self.engine.names()

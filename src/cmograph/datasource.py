@@ -47,14 +47,14 @@ class Source:
     refreshed: LoadResult | None = None
     remote: Endpoint | None = None
     many: bool = False  # opened to answer many questions: names are resolved through an index
-    generation: Path | None = None  # the store generation opened from disk, where slow answers are kept
+    generation: Path | None = None  # the store generation opened, where slow answers are kept (not when ``many``)
 
     @cached_property
     def engine(self) -> Engine:
         if self.remote is not None:
             return self.remote
         engine = StoreEngine(self.local(), index_names=self.many)
-        if self.generation is None:
+        if self.generation is None or self.many:  # in memory, answers are quick already
             return engine
         from cmograph.answers import KeptAnswers
 
@@ -149,7 +149,7 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
         if not disk.exists():
             raise UsageError(f"{store} is not a cmograph store", "create one with `cmograph load FILE --store DIR`")
         opened, generation = disk.open_live(memory=memory)
-        return Source(opened, str(store), many=memory, generation=None if memory else generation)
+        return Source(opened, str(store), many=memory, generation=generation)
     root = find_project(cwd or Path.cwd())
     if root is None:
         raise UsageError("no data: this folder is not a cmograph project", NO_DATA_HINT)
@@ -160,7 +160,7 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
     if not refreshed.report.conforms:
         raise NotConforming(refreshed.report)
     opened, generation = project.store.open_live(memory=memory)
-    return Source(opened, f"the project in {root}", refreshed, many=memory, generation=None if memory else generation)
+    return Source(opened, f"the project in {root}", refreshed, many=memory, generation=generation)
 
 
 def open_endpoint(url: str, origin: str = "") -> Source:

@@ -249,29 +249,28 @@ class Resolver:
         """``query`` for elements of ``kind`` (its class written in, see above), with ``values`` bound."""
         return self.engine.select(bind(query.replace("?class", iri_term(ELEMENT_TYPES[kind])), values))[1]
 
-    def find(self, kind: str, how: str, *args: str) -> list[str]:
-        """The IRIs of the elements of ``kind`` found by name, within the evaluation if one is set. ``how`` is
-        ``iri`` (an IRI), ``qualified`` (an evaluation id and an id), ``exact`` or ``folded`` (a name); through
-        the engine's name index if it keeps one, else by a lookup query."""
-        index = self.engine.names()
-        found = self._query(kind, how, *args) if index is None else _indexed(index, kind, how, *args)
+    def _within(self, kind: str, found: set[str]) -> list[str]:
+        """``found``, sorted, keeping only the elements of the evaluation if one is set."""
         if self.evaluation and kind != "evaluation":
             found = {iri for iri in found if iri.startswith(self.evaluation + "/")}
         return sorted(found)
 
-    def _query(self, kind: str, how: str, *args: str) -> set[str]:
-        if how == "folded":
-            name, folded = args[0], args[0].casefold()
-            return {c.iri for c in self.candidates(kind, BY_NAME, name=[literal_term(name)])
-                    if c.id == name or (c.label or "").casefold() == folded}
-        if how == "iri":
-            rows = self._select(kind, BY_IRI, {"target": [iri_term(args[0])]})
-        elif how == "qualified":
-            rows = self._select(kind, BY_QUALIFIED_ID, {"evaluation": [literal_term(args[0])],
-                                                         "name": [literal_term(args[1])]})
-        else:
-            rows = self._select(kind, BY_EXACT_NAME, {"name": [literal_term(args[0])]})
-        return {str(r["s"]) for r in rows}
+    # The lookups by name, by query; a :class:`~cmograph.names.NameIndex` answers the same four from memory.
+
+    def by_iri(self, kind: str, iri: str) -> set[str]:
+        return {str(r["s"]) for r in self._select(kind, BY_IRI, {"target": [iri_term(iri)]})}
+
+    def by_qualified_id(self, kind: str, evaluation: str, local: str) -> set[str]:
+        values = {"evaluation": [literal_term(evaluation)], "name": [literal_term(local)]}
+        return {str(r["s"]) for r in self._select(kind, BY_QUALIFIED_ID, values)}
+
+    def by_exact_name(self, kind: str, name: str) -> set[str]:
+        return {str(r["s"]) for r in self._select(kind, BY_EXACT_NAME, {"name": [literal_term(name)]})}
+
+    def by_folded_name(self, kind: str, name: str) -> set[str]:
+        folded = name.casefold()
+        return {c.iri for c in self.candidates(kind, BY_NAME, name=[literal_term(name)])
+                if c.id == name or (c.label or "").casefold() == folded}
 
     def candidates(self, kind: str, query: str = CANDIDATES, **values: list[str]) -> list[Candidate]:
         """Elements of ``kind`` found by ``query`` with ``values`` bound (serialised terms)."""
@@ -294,19 +293,20 @@ class Resolver:
             return self._one_or_all(kind, name, [
                 c.iri for c in self.candidates(kind)
                 if folded in (c.label or "").casefold() or folded in (c.id or "").casefold()])
+        lookups: Resolver | NameIndex = self.engine.names() or self  # the engine's index, else queries
         iri = self._expand(name)
         if iri is not None:
-            hits = self.find(kind, "iri", iri)
+            hits = self._within(kind, lookups.by_iri(kind, iri))
             if hits:
                 return hits
         evaluation, slash, local = name.partition("/")
         hits = []
         if slash and evaluation and local:
-            hits = self.find(kind, "qualified", evaluation, local)
+            hits = self._within(kind, lookups.by_qualified_id(kind, evaluation, local))
         if not hits:  # exact spelling first; ignoring case only if nothing is spelt so
-            hits = self.find(kind, "exact", name)
+            hits = self._within(kind, lookups.by_exact_name(kind, name))
         if not hits:
-            hits = self.find(kind, "folded", name)
+            hits = self._within(kind, lookups.by_folded_name(kind, name))
         return self._one_or_all(kind, name, hits)
 
     def _one_or_all(self, kind: str, name: str, hits: list[str]) -> list[str]:
@@ -339,16 +339,6 @@ class Resolver:
         if colon and prefix in self.prefixes():
             return self.prefixes()[prefix] + local
         return None
-
-
-def _indexed(index: NameIndex, kind: str, how: str, *args: str) -> set[str]:
-    if how == "iri":
-        return index.by_iri(kind, args[0])
-    if how == "qualified":
-        return index.by_qualified_id(kind, args[0], args[1])
-    if how == "exact":
-        return index.by_exact_name(kind, args[0])
-    return index.by_folded_name(kind, args[0])
 
 
 def _opt(value: Value) -> str | None:
