@@ -155,3 +155,86 @@ def test_memory_mode_and_other_sources_keep_nothing(study: Path) -> None:
     assert isinstance(cmograph.open_data(study).engine, KeptAnswers)
     assert not isinstance(cmograph.open_data(study, memory=True).engine, KeptAnswers)
     assert not isinstance(cmograph.open_data(example=True).engine, KeptAnswers)
+
+
+def _needing_no_option() -> list[str]:
+    from cmograph.questions import questions
+
+    return [q.id for q in questions().values() if not any(p.required for p in q.parameters)]
+
+
+def test_load_prepares_the_questions_that_need_no_option(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(study)
+    result = CliRunner().invoke(main, ["load", "--prepare"])
+    assert result.exit_code == 0, result.output
+    ids = _needing_no_option()
+    assert len(ids) >= 8 and "contradictions" in ids and "evidence" not in ids
+    assert f"prepared the answers to {len(ids)} questions" in result.stdout
+    store, generation = Project(study).store.open_live()
+    assert generation is not None and len(kept(generation)) == len(ids)
+    counting = Counting(store)
+    keeping = KeptAnswers(counting, generation)
+    for qid in ids:  # every first ask reads the prepared answer, the same answer the store itself gives
+        question = get_question(qid)
+        prepared = ask(question, keeping, {})
+        fresh = ask(question, StoreEngine(store), {})
+        assert (prepared.columns, prepared.rows) == (fresh.columns, fresh.rows), qid
+    assert counting.runs == 1  # only whether there are several evaluations
+    again = CliRunner().invoke(main, ["load", "--prepare"])  # all kept already: nothing to do
+    assert again.exit_code == 0 and "prepared" not in again.stdout
+
+
+def test_answers_prepared_from_disk_are_the_same(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cmograph.answers import prepare_answers
+    from cmograph.store import DiskStore
+
+    disk = Project(study).store
+    assert Project(study).refresh().report.conforms
+    opened: list[bool] = []
+    real = DiskStore.open_live
+
+    def open_live(self: DiskStore, *, memory: bool = False) -> tuple[object, Path | None]:
+        opened.append(memory)
+        return real(self, memory=memory)
+
+    monkeypatch.setattr(DiskStore, "open_live", open_live)
+    monkeypatch.setattr(answers, "PREPARE_IN_MEMORY_BYTES", 0)
+    told: list[tuple[int, int, str]] = []
+    done = prepare_answers(disk, lambda d, t, label: told.append((d, t, label)), force=True, workers=2)
+    assert sorted(done) == sorted(_needing_no_option()) and opened == [False]
+    assert [d for d, _, _ in told] == list(range(1, len(done) + 1)) and {t for _, t, _ in told} == {len(done)}
+    assert sorted(label for _, _, label in told) == sorted(done)
+    store, generation = real(disk)
+    assert generation is not None
+    for qid in done:
+        question = get_question(qid)
+        assert ask(question, KeptAnswers(StoreEngine(store), generation), {}).rows == \
+            ask(question, StoreEngine(store), {}).rows
+
+
+def test_by_default_only_a_store_of_the_right_size_is_prepared(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(study)
+    runner = CliRunner()
+    small = runner.invoke(main, ["load"])  # two small evaluations: quick to answer, nothing prepared
+    assert small.exit_code == 0 and "prepared" not in small.stdout
+    generation = Project(study).store.open_live()[1]
+    assert generation is not None and not kept(generation)
+    monkeypatch.setattr(answers, "PREPARE_FROM_BYTES", 0)
+    monkeypatch.setattr(answers, "PREPARE_IN_MEMORY_BYTES", 1)  # too large to copy to memory: only if asked
+    assert "prepared" not in runner.invoke(main, ["load"]).stdout
+    monkeypatch.setattr(answers, "PREPARE_IN_MEMORY_BYTES", 10**12)
+    assert "prepared" not in runner.invoke(main, ["load", "--no-prepare"]).stdout
+    assert not kept(generation)
+    large = runner.invoke(main, ["load"])  # now large enough
+    assert large.exit_code == 0 and f"prepared the answers to {len(_needing_no_option())}" in large.stdout
+
+
+def test_a_load_that_fails_prepares_nothing(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(study)
+    runner = CliRunner()
+    assert runner.invoke(main, ["load", "--no-prepare"]).exit_code == 0
+    generation = Project(study).store.open_live()[1]
+    bad = Path(__file__).parent / "data" / "invalid" / "self-refines.yaml"
+    failed = runner.invoke(main, ["load", "--prepare", str(bad)])
+    assert failed.exit_code == 1 and "Nothing was loaded" in failed.stderr
+    assert Project(study).store.open_live()[1] == generation and generation is not None and not kept(generation)

@@ -235,15 +235,15 @@ def test_progress_bar_shows_only_on_a_terminal_and_only_for_slow_work(monkeypatc
     quick = common.progress_printer("checking")
     assert quick is not None
     for done in (1, 2, 3):
-        quick(done, 3, Path(f"f{done}.yaml"))
+        quick(done, 3, f"f{done}.yaml")
     assert terminal.text == ""  # done within a second: quiet
     slow = common.progress_printer("checking")
     assert slow is not None
-    slow(1, 4, Path("a.yaml"))
+    slow(1, 4, "a.yaml")
     assert terminal.text == ""
     clock[0] += 1.5
-    slow(2, 4, Path("b.yaml"))
-    slow(4, 4, Path("d.yaml"))
+    slow(2, 4, "b.yaml")
+    slow(4, 4, "d.yaml")
     lines = terminal.text.split("\r")
     assert lines[1].startswith("checking [############------------] 2/4 b.yaml")
     assert lines[2].startswith("checking [########################] 4/4 d.yaml") and lines[2].endswith("\n")
@@ -275,7 +275,7 @@ def test_progress_is_told_of_every_file_with_the_total(tmp_path: Path) -> None:
     from cmograph.validation import validate_paths
 
     calls: list[tuple[int, int, str]] = []
-    validate_paths([DATA / "valid"], progress=lambda done, total, path: calls.append((done, total, path.name)))
+    validate_paths([DATA / "valid"], progress=lambda done, total, label: calls.append((done, total, label)))
     files = sorted(p.name for p in (DATA / "valid").iterdir())
     assert [c[:2] for c in calls] == [(n, len(calls)) for n in range(1, len(calls) + 1)]
     assert len(calls) >= 3 and {c[2] for c in calls} <= set(files)

@@ -342,9 +342,9 @@ def test_many_files_are_checked_in_workers_with_the_same_results_in_order(tmp_pa
     paths = _many(tmp_path / "many", PARALLEL_FILES)
     paths[3:3] = sorted(INVALID.glob("bad-enum-*.yaml"))[:3]
     paths.append(paths[0])  # the same evaluation twice: an error in the second
-    seen: list[tuple[int, int, Path]] = []
-    parallel = list(iter_checked(paths, progress=lambda done, total, path: seen.append((done, total, path))))
-    assert seen == [(n, len(paths), path) for n, path in enumerate(paths, 1)]
+    seen: list[tuple[int, int, str]] = []
+    parallel = list(iter_checked(paths, progress=lambda done, total, label: seen.append((done, total, label))))
+    assert seen == [(n, len(paths), path.name) for n, path in enumerate(paths, 1)]
     serial = [check_file(p) for p in paths]
     assert [c.path for c in parallel] == paths
     assert [[str(d) for d in c.report.diagnostics] for c in parallel[:-1]] == \

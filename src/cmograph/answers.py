@@ -6,6 +6,9 @@ when the query took long enough to be worth keeping and the answer is not too la
 writes a new generation, whose folder starts empty, and removes the old ones with their answers, so a kept
 answer is never older than the data. At a million triples the largest questions take 2-10 s from disk the first
 time and 0.3-1.3 s after.
+
+``cmograph load`` also prepares answers (:func:`prepare_answers`): on a large store it answers every question
+that needs no option once, so that even the first ask of each reads a kept answer.
 """
 
 from __future__ import annotations
@@ -15,16 +18,21 @@ import hashlib
 import json
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from cmograph.engine import StoreEngine
 from cmograph.names import NameIndex
-from cmograph.questions import Row
+from cmograph.questions import Question, Row, ask, prepare, questions
+from cmograph.report import Progress
+from cmograph.store import GRAPHS, DiskStore
 
 ANSWERS = "answers"  # a generation's folder of kept answers
 KEEP_AFTER_SECONDS = 0.5  # answers that took less are not worth a file
 KEEP_AT_MOST_BYTES = 256 * 1024 * 1024  # nor are answers larger than this
 KEEP_IN_ALL_BYTES = 1024 * 1024 * 1024  # a generation keeps no more answers once they take this much
+PREPARE_FROM_BYTES = 32 * 1024 * 1024  # below about 150k triples (of N-Quads snapshots) every question is quick
+PREPARE_IN_MEMORY_BYTES = 640 * 1024 * 1024  # up to about 3M triples, prepared on a copy in memory (~1 GiB per 1M)
 
 
 class KeptAnswers:
@@ -45,8 +53,12 @@ class KeptAnswers:
     def several_evaluations(self) -> bool:
         return self.engine.several_evaluations()
 
+    def path(self, sparql: str) -> Path:
+        """Where the answer to ``sparql`` is kept."""
+        return self.folder / (hashlib.sha256(sparql.encode("utf-8")).hexdigest()[:40] + ".json")
+
     def select(self, sparql: str) -> tuple[list[str], list[Row]]:
-        path = self.folder / (hashlib.sha256(sparql.encode("utf-8")).hexdigest()[:40] + ".json")
+        path = self.path(sparql)
         kept = _read(path, sparql)
         if kept is not None:
             return kept
@@ -84,3 +96,45 @@ def _keep(path: Path, sparql: str, variables: list[str], rows: list[Row]) -> Non
     except OSError:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
+
+
+def prepare_answers(disk: DiskStore, progress: Progress | None = None, *, force: bool = False,
+                    workers: int = 2) -> list[str]:
+    """Answer, once, each question that needs no option and has no kept answer yet, and keep every answer, so that
+    the first ``cmograph ask`` of each reads it (at 1M triples: 0.2-1.3 s instead of 2-9 s). Returns the ids of
+    the questions answered.
+
+    Unless ``force``, a store is prepared only when its snapshots take from :data:`PREPARE_FROM_BYTES` (below,
+    every question answers in under a second anyway) to :data:`PREPARE_IN_MEMORY_BYTES`. Up to that size the
+    questions run on a copy of the generation in memory (4-6x faster than from disk: 9.5 s at 1M triples,
+    1 GiB); above it, only when forced, from disk, so that memory stays bounded (minutes at 10M). ``workers``
+    questions run at once (the store works outside Python's lock). The store's writer lock is held throughout,
+    so the generation prepared is the live one.
+    """
+    with disk.writing():
+        store, generation = disk.open_live()
+        if generation is None:
+            return []
+        snapshots = generation / GRAPHS
+        size = sum(f.stat().st_size for f in snapshots.iterdir()) if snapshots.is_dir() else 0
+        if not force and not PREPARE_FROM_BYTES <= size <= PREPARE_IN_MEMORY_BYTES:
+            return []
+        todo = _unanswered(KeptAnswers(StoreEngine(store), generation))
+        if not todo:
+            return []
+        if size <= PREPARE_IN_MEMORY_BYTES:
+            store, _ = disk.open_live(memory=True)
+        kept = KeptAnswers(StoreEngine(store), generation, keep_after=0.0)
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            answering = {pool.submit(ask, q, kept, {}): q.id for q in todo}
+            for done, future in enumerate(as_completed(answering), 1):
+                future.result()
+                if progress is not None:
+                    progress(done, len(todo), answering[future])
+        return [q.id for q in todo]
+
+
+def _unanswered(kept: KeptAnswers) -> list[Question]:
+    """The questions that need no option and whose answer is not kept."""
+    return [q for q in questions().values()
+            if not any(p.required for p in q.parameters) and not kept.path(prepare(q, kept, {})).is_file()]

@@ -38,6 +38,7 @@ class LoadResult:
     loaded: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    prepared: list[str] = field(default_factory=list)  # questions whose answers were prepared (see ``answers``)
 
     @property
     def written(self) -> bool:
@@ -265,16 +266,25 @@ def project_or_store(store: Path | None, cwd: Path) -> tuple[DiskStore, Project 
 
 
 def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | None = None,
-               cwd: Path | None = None, progress: Progress | None = None) -> LoadResult:
+               cwd: Path | None = None, progress: Progress | None = None, *, prepare: bool | None = None,
+               preparing: Progress | None = None) -> LoadResult:
     """``cmograph load``: in a project, copy the files into ``evaluations/`` and refresh; else load a store.
 
-    Either every file conforms and all are loaded in one atomic step, or nothing changes (files included).
+    Either every file conforms and all are loaded in one atomic step, or nothing changes (files included). Then
+    the answers to the questions that need no option are prepared (:func:`cmograph.answers.prepare_answers`):
+    by default only on a large store, with ``prepare=True`` always, with ``prepare=False`` never.
     """
     disk, project = project_or_store(store, cwd or Path.cwd())
-    if project is None:
-        return load_into(disk, evidence_files(paths), base or DEFAULT_BASE, progress=progress)
     with disk.writing():  # a second writer is refused before anything is checked or copied
-        return _load_into_project(project, paths, base, progress)
+        if project is None:
+            result = load_into(disk, evidence_files(paths), base or DEFAULT_BASE, progress=progress)
+        else:
+            result = _load_into_project(project, paths, base, progress)
+        if result.report.conforms and prepare is not False:
+            from cmograph.answers import prepare_answers
+
+            result.prepared = prepare_answers(disk, preparing, force=bool(prepare))
+        return result
 
 
 def _load_into_project(project: Project, paths: Sequence[Path], base: str | None,

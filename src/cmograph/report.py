@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
-Progress = Callable[[int, int, Path], None]
-"""Told after each file is checked: how many files are done, how many there are, and the file."""
+Progress = Callable[[int, int, str], None]
+"""Told after each step of long work: how many steps are done, how many there are, and what the last one was
+(a file checked, by its name; a question answered, by its id)."""
 
 
 class Severity(enum.Enum):

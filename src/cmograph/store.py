@@ -145,7 +145,7 @@ class DiskStore:
         if snapshots.is_dir():  # one N-Quads file per evaluation graph, plus the ontology
             store.extend(ontology_quads())
             for snapshot in sorted(snapshots.iterdir()):
-                store.bulk_load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+                store.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
         else:  # a generation written before snapshots were kept: copy the database (slower, same quads)
             store.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
         return store

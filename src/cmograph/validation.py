@@ -184,7 +184,7 @@ def _numbered(checked: Iterable[CheckedFile], total: int, progress: Progress | N
             item.graphs.clear()
         yield item
         if progress is not None:
-            progress(done, total, item.path)
+            progress(done, total, item.path.name)
 
 
 # ---------------------------------------------------------------------------------------------- RDF input

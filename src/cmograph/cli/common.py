@@ -56,21 +56,21 @@ def terminal_width() -> int:
 
 
 def progress_printer(what: str, after: float = 1.0) -> Progress | None:
-    """A progress bar on stderr while files are checked: only on a terminal, and only once the work has taken
-    ``after`` seconds (quick work stays quiet)."""
+    """A progress bar on stderr for long work (files checked, answers prepared): only on a terminal, and only once
+    the work has taken ``after`` seconds (quick work stays quiet)."""
     if not sys.stderr.isatty():
         return None
     started = time.monotonic()
     shown = [False]
 
-    def step(done: int, total: int, path: Path) -> None:
+    def step(done: int, total: int, label: str) -> None:
         if not shown[0] and (done == total or time.monotonic() - started < after):
             return
         shown[0] = True
         width = 24
         filled = width * done // max(total, 1)
         bar = "#" * filled + "-" * (width - filled)
-        click.echo(f"\r{what} [{bar}] {done}/{total} {path.name[:32]:<32}", err=True, nl=done == total)
+        click.echo(f"\r{what} [{bar}] {done}/{total} {label[:32]:<32}", err=True, nl=done == total)
 
     return step
 

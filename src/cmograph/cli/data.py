@@ -49,7 +49,10 @@ def validate(paths: tuple[Path, ...], base: str | None) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--store", type=click.Path(path_type=Path, file_okay=False), help="Load into the store in this folder.")
 @click.option("--base", metavar="IRI", help="Base IRI for the data's IRIs.")
-def load(paths: tuple[Path, ...], store: Path | None, base: str | None) -> None:
+@click.option("--prepare/--no-prepare", default=None,
+              help="Answer the questions that need no option now, so that their first ask is quick (default: on "
+                   "stores of about 150k to 3M triples).")
+def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare: bool | None) -> None:
     """Check files and load them, all or nothing.
 
     In a project, the files are copied into evaluations/ and the store is refreshed (with no PATHS, just
@@ -58,14 +61,17 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None) -> None:
     from cmograph.cli.common import echo_report, progress_printer, summary
     from cmograph.project import load_paths
 
-    result = load_paths(list(paths), store, base, Path.cwd(), progress_printer("checking"))
+    result = load_paths(list(paths), store, base, Path.cwd(), progress_printer("checking"), prepare=prepare,
+                        preparing=progress_printer("preparing answers"))
     echo_report(result.report)
     if not result.report.conforms:
         click.echo(f"Nothing was loaded: {summary(result.report)}.", err=True)
         sys.exit(1)
     named = ", ".join(result.loaded[:10]) + (f" and {len(result.loaded) - 10} more" if len(result.loaded) > 10 else "")
+    prepared = len(result.prepared)
     click.echo(f"loaded {len(result.loaded)} evaluation{'s' * (len(result.loaded) != 1)}"
-               f"{': ' + named if result.loaded else ''}; removed {len(result.removed)}; {result.unchanged} unchanged")
+               f"{': ' + named if result.loaded else ''}; removed {len(result.removed)}; {result.unchanged} unchanged"
+               + (f"; prepared the answers to {prepared} question{'s' * (prepared != 1)}" if prepared else ""))
 
 
 @click.command()
