@@ -263,6 +263,35 @@ def test_rdf_input_is_checked_by_the_same_shapes(tmp_path: Path) -> None:
     assert any(".direction: 'Upwards' is not a valid value for 'direction'" in m for m in messages), messages
 
 
+@pytest.mark.parametrize("name", ["riverside-wards.yaml", "hillside-review.json", "riverside.ttl"])
+def test_a_file_is_read_once_so_the_digest_names_what_was_checked(name: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from cmograph.datasource import load_memory
+    from cmograph.export import export
+
+    path = tmp_path / name
+    if name.endswith(".ttl"):
+        path.write_bytes(export(load_memory([VALID / "riverside-wards.yaml"]), "turtle"))
+    else:  # Windows line ends, which a read as text would have turned into plain ones
+        path.write_bytes((VALID / name).read_bytes().replace(b"\n", b"\r\n"))
+    reads: list[Path] = []
+    for method in ("read_bytes", "read_text"):
+        real = getattr(Path, method)
+
+        def counted(self: Path, *args: object, real: object = real, **kwargs: object) -> object:
+            if self == path:
+                reads.append(self)
+            return real(self, *args, **kwargs)  # type: ignore[operator]
+
+        monkeypatch.setattr(Path, method, counted)
+    checked = check_file(path)
+    assert len(reads) == 1
+    assert checked.report.conforms and checked.graphs
+    assert checked.digest == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_rdf_without_evaluation_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "empty.ttl"
     path.write_text("<http://example.org/a> <http://example.org/b> 'c' .\n", encoding="utf-8")

@@ -38,12 +38,14 @@ def is_rdf(path: Path) -> bool:
     return path.suffix.lower() in RDF_FORMATS
 
 
-def parse_rdf(path: Path) -> Dataset:
-    """Parse an RDF file into a dataset (triples of a plain Turtle file land in its default graph)."""
+def parse_rdf(path: Path, data: bytes | None = None) -> Dataset:
+    """Parse an RDF file, or ``data`` already read from it, into a dataset (triples of a plain Turtle file land
+    in its default graph)."""
     fmt = RDF_FORMATS[path.suffix.lower()]
     try:
-        check_size(path, MAX_RDF_BYTES)
-        data = path.read_bytes()
+        if data is None:
+            check_size(path, MAX_RDF_BYTES)
+            data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:

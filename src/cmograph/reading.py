@@ -71,11 +71,14 @@ class Document:
         return self.raw.get(path, str(value))
 
 
-def read_document(path: Path) -> Document:
-    """Parse ``path`` (YAML or JSON by suffix); syntax errors raise :class:`InputError` with line and column."""
+def read_document(path: Path, data: bytes | None = None) -> Document:
+    """Parse ``path`` (YAML or JSON by suffix), or ``data`` already read from it; syntax errors raise
+    :class:`InputError` with line and column."""
     try:
-        check_size(path, MAX_EVIDENCE_BYTES)
-        text = path.read_text(encoding="utf-8")
+        if data is None:
+            check_size(path, MAX_EVIDENCE_BYTES)
+            data = path.read_bytes()
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # newlines as a text read has them
     except FileNotFoundError:
         raise InputError(f"{path}: no such file", "check the path, or run `cmograph init` to start a project") from None
     except UnicodeDecodeError as exc:
