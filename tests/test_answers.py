@@ -238,3 +238,19 @@ def test_a_load_that_fails_prepares_nothing(study: Path, monkeypatch: pytest.Mon
     failed = runner.invoke(main, ["load", "--prepare", str(bad)])
     assert failed.exit_code == 1 and "Nothing was loaded" in failed.stderr
     assert Project(study).store.open_live()[1] == generation and generation is not None and not kept(generation)
+
+
+def test_preparing_stops_at_the_first_error(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cmograph.answers import prepare_answers
+
+    assert Project(study).refresh().report.conforms
+    calls: list[str] = []
+
+    def failing(question: object, *args: object, **kwargs: object) -> None:
+        calls.append(getattr(question, "id"))
+        raise RuntimeError("the store failed")
+
+    monkeypatch.setattr(answers, "ask", failing)
+    with pytest.raises(RuntimeError, match="the store failed"):
+        prepare_answers(Project(study).store, force=True, workers=1)
+    assert 1 <= len(calls) <= 2 < len(_needing_no_option())  # the questions not started were not started

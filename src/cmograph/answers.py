@@ -125,12 +125,15 @@ def prepare_answers(disk: DiskStore, progress: Progress | None = None, *, force:
         if size <= PREPARE_IN_MEMORY_BYTES:
             store, _ = disk.open_live(memory=True)
         kept = KeptAnswers(StoreEngine(store), generation, keep_after=0.0)
-        with ThreadPoolExecutor(max(1, workers)) as pool:
+        pool = ThreadPoolExecutor(max(1, workers))
+        try:
             answering = {pool.submit(ask, q, kept, {}): q.id for q in todo}
             for done, future in enumerate(as_completed(answering), 1):
                 future.result()
                 if progress is not None:
                     progress(done, len(todo), answering[future])
+        finally:  # after an error or an interrupt, the questions not started are not started
+            pool.shutdown(wait=True, cancel_futures=True)
         return [q.id for q in todo]
 
 

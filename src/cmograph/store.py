@@ -120,7 +120,7 @@ class DiskStore:
     def open(self, *, memory: bool = False) -> ox.Store:
         """The live generation, read-only (it is never written again), or with ``memory`` a copy in memory.
 
-        The in-memory copy takes about 0.5 s per 100k triples to load and then answers like
+        The in-memory copy takes about 0.4 s per 100k triples to load and then answers like
         :func:`memory_store`; it suits a process that asks many questions (a notebook, a script).
         """
         return self.open_live(memory=memory)[0]
