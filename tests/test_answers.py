@@ -14,7 +14,7 @@ from cmograph.answers import ANSWERS, KeptAnswers
 from cmograph.cli import main
 from cmograph.engine import StoreEngine
 from cmograph.project import Project
-from cmograph.questions import Row, ask, get_question
+from cmograph.questions import Question, Row, ask, get_question
 
 
 class Counting(StoreEngine):
@@ -246,8 +246,8 @@ def test_preparing_stops_at_the_first_error(study: Path, monkeypatch: pytest.Mon
     assert Project(study).refresh().report.conforms
     calls: list[str] = []
 
-    def failing(question: object, *args: object, **kwargs: object) -> None:
-        calls.append(getattr(question, "id"))
+    def failing(question: Question, *args: object, **kwargs: object) -> None:
+        calls.append(question.id)
         raise RuntimeError("the store failed")
 
     monkeypatch.setattr(answers, "ask", failing)

@@ -98,13 +98,13 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
         check_size(path, MAX_EVIDENCE_BYTES if path.suffix.lower() in EVIDENCE_SUFFIXES else MAX_RDF_BYTES)
         seen = path.stat()
         stat = (seen.st_size, seen.st_mtime_ns, time.time_ns())
-        data = path.read_bytes()  # read once: what is checked and loaded is what the digest names
+        content = path.read_bytes()  # read once: what is checked and loaded is what the digest names
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})", "check the path") from None
-    result = CheckedFile(path, hashlib.sha256(data).hexdigest(), stat)
+    result = CheckedFile(path, hashlib.sha256(content).hexdigest(), stat)
     suffix = path.suffix.lower()
     if suffix in EVIDENCE_SUFFIXES:
-        doc = read_document(path, data)
+        doc = read_document(path, content)
         problems = check_structure(doc)
         if problems:
             result.report.extend(problems)
@@ -119,7 +119,7 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
             result.graphs.append(EvaluationGraph.of(built.evaluation_id, built.graph, triples))
     elif is_rdf(path):
         data = Graph()
-        for s, p, o, _ in parse_rdf(path, data).quads((None, None, None, None)):
+        for s, p, o, _ in parse_rdf(path, content).quads((None, None, None, None)):
             data.add((s, p, o))
         _check_rdf(path.name, data, result)
     else:
