@@ -254,3 +254,13 @@ def test_preparing_stops_at_the_first_error(study: Path, monkeypatch: pytest.Mon
     with pytest.raises(RuntimeError, match="the store failed"):
         prepare_answers(Project(study).store, force=True, workers=1)
     assert 1 <= len(calls) <= 2 < len(_needing_no_option())  # the questions not started were not started
+
+
+def test_an_answer_too_large_to_keep_is_not_counted_as_prepared(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cmograph.answers import prepare_answers
+
+    assert Project(study).refresh().report.conforms
+    monkeypatch.setattr(answers, "KEEP_AT_MOST_BYTES", 0)
+    assert prepare_answers(Project(study).store, force=True) == []
+    generation = Project(study).store.open_live()[1]
+    assert generation is not None and not kept(generation)

@@ -101,12 +101,12 @@ def _keep(path: Path, sparql: str, variables: list[str], rows: list[Row]) -> Non
 def prepare_answers(disk: DiskStore, progress: Progress | None = None, *, force: bool = False,
                     workers: int = 2) -> list[str]:
     """Answer, once, each question that needs no option and has no kept answer yet, and keep every answer, so that
-    the first ``cmograph ask`` of each reads it (at 1M triples: 0.2-1.3 s instead of 2-9 s). Returns the ids of
-    the questions answered.
+    the first ``cmograph ask`` of each reads it (at 1M triples: 0.3-1.6 s instead of 1.3-11 s). Returns the ids
+    of the questions whose answers were kept (an answer over the limits above is not).
 
     Unless ``force``, a store is prepared only when its snapshots take from :data:`PREPARE_FROM_BYTES` (below,
     every question answers in under a second anyway) to :data:`PREPARE_IN_MEMORY_BYTES`. Up to that size the
-    questions run on a copy of the generation in memory (4-6x faster than from disk: 9.5 s at 1M triples,
+    questions run on a copy of the generation in memory (4-6x faster than from disk: 10-13 s at 1M triples,
     1 GiB); above it, only when forced, from disk, so that memory stays bounded (minutes at 10M). ``workers``
     questions run at once (the store works outside Python's lock). The store's writer lock is held throughout,
     so the generation prepared is the live one.
@@ -127,17 +127,18 @@ def prepare_answers(disk: DiskStore, progress: Progress | None = None, *, force:
         kept = KeptAnswers(StoreEngine(store), generation, keep_after=0.0)
         pool = ThreadPoolExecutor(max(1, workers))
         try:
-            answering = {pool.submit(ask, q, kept, {}): q.id for q in todo}
+            answering = {pool.submit(ask, q, kept, {}): q.id for q, _ in todo}
             for done, future in enumerate(as_completed(answering), 1):
                 future.result()
                 if progress is not None:
                     progress(done, len(todo), answering[future])
         finally:  # after an error or an interrupt, the questions not started are not started
             pool.shutdown(wait=True, cancel_futures=True)
-        return [q.id for q in todo]
+        return [q.id for q, path in todo if path.is_file()]
 
 
-def _unanswered(kept: KeptAnswers) -> list[Question]:
-    """The questions that need no option and whose answer is not kept."""
-    return [q for q in questions().values()
-            if not any(p.required for p in q.parameters) and not kept.path(prepare(q, kept, {})).is_file()]
+def _unanswered(kept: KeptAnswers) -> list[tuple[Question, Path]]:
+    """The questions that need no option and whose answer is not kept, with where it is to be kept."""
+    wanted = [(q, kept.path(prepare(q, kept, {}))) for q in questions().values()
+              if not any(p.required for p in q.parameters)]
+    return [(q, path) for q, path in wanted if not path.is_file()]
