@@ -1495,9 +1495,14 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
         load = s.get("load_process", {}).get("seconds") or s["refresh"]["process_seconds"]
         rate = s["store_quads"] / load
         sw = s["refresh"].get("stages", {}).get("store_write")
-        target(f"load >= 100k triples/s ({s['size']}, end to end incl. validation)",
-               f"{rate:,.0f} triples/s (store write alone: {s['store_quads'] / sw:,.0f}/s)" if sw else f"{rate:,.0f}",
-               rate >= TARGET_LOAD)
+        text = f"{rate:,.0f} triples/s (store write alone: {s['store_quads'] / sw:,.0f}/s)" if sw else f"{rate:,.0f}"
+        if "raw_bulk_load" in s:
+            rb = s["raw_bulk_load"]
+            text += (f"; baseline in the same run, pyoxigraph's own bulk load of the same N-Quads into an on-disk "
+                     f"store: {rb['quads'] / rb['bulk_load_seconds']:,.0f}/s")
+        if s.get("prepare_process", {}).get("prepared"):
+            text += f"; the load includes preparing answers ({s['prepare_process']['seconds']:.1f} s measured alone)"
+        target(f"load >= 100k triples/s ({s['size']}, end to end incl. validation)", text, rate >= TARGET_LOAD)
     if s100:
         c = s100.get("shacl_compare", {})
         vp = s100.get("validate_process", {}).get("seconds")
