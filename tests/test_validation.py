@@ -396,3 +396,46 @@ def test_an_unreadable_file_among_many_is_the_same_input_error(tmp_path: Path) -
         check_files([*paths[:4], broken, *paths[4:]])
     assert (among.value.message, among.value.hint) == (alone.value.message, alone.value.hint)
     assert among.value.hint
+
+
+def test_files_of_the_same_name_in_different_folders_are_told_apart(tmp_path: Path) -> None:
+    from cmograph.validation import iter_checked
+
+    for site in ("site-a", "site-b"):
+        (tmp_path / site).mkdir()
+        shutil.copy(INVALID / "bad-date.yaml", tmp_path / site / "interviews.yaml")
+    shutil.copy(INVALID / "bad-enum-design.yaml", tmp_path / "site-a" / "design.yaml")
+    messages = [str(d) for d in validate_paths([tmp_path])]
+    places = {m.split(" ", 1)[1].split(":", 1)[0] for m in messages}
+    assert places == {"site-a/interviews.yaml", "site-b/interviews.yaml", "design.yaml"}, messages
+    alone = [str(d) for d in validate_paths([tmp_path / "site-b" / "interviews.yaml"])]
+    assert alone and all(m.startswith("[ERROR] interviews.yaml:") for m in alone)
+    # the same evaluation in two files of the same name: the second names the first by its folder
+    for site in ("site-a", "site-b"):
+        shutil.copy(VALID / "minimal.yaml", tmp_path / site / "minimal.yaml")
+    told: list[str] = []
+    paths = [tmp_path / "site-a" / "minimal.yaml", tmp_path / "site-b" / "minimal.yaml"]
+    checked = list(iter_checked(paths, progress=lambda done, total, label: told.append(label)))
+    [duplicate] = [str(d) for c in checked for d in c.report]
+    assert duplicate.startswith("[ERROR] site-b/minimal.yaml: evaluation.id:") and "also in site-a/minimal.yaml" in duplicate
+    assert told == ["site-a/minimal.yaml", "site-b/minimal.yaml"]
+
+
+
+def test_a_project_refresh_names_a_changed_file_apart_from_its_namesakes(tmp_path: Path) -> None:
+    from cmograph.project import Project, init_project
+
+    init_project(tmp_path)
+    (tmp_path / "evaluations" / "my-evaluation.yaml").unlink()
+    for site, evaluation in (("site-a", "riverside-wards"), ("site-b", "other-wards")):
+        (tmp_path / "evaluations" / site).mkdir()
+        text = (VALID / "riverside-wards.yaml").read_text(encoding="utf-8")
+        (tmp_path / "evaluations" / site / "study.yaml").write_text(
+            text.replace("id: riverside-wards", f"id: {evaluation}", 1), encoding="utf-8")
+    assert Project(tmp_path).refresh().report.conforms
+    changed = tmp_path / "evaluations" / "site-b" / "study.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("direction: positive", "direction: upwards", 1),
+                       encoding="utf-8")
+    result = Project(tmp_path).refresh()  # only the changed file is checked again
+    messages = [str(d) for d in result.report]
+    assert messages and all(m.startswith("[ERROR] site-b/study.yaml:") for m in messages), messages

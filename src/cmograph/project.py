@@ -166,7 +166,8 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
         return result
     from cmograph.validation import iter_checked
 
-    checked = iter_checked(todo, base, progress)  # before the store is opened: it may start worker processes
+    # checked before the store is opened, which may start worker processes; named apart from the project's others
+    checked = iter_checked(todo, base, progress, among=list(keyed.values()))
 
     def added() -> Iterator[EvaluationGraph]:
         """Each checked file's graphs, as it is checked; every file is checked even after one fails."""

@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -139,21 +139,41 @@ PARALLEL_FILES = 8  # from this many files on, they are checked in worker proces
 AHEAD = 16  # files a worker may have checked before the caller takes them (bounds memory)
 
 
-def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE,
-                 progress: Progress | None = None) -> Iterator[CheckedFile]:
+def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE, progress: Progress | None = None,
+                 among: Sequence[Path] = ()) -> Iterator[CheckedFile]:
     """:func:`check_files` one file at a time, in order, so a caller can write each before the next is read.
+
+    Messages name each file so that it is told apart from the other ``paths`` and ``among`` (the rest of a
+    project, when only some of its files are checked again); see :func:`display_names`.
 
     Many files are checked in worker processes (forked here, when this function is called, not later: call it
     before opening anything that runs threads); an error reading one is raised as it would be here.
     """
     workers = min(len(os.sched_getaffinity(0)), len(paths))
+    shown = display_names([*paths, *among])
     if len(paths) < PARALLEL_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _numbered((check_file(path, base) for path in paths), len(paths), progress)
+        return _numbered((check_file(path, base) for path in paths), len(paths), shown, progress)
     _compiled_shapes()  # compiled once, here, and inherited by the workers
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     queue = iter(paths)
     pending = deque(pool.submit(check_file, path, base) for path in itertools.islice(queue, AHEAD))
-    return _numbered(_results(pool, pending, queue, base), len(paths), progress)
+    return _numbered(_results(pool, pending, queue, base), len(paths), shown, progress)
+
+
+def display_names(paths: Sequence[Path]) -> dict[Path, str]:
+    """How each file is named in messages: by its name, or, where several files share that name (in different
+    folders), by its path below the folder they have in common (``site-a/interviews.yaml``)."""
+    by_name: dict[str, set[Path]] = {}
+    for path in paths:
+        by_name.setdefault(path.name, set()).add(path)
+    shown: dict[Path, str] = {}
+    for name, same in by_name.items():
+        if len(same) == 1:
+            shown.update(dict.fromkeys(same, name))
+            continue
+        common = Path(os.path.commonpath([os.path.abspath(p) for p in same]))
+        shown.update({p: Path(os.path.abspath(p)).relative_to(common).as_posix() for p in same})
+    return shown
 
 
 def _results(pool: ProcessPoolExecutor, pending: deque[Future[CheckedFile]], queue: Iterator[Path],
@@ -169,22 +189,29 @@ def _results(pool: ProcessPoolExecutor, pending: deque[Future[CheckedFile]], que
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _numbered(checked: Iterable[CheckedFile], total: int, progress: Progress | None) -> Iterator[CheckedFile]:
-    """Flag an evaluation id given by two files (an error in the second) and report progress."""
+def _numbered(checked: Iterable[CheckedFile], total: int, shown: dict[Path, str],
+              progress: Progress | None) -> Iterator[CheckedFile]:
+    """Flag an evaluation id given by two files (an error in the second), name files as ``shown`` (see
+    :func:`display_names`) and report progress."""
     seen: dict[str, Path] = {}
     for done, item in enumerate(checked, 1):
+        name = shown.get(item.path, item.path.name)
+        if name != item.path.name:
+            item.report.diagnostics = [replace(d, file=name) if d.file == item.path.name else d
+                                       for d in item.report.diagnostics]
         for graph in item.graphs:
             if graph.evaluation_id in seen:
+                other = seen[graph.evaluation_id]
                 item.report.extend([Diagnostic(
-                    item.path.name, None, "evaluation.id",
-                    f"the evaluation '{graph.evaluation_id}' is also in {seen[graph.evaluation_id].name}",
+                    name, None, "evaluation.id",
+                    f"the evaluation '{graph.evaluation_id}' is also in {shown.get(other, other.name)}",
                     "give each evaluation its own id, or keep only one of the two files")])
             seen[graph.evaluation_id] = item.path
         if not item.report.conforms:
             item.graphs.clear()
         yield item
         if progress is not None:
-            progress(done, total, item.path.name)
+            progress(done, total, name)
 
 
 # ---------------------------------------------------------------------------------------------- RDF input
