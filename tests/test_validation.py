@@ -439,3 +439,14 @@ def test_a_project_refresh_names_a_changed_file_apart_from_its_namesakes(tmp_pat
     result = Project(tmp_path).refresh()  # only the changed file is checked again
     messages = [str(d) for d in result.report]
     assert messages and all(m.startswith("[ERROR] site-b/study.yaml:") for m in messages), messages
+
+
+def test_one_file_named_two_ways_keeps_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cmograph.validation import display_names
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").mkdir()
+    one, other = Path("a/x.yaml"), tmp_path / "a" / "x.yaml"
+    assert display_names([one, other]) == {one: "x.yaml", other: "x.yaml"}
+    assert display_names([Path("a/x.yaml"), Path("b/c/x.yaml")]) == {Path("a/x.yaml"): "a/x.yaml",
+                                                                     Path("b/c/x.yaml"): "b/c/x.yaml"}

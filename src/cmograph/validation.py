@@ -163,16 +163,16 @@ def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE, progress: Prog
 def display_names(paths: Sequence[Path]) -> dict[Path, str]:
     """How each file is named in messages: by its name, or, where several files share that name (in different
     folders), by its path below the folder they have in common (``site-a/interviews.yaml``)."""
-    by_name: dict[str, set[Path]] = {}
+    by_name: dict[str, set[str]] = {}
     for path in paths:
-        by_name.setdefault(path.name, set()).add(path)
+        by_name.setdefault(path.name, set()).add(os.path.abspath(path))
     shown: dict[Path, str] = {}
-    for name, same in by_name.items():
+    for path in paths:
+        same = by_name[path.name]
         if len(same) == 1:
-            shown.update(dict.fromkeys(same, name))
-            continue
-        common = Path(os.path.commonpath([os.path.abspath(p) for p in same]))
-        shown.update({p: Path(os.path.abspath(p)).relative_to(common).as_posix() for p in same})
+            shown[path] = path.name
+        else:
+            shown[path] = Path(os.path.abspath(path)).relative_to(os.path.commonpath(list(same))).as_posix()
     return shown
 
 
