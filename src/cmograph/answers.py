@@ -112,18 +112,19 @@ def prepare_answers(disk: DiskStore, progress: Progress | None = None, *, force:
     so the generation prepared is the live one.
     """
     with disk.writing():
-        store, generation = disk.open_live()
+        generation = disk.live()
         if generation is None:
             return []
         snapshots = generation / GRAPHS
         size = sum(f.stat().st_size for f in snapshots.iterdir()) if snapshots.is_dir() else 0
         if not force and not PREPARE_FROM_BYTES <= size <= PREPARE_IN_MEMORY_BYTES:
             return []
+        store = disk.open()  # read-only, opened at once; copied to memory below only if there is work
         todo = _unanswered(KeptAnswers(StoreEngine(store), generation))
         if not todo:
             return []
         if size <= PREPARE_IN_MEMORY_BYTES:
-            store, _ = disk.open_live(memory=True)
+            store = disk.open(memory=True)
         kept = KeptAnswers(StoreEngine(store), generation, keep_after=0.0)
         pool = ThreadPoolExecutor(max(1, workers))
         try:

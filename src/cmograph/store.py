@@ -97,7 +97,8 @@ class DiskStore:
 
     # ------------------------------------------------------------------ reading
 
-    def _current(self) -> Path | None:
+    def live(self) -> Path | None:
+        """The folder of the live generation (``None`` before the first write)."""
         try:
             name = (self.path / "CURRENT").read_text(encoding="utf-8").strip()
         except FileNotFoundError:
@@ -112,7 +113,7 @@ class DiskStore:
         return (self.path / "CURRENT").is_file()
 
     def manifest(self) -> Manifest:
-        current = self._current()
+        current = self.live()
         if current is None:
             return Manifest()
         return Manifest.from_json((current / "manifest.json").read_text(encoding="utf-8"))
@@ -127,7 +128,7 @@ class DiskStore:
 
     def open_live(self, *, memory: bool = False) -> tuple[ox.Store, Path | None]:
         """:meth:`open`, with the folder of the generation opened (``None`` for a store not yet written)."""
-        current = self._current()
+        current = self.live()
         if current is None:
             return memory_store([]), None
         return self._open(current, memory), current
@@ -188,7 +189,7 @@ class DiskStore:
         is exactly as it was. ``manifest`` is written once ``add`` is consumed (it may be filled in meanwhile).
         """
         with self.writing():
-            current = self._current()
+            current = self.live()
             number = 1 + max([int(p.name[4:]) for p in self.path.glob("gen-*") if p.name[4:].isdigit()] or [0])
             generation = self.path / f"gen-{number:06d}"
             generation.mkdir()

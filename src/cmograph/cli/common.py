@@ -86,15 +86,15 @@ def waiting(what: str, after: float = 1.0, every: float = 1.0) -> Iterator[None]
     import threading
 
     done = threading.Event()
-    shown: list[str] = []
+    shown = [""]  # the line on screen, to erase at the end
 
     def tell() -> None:
         started = time.monotonic()
         if done.wait(after):
             return
         while not done.is_set():
-            shown.append(f"{what}... {time.monotonic() - started:.0f} s")
-            click.echo("\r" + shown[-1], err=True, nl=False)
+            shown[0] = f"{what}... {time.monotonic() - started:.0f} s"
+            click.echo("\r" + shown[0], err=True, nl=False)
             done.wait(every)
 
     thread = threading.Thread(target=tell, name="cmograph-waiting", daemon=True)
@@ -104,8 +104,8 @@ def waiting(what: str, after: float = 1.0, every: float = 1.0) -> Iterator[None]
     finally:
         done.set()
         thread.join()
-        if shown:
-            click.echo("\r" + " " * len(shown[-1]) + "\r", err=True, nl=False)
+        if shown[0]:
+            click.echo("\r" + " " * len(shown[0]) + "\r", err=True, nl=False)
 
 
 DATA_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
