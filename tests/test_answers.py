@@ -264,3 +264,10 @@ def test_an_answer_too_large_to_keep_is_not_counted_as_prepared(study: Path, mon
     assert prepare_answers(Project(study).store, force=True) == []
     generation = Project(study).store.open_live()[1]
     assert generation is not None and not kept(generation)
+
+
+def test_prepared_from_python_as_the_library_page_shows(study: Path) -> None:
+    from cmograph.answers import prepare_answers
+
+    assert Project(str(study)).refresh().report.conforms  # a project's folder may be given as text
+    assert prepare_answers(Project(str(study)).store, force=True) == sorted(_needing_no_option())

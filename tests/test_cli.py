@@ -171,6 +171,28 @@ def test_query_words_inside_strings_are_not_refused() -> None:
     assert result.exit_code == 0 and "DELETE me" in result.output
 
 
+def test_query_from_reads_only_the_graphs_it_names() -> None:
+    count = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
+    everything = int(run("query", "--data", VALID, "-f", "csv", stdin=count.format("")).output.split()[1])
+    graph = "<https://w3id.org/cmograph/data/riverside-wards/graph>"
+    one = run("query", "--data", VALID, "-f", "csv", stdin=count.format(f"FROM {graph}"))
+    alone = run("query", "--data", VALID / "riverside-wards.yaml", "-f", "csv",
+                stdin="SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/"
+                      "cmograph/ontology>) }")
+    assert one.exit_code == 0 and 0 < int(one.output.split()[1]) == int(alone.output.split()[1]) < everything
+    nothing = run("query", "--data", VALID, "-f", "csv", stdin=count.format("FROM <urn:nothing>"))
+    assert nothing.output.split()[1] == "0"
+    named = run("query", "--data", VALID, "-f", "csv",
+                stdin=f"SELECT (COUNT(*) AS ?n) FROM NAMED {graph} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert named.output.split()[1] == one.output.split()[1]
+
+
+def test_a_file_given_twice_is_read_once() -> None:
+    twice = run("ask", "gaps", "--data", VALID / "hillside-review.json", "--data", VALID, "-f", "csv")
+    once = run("ask", "gaps", "--data", VALID, "-f", "csv")
+    assert twice.exit_code == 0 and twice.output == once.output
+
+
 def test_export_formats_and_unknown_evaluation(tmp_path: Path) -> None:
     out = tmp_path / "kb.ttl"
     assert run("export", "--example", "-o", out).exit_code == 0

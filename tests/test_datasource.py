@@ -92,3 +92,17 @@ def test_validate_paths_takes_folders_as_text(tmp_path: Path) -> None:
     shutil.copy(DATA / "invalid" / "bad-date.yaml", tmp_path)
     report = cmograph.validate_paths([str(tmp_path)])
     assert not report.conforms and all(str(d).startswith("[ERROR] bad-date.yaml:") for d in report)
+
+
+def test_options_are_named_as_on_the_command_line_and_unknown_ones_are_refused(study: Path) -> None:
+    data = cmograph.open_data(study, memory=True)
+    by_concept = {"by": "concept", "min-sites": 1}
+    assert data.ask("demi-regularities", {"by": "concept", "min_sites": 1}).rows == \
+        data.ask("demi-regularities", by_concept).rows
+    assert data.ask("demi-regularities", by_concept).rows != data.ask("demi-regularities", {"by": "concept"}).rows
+    with pytest.raises(cmograph.UsageError, match="'what-worked' has no option 'fore'") as caught:
+        data.ask("what-worked", {"fore": "Nurses"})
+    assert caught.value.hint == "did you mean 'for'?"
+    with pytest.raises(cmograph.UsageError, match="'demi-regularities' has no option 'bogus'") as caught:
+        data.ask("demi-regularities", {"bogus": 1})
+    assert caught.value.hint is not None and "min-sites" in caught.value.hint

@@ -31,3 +31,11 @@ def test_an_empty_folder_and_a_missing_path_are_input_errors(tmp_path: Path) -> 
         evidence_files([tmp_path])
     with pytest.raises(InputError, match="no such file or folder"):
         evidence_files([tmp_path / "nothing.yaml"])
+
+
+def test_a_file_named_twice_is_taken_once(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "b.yaml", tmp_path.parent / f"{tmp_path.name}-b.yaml")
+    named = [tmp_path / "b.yaml", tmp_path, Path(f"{tmp_path}/./a.yaml"), tmp_path.parent / f"{tmp_path.name}-b.yaml"]
+    assert evidence_files(named) == [tmp_path / "b.yaml", tmp_path / "a.yaml"]

@@ -460,6 +460,27 @@ def test_when_one_period(riverside: StoreEngine) -> None:
     assert [r["cmoc"] for r in run("when", riverside, {"period": "p-setup"}).rows] == ["CMO3", "CMO4", "CMO6", "CMO7"]
 
 
+def test_when_one_phase(fixture_dir: Path) -> None:
+    text = RIVERSIDE.read_text(encoding="utf-8")
+    assert "    label: Set-up\n" in text and "    phase: embedding\n" in text
+    renamed = text.replace("    label: Set-up\n", "    label: Launch\n").replace("    phase: embedding\n",
+                                                                            "    phase: set-up\n")
+    (fixture_dir / "phases.yaml").write_text(renamed, encoding="utf-8")
+    engine = engine_for(fixture_dir / "phases.yaml")
+    both_periods = ["CMO3", "CMO4", "CMO6", "CMO7", "CMO1", "CMO10", "CMO2", "CMO5", "CMO6", "CMO9"]
+    assert [r["cmoc"] for r in run("when", engine, {"period": "SET-UP"}).rows] == both_periods  # both in the phase
+    assert [r["cmoc"] for r in run("when", engine, {"period": "launch"}).rows] == ["CMO3", "CMO4", "CMO6", "CMO7"]
+    with pytest.raises(UsageError, match="no period is called 'implementation'"):
+        run("when", engine, {"period": "implementation"})
+
+
+def test_ids_are_matched_ignoring_case_when_none_is_spelt_so(riverside: StoreEngine, twins: StoreEngine) -> None:
+    assert run("evidence", riverside, {"cmoc": "cmo4"}).rows == run("evidence", riverside, {"cmoc": "CMO4"}).rows
+    assert run("site", riverside, {"site": "WARD-7"}).rows == run("site", riverside, {"site": "ward-7"}).rows
+    with pytest.raises(UsageError, match="'cmo4' names 2 configurations"):
+        run("evidence", twins, {"cmoc": "cmo4"})
+
+
 def test_when_empty(minimal: StoreEngine, hillside: StoreEngine, example: StoreEngine) -> None:
     for engine in (minimal, hillside, example):
         assert run("when", engine).rows == []

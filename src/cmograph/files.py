@@ -24,7 +24,8 @@ def scan_folder(folder: Path) -> list[Path]:
 
 
 def evidence_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and evidence or RDF files found (recursively, sorted) in folders named."""
+    """Files named, and evidence or RDF files found (recursively, sorted) in folders named; a file named twice
+    (also as part of a folder named) is taken once, where it first comes."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -37,4 +38,15 @@ def evidence_files(paths: Iterable[Path]) -> list[Path]:
             raise InputError(f"{path}: no such file or folder", "check the path")
         else:
             out.append(path)
-    return out
+    return _once(out)
+
+
+def _once(paths: list[Path]) -> list[Path]:
+    seen: set[Path] = set()
+    kept: list[Path] = []
+    for path in paths:
+        same = path.resolve()
+        if same not in seen:
+            seen.add(same)
+            kept.append(path)
+    return kept

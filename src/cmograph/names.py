@@ -52,7 +52,7 @@ class NameIndex:
                         users[concept.value].add(s.value)
                 for name in ids.get(s, ()):
                     exact[name].add(s.value)
-                    folded["id:" + name.value].add(s.value)
+                    folded["id:" + name.value.casefold()].add(s.value)
                     for e in in_evaluation[s]:
                         for evaluation_id in ids.get(e, ()):
                             qualified[evaluation_id, name].add(s.value)
@@ -79,9 +79,9 @@ class NameIndex:
         return set(self._exact[kind].get(ox.Literal(name), ()))
 
     def by_folded_name(self, kind: str, name: str) -> set[str]:
-        """The elements whose id is spelt ``name`` or whose label is ``name`` ignoring case (and any tag)."""
+        """The elements whose id or label is ``name`` ignoring case (and any tag)."""
         folded = self._folded[kind]
-        return folded.get("id:" + name, set()) | folded.get("label:" + name.casefold(), set())
+        return folded.get("id:" + name.casefold(), set()) | folded.get("label:" + name.casefold(), set())
 
 
 def _objects(store: ox.Store, predicate: ox.NamedNode) -> dict[Term, list[Term]]:

@@ -223,9 +223,12 @@ def _keys(paths: Sequence[Path], root: Path | None) -> dict[str, Path]:
 
 @dataclass
 class Project:
-    """A project folder."""
+    """A project folder (its path may be given as text)."""
 
     root: Path
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root)
 
     @property
     def settings(self) -> Settings:

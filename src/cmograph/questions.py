@@ -220,6 +220,10 @@ BY_QUALIFIED_ID = _LOOKUP_HEAD + """  ?e dcterms:identifier ?evaluation .
 # elements whose id or label is spelt exactly ?name
 BY_EXACT_NAME = _LOOKUP_HEAD + """  { ?s dcterms:identifier ?name } UNION { ?s rdfs:label ?name }
 """ + _LOOKUP_TAIL
+# periods whose phase is ?name, ignoring case
+BY_PHASE = _LOOKUP_HEAD + """  ?s cmo:phase ?phase .
+  FILTER(LCASE(STR(?phase)) = LCASE(?name))
+""" + _LOOKUP_TAIL
 # whether there are several evaluations: two are enough to tell
 EVALUATIONS_QUERY = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 SELECT DISTINCT ?e WHERE { ?e a cmo:Evaluation } LIMIT 2
@@ -270,7 +274,12 @@ class Resolver:
     def by_folded_name(self, kind: str, name: str) -> set[str]:
         folded = name.casefold()
         return {c.iri for c in self.candidates(kind, BY_NAME, name=[literal_term(name)])
-                if c.id == name or (c.label or "").casefold() == folded}
+                if (c.id or "").casefold() == folded or (c.label or "").casefold() == folded}
+
+    def by_phase(self, name: str) -> set[str]:
+        """The periods whose programme phase is ``name``, ignoring case (a lookup no index needs: asked only
+        when no period is called ``name``)."""
+        return {str(r["s"]) for r in self._select("period", BY_PHASE, {"name": [literal_term(name)]})}
 
     def candidates(self, kind: str, query: str = CANDIDATES, **values: list[str]) -> list[Candidate]:
         """Elements of ``kind`` found by ``query`` with ``values`` bound (serialised terms)."""
@@ -307,6 +316,10 @@ class Resolver:
             hits = self._within(kind, lookups.by_exact_name(kind, name))
         if not hits:
             hits = self._within(kind, lookups.by_folded_name(kind, name))
+        if not hits and kind == "period":  # a programme phase stands for all of its periods
+            phased = self._within(kind, self.by_phase(name))
+            if phased:
+                return phased
         return self._one_or_all(kind, name, hits)
 
     def _one_or_all(self, kind: str, name: str, hits: list[str]) -> list[str]:
@@ -385,7 +398,9 @@ class Answer:
 
 
 def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> str:
-    """The question's SPARQL with every given option resolved and bound."""
+    """The question's SPARQL with every given option resolved and bound (``min_sites`` may stand for
+    ``min-sites``; an option the question does not have is an error)."""
+    options = _named(question, options)
     values: dict[str, list[str]] = {}
     evaluation_iri: str | None = None
     resolver = Resolver(engine, like=like)
@@ -421,6 +436,19 @@ def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like
     elements = any(p.is_element and p.variable in values for p in question.parameters)
     lateral = question.lateral and elements and engine.lateral
     return bind(lateral_optionals(question.sparql) if lateral else question.sparql, values)
+
+
+def _named(question: Question, options: Mapping[str, Any]) -> dict[str, Any]:
+    """``options`` by their command-line names, refusing any the question does not have."""
+    named = {str(key).replace("_", "-"): value for key, value in options.items()}
+    unknown = sorted(set(named) - {p.name for p in question.parameters})
+    if unknown:
+        names = [p.name for p in question.parameters]
+        close = difflib.get_close_matches(unknown[0], names, n=1)
+        hint = (f"did you mean '{close[0]}'?" if close else
+                f"its options are: {', '.join(names)}" if names else "it takes no options")
+        raise UsageError(f"'{question.id}' has no option '{unknown[0]}'", hint)
+    return named
 
 
 def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> Answer:

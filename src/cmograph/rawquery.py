@@ -75,7 +75,8 @@ def short(message: str, limit: int = 160) -> str:
 
 
 def run_query(store: ox.Store, sparql: str, timeout: float = QUERY_SECONDS) -> QueryResult:
-    """Run a read-only query over the union of all evaluations; give up after ``timeout`` seconds."""
+    """Run a read-only query over the union of all evaluations (or the graphs its ``FROM`` clauses name); give up
+    after ``timeout`` seconds."""
     check_read_only(sparql)
     outcome: list[QueryResult | BaseException] = []
 
@@ -97,9 +98,15 @@ def run_query(store: ox.Store, sparql: str, timeout: float = QUERY_SECONDS) -> Q
     return outcome[0]
 
 
+def names_its_dataset(sparql: str) -> bool:
+    """Whether the query has a ``FROM`` or ``FROM NAMED`` clause: then it, not cmograph, says which graphs it reads."""
+    return any(t.lastgroup == "word" and t.group().upper() == "FROM" for t in TOKEN.finditer(sparql))
+
+
 def _evaluate(store: ox.Store, sparql: str) -> QueryResult:
+    union = not names_its_dataset(sparql)  # by default the default graph is every evaluation's graph together
     try:
-        result = store.query(sparql, use_default_graph_as_union=True, prefixes=COMMON_PREFIXES)
+        result = store.query(sparql, use_default_graph_as_union=union, prefixes=COMMON_PREFIXES)
     except SyntaxError as exc:
         raise UsageError(f"the query is not valid SPARQL: {short(str(exc))}",
                          f"the prefixes {', '.join(COMMON_PREFIXES)} are declared for you") from None

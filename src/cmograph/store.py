@@ -92,8 +92,8 @@ def memory_store(graphs: Iterable[EvaluationGraph]) -> ox.Store:
 class DiskStore:
     """A store folder on disk (see the module docstring)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
 
     # ------------------------------------------------------------------ reading
 
