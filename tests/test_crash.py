@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import shutil
 import signal
@@ -409,3 +410,89 @@ def test_ask_in_a_project_answers_while_a_load_refreshes_it(tmp_path: Path) -> N
     assert reader.returncode == 0, reader.stderr
     assert writer.wait() == 0
     assert json.loads(reader.stdout) in (old, what_worked(project.store))
+
+
+# ---------------------------------------------------------------------------------------------- folders and Ctrl-C
+
+
+def without_root_file_access(args: list[str]) -> list[str]:
+    """``args`` run so that file permissions apply (root reads any file unless its capabilities are dropped)."""
+    if os.geteuid() != 0:
+        return args
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv is needed to run without root's file access")
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--", *args]
+
+
+@pytest.fixture
+def loaded(tmp_path: Path) -> Path:
+    root = tmp_path / "study"
+    init_project(root)
+    (root / "evaluations" / "my-evaluation.yaml").unlink()
+    (root / "evaluations" / "more").mkdir()
+    shutil.copy(VALID / "riverside-wards.yaml", root / "evaluations")
+    shutil.copy(VALID / "hillside-review.json", root / "evaluations" / "more")
+    assert Project(root).refresh().report.conforms
+    return root
+
+
+def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(without_root_file_access([*CLI, *args]), cwd=root, capture_output=True, text=True,
+                          check=False, timeout=120)
+
+
+@pytest.mark.parametrize("folder", ["evaluations", "evaluations/more"])
+def test_a_folder_that_cannot_be_read_drops_nothing(loaded: Path, folder: str) -> None:
+    store = Project(loaded).store
+    before = tree_hashes(store.path)
+    (loaded / folder).chmod(0)
+    try:
+        for args in (["load"], ["ask", "gaps", "-f", "csv"], ["validate"]):
+            done = cli(loaded, *args)
+            assert done.returncode == 2, (args, done.stderr)
+            assert f"{loaded / folder}: this folder cannot be read (Permission denied)" in done.stderr
+    finally:
+        (loaded / folder).chmod(0o755)
+    assert tree_hashes(store.path) == before
+    assert "hillside-review" in cli(loaded, "ask", "gaps", "-f", "csv").stdout
+
+
+def test_a_missing_evaluations_folder_or_a_broken_link_drops_nothing(loaded: Path) -> None:
+    store = Project(loaded).store
+    before = tree_hashes(store.path)
+    (loaded / "evaluations" / "gone.yaml").symlink_to(loaded / "nowhere.yaml")
+    done = cli(loaded, "load")
+    assert done.returncode == 2 and "gone.yaml: a link to a file that is not there" in done.stderr
+    (loaded / "evaluations" / "gone.yaml").unlink()
+    (loaded / "evaluations").rename(loaded / "moved")
+    done = cli(loaded, "ask", "gaps")
+    assert done.returncode == 2 and "the project's evaluations folder is missing" in done.stderr
+    assert tree_hashes(store.path) == before
+
+
+def test_ctrl_c_during_a_load_prints_one_line_and_leaves_old_or_new(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    init_project(root)
+    (root / "evaluations" / "my-evaluation.yaml").unlink()
+    text = synthetic(30, 1)
+    for i in range(24):  # enough files for worker processes, and a load of a few seconds
+        (root / "evaluations" / f"e{i}.yaml").write_text(text.replace("id: crash-study", f"id: e{i}"), "utf-8")
+    codes = []
+    for at in (0.6, 1.2, 1.8):
+        process = subprocess.Popen([*CLI, "load"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, start_new_session=True)  # Ctrl-C reaches the whole process group
+        time.sleep(at)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+        codes.append(process.returncode)
+        assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+        if process.returncode == 130:
+            assert stderr.strip().splitlines()[-1].startswith("interrupted: any store is as it was")
+        else:
+            assert process.returncode == 0, stderr
+        loaded = Project(root).store.manifest().graphs() if Project(root).store.exists() else {}
+        assert len(loaded) in (0, 24)  # all or nothing
+    assert 130 in codes  # at least one load was interrupted
+    done = subprocess.run([*CLI, "load"], cwd=root, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0 and len(Project(root).store.manifest().graphs()) == 24

@@ -14,12 +14,28 @@ SUFFIXES = EVIDENCE_SUFFIXES + RDF_SUFFIXES
 
 
 def scan_folder(folder: Path) -> list[Path]:
-    """Evidence and RDF files below ``folder``, sorted, skipping hidden files and folders."""
+    """Evidence and RDF files below ``folder``, sorted, skipping hidden files and folders.
+
+    A folder that cannot be read, or a link to a file that is not there, is an error: skipping it would make its
+    evaluations look deleted.
+    """
     found: list[str] = []
-    for top, dirs, names in os.walk(folder):  # not into linked folders, as Path.rglob
+
+    def unreadable(error: OSError) -> None:
+        raise InputError(f"{error.filename}: this folder cannot be read ({error.strerror})",
+                         "check its permissions; nothing was changed") from None
+
+    for top, dirs, names in os.walk(folder, onerror=unreadable):  # not into linked folders, as Path.rglob
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [os.path.join(top, n) for n in names if not n.startswith(".")
-                  and os.path.splitext(n)[1].lower() in SUFFIXES and os.path.isfile(os.path.join(top, n))]
+        for name in names:
+            full = os.path.join(top, name)
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES:
+                continue
+            if os.path.isfile(full):
+                found.append(full)
+            elif os.path.islink(full):
+                raise InputError(f"{full}: a link to a file that is not there",
+                                 "point the link at the evidence file, or remove it; nothing was changed")
     return sorted(map(Path, found))
 
 

@@ -239,8 +239,12 @@ class Project:
         return DiskStore(self.root / STORE)
 
     def evidence(self) -> list[Path]:
+        """The project's evidence files (an error if ``evaluations/`` is missing: its evaluations are not dropped)."""
         folder = self.root / EVALUATIONS
-        return scan_folder(folder) if folder.is_dir() else []
+        if not folder.is_dir():
+            raise InputError(f"{folder}: the project's evaluations folder is missing",
+                             "restore it (an empty folder removes every evaluation); nothing was changed")
+        return scan_folder(folder)
 
     def refresh(self, progress: Progress | None = None, *, reading: bool = False) -> LoadResult:
         """Bring the store up to date with ``evaluations/``.

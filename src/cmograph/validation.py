@@ -12,6 +12,7 @@ import itertools
 import multiprocessing
 import os
 import re
+import signal
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -154,7 +155,7 @@ def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE, progress: Prog
     if len(paths) < PARALLEL_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return _numbered((check_file(path, base) for path in paths), len(paths), shown, progress)
     _compiled_shapes()  # compiled once, here, and inherited by the workers
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_leave_interrupts)
     queue = iter(paths)
     pending = deque(pool.submit(check_file, path, base) for path in itertools.islice(queue, AHEAD))
     return _numbered(_results(pool, pending, queue, base), len(paths), shown, progress)
@@ -174,6 +175,11 @@ def display_names(paths: Sequence[Path]) -> dict[Path, str]:
         else:
             shown[path] = Path(os.path.abspath(path)).relative_to(os.path.commonpath(list(same))).as_posix()
     return shown
+
+
+def _leave_interrupts() -> None:
+    """In a worker: Ctrl-C is the caller's to handle (it stops the pool), not each worker's to print."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _results(pool: ProcessPoolExecutor, pending: deque[Future[CheckedFile]], queue: Iterator[Path],

@@ -19,7 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def guarded(run: Callable[[], Any]) -> Any:
-    """Run a command; map cmograph errors to exit codes (2 usage/input, 1 not conforming)."""
+    """Run a command; map cmograph errors to exit codes (2 usage/input, 1 not conforming, 130 interrupted)."""
     from cmograph.datasource import NotConforming
     from cmograph.errors import CmographError
 
@@ -36,6 +36,9 @@ def guarded(run: Callable[[], Any]) -> Any:
         where = f"{exc.filename}: " if exc.filename else ""
         click.echo(f"error: {where}{exc.strerror or exc}", err=True)
         sys.exit(2)
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback; a store write is whole or not there at all
+        click.echo("\ninterrupted: any store is as it was, or fully updated, never half-written", err=True)
+        sys.exit(130)
 
 
 def echo_report(report: Any) -> None:
