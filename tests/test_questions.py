@@ -1086,3 +1086,17 @@ def test_an_exact_spelling_wins_over_names_that_differ_only_in_case(fixture_dir:
     with pytest.raises(UsageError) as caught:  # neither spelling: compared ignoring case, both match
         run("site", engine, {"site": "RIVERSIDE HEALTH CENTRE"})
     assert "names 2 sites" in str(caught.value)
+
+
+def test_a_name_of_many_elements_lists_a_few_and_counts_the_rest(tmp_path: Path) -> None:
+    text = MINIMAL.read_text(encoding="utf-8")
+    paths = []
+    for i in range(11):
+        path = tmp_path / f"m{i}.yaml"
+        path.write_text(text.replace("id: minimal", f"id: minimal-{i:02d}"), encoding="utf-8")
+        paths.append(path)
+    with pytest.raises(UsageError) as caught:
+        run("in-context", engine_for(*paths), {"context": "Minimal context"})
+    message = str(caught.value)
+    assert message.startswith("'Minimal context' names 11 contexts: minimal-00/c-minimal (Minimal context); ")
+    assert message.count("(Minimal context)") == 8 and "minimal-07/c-minimal (Minimal context); and 3 more" in message

@@ -77,6 +77,18 @@ def test_load_into_a_bare_store_is_all_or_nothing(tmp_path: Path) -> None:
     assert dump(store.open()) == before
 
 
+def test_a_file_or_a_folder_of_other_files_is_not_made_a_store(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"this folder holds other files \(notes.txt\)"):
+        load_into(DiskStore(tmp_path), [VALID / "minimal.yaml"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    with pytest.raises(StoreError, match="not a folder, so it cannot hold a store"):
+        load_into(DiskStore(tmp_path / "notes.txt"), [VALID / "minimal.yaml"])
+    (tmp_path / "empty").mkdir()
+    assert load_into(DiskStore(tmp_path / "empty"), [VALID / "minimal.yaml"]).loaded == ["minimal"]
+    assert load_into(DiskStore(tmp_path / "empty"), [VALID / "riverside-wards.yaml"]).loaded  # a store: written again
+
+
 def test_reloading_a_file_replaces_its_graph(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "store")
     load_into(store, [VALID / "riverside-wards.yaml"])

@@ -50,6 +50,7 @@ ELEMENT_TYPES: dict[str, str] = {
 }
 SCALAR_TYPES = ("integer", "choice")
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+SHOWN = 8  # names listed when one name matches several elements
 
 
 class Engine(Protocol):
@@ -327,7 +328,8 @@ class Resolver:
             self._no_match(kind, name)
         if len(hits) > 1 and not self.like:
             found = {c.iri: c for c in self.candidates(kind, CANDIDATES, s=[iri_term(i) for i in hits])}
-            listed = "; ".join(sorted(found[i].describe() if i in found else i for i in hits))
+            names = sorted(found[i].describe() if i in found else i for i in hits)
+            listed = "; ".join(names[:SHOWN]) + (f"; and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
             raise UsageError(f"'{name}' names {len(hits)} {_plural(kind)}: {listed}",
                              "name one as EVALUATION/ID, by its IRI, or use --like to take them all")
         return sorted(hits)

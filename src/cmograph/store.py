@@ -160,6 +160,7 @@ class DiskStore:
         if key in _HELD:
             yield
             return
+        self._check_is_a_store()
         self.path.mkdir(parents=True, exist_ok=True)
         with open(self.path / "lock", "a+", encoding="utf-8") as handle:
             try:
@@ -180,6 +181,19 @@ class DiskStore:
                 _HELD.discard(key)
                 handle.seek(0)
                 handle.truncate()
+
+    def _check_is_a_store(self) -> None:
+        """Refuse to write into a path that is a file, or a folder of other files (a mistyped ``--store``)."""
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: not a folder, so it cannot hold a store",
+                             "name a new or empty folder, or a cmograph store, with --store")
+        if self.path.is_dir() and not self.exists():
+            others = sorted(p.name for p in self.path.iterdir() if p.name not in ("lock", "CURRENT.tmp")
+                            and not p.name.startswith("gen-"))
+            if others:
+                raise StoreError(f"{self.path}: this folder holds other files ({', '.join(others[:3])}"
+                                 f"{', ...' if len(others) > 3 else ''}), so cmograph will not make it a store",
+                                 "name a new or empty folder, or a cmograph store, with --store")
 
     def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph], manifest: Manifest) -> None:
         """Atomically replace graphs: drop the ``remove`` graph IRIs, add ``add``, record ``manifest``.
