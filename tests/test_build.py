@@ -59,6 +59,16 @@ def test_iris_are_readable_and_under_the_base() -> None:
     assert graph_iri(DEFAULT_BASE, "e") == URIRef(DEFAULT_BASE + "e/graph")
 
 
+def test_a_base_must_end_with_a_slash_or_a_hash() -> None:
+    from cmograph.errors import UsageError
+
+    with pytest.raises(UsageError, match="'https://example.org/kb' does not end with '/' or '#'") as caught:
+        check_file(RIVERSIDE, "https://example.org/kb")
+    assert caught.value.hint is not None and caught.value.hint.endswith("https://example.org/kb/")
+    [graph] = check_file(RIVERSIDE, "https://example.org/kb#").graphs
+    assert graph.graph == URIRef("https://example.org/kb#riverside-wards/graph")
+
+
 def test_defaults_and_generated_statement() -> None:
     [graph] = check_file(VALID / "minimal.yaml").graphs
     g = rdflib_graph(graph)

@@ -1100,3 +1100,24 @@ def test_a_name_of_many_elements_lists_a_few_and_counts_the_rest(tmp_path: Path)
     message = str(caught.value)
     assert message.startswith("'Minimal context' names 11 contexts: minimal-00/c-minimal (Minimal context); ")
     assert message.count("(Minimal context)") == 8 and "minimal-07/c-minimal (Minimal context); and 3 more" in message
+
+
+def test_a_prefix_bound_two_ways_names_what_it_names_or_is_refused(tmp_path: Path) -> None:
+    def evaluation(eid: str, namespace: str, concept: str) -> Path:
+        path = tmp_path / f"{eid}.yaml"
+        path.write_text(MINIMAL.read_text(encoding="utf-8").replace("id: minimal", f"id: {eid}").replace(
+            "    label: Minimal mechanism\n", f"    label: Minimal mechanism\n    concept: 'cmoc:{concept}'\n")
+            + f"prefixes:\n  cmoc: {namespace}\n", encoding="utf-8")
+        return path
+
+    first = evaluation("first", "https://example.org/one/", "peer-support")
+    second = evaluation("second", "https://example.org/two/", "peer-support")
+    third = evaluation("third", "https://example.org/two/", "coaching")
+    engine = engine_for(first, third)  # cmoc:peer-support means something only in the first
+    rows = run("circumstances", engine, {"mechanism": "cmoc:peer-support"}).rows
+    assert [r["cmoc"] for r in rows] == ["cmoc-1"] and rows[0]["evaluation"] == "first"
+    with pytest.raises(UsageError, match="'cmoc:peer-support' stands for 2 IRIs, as files declare its prefix "
+                       "differently: https://example.org/one/peer-support; https://example.org/two/peer-support"):
+        run("circumstances", engine_for(first, second), {"mechanism": "cmoc:peer-support"})
+    full = run("circumstances", engine_for(first, second), {"mechanism": "https://example.org/two/peer-support"})
+    assert [r["evaluation"] for r in full.rows] == ["second"]

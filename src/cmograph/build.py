@@ -417,4 +417,7 @@ def build(doc: Document, base: str = DEFAULT_BASE) -> Built:
     if not is_iri(base + "x"):
         raise UsageError(f"the base IRI {base!r} is not an absolute IRI",
                          "set --base (or 'base' in cmograph.toml) to one like https://example.org/evaluations/")
+    if not base.endswith(("/", "#")):  # evaluation ids are appended to it: ...evaluationsford-2009 is a typo
+        raise UsageError(f"the base IRI {base!r} does not end with '/' or '#', so the evaluations' IRIs would run "
+                         "into it", f"end --base (or 'base' in cmograph.toml) with a slash: {base}/")
     return _Builder(doc, base).run()

@@ -241,13 +241,16 @@ class Resolver:
     engine: Engine
     like: bool = False
     evaluation: str | None = None  # restrict matches to this evaluation IRI
-    _prefixes: dict[str, str] | None = field(default=None, repr=False)
+    _prefixes: dict[str, list[str]] | None = field(default=None, repr=False)
 
-    def prefixes(self) -> dict[str, str]:
+    def prefixes(self) -> dict[str, list[str]]:
+        """Each prefix the evaluations declare, with its namespaces (two files may bind one prefix differently)."""
         if self._prefixes is None:
             _, rows = self.engine.select(PREFIXES_QUERY)
-            self._prefixes = {str(r["prefix"]): str(r["namespace"]) for r in rows}
-            self._prefixes.setdefault("cmo", CMO_NS)
+            found: dict[str, set[str]] = {"cmo": {CMO_NS}}
+            for r in rows:
+                found.setdefault(str(r["prefix"]), set()).add(str(r["namespace"]))
+            self._prefixes = {prefix: sorted(namespaces) for prefix, namespaces in found.items()}
         return self._prefixes
 
     def _select(self, kind: str, query: str, values: Mapping[str, list[str]]) -> list[Row]:
@@ -304,11 +307,13 @@ class Resolver:
                 c.iri for c in self.candidates(kind)
                 if folded in (c.label or "").casefold() or folded in (c.id or "").casefold()])
         lookups: Resolver | NameIndex = self.engine.names() or self  # the engine's index, else queries
-        iri = self._expand(name)
-        if iri is not None:
-            hits = self._within(kind, lookups.by_iri(kind, iri))
-            if hits:
-                return hits
+        found = {iri: self._within(kind, lookups.by_iri(kind, iri)) for iri in self._expand(name)}
+        found = {iri: hits for iri, hits in found.items() if hits}
+        if len(found) > 1:
+            raise UsageError(f"'{name}' stands for {len(found)} IRIs, as files declare its prefix differently: "
+                             f"{'; '.join(found)}", "give the full IRI instead: one of those above")
+        if found:
+            return next(iter(found.values()))
         evaluation, slash, local = name.partition("/")
         hits = []
         if slash and evaluation and local:
@@ -347,13 +352,12 @@ class Resolver:
                 else f"the {_plural(kind)} are: {', '.join(sorted(labels)[:8])}")
         raise UsageError(f"no {kind} is called '{name}'", hint + " (or use --like for a substring match)")
 
-    def _expand(self, name: str) -> str | None:
+    def _expand(self, name: str) -> list[str]:
+        """The IRIs ``name`` may stand for: itself, or a CURIE expanded with each namespace of its prefix."""
         if "://" in name or name.startswith("urn:"):
-            return name
+            return [name]
         prefix, colon, local = name.partition(":")
-        if colon and prefix in self.prefixes():
-            return self.prefixes()[prefix] + local
-        return None
+        return [namespace + local for namespace in self.prefixes().get(prefix, [])] if colon else []
 
 
 def _opt(value: Value) -> str | None:
