@@ -44,6 +44,16 @@ def test_csv_tsv_json_markdown() -> None:
     assert markdown == ["| outcome | mechanisms | sites |", "|---|---|---|", "| a\\|b |  | 1 |"]
 
 
+def test_tsv_keeps_one_record_per_line_escaping_tabs_breaks_and_backslashes() -> None:
+    rows = [{"outcome": 'Two lines:\nsaid "honestly"', "mechanisms": ["a\tb", "c\\d"], "sites": 1},
+            {"outcome": "plain", "mechanisms": [], "sites": 2}]
+    lines = render(COLUMNS, rows, "tsv").split("\n")  # type: ignore[arg-type]
+    assert lines == ["outcome\tmechanisms\tsites", 'Two lines:\\nsaid "honestly"\ta\\tb; c\\\\d\t1',
+                     "plain\t\t2", ""]
+    assert [field.encode().decode("unicode_escape") for field in lines[1].split("\t")] == [
+        'Two lines:\nsaid "honestly"', "a\tb; c\\d", "1"]
+
+
 def test_empty_answers() -> None:
     assert render(COLUMNS, [], "csv") == "outcome,mechanisms,sites\n"
     assert json.loads(render(COLUMNS, [], "json")) == []

@@ -34,12 +34,15 @@ def render(columns: Sequence[str], rows: Sequence[dict[str, Cell]], fmt: str, wi
     """The rows in format ``fmt``; ``width`` bounds table lines."""
     if fmt == "json":
         return json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, ensure_ascii=False) + "\n"
-    if fmt in ("csv", "tsv"):
+    if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([[cell_text(r.get(c)) for c in columns] for r in rows])
         return buffer.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join(columns)] + ["\t".join(tsv_field(cell_text(r.get(c))) for c in columns) for r in rows]
+        return "\n".join(lines) + "\n"
     if fmt == "markdown":
         def escape(text: str) -> str:
             return text.replace("|", "\\|").replace("\n", " ")
@@ -48,6 +51,14 @@ def render(columns: Sequence[str], rows: Sequence[dict[str, Cell]], fmt: str, wi
         lines += ["| " + " | ".join(escape(cell_text(r.get(c))) for c in columns) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     return table(columns, [[cell_text(r.get(c)) for c in columns] for r in rows], width)
+
+
+def tsv_field(text: str) -> str:
+    """A TSV field: one record per line and no quoting, so a tab, line break or backslash in the text is written
+    as ``\\t``, ``\\n``, ``\\r`` or ``\\\\`` (as PostgreSQL's text format and linear TSV do)."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 80) -> str:
