@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from cmograph.cli import main
 from cmograph.datasource import example_path, load_memory
-from cmograph.endpoint import ENV_PASSWORD, ENV_USER, Endpoint
+from cmograph.endpoint import ENV_PASSWORD, ENV_USER, Endpoint, with_prefixes
 from cmograph.engine import StoreEngine
 from cmograph.errors import UsageError
 from cmograph.export import export
@@ -300,3 +300,29 @@ def test_a_query_url_that_takes_no_writes() -> None:
     assert code == 2
     assert "accepts neither the Graph Store Protocol nor SPARQL Update" in output
 
+
+# ---------------------------------------------------------------------------------------------- query
+
+
+def test_query_errors_point_where_they_do_locally() -> None:
+    chosen = server_named("oxigraph")  # Virtuoso counts lines of its own before the query's
+    text = "SELECT ?s WHERE {\n  ?s a cmo:Configuration ; rdfs:label ?l FILTR(?l) }"
+    local = CliRunner().invoke(main, ["query", "--data", str(MINIMAL)], input=text)
+    remote = CliRunner().invoke(main, ["query", "--endpoint", chosen.query], input=text)
+    assert local.exit_code == remote.exit_code == 2, remote.output
+    position = re.search(r"error at \d+:\d+", local.output)
+    assert position is not None and position.group() == "error at 2:50", local.output
+    assert position.group() in remote.output.splitlines()[0]
+
+
+def test_query_is_given_only_the_prefixes_it_uses_and_does_not_declare(server: Server) -> None:
+    Endpoint(server.query, server.store).push(load_memory([MINIMAL]))
+    undeclared = 'ASK { ?c a cmo:Configuration FILTER(?c != "rdfs:x") } # skos:\n'
+    own = "PREFIX cmo: <https://w3id.org/cmograph/ontology#>\nASK { ?c a cmo:Configuration }"
+    elsewhere = "PREFIX cmo: <https://example.org/not-cmo#>\nASK { ?c a cmo:Configuration }"
+    assert with_prefixes(undeclared) == "PREFIX cmo: <https://w3id.org/cmograph/ontology#> " + undeclared
+    assert with_prefixes(own) == own and with_prefixes(elsewhere) == elsewhere
+    for text, answer in ((undeclared, "true"), (own, "true"), (elsewhere, "false")):
+        result = CliRunner().invoke(main, ["query", "--endpoint", server.query], input=text)
+        assert result.exit_code == 0, result.output
+        assert result.output == answer + "\n", text

@@ -38,6 +38,7 @@ from cmograph.namespaces import COMMON_PREFIXES, ONTOLOGY_IRI
 from cmograph.questions import Row, Value, several_evaluations
 from cmograph.rawquery import QueryResult, check_read_only
 from cmograph.sparql_terms import iri_term
+from cmograph.sparql_tokens import TOKEN
 
 ENV_USER = "CMOGRAPH_ENDPOINT_USER"
 ENV_PASSWORD = "CMOGRAPH_ENDPOINT_PASSWORD"
@@ -623,9 +624,19 @@ def _batches(triples: list[ox.Triple]) -> list[tuple[bool, list[ox.Triple]]]:
 
 
 def with_prefixes(sparql: str) -> str:
-    """``sparql`` with the common prefixes it does not declare itself declared first, as ``cmograph query`` offers."""
-    declared = {m.lower() for m in re.findall(r"\bPREFIX\s+([\w.-]*):", sparql, re.IGNORECASE)}
-    missing = [f"PREFIX {p}: <{ns}>\n" for p, ns in COMMON_PREFIXES.items() if p.lower() not in declared]
+    """``sparql`` preceded by declarations of the common prefixes it uses without declaring (as ``cmograph query``
+    offers), on its first line, so that the server's error positions on the other lines are the query's own."""
+    used: set[str] = set()
+    declared: set[str] = set()
+    after_prefix = False  # the previous token (not counting space and comments) is the keyword PREFIX
+    for token in TOKEN.finditer(sparql):
+        kind = token.lastgroup
+        if kind in ("space", "comment"):
+            continue
+        if kind == "local":
+            (declared if after_prefix else used).add(token.group("prefix") or "")
+        after_prefix = kind == "word" and token.group().upper() == "PREFIX"
+    missing = [f"PREFIX {p}: <{ns}> " for p, ns in COMMON_PREFIXES.items() if p in used - declared]
     return "".join(missing) + sparql
 
 
