@@ -52,6 +52,11 @@ BLANK_BATCH = 100  # triples per INSERT template (Virtuoso compiles templates to
 EVALUATION_GRAPHS = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT DISTINCT ?g ?id ?e WHERE { GRAPH ?g { ?e a cmo:Evaluation ; dcterms:identifier ?id } }"""
+IN_DEFAULT_GRAPH = "PREFIX cmo: <https://w3id.org/cmograph/ontology#>\nASK { ?e a cmo:Evaluation }"
+IN_NAMED_GRAPHS = "PREFIX cmo: <https://w3id.org/cmograph/ontology#>\nASK { GRAPH ?g { ?e a cmo:Evaluation } }"
+UNION_HINT = ("make it the union: Oxigraph: start it with `oxigraph serve --union-default-graph`; Fuseki: set "
+              "`tdb2:unionDefaultGraph true` in the dataset's configuration (Virtuoso and GraphDB query every graph "
+              "already)")
 _STRING = re.compile(r'("""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\')')
 _IRI = re.compile(r"<[^<>\s]*>")
 _COMMENT = re.compile(r"#[^\n]*")
@@ -456,6 +461,20 @@ class Endpoint:
     def several_evaluations(self) -> bool:
         """Asked afresh each time: the server's data may change between questions."""
         return several_evaluations(self)
+
+    def check_default_graph(self) -> None:
+        """Raise if the server's named graphs hold evaluations that its default graph, which the questions read,
+        does not: there every answer would be empty. One or two ASK queries, so asked only of empty answers."""
+        if not self._ask(IN_DEFAULT_GRAPH) and self._ask(IN_NAMED_GRAPHS):
+            raise EndpointError(f"the default graph of {self.url} is not the union of its named graphs, so questions "
+                                "see none of the evaluations held there", UNION_HINT)
+
+    def _ask(self, sparql: str) -> bool:
+        """The truth of an ASK query."""
+        data = _json(_Protocol(self.url, self.http, sparql).query(), self.url)
+        if "boolean" not in data:
+            raise EndpointError(f"{self.url} did not answer with ASK results")
+        return bool(data["boolean"])
 
     def run_query(self, sparql: str) -> QueryResult:
         """``cmograph query`` on the endpoint: SELECT rows, ASK truth, or CONSTRUCT/DESCRIBE triples as N-Triples."""
