@@ -624,6 +624,9 @@ class Portable:
     def names(self) -> Any:
         return self.engine.names()
 
+    def check_default_graph(self) -> None:
+        self.engine.check_default_graph()
+
 
 class RdflibWorker:
     """The rdflib child process, restarted after a query overruns its bound."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,11 +24,13 @@ from click.testing import CliRunner
 
 from cmograph.cli import main
 from cmograph.datasource import example_path, load_memory
-from cmograph.endpoint import ENV_PASSWORD, ENV_USER, Endpoint
+from cmograph.endpoint import ENV_PASSWORD, ENV_USER, Endpoint, with_prefixes
 from cmograph.engine import StoreEngine
 from cmograph.errors import UsageError
 from cmograph.export import export
 from cmograph.questions import Answer, Engine, Question, Resolver, ask, questions
+from cmograph.serve import HOST, free_port, oxigraph_command
+from cmograph.serve import Server as Served
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVERS_FILE = Path(os.environ.get("CMOGRAPH_TEST_SERVERS", ROOT / ".servers" / "servers.env"))
@@ -300,3 +304,72 @@ def test_a_query_url_that_takes_no_writes() -> None:
     assert code == 2
     assert "accepts neither the Graph Store Protocol nor SPARQL Update" in output
 
+
+# ---------------------------------------------------------------------------------------------- query
+
+
+def test_query_errors_point_where_they_do_locally() -> None:
+    chosen = server_named("oxigraph")  # Virtuoso counts lines of its own before the query's
+    text = "SELECT ?s WHERE {\n  ?s a cmo:Configuration ; rdfs:label ?l FILTR(?l) }"
+    local = CliRunner().invoke(main, ["query", "--data", str(MINIMAL)], input=text)
+    remote = CliRunner().invoke(main, ["query", "--endpoint", chosen.query], input=text)
+    assert local.exit_code == remote.exit_code == 2, remote.output
+    position = re.search(r"error at \d+:\d+", local.output)
+    assert position is not None and position.group() == "error at 2:50", local.output
+    assert position.group() in remote.output.splitlines()[0]
+
+
+def test_query_is_given_only_the_prefixes_it_uses_and_does_not_declare(server: Server) -> None:
+    Endpoint(server.query, server.store).push(load_memory([MINIMAL]))
+    undeclared = 'ASK { ?c a cmo:Configuration FILTER(?c != "rdfs:x") } # skos:\n'
+    own = "PREFIX cmo: <https://w3id.org/cmograph/ontology#>\nASK { ?c a cmo:Configuration }"
+    elsewhere = "PREFIX cmo: <https://example.org/not-cmo#>\nASK { ?c a cmo:Configuration }"
+    assert with_prefixes(undeclared) == "PREFIX cmo: <https://w3id.org/cmograph/ontology#> " + undeclared
+    assert with_prefixes(own) == own and with_prefixes(elsewhere) == elsewhere
+    for text, answer in ((undeclared, "true"), (own, "true"), (elsewhere, "false")):
+        result = CliRunner().invoke(main, ["query", "--endpoint", server.query], input=text)
+        assert result.exit_code == 0, result.output
+        assert result.output == answer + "\n", text
+
+
+# ---------------------------------------------------------------------------------------------- default graph
+
+
+@pytest.fixture
+def separate_default_graph(tmp_path: Path) -> Iterator[str]:
+    """An Oxigraph server started without ``--union-default-graph`` (its default graph is a graph of its own);
+    its base URL."""
+    folder = tempfile.TemporaryDirectory(dir=tmp_path)
+    port = free_port()
+    with open(Path(folder.name) / "server.log", "wb") as log:
+        process = subprocess.Popen(
+            [oxigraph_command(), "serve", "--location", str(Path(folder.name) / "data"), "--bind", f"{HOST}:{port}"],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    served = Served(process, port, True, folder)
+    try:
+        served.wait_until_ready()
+        yield served.url
+    finally:
+        served.stop()
+
+
+def test_a_default_graph_that_is_not_the_union_is_named(separate_default_graph: str) -> None:
+    query, store = f"{separate_default_graph}/query", f"{separate_default_graph}/store"
+    problem = f"the default graph of {query} is not the union of its named graphs"
+    pushed = CliRunner().invoke(main, ["push", "--data", str(MINIMAL), "--endpoint", query, "--update-endpoint", store])
+    assert pushed.exit_code == 0, pushed.output
+    assert pushed.stdout == f"pushed 1 evaluation to {query}: minimal\n"
+    assert pushed.stderr.startswith(f"warning: {problem}") and "--union-default-graph" in pushed.stderr
+    for args in (["gaps"], ["why", "--outcome", "Minimal outcome"]):  # an empty answer; a name found nowhere
+        code, output = cli("ask", *args, "--endpoint", query)
+        assert code == 2, output
+        assert output.splitlines()[0].startswith(f"error: {problem}")
+        assert "--union-default-graph" in output and "tdb2:unionDefaultGraph true" in output
+
+
+def test_an_empty_answer_on_a_union_default_graph(server: Server) -> None:
+    code, output = cli("push", "--data", str(MINIMAL), "--endpoint", server.query, "--update-endpoint", server.store)
+    assert code == 0 and output == f"pushed 1 evaluation to {server.query}: minimal\n"  # no warning
+    code, output = cli("ask", "contradictions", "--endpoint", server.query, "-f", "table")
+    assert code == 0, output
+    assert output == questions()["contradictions"].empty + "\n"

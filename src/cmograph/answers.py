@@ -53,6 +53,9 @@ class KeptAnswers:
     def several_evaluations(self) -> bool:
         return self.engine.several_evaluations()
 
+    def check_default_graph(self) -> None:
+        self.engine.check_default_graph()
+
     def path(self, sparql: str) -> Path:
         """Where the answer to ``sparql`` is kept."""
         return self.folder / (hashlib.sha256(sparql.encode("utf-8")).hexdigest()[:40] + ".json")

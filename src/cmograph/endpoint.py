@@ -38,6 +38,7 @@ from cmograph.namespaces import COMMON_PREFIXES, ONTOLOGY_IRI
 from cmograph.questions import Row, Value, several_evaluations
 from cmograph.rawquery import QueryResult, check_read_only
 from cmograph.sparql_terms import iri_term
+from cmograph.sparql_tokens import TOKEN
 
 ENV_USER = "CMOGRAPH_ENDPOINT_USER"
 ENV_PASSWORD = "CMOGRAPH_ENDPOINT_PASSWORD"
@@ -51,6 +52,11 @@ BLANK_BATCH = 100  # triples per INSERT template (Virtuoso compiles templates to
 EVALUATION_GRAPHS = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT DISTINCT ?g ?id ?e WHERE { GRAPH ?g { ?e a cmo:Evaluation ; dcterms:identifier ?id } }"""
+IN_DEFAULT_GRAPH = "PREFIX cmo: <https://w3id.org/cmograph/ontology#>\nASK { ?e a cmo:Evaluation }"
+IN_NAMED_GRAPHS = "PREFIX cmo: <https://w3id.org/cmograph/ontology#>\nASK { GRAPH ?g { ?e a cmo:Evaluation } }"
+UNION_HINT = ("make it the union: Oxigraph: start it with `oxigraph serve --union-default-graph`; Fuseki: set "
+              "`tdb2:unionDefaultGraph true` in the dataset's configuration (Virtuoso and GraphDB query every graph "
+              "already)")
 _STRING = re.compile(r'("""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\')')
 _IRI = re.compile(r"<[^<>\s]*>")
 _COMMENT = re.compile(r"#[^\n]*")
@@ -456,6 +462,20 @@ class Endpoint:
         """Asked afresh each time: the server's data may change between questions."""
         return several_evaluations(self)
 
+    def check_default_graph(self) -> None:
+        """Raise if the server's named graphs hold evaluations that its default graph, which the questions read,
+        does not: there every answer would be empty. One or two ASK queries, so asked only of empty answers."""
+        if not self._ask(IN_DEFAULT_GRAPH) and self._ask(IN_NAMED_GRAPHS):
+            raise EndpointError(f"the default graph of {self.url} is not the union of its named graphs, so questions "
+                                "see none of the evaluations held there", UNION_HINT)
+
+    def _ask(self, sparql: str) -> bool:
+        """The truth of an ASK query."""
+        data = _json(_Protocol(self.url, self.http, sparql).query(), self.url)
+        if "boolean" not in data:
+            raise EndpointError(f"{self.url} did not answer with ASK results")
+        return bool(data["boolean"])
+
     def run_query(self, sparql: str) -> QueryResult:
         """``cmograph query`` on the endpoint: SELECT rows, ASK truth, or CONSTRUCT/DESCRIBE triples as N-Triples."""
         check_read_only(sparql)
@@ -623,9 +643,19 @@ def _batches(triples: list[ox.Triple]) -> list[tuple[bool, list[ox.Triple]]]:
 
 
 def with_prefixes(sparql: str) -> str:
-    """``sparql`` with the common prefixes it does not declare itself declared first, as ``cmograph query`` offers."""
-    declared = {m.lower() for m in re.findall(r"\bPREFIX\s+([\w.-]*):", sparql, re.IGNORECASE)}
-    missing = [f"PREFIX {p}: <{ns}>\n" for p, ns in COMMON_PREFIXES.items() if p.lower() not in declared]
+    """``sparql`` preceded by declarations of the common prefixes it uses without declaring (as ``cmograph query``
+    offers), on its first line, so that the server's error positions on the other lines are the query's own."""
+    used: set[str] = set()
+    declared: set[str] = set()
+    after_prefix = False  # the previous token (not counting space and comments) is the keyword PREFIX
+    for token in TOKEN.finditer(sparql):
+        kind = token.lastgroup
+        if kind in ("space", "comment"):
+            continue
+        if kind == "local":
+            (declared if after_prefix else used).add(token.group("prefix") or "")
+        after_prefix = kind == "word" and token.group().upper() == "PREFIX"
+    missing = [f"PREFIX {p}: <{ns}> " for p, ns in COMMON_PREFIXES.items() if p in used - declared]
     return "".join(missing) + sparql
 
 

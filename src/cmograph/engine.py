@@ -51,6 +51,9 @@ class StoreEngine:
             self._names = NameIndex(self.store, ELEMENT_TYPES)
         return self._names
 
+    def check_default_graph(self) -> None:
+        """Queries always read the union of the store's graphs."""
+
     def several_evaluations(self) -> bool:
         if self._several is None:
             self._several = several_evaluations(self)

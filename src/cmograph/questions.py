@@ -73,6 +73,10 @@ class Engine(Protocol):
         """The engine's index of element names, if it keeps one (see :mod:`cmograph.names`)."""
         ...
 
+    def check_default_graph(self) -> None:
+        """Raise if the data is there but the queries cannot see it (asked only when an answer is empty)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -342,6 +346,7 @@ class Resolver:
     def _no_match(self, kind: str, name: str) -> NoReturn:
         pool = self.candidates(kind)
         if not pool:
+            self.engine.check_default_graph()
             raise UsageError(f"there are no {_plural(kind)} in the data, so '{name}' matches nothing",
                              "load evaluations that have some, or check the question's options")
         folded = name.casefold()
@@ -461,6 +466,8 @@ def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bo
     """Answer ``question`` on ``engine`` with the given option values (names, not IRIs)."""
     sparql = prepare(question, engine, options, like)
     variables, rows = engine.select(sparql)
+    if not rows:
+        engine.check_default_graph()
     columns = [c for c in question.columns if c in variables] or variables
     if "evaluation" in columns and not engine.several_evaluations():
         columns.remove("evaluation")

@@ -37,7 +37,7 @@ def push(data: tuple[Path, ...], store: Path | None, example: bool, base: str | 
     """
     from cmograph.datasource import open_source
     from cmograph.endpoint import Endpoint
-    from cmograph.errors import UsageError
+    from cmograph.errors import EndpointError, UsageError
     from cmograph.project import Project, find_project
 
     root = find_project(Path.cwd())
@@ -57,6 +57,10 @@ def push(data: tuple[Path, ...], store: Path | None, example: bool, base: str | 
     pushed = remote.push(source.local())
     click.echo(f"pushed {len(pushed)} evaluation{'s' * (len(pushed) != 1)} to {remote.url}"
                f"{': ' + ', '.join(pushed) if pushed else ''}")
+    try:  # the push is done and verified; a default graph that hides it is the server's setting, so only a warning
+        remote.check_default_graph()
+    except EndpointError as exc:
+        click.echo(f"warning: {exc}", err=True)
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
