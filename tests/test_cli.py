@@ -193,6 +193,18 @@ def test_a_file_given_twice_is_read_once() -> None:
     assert twice.exit_code == 0 and twice.output == once.output
 
 
+def test_paging_notes_say_what_was_left_out() -> None:
+    first = run("ask", "for-whom", "--example", "-f", "csv", "--limit", "2")
+    assert first.stdout.count("\n") == 3
+    assert first.stderr == "(2 of 9 rows, from row 1; use --limit and --offset to page, --limit 0 for all)\n"
+    rest = run("ask", "for-whom", "--example", "-f", "csv", "--limit", "0", "--offset", "7")
+    assert rest.stdout.count("\n") == 3
+    assert rest.stderr == "(2 of 9 rows, from row 8; --offset skipped the rows before)\n"
+    past = run("ask", "for-whom", "--example", "-f", "table", "--offset", "9")
+    assert past.exit_code == 0 and past.stdout == "No rows from row 10: the answer has 9 (use a smaller --offset).\n"
+    assert run("ask", "for-whom", "--example", "-f", "csv", "--offset", "9").stdout.count("\n") == 1  # the header
+
+
 def test_export_formats_and_unknown_evaluation(tmp_path: Path) -> None:
     out = tmp_path / "kb.ttl"
     assert run("export", "--example", "-o", out).exit_code == 0

@@ -821,6 +821,14 @@ def test_gaps_more(both: StoreEngine, minimal: StoreEngine, example: StoreEngine
         assert gaps == sorted(expected), cmoc
 
 
+def test_gaps_evidence_that_names_no_source(tmp_path: Path) -> None:
+    path = tmp_path / "unsourced.yaml"
+    path.write_text(MINIMAL.read_text(encoding="utf-8") + "    evidence:\n      - quote: Said without a source.\n",
+                    encoding="utf-8")
+    assert run("gaps", engine_for(path)).rows == [
+        {"cmoc": "cmoc-1", "gaps": L("no source named", NO_MEASURE, NO_PATIENT), "evidence": 1, "sources": 0}]
+
+
 def test_gaps_empty(tidy: StoreEngine) -> None:
     # the informant group's id is "patients" (its label is "Service users"): that is patient voice
     assert run("gaps", tidy).rows == []
@@ -1116,8 +1124,8 @@ def test_a_prefix_bound_two_ways_names_what_it_names_or_is_refused(tmp_path: Pat
     engine = engine_for(first, third)  # cmoc:peer-support means something only in the first
     rows = run("circumstances", engine, {"mechanism": "cmoc:peer-support"}).rows
     assert [r["cmoc"] for r in rows] == ["cmoc-1"] and rows[0]["evaluation"] == "first"
-    with pytest.raises(UsageError, match="'cmoc:peer-support' stands for 2 IRIs, as files declare its prefix "
-                       "differently: https://example.org/one/peer-support; https://example.org/two/peer-support"):
+    with pytest.raises(UsageError, match=re.escape("'cmoc:peer-support' stands for 2 IRIs, as files declare its "
+                       "prefix differently: https://example.org/one/peer-support; https://example.org/two/peer-support")):
         run("circumstances", engine_for(first, second), {"mechanism": "cmoc:peer-support"})
     full = run("circumstances", engine_for(first, second), {"mechanism": "https://example.org/two/peer-support"})
     assert [r["evaluation"] for r in full.rows] == ["second"]

@@ -150,10 +150,14 @@ def echo_rows(columns: list[str], rows: list[Any], fmt: str | None, empty: str, 
         click.echo(empty)
         return
     shown = rows[offset:] if limit is None else rows[offset: offset + limit]
+    if not shown and chosen in ("table", "markdown"):
+        click.echo(f"No rows from row {offset + 1}: the answer has {len(rows)} (use a smaller --offset).")
+        return
     click.echo(render(columns, shown, chosen, terminal_width()), nl=False)
     if len(shown) < len(rows):
-        click.echo(f"({len(shown)} of {len(rows)} rows, from row {offset + 1}; use --limit and --offset to page, "
-                   "--limit 0 for all)", err=True)
+        more = offset + len(shown) < len(rows)  # rows after the page: the limit cut them
+        how = "use --limit and --offset to page, --limit 0 for all" if more else "--offset skipped the rows before"
+        click.echo(f"({len(shown)} of {len(rows)} rows, from row {offset + 1}; {how})", err=True)
 
 
 def run_question(question: Any, kwargs: dict[str, Any]) -> None:
