@@ -106,6 +106,19 @@ def test_trig_export_keeps_one_named_graph_per_evaluation() -> None:
     assert {DEFAULT_BASE + "riverside-wards/graph", DEFAULT_BASE + "hillside-review/graph"} <= names
 
 
+def test_an_export_is_sorted_so_it_reads_the_same_from_any_store(tmp_path: Path) -> None:
+    from cmograph.project import load_into
+    from cmograph.store import DiskStore
+
+    memory = load_memory([RIVERSIDE])
+    lines = export(memory, "nt").decode().splitlines()
+    assert len(lines) > 100 and lines == sorted(lines)
+    disk = DiskStore(tmp_path / "store")
+    load_into(disk, [RIVERSIDE])
+    for fmt in EXPORT_FORMATS:
+        assert export(disk.open(), fmt) == export(memory, fmt), fmt
+
+
 def test_export_of_one_evaluation_and_of_an_unknown_one() -> None:
     from cmograph.errors import UsageError
 

@@ -22,7 +22,8 @@ SELECT ?g ?id WHERE { GRAPH ?g { ?e a cmo:Evaluation ; dcterms:identifier ?id } 
 
 
 def export(store: ox.Store, fmt: str, evaluations: Sequence[str] = ()) -> bytes:
-    """Serialise the chosen evaluations (all by default); the ontology and store bookkeeping are left out."""
+    """Serialise the chosen evaluations (all by default), each graph's statements in sorted order; the ontology
+    and store bookkeeping are left out."""
     graphs = {str(s["id"].value): s["g"] for s in store.query(EVALUATION_GRAPHS)}  # type: ignore[union-attr]
     missing = [e for e in evaluations if e not in graphs]
     if missing:
@@ -30,7 +31,8 @@ def export(store: ox.Store, fmt: str, evaluations: Sequence[str] = ()) -> bytes:
                          f"the evaluations are: {', '.join(sorted(graphs)) or '(none)'}")
     chosen = [graphs[e] for e in (evaluations or sorted(graphs))]
     target = EXPORT_FORMATS[fmt]
-    quads = [q for g in chosen for q in store.quads_for_pattern(None, None, None, g)]
+    # sorted within each graph, so an export reads the same whichever store or server it came from
+    quads = [q for g in chosen for q in sorted(store.quads_for_pattern(None, None, None, g), key=str)]
     if target.supports_datasets:
         prefixes = COMMON_PREFIXES if target == ox.RdfFormat.TRIG else None
         return ox.serialize(quads, format=target, prefixes=prefixes) or b""
