@@ -205,6 +205,16 @@ def test_paging_notes_say_what_was_left_out() -> None:
     assert run("ask", "for-whom", "--example", "-f", "csv", "--offset", "9").stdout.count("\n") == 1  # the header
 
 
+def test_data_that_does_not_conform_is_said_to_stop_the_command_given() -> None:
+    bad = INVALID / "bad-date.yaml"
+    for args, undone in ((["ask", "gaps"], "answered"), (["export"], "exported"), (["query"], "queried"),
+                         (["push", "--endpoint", "http://127.0.0.1:9/query"], "pushed")):
+        result = run(*args, "--data", bad, stdin="ASK {}")
+        assert result.exit_code == 1, args
+        assert result.stderr.endswith(f"The data does not conform: 1 error, 0 warnings. Nothing was loaded or "
+                                      f"{undone}.\n"), args
+
+
 def test_export_formats_and_unknown_evaluation(tmp_path: Path) -> None:
     out = tmp_path / "kb.ttl"
     assert run("export", "--example", "-o", out).exit_code == 0

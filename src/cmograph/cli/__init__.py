@@ -21,7 +21,7 @@ class CmographGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from cmograph.cli.common import guarded
 
-        return guarded(lambda: super(CmographGroup, self).invoke(ctx))
+        return guarded(lambda: super(CmographGroup, self).invoke(ctx), lambda: ctx.invoked_subcommand)
 
 
 @click.group(cls=CmographGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -18,8 +18,12 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def guarded(run: Callable[[], Any]) -> Any:
-    """Run a command; map cmograph errors to exit codes (2 usage/input, 1 not conforming, 130 interrupted)."""
+UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "served"}  # else answered
+
+
+def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: None) -> Any:
+    """Run a command (named by ``command()`` once it has started); map cmograph errors to exit codes (2 usage or
+    input, 1 not conforming, 130 interrupted)."""
     from cmograph.datasource import NotConforming
     from cmograph.errors import CmographError
 
@@ -27,7 +31,8 @@ def guarded(run: Callable[[], Any]) -> Any:
         return run()
     except NotConforming as exc:
         echo_report(exc.report)
-        click.echo(f"The data does not conform: {summary(exc.report)}. Nothing was loaded or answered.", err=True)
+        undone = UNDONE.get(command() or "", "answered")
+        click.echo(f"The data does not conform: {summary(exc.report)}. Nothing was loaded or {undone}.", err=True)
         sys.exit(1)
     except CmographError as exc:
         click.echo(f"error: {exc}", err=True)
