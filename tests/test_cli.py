@@ -81,7 +81,8 @@ def test_ask_example_in_every_format() -> None:
 def test_ask_show_sparql_prints_the_bound_query() -> None:
     result = run("ask", "why", "--example", "--outcome", "Higher staff morale", "--show-sparql", "-f", "csv")
     assert result.exit_code == 0
-    assert "VALUES ?_outcome { <https://w3id.org/cmograph/data/clinical-microsystems-nhs/outcome/" in result.output
+    assert "VALUES ?_outcome { <https://w3id.org/cmograph/data/clinical-microsystems-nhs/outcome/" in result.stderr
+    assert result.stdout.startswith("outcome,mechanism,")  # the answer alone
 
 
 def test_ask_unknown_question_and_unknown_name() -> None:

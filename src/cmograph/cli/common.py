@@ -176,7 +176,7 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     with waiting(f"answering {question.id}"):
         answer = ask(question, source.engine, options, like=kwargs["like"])
     if kwargs["show_sparql"]:
-        click.echo(answer.sparql.rstrip() + "\n")
+        click.echo(answer.sparql.rstrip() + "\n", err=True)  # stdout stays the answer alone
     chosen = kwargs["fmt"] or ("table" if sys.stdout.isatty() else "csv")
     limit = kwargs["limit"]
     if limit is None and chosen == "table":
