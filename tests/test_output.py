@@ -32,6 +32,15 @@ def test_too_many_columns_become_records_that_fit() -> None:
     assert "column_9" in text
 
 
+def test_rows_squeezed_onto_many_lines_become_records() -> None:
+    columns = ["period", "phase", "start", "end", "cmoc", "statement"]
+    long = "Where staff shortages persist, a daily huddle is felt as one more meeting taken from patient care."
+    rows = [["Set-up", "set-up", "2019-01", "2019-06-30", "CMO3", long]] * 3
+    assert table(columns, rows, 80).startswith("── 1 ")  # statement would be ~16 wide: 7 lines a row
+    wide = table(columns, rows, 200)
+    assert wide.startswith("period") and len(wide.splitlines()) == 2 + 3  # one line a row
+
+
 def test_csv_tsv_json_markdown() -> None:
     parsed = list(csv.reader(io.StringIO(render(COLUMNS, ROWS, "csv"))))  # type: ignore[arg-type]
     assert parsed[0] == COLUMNS

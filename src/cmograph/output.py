@@ -14,6 +14,7 @@ FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GAP = "  "
 MIN_COLUMN = 12
 MAX_WORD = 40  # a column is not narrowed below its longest word, up to this width
+TALL_ROWS = 4  # a table whose rows wrap onto more lines than this, on average, is printed as records
 
 
 def cell_text(value: Cell) -> str:
@@ -64,8 +65,9 @@ def tsv_field(text: str) -> str:
 def table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 80) -> str:
     """A plain-text table whose lines fit in ``width``, long cells wrapped onto more lines.
 
-    When the columns cannot all be at least ``MIN_COLUMN`` wide, each row is printed as a block of
-    ``column  value`` lines instead, which stays readable in any width.
+    When the columns cannot all be at least ``MIN_COLUMN`` wide, or the rows wrap onto more than ``TALL_ROWS``
+    lines on average, each row is printed as a block of ``column  value`` lines instead, which stays readable in
+    any width.
     """
     widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
     words = [max([0, *(len(word) for r in rows for word in r[i].split())]) for i in range(len(columns))]
@@ -79,6 +81,8 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 80
         widths[widest] -= 1
     header = _line([textwrap.wrap(c, w) or [""] for c, w in zip(columns, widths, strict=True)], widths)
     body = [_line([_wrap(v, w) for v, w in zip(row, widths, strict=True)], widths) for row in rows]
+    if body and sum(b.count("\n") + 1 for b in body) > TALL_ROWS * len(body):  # squeezed: records read better
+        return records(columns, rows, width)
     separator = "\n\n" if any("\n" in b for b in body) else "\n"
     rule = GAP.join("─" * w for w in widths)
     return f"{header}\n{rule}\n" + separator.join(body) + ("\n" if body else "")
