@@ -33,11 +33,12 @@ def test_too_many_columns_become_records_that_fit() -> None:
 
 
 def test_rows_squeezed_onto_many_lines_become_records() -> None:
-    columns = ["period", "phase", "start", "end", "cmoc", "statement"]
-    long = "Where staff shortages persist, a daily huddle is felt as one more meeting taken from patient care."
-    rows = [["Set-up", "set-up", "2019-01", "2019-06-30", "CMO3", long]] * 3
-    assert table(columns, rows, 80).startswith("── 1 ")  # statement would be ~16 wide: 7 lines a row
-    wide = table(columns, rows, 200)
+    columns = ["period", "phase", "start", "end", "cmoc", "triggered", "statement"]
+    long = "Where staff shortages persist, a daily huddle is felt as one more meeting taken from patient care. " * 2
+    rows = [["Set-up", "set-up", "2019-01", "2019-06-30", "CMO3", "yes", long.strip()]] * 3
+    assert table(columns, rows, 80).startswith("── 1 ")  # statement would be 26 wide: 8 lines a row
+    assert table(columns, rows, 120).startswith("period")  # 66 wide: 3 lines a row
+    wide = table(columns, rows, 300)
     assert wide.startswith("period") and len(wide.splitlines()) == 2 + 3  # one line a row
 
 

@@ -62,7 +62,8 @@ def question_command(qid: str) -> click.Command:
                      help="Show at most this many rows (tables default to 100; 0 for all)."),
         click.Option(["--offset"], type=click.IntRange(0), default=0, help="Skip this many rows."),
         click.Option(["--like"], is_flag=True, help="Match names as case-insensitive substrings, taking all."),
-        click.Option(["--show-sparql"], is_flag=True, help="Print the SPARQL that runs on standard error, before the answer."),
+        click.Option(["--show-sparql"], is_flag=True,
+                     help="Print the SPARQL that runs on standard error, before the answer."),
     ]
     epilog = f"Example:\n\n\b\n  {question.example}" if question.example else None
     return click.Command(qid, callback=callback, params=params, help=question.description,
