@@ -720,11 +720,11 @@ def test_contradictions_empty(minimal: StoreEngine, hillside: StoreEngine, examp
 
 def test_demi_regularities(riverside: StoreEngine) -> None:
     answer = run("demi-regularities", riverside)
-    assert answer.columns == ["context", "mechanism", "outcome", "sites", "where", "cmoc"]
+    assert answer.columns == ["context", "mechanism", "outcome", "direction", "sites", "where", "cmoc"]
     assert answer.rows == [
-        {"context": LEADERSHIP, "mechanism": HUDDLE, "outcome": MORALE_UP, "sites": 2,
+        {"context": LEADERSHIP, "mechanism": HUDDLE, "outcome": MORALE_UP, "direction": "positive", "sites": 2,
          "where": L(HEALTH_CENTRE, WARD_7), "cmoc": L("CMO1", "CMO2")},
-        {"context": LEADERSHIP, "mechanism": FEEDBACK, "outcome": FALLS, "sites": 2,
+        {"context": LEADERSHIP, "mechanism": FEEDBACK, "outcome": FALLS, "direction": "positive", "sites": 2,
          "where": L(WARD_7, CARDIAC), "cmoc": ["CMO6"]},
     ]
     # (c-experienced-team, m-participation, o-ownership) is in CMO4 and CMO10, both at ward-7: one site
@@ -736,11 +736,11 @@ def test_demi_regularities_by_concept(both: StoreEngine) -> None:
     answer = run("demi-regularities", both, {"by": "concept"})
     assert answer.rows == [
         {"context": concepts + "supportive-leadership", "mechanism": concepts + "daily-huddle",
-         "outcome": concepts + "staff-morale", "sites": 3,
+         "outcome": concepts + "staff-morale", "direction": "positive", "sites": 3,
          "where": L(HEALTH_CENTRE, WARD_7, "hillside-review (no site)"), "cmoc": L("CMO1", "CMO2", "CMOC-A"),
          "evaluation": L("hillside-review", "riverside-wards")},
         {"context": concepts + "supportive-leadership", "mechanism": concepts + "data-feedback",
-         "outcome": concepts + "patient-falls", "sites": 2, "where": L(WARD_7, CARDIAC), "cmoc": ["CMO6"],
+         "outcome": concepts + "patient-falls", "direction": "positive", "sites": 2, "where": L(WARD_7, CARDIAC), "cmoc": ["CMO6"],
          "evaluation": ["riverside-wards"]},
     ]
     assert [r["cmoc"] for r in run("demi-regularities", both, {"by": "concept", "min-sites": "3"}).rows] == [
@@ -754,20 +754,31 @@ def test_demi_regularities_count_an_evaluation_once(tidy: StoreEngine) -> None:
     # k1 at Site one and k2 (no site) in the same evaluation: one place, not two
     assert run("demi-regularities", tidy).rows == []
     assert run("demi-regularities", tidy, {"min-sites": 1}).rows == [
-        {"context": "Context one", "mechanism": "Mechanism one", "outcome": "Outcome one", "sites": 1,
+        {"context": "Context one", "mechanism": "Mechanism one", "outcome": "Outcome one", "direction": "positive", "sites": 1,
          "where": L("Site one", "tidy-study (no site)"), "cmoc": L("k1", "k2")}]
 
 
 def test_demi_regularities_evaluation_without_sites_counts_as_one(minimal: StoreEngine, example: StoreEngine) -> None:
     assert run("demi-regularities", minimal).rows == []
     assert run("demi-regularities", minimal, {"min-sites": 1}).rows == [
-        {"context": "Minimal context", "mechanism": "Minimal mechanism", "outcome": "Minimal outcome", "sites": 1,
+        {"context": "Minimal context", "mechanism": "Minimal mechanism", "outcome": "Minimal outcome", "direction": None, "sites": 1,
          "where": ["minimal (no site)"], "cmoc": ["cmoc-1"]}]
     assert run("demi-regularities", example).rows == []
     # the example's configuration whose mechanism was NOT triggered is no instance of a pattern
     rows = run("demi-regularities", example, {"min-sites": 1}).rows
     assert len(rows) == 11 and all(r["sites"] == 1 for r in rows)
     assert "cmoc-imposed-targets" not in {c for r in rows for c in r["cmoc"]}  # type: ignore[union-attr]
+
+
+def test_demi_regularities_tell_an_outcome_that_rose_from_one_that_fell(tmp_path: Path) -> None:
+    text = RIVERSIDE.read_text(encoding="utf-8")
+    twin = text.replace("\n  id: riverside-wards\n", "\n  id: riverside-twin\n", 1)
+    falling = twin.replace("    direction: positive", "    direction: negative")
+    (tmp_path / "rising.yaml").write_text(twin, encoding="utf-8")
+    (tmp_path / "falling.yaml").write_text(falling.replace("id: riverside-twin", "id: riverside-fall", 1), "utf-8")
+    rows = run("demi-regularities", engine_for(RIVERSIDE, tmp_path / "rising.yaml", tmp_path / "falling.yaml")).rows
+    morale = {r["direction"]: r["evaluation"] for r in rows if r["mechanism"] == HUDDLE and r["outcome"] == MORALE_UP}
+    assert morale == {"positive": L("riverside-twin", "riverside-wards"), "negative": ["riverside-fall"]}
 
 
 def test_demi_regularities_bad_options(riverside: StoreEngine) -> None:
