@@ -24,8 +24,10 @@ def _local_data_options(f: Any) -> Any:
 @click.option("--endpoint", metavar="URL", help="The server's SPARQL query URL (default: `endpoint` in "
               "cmograph.toml). Credentials come from CMOGRAPH_ENDPOINT_USER and CMOGRAPH_ENDPOINT_PASSWORD, "
               "or ~/.netrc.")
-@click.option("--update-endpoint", metavar="URL", help="Where writes go, if not to --endpoint: a Graph Store "
-              "URL (e.g. Oxigraph's /store) or a SPARQL Update URL (default: `update_endpoint` in cmograph.toml).")
+@click.option("--update-endpoint", metavar="URL", help="Where writes go, if not to the query URL: a Graph Store "
+              "URL (e.g. Oxigraph's /store) or a SPARQL Update URL. Default: with --endpoint, that same URL "
+              "(`update_endpoint` in cmograph.toml is then ignored); without --endpoint, `update_endpoint` in "
+              "cmograph.toml, or else `endpoint` there.")
 @click.option("--delete", "deletions", multiple=True, metavar="ID",
               help="Remove this evaluation from the server instead of pushing (repeatable).")
 def push(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, endpoint: str | None,
