@@ -740,7 +740,8 @@ def test_demi_regularities_by_concept(both: StoreEngine) -> None:
          "where": L(HEALTH_CENTRE, WARD_7, "hillside-review (no site)"), "cmoc": L("CMO1", "CMO2", "CMOC-A"),
          "evaluation": L("hillside-review", "riverside-wards")},
         {"context": concepts + "supportive-leadership", "mechanism": concepts + "data-feedback",
-         "outcome": concepts + "patient-falls", "direction": "positive", "sites": 2, "where": L(WARD_7, CARDIAC), "cmoc": ["CMO6"],
+         "outcome": concepts + "patient-falls", "direction": "positive", "sites": 2, "where": L(WARD_7, CARDIAC),
+         "cmoc": ["CMO6"],
          "evaluation": ["riverside-wards"]},
     ]
     assert [r["cmoc"] for r in run("demi-regularities", both, {"by": "concept", "min-sites": "3"}).rows] == [
@@ -754,15 +755,16 @@ def test_demi_regularities_count_an_evaluation_once(tidy: StoreEngine) -> None:
     # k1 at Site one and k2 (no site) in the same evaluation: one place, not two
     assert run("demi-regularities", tidy).rows == []
     assert run("demi-regularities", tidy, {"min-sites": 1}).rows == [
-        {"context": "Context one", "mechanism": "Mechanism one", "outcome": "Outcome one", "direction": "positive", "sites": 1,
+        {"context": "Context one", "mechanism": "Mechanism one", "outcome": "Outcome one", "direction": "positive",
+         "sites": 1,
          "where": L("Site one", "tidy-study (no site)"), "cmoc": L("k1", "k2")}]
 
 
 def test_demi_regularities_evaluation_without_sites_counts_as_one(minimal: StoreEngine, example: StoreEngine) -> None:
     assert run("demi-regularities", minimal).rows == []
     assert run("demi-regularities", minimal, {"min-sites": 1}).rows == [
-        {"context": "Minimal context", "mechanism": "Minimal mechanism", "outcome": "Minimal outcome", "direction": None, "sites": 1,
-         "where": ["minimal (no site)"], "cmoc": ["cmoc-1"]}]
+        {"context": "Minimal context", "mechanism": "Minimal mechanism", "outcome": "Minimal outcome",
+         "direction": None, "sites": 1, "where": ["minimal (no site)"], "cmoc": ["cmoc-1"]}]
     assert run("demi-regularities", example).rows == []
     # the example's configuration whose mechanism was NOT triggered is no instance of a pattern
     rows = run("demi-regularities", example, {"min-sites": 1}).rows
