@@ -306,6 +306,26 @@ def test_broken_rdf_is_an_input_error(tmp_path: Path) -> None:
         check_file(path)
 
 
+@pytest.mark.parametrize(("name", "text", "reason"), [
+    ("bad.ttl", None, "line {n}: objectList expected, in: <a> <b> ."),
+    ("bad.nq", "<http://example.org/a> <http://example.org/b> .\n",
+     "Invalid line (Unrecognised object type): '<http://example.org/a> <http://example.org/b> .'"),
+])
+def test_the_parsers_reason_for_refusing_rdf_is_shown_in_one_line(name: str, text: str | None, reason: str,
+                                                                  tmp_path: Path) -> None:
+    from cmograph.datasource import load_memory
+    from cmograph.export import export
+
+    if text is None:  # a valid export with one bad line at the end
+        text = export(load_memory([VALID / "minimal.yaml"]), "turtle").decode() + "<a> <b> .\n"
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        check_file(path)
+    fmt = "turtle" if name.endswith(".ttl") else "nquads"
+    assert error.value.message == f"{name}: not valid {fmt} RDF: {reason.format(n=text.count(chr(10)))}"
+
+
 def test_unknown_suffix_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("hello", encoding="utf-8")
