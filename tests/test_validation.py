@@ -292,6 +292,51 @@ def test_a_file_is_read_once_so_the_digest_names_what_was_checked(name: str, tmp
     assert checked.digest == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+RIVERSIDE_IRI = "https://w3id.org/cmograph/data/riverside-wards"
+
+
+def _riverside_with_blank_nodes(tmp_path: Path, *paths: str) -> Path:
+    """riverside-wards as Turtle, with the nodes at ``paths`` (below the evaluation's IRI) made blank nodes."""
+    from cmograph.datasource import load_memory
+    from cmograph.export import export
+
+    text = export(load_memory([VALID / "riverside-wards.yaml"]), "turtle").decode()
+    for n, path in enumerate(paths):
+        iri = f"<{RIVERSIDE_IRI}{path}>"
+        assert iri in text
+        text = text.replace(iri, f"_:b{n}")
+    blank = tmp_path / "blank.ttl"
+    blank.write_text(text, encoding="utf-8")
+    return blank
+
+
+def test_an_element_that_is_a_blank_node_is_refused(tmp_path: Path) -> None:
+    path = _riverside_with_blank_nodes(tmp_path, "/context/c-leadership", "/group/nurses", "/cmoc/CMO1", "")
+    checked = check_file(path)
+    assert [str(d) for d in checked.report] == [
+        "[ERROR] blank.ttl: cmocs[CMO1]: the configuration is a blank node (give the cmo:Configuration node an IRI)",
+        "[ERROR] blank.ttl: contexts[c-leadership]: the context is a blank node (give the cmo:Context node an IRI)",
+        "[ERROR] blank.ttl: evaluation[riverside-wards]: the evaluation is a blank node (give the cmo:Evaluation "
+        "node an IRI)",
+        "[ERROR] blank.ttl: groups[nurses]: the group is a blank node (give the cmo:Group node an IRI)",
+    ]
+    assert not checked.graphs
+
+
+def test_a_measure_or_evidence_item_may_be_a_blank_node_and_is_answered(tmp_path: Path) -> None:
+    from cmograph.engine import StoreEngine
+    from cmograph.questions import ask, get_question
+    from cmograph.store import memory_store
+
+    path = _riverside_with_blank_nodes(tmp_path, "/cmoc/CMO1/evidence/1", "/outcome/o-falls/measure/1")
+    checked = check_file(path)
+    assert checked.report.conforms, [str(d) for d in checked.report]
+    engine = StoreEngine(memory_store(checked.graphs))
+    evidence = ask(get_question("evidence"), engine, {"cmoc": "CMO1"})
+    assert [row["position"] for row in evidence.rows] == [1, 2, 3]
+    assert ask(get_question("what-worked"), engine, {}).rows
+
+
 def test_rdf_without_evaluation_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "empty.ttl"
     path.write_text("<http://example.org/a> <http://example.org/b> 'c' .\n", encoding="utf-8")

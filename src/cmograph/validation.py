@@ -24,13 +24,14 @@ from typing import Any
 from urllib.parse import unquote
 
 import pyoxigraph as ox
-from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
+from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cmograph.build import Origin, Triple, build, check_structure
 from cmograph.convert import ox_triples
 from cmograph.errors import InputError
 from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
+from cmograph.generate import curie
 from cmograph.model import ENUMERATIONS, LISTS, TOP_LEVEL_KEYS, section_for_class
 from cmograph.rdf_io import MAX_RDF_BYTES, is_rdf, parse_rdf
 from cmograph.reading import MAX_EVIDENCE_BYTES, check_size, read_document
@@ -230,11 +231,17 @@ def _check_rdf(name: str, data: Graph, result: CheckedFile) -> None:
         if section is None:
             continue
         identifier = data.value(node, DCTERMS_IDENTIFIER)
-        where = f"{section.name}[{identifier if identifier is not None else node}]"
+        where = f"{section.name}[{identifier if identifier is not None else node.n3()}]"
         origins[node] = Origin(section, where, None, None if identifier is None else str(identifier))
         if identifier is not None and section.name in ids:
             label = data.value(node, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
             ids[section.name][str(identifier)] = str(label or identifier)
+        # Questions find elements by IRI (an option resolves to one) and an evaluation's graph is named after it,
+        # so what has an id must have an IRI. Measures and evidence items have none: they are reached only through
+        # their outcome or configuration, so a blank node serves as well as the IRI the builder mints for them.
+        if section.identified and isinstance(node, BNode):
+            result.report.extend([Diagnostic(name, None, where, f"the {section.noun} is a blank node",
+                                             f"give the {curie(str(cls))} node an IRI")])
     result.report.extend(_shacl(data, _Locator(name, origins, {}, ids)))
     by_evaluation: dict[Node, list[Triple]] = {e: [] for e in evaluations}
     stray = 0
@@ -250,11 +257,7 @@ def _check_rdf(name: str, data: Graph, result: CheckedFile) -> None:
                                          Severity.WARNING)])
     for evaluation in evaluations:
         identifier = data.value(evaluation, DCTERMS_IDENTIFIER)
-        if identifier is None:
-            continue
-        if not isinstance(evaluation, URIRef):  # its named graph is named after it
-            result.report.extend([Diagnostic(name, None, f"evaluation[{identifier}]", "the evaluation is a blank "
-                                             "node", "give the cmo:Evaluation node an IRI")])
+        if identifier is None or not isinstance(evaluation, URIRef):  # reported by the shapes, or above
             continue
         result.graphs.append(EvaluationGraph.of(str(identifier), URIRef(f"{evaluation}/graph"),
                                                 ox_triples(by_evaluation[evaluation])))
