@@ -144,6 +144,9 @@ EXPECTED: dict[str, list[str]] = {
     'missing-evaluation-title.yaml': [
         "[ERROR] missing-evaluation-title.yaml:5: evaluation: missing required key 'title' (add 'title:' to this evaluation)",
     ],
+    'prefix-not-an-iri.yaml': [
+        "[ERROR] prefix-not-an-iri.yaml:5: prefixes.cmoc: 'not an iri/' is not an absolute IRI (write in full the IRI 'cmoc:' stands for, e.g. 'https://w3id.org/cmograph/concepts/')",
+    ],
     'self-refines.yaml': [
         "[ERROR] self-refines.yaml:21: cmocs[cmoc-1].refines: a configuration cannot be an earlier version of itself ('refines' names its own id) (name the earlier configuration, or leave 'refines' out)",
     ],
@@ -221,6 +224,27 @@ def test_many_problems_are_reported_at_once(tmp_path: Path) -> None:
     messages = [str(d) for d in check_file(path).report]
     assert any("'hospitals' is not a valid value for 'setting'" in m for m in messages)
     assert len(messages) >= 1
+
+
+@pytest.mark.parametrize(("prefixes", "concept", "expected"), [
+    ("{cmoc: 'https://example.org/c/'}", "cmoc:staffing", []),
+    ("{cmoc: 'https://example.org/c/'}", "'cmoc:staff ing'",
+     ["[ERROR] study.yaml:10: contexts[c-minimal].concept: 'cmoc:staff ing' does not make an IRI with its prefix: "
+      "'https://example.org/c/staff ing' (write the part after 'cmoc:' without spaces or <>\"{}|^`\\)"]),
+    ("{other: 'https://example.org/c/'}", "cmoc:staffing",
+     ["[ERROR] study.yaml:10: contexts[c-minimal].concept: 'cmoc:staffing' is not an IRI or a CURIE with a declared "
+      "prefix (declare its prefix under 'prefixes:' or write the full IRI)"]),
+])
+def test_a_concept_message_says_whether_its_prefix_is_declared(prefixes: str, concept: str, expected: list[str],
+                                                                tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8").replace(
+        "label: Minimal context\n", f"label: Minimal context\n    concept: {concept}\n")
+    path = tmp_path / "study.yaml"
+    path.write_text(f"{text}prefixes: {prefixes}\n", encoding="utf-8")
+    checked = check_file(path)
+    assert [str(d) for d in checked.report] == expected
+    if not expected:
+        assert b"<https://example.org/c/staffing>" in checked.graphs[0].nquads
 
 
 def test_same_evaluation_id_in_two_files_is_an_error(tmp_path: Path) -> None:

@@ -84,6 +84,7 @@ class _Locator:
     origins: dict[Node, Origin]
     key_lines: dict[tuple[Node, str], int]
     ids: dict[str, dict[str, str]]
+    prefixes: dict[str, str] = field(default_factory=dict)  # as declared under 'prefixes' in the file
 
 
 @cache
@@ -111,7 +112,7 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
             result.report.extend(problems)
             return result
         built = build(doc, base)
-        locator = _Locator(doc.name, built.origins, built.key_lines, built.ids)
+        locator = _Locator(doc.name, built.origins, built.key_lines, built.ids, built.prefixes)
         triples = ox_triples(built.triples)
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
@@ -374,6 +375,10 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
     if component == SH.NodeKindConstraintComponent:
         if key == "url":
             return f"'{shown}' is not a web address", "start it with https:// or http://"
+        prefix, _, local = shown.partition(":")
+        if local and prefix in locator.prefixes:  # declared (as an absolute IRI: see check_structure)
+            return (f"'{shown}' does not make an IRI with its prefix: '{locator.prefixes[prefix]}{local}'",
+                    f"write the part after '{prefix}:' without spaces or <>\"{{}}|^`\\")
         return (f"'{shown}' is not an IRI or a CURIE with a declared prefix",
                 "declare its prefix under 'prefixes:' or write the full IRI")
     if component == SH.PatternConstraintComponent:
