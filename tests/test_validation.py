@@ -375,6 +375,50 @@ def test_broken_rdf_is_an_input_error(tmp_path: Path) -> None:
         check_file(path)
 
 
+MINIMAL_IRI = "https://w3id.org/cmograph/data/minimal"
+OUTCOME = f"\n<{MINIMAL_IRI}/outcome/o-minimal> "
+MEASURE = (f'cmo:hasMeasure <{MINIMAL_IRI}/m> . <{MINIMAL_IRI}/m> a cmo:Measure ; cmo:inEvaluation <{MINIMAL_IRI}> ; '
+           f'cmo:indicator "falls" ; cmo:unit "per 1,000 bed days" ; cmo:position 1 ; ')
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("\tcmo:formatVersion 1 ;\n", "",
+     "cmograph: missing required key 'cmograph' (add cmo:formatVersion 1 to the cmo:Evaluation node)"),
+    ("cmo:formatVersion 1 ;", 'cmo:formatVersion "1" ;',
+     'cmograph: the format version is written as text (write cmo:formatVersion 1 as a number, not "1")'),
+    ("cmo:formatVersion 1 ;", "cmo:formatVersion 2 ;",
+     "cmograph: format version 2 is not supported (this release reads version 1 graphs: write cmo:formatVersion 1)"),
+    ('rdfs:label "Minimal context" ;', "",
+     "contexts[c-minimal]: missing required key 'label' (add rdfs:label to this context)"),
+    (f"\tcmo:hasMechanism <{MINIMAL_IRI}/mechanism/m-minimal> ;\n", "",
+     "cmocs[cmoc-1]: missing required key 'mechanism' (add cmo:hasMechanism to this configuration)"),
+    (OUTCOME, OUTCOME + "cmo:direction cmo:DirectionNoChang ; ",
+     "outcomes[o-minimal].direction: 'DirectionNoChang' is not a valid value for 'direction' (did you mean "
+     "'cmo:DirectionNoChange'? use one of: cmo:DirectionPositive, cmo:DirectionNegative, cmo:DirectionMixed, "
+     "cmo:DirectionNoChange)"),
+    (OUTCOME, OUTCOME + 'cmo:intended "sometimes" ; ',
+     "outcomes[o-minimal].intended: 'sometimes' is not an xsd:boolean (write true or false)"),
+    (f"\n<{MINIMAL_IRI}/context/c-minimal> ", f'\n<{MINIMAL_IRI}/context/c-minimal> cmo:concept "cmoc:x" ; ',
+     "contexts[c-minimal].concept: 'cmoc:x' is not an IRI (write it as an IRI, e.g. "
+     "<https://w3id.org/cmograph/concepts/x>)"),
+    (OUTCOME, OUTCOME + MEASURE + 'cmo:value "high" .' + OUTCOME,
+     f"measures[{MINIMAL_IRI}/m].value: 'high' is not an xsd:decimal (write it without units, e.g. 3.5 or "
+     "42.0 in Turtle, where 42 alone is an xsd:integer; put the unit in cmo:unit)"),
+    (OUTCOME, OUTCOME + MEASURE + f"cmo:value 2.0 ; cmo:atPeriod <{MINIMAL_IRI}/period/p1> ." + OUTCOME,
+     f"measures[{MINIMAL_IRI}/m].at: 'p1' is not a period in this file (type the node cmo:Period. A date goes in "
+     "cmo:atDate instead.)"),
+])
+def test_rdf_input_gets_hints_in_rdf_terms(old: str, new: str, message: str, tmp_path: Path) -> None:
+    from cmograph.datasource import load_memory
+    from cmograph.export import export
+
+    text = export(load_memory([VALID / "minimal.yaml"]), "turtle").decode()
+    assert text.count(old) == 1
+    path = tmp_path / "study.ttl"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == [f"[ERROR] study.ttl: {message}"]
+
+
 @pytest.mark.parametrize(("name", "text", "reason"), [
     ("bad.ttl", None, "line {n}: objectList expected, in: <a> <b> ."),
     ("bad.nq", "<http://example.org/a> <http://example.org/b> .\n",
