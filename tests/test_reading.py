@@ -139,4 +139,6 @@ def test_an_unknown_tag_names_its_item_key_and_line() -> None:
         parse_text(Path("a.yaml"), "evaluation:\n  id: x\n  title: !custom x\n")
     assert error.value.message == "a.yaml: evaluation.title:3: the YAML tag '!custom' is not one cmograph reads"
     assert error.value.hint == "remove '!custom' and write the value alone"
+    with pytest.raises(InputError, match=r"^a.yaml: title:1: the YAML tag '!<tag:example.org,2026:x>' is not one"):
+        parse_text(Path("a.yaml"), "title: !<tag:example.org,2026:x> 12\n")
     assert parse_text(Path("a.yaml"), "title: !!str 12\n").data == {"title": "12"}  # a tag YAML defines is read

@@ -258,6 +258,7 @@ class _Walker:
                             f"{MAX_TEXT_CHARS:,} cmograph reads", "shorten it, or link to the document instead")
         if node.tag not in self.loader.yaml_constructors:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            tag = tag if tag.startswith("!") else f"!<{tag}>"  # as written
             raise self.fail(node, path, f"the YAML tag '{tag}' is not one cmograph reads",
                             f"remove '{tag}' and write the value alone")
         try:
