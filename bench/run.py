@@ -495,7 +495,7 @@ def child_validate(root: Path, pyshacl_max_files: int) -> dict[str, Any]:
         g = Graph()
         for triple in built.triples:
             g.add(triple)
-        return g, V._Locator(doc.name, built.origins, built.key_lines, built.ids)
+        return g, V._Locator(doc.name, built.origins, built.key_lines, built.ids, built.prefixes)
 
     t = time.perf_counter()
     graphs = [graph_of(read_document(p)) for p in files]

@@ -63,3 +63,82 @@ def test_empty_file_is_an_empty_mapping() -> None:
 def test_path_text() -> None:
     assert path_text("f.yaml", ("cmocs", 2, "id")) == "f.yaml: cmocs[3].id"
     assert path_text("f.yaml", ()) == "f.yaml"
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_byte_order_mark_is_read_past_and_keeps_lines_and_columns(suffix: str, tmp_path: Path) -> None:
+    path = tmp_path / f"a{suffix}"
+    path.write_text('\ufeff{"cmocs": [\n  {"id": "A"}\n]}\n', encoding="utf-8")  # as Windows Notepad saves it
+    doc = read_document(path)
+    assert doc.data == {"cmocs": [{"id": "A"}]}
+    assert doc.line(("cmocs", 0, "id")) == 2
+    messages = []
+    for bom in ("", "\ufeff"):
+        path.write_text(bom + '{"cmocs": [{"id": "A"} {"id": "B"}]}\n', encoding="utf-8")
+        with pytest.raises(InputError) as error:
+            read_document(path)
+        messages.append(error.value.message)
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(f"a{suffix}:1:24: {'JSON' if suffix == '.json' else 'YAML'} syntax error")
+
+
+def test_json_text_is_read_as_json_reads_it(tmp_path: Path) -> None:
+    import json
+
+    # json.dumps writes a character beyond U+FFFF as an escaped surrogate pair (\\ud83d\\ude00); JSON strings may
+    # also hold NEL, LINE SEPARATOR, DEL and other characters that YAML reads as line breaks or refuses
+    pairs = json.dumps({"a": "\U0001f600 x\\ud83d\\ude00", "\U0001f600": 1}, indent=1)
+    raw = json.dumps({"b\u2028": "x\x85y\u2029z\x7f\x9f\ufffe"}, indent=1, ensure_ascii=False)
+    text = pairs[:-2] + ",\n" + raw[2:] + "\n"
+    assert "\\ud83d\\ude00" in text and "\u2028" in text
+    path = tmp_path / "a.json"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    assert doc.data == json.loads(text)
+    assert doc.line(("b\u2028",)) == 4
+
+
+def test_a_lone_surrogate_escape_in_json_is_placed_as_written_with_a_json_hint(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    text = '{"a": "\\ud83d\\ude00\u2028", "b": "c\\ud800"}'  # the pair and the separator come before it
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_document(path)
+    column = text.index("\\ud800") + 1
+    assert error.value.message == (f"a.json:1:{column}: the text holds an unpaired surrogate escape "
+                                   "(\\ud800-\\udfff), which is not a character")
+    assert error.value.hint == "write the character itself, or its pair of surrogates"
+
+
+def test_valid_json_that_yaml_cannot_read_has_a_json_hint(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('{"cmograph": 1,\n "evaluation"\n   : {"id": "x"}}\n', encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_document(path)
+    assert error.value.message.startswith("a.json:3:4: JSON that cmograph cannot read: ")
+    assert error.value.hint is not None and "key on the same line as its ':'" in error.value.hint
+
+
+def test_a_surrogate_escape_in_yaml_has_an_escape_hint() -> None:
+    with pytest.raises(InputError) as error:
+        parse_text(Path("a.yaml"), 'a: b\nc: "x\\ud83d\\ude00"\n')
+    assert error.value.message.startswith("a.yaml:2:6: the text holds an escape that is not a character")
+    assert error.value.hint == "write the character itself, or its code as \\U and 8 hex digits, e.g. \\U0001f600"
+    assert parse_text(Path("a.yaml"), 'c: "x\\U0001f600"\n').data == {"c": "x\U0001f600"}
+
+
+def test_a_character_yaml_refuses_is_placed_by_line_and_column() -> None:
+    with pytest.raises(InputError) as error:
+        parse_text(Path("a.yaml"), 'a: "é"\nc: "éé\x7f"\n')
+    assert error.value.message == "a.yaml:2:7: the character U+007F is not allowed here"
+    assert error.value.hint == "remove it, or write it as the escape \\u007f inside double quotes"
+
+
+def test_an_unknown_tag_names_its_item_key_and_line() -> None:
+    with pytest.raises(InputError) as error:
+        parse_text(Path("a.yaml"), "evaluation:\n  id: x\n  title: !custom x\n")
+    assert error.value.message == "a.yaml: evaluation.title:3: the YAML tag '!custom' is not one cmograph reads"
+    assert error.value.hint == "remove '!custom' and write the value alone"
+    with pytest.raises(InputError, match=r"^a.yaml: title:1: the YAML tag '!<tag:example.org,2026:x>' is not one"):
+        parse_text(Path("a.yaml"), "title: !<tag:example.org,2026:x> 12\n")
+    assert parse_text(Path("a.yaml"), "title: !!str 12\n").data == {"title": "12"}  # a tag YAML defines is read

@@ -347,14 +347,18 @@ def laughs(levels: int) -> str:
     ("evaluation: &e {id: x, again: *e}\n", r"hostile.yaml: evaluation.again:1: a YAML alias .* refers to a value"),
     ("contexts: &c [*c]\n", r"hostile.yaml: contexts\[1\]:1: a YAML alias"),
     ("evaluation: " + "[" * 1000 + "]" * 1000 + "\n",
-     "hostile.yaml(:[0-9:]+)?: (nested too deeply|.*maximum nesting depth)"),
+     r"hostile.yaml:1:\d+: nested too deeply to read\n  hint: evidence files nest a few levels"),
     ("evaluation: " + "[" * 200 + "]" * 200 + "\n", r"nested more than 64 levels deep"),
     ("? [a, b]\n: c\n", "a key must be plain text"),
     ("evaluation: {id: x, title: \"a \\ud800 b\"}\n",
-     r"(evaluation.title:1: .*unpaired surrogate|hostile.yaml:1:\d+: .*invalid Unicode)"),
+     r"hostile.yaml:1:31: the text holds an escape that is not a character \(a surrogate"),
     ("cmograph: " + "9" * 5000 + "\n", r"hostile.yaml: cmograph:1: the value cannot be read"),
     ("evaluation: {id: x, title: !!timestamp 2001-02-30}\n", "evaluation.title:1: the value cannot be read"),
-    ("evaluation: {id: x, title: !!python/object/apply:os.system ls}\n", "YAML syntax error: could not determine"),
+    ("evaluation: {id: x, title: !!python/object/apply:os.system ls}\n",
+     r"hostile.yaml: evaluation.title:1: the YAML tag '!!python/object/apply:os.system' is not one cmograph reads"),
+    ("evaluation:\n  id: x\n  title: !custom x\n",
+     r"hostile.yaml: evaluation.title:3: the YAML tag '!custom' is not one cmograph reads\n  hint: remove '!custom'"),
+    ("evaluation: {id: x, title: !!binary \"\u00e9\"}\n", "hostile.yaml: evaluation.title:1: the value cannot be read"),
 ])
 def test_hostile_yaml_is_refused_quickly_with_file_item_and_key(text: str, match: str, tmp_path: Path) -> None:
     path = yaml_file(tmp_path, text)
@@ -374,7 +378,9 @@ def test_a_python_tag_on_a_list_is_not_run_but_read_as_a_list(tmp_path: Path) ->
 @pytest.mark.parametrize(("text", "match"), [
     ('{"evaluation": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
     ('{"cmograph": ' + "9" * 5000 + "}", "JSON value cannot be read"),
-    ('{"evaluation": {"id": "x", "title": "\\ud800"}}', "unpaired surrogate|invalid Unicode"),
+    ('{"evaluation": {"id": "x", "title": "\\ud800"}}',
+     r"hostile.json:1:38: the text holds an unpaired surrogate escape \(\\ud800-\\udfff\), which is not a character\n"
+     r"  hint: write the character itself, or its pair of surrogates"),
 ])
 def test_hostile_json_is_refused(text: str, match: str, tmp_path: Path) -> None:
     assert refused(yaml_file(tmp_path, text, ".json"), match) == []

@@ -144,6 +144,9 @@ EXPECTED: dict[str, list[str]] = {
     'missing-evaluation-title.yaml': [
         "[ERROR] missing-evaluation-title.yaml:5: evaluation: missing required key 'title' (add 'title:' to this evaluation)",
     ],
+    'prefix-not-an-iri.yaml': [
+        "[ERROR] prefix-not-an-iri.yaml:5: prefixes.cmoc: 'not an iri/' is not an absolute IRI (write in full the IRI 'cmoc:' stands for, e.g. 'https://w3id.org/cmograph/concepts/')",
+    ],
     'self-refines.yaml': [
         "[ERROR] self-refines.yaml:21: cmocs[cmoc-1].refines: a configuration cannot be an earlier version of itself ('refines' names its own id) (name the earlier configuration, or leave 'refines' out)",
     ],
@@ -223,6 +226,27 @@ def test_many_problems_are_reported_at_once(tmp_path: Path) -> None:
     assert len(messages) >= 1
 
 
+@pytest.mark.parametrize(("prefixes", "concept", "expected"), [
+    ("{cmoc: 'https://example.org/c/'}", "cmoc:staffing", []),
+    ("{cmoc: 'https://example.org/c/'}", "'cmoc:staff ing'",
+     ["[ERROR] study.yaml:10: contexts[c-minimal].concept: 'cmoc:staff ing' does not make an IRI with its prefix: "
+      "'https://example.org/c/staff ing' (write the part after 'cmoc:' without spaces or <>\"{}|^`\\)"]),
+    ("{other: 'https://example.org/c/'}", "cmoc:staffing",
+     ["[ERROR] study.yaml:10: contexts[c-minimal].concept: 'cmoc:staffing' is not an IRI or a CURIE with a declared "
+      "prefix (declare its prefix under 'prefixes:' or write the full IRI)"]),
+])
+def test_a_concept_message_says_whether_its_prefix_is_declared(prefixes: str, concept: str, expected: list[str],
+                                                                tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8").replace(
+        "label: Minimal context\n", f"label: Minimal context\n    concept: {concept}\n")
+    path = tmp_path / "study.yaml"
+    path.write_text(f"{text}prefixes: {prefixes}\n", encoding="utf-8")
+    checked = check_file(path)
+    assert [str(d) for d in checked.report] == expected
+    if not expected:
+        assert b"<https://example.org/c/staffing>" in checked.graphs[0].nquads
+
+
 def test_same_evaluation_id_in_two_files_is_an_error(tmp_path: Path) -> None:
     first = tmp_path / "a.yaml"
     second = tmp_path / "b.yaml"
@@ -292,6 +316,51 @@ def test_a_file_is_read_once_so_the_digest_names_what_was_checked(name: str, tmp
     assert checked.digest == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+RIVERSIDE_IRI = "https://w3id.org/cmograph/data/riverside-wards"
+
+
+def _riverside_with_blank_nodes(tmp_path: Path, *paths: str) -> Path:
+    """riverside-wards as Turtle, with the nodes at ``paths`` (below the evaluation's IRI) made blank nodes."""
+    from cmograph.datasource import load_memory
+    from cmograph.export import export
+
+    text = export(load_memory([VALID / "riverside-wards.yaml"]), "turtle").decode()
+    for n, path in enumerate(paths):
+        iri = f"<{RIVERSIDE_IRI}{path}>"
+        assert iri in text
+        text = text.replace(iri, f"_:b{n}")
+    blank = tmp_path / "blank.ttl"
+    blank.write_text(text, encoding="utf-8")
+    return blank
+
+
+def test_an_element_that_is_a_blank_node_is_refused(tmp_path: Path) -> None:
+    path = _riverside_with_blank_nodes(tmp_path, "/context/c-leadership", "/group/nurses", "/cmoc/CMO1", "")
+    checked = check_file(path)
+    assert [str(d) for d in checked.report] == [
+        "[ERROR] blank.ttl: cmocs[CMO1]: the configuration is a blank node (give the cmo:Configuration node an IRI)",
+        "[ERROR] blank.ttl: contexts[c-leadership]: the context is a blank node (give the cmo:Context node an IRI)",
+        "[ERROR] blank.ttl: evaluation[riverside-wards]: the evaluation is a blank node (give the cmo:Evaluation "
+        "node an IRI)",
+        "[ERROR] blank.ttl: groups[nurses]: the group is a blank node (give the cmo:Group node an IRI)",
+    ]
+    assert not checked.graphs
+
+
+def test_a_measure_or_evidence_item_may_be_a_blank_node_and_is_answered(tmp_path: Path) -> None:
+    from cmograph.engine import StoreEngine
+    from cmograph.questions import ask, get_question
+    from cmograph.store import memory_store
+
+    path = _riverside_with_blank_nodes(tmp_path, "/cmoc/CMO1/evidence/1", "/outcome/o-falls/measure/1")
+    checked = check_file(path)
+    assert checked.report.conforms, [str(d) for d in checked.report]
+    engine = StoreEngine(memory_store(checked.graphs))
+    evidence = ask(get_question("evidence"), engine, {"cmoc": "CMO1"})
+    assert [row["position"] for row in evidence.rows] == [1, 2, 3]
+    assert ask(get_question("what-worked"), engine, {}).rows
+
+
 def test_rdf_without_evaluation_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "empty.ttl"
     path.write_text("<http://example.org/a> <http://example.org/b> 'c' .\n", encoding="utf-8")
@@ -304,6 +373,70 @@ def test_broken_rdf_is_an_input_error(tmp_path: Path) -> None:
     path.write_text("<http://example.org/a> <http://example.org/b> .\n", encoding="utf-8")
     with pytest.raises(InputError, match="not valid turtle RDF"):
         check_file(path)
+
+
+MINIMAL_IRI = "https://w3id.org/cmograph/data/minimal"
+OUTCOME = f"\n<{MINIMAL_IRI}/outcome/o-minimal> "
+MEASURE = (f'cmo:hasMeasure <{MINIMAL_IRI}/m> . <{MINIMAL_IRI}/m> a cmo:Measure ; cmo:inEvaluation <{MINIMAL_IRI}> ; '
+           f'cmo:indicator "falls" ; cmo:unit "per 1,000 bed days" ; cmo:position 1 ; ')
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("\tcmo:formatVersion 1 ;\n", "",
+     "cmograph: missing required key 'cmograph' (add cmo:formatVersion 1 to the cmo:Evaluation node)"),
+    ("cmo:formatVersion 1 ;", 'cmo:formatVersion "1" ;',
+     'cmograph: the format version is written as text (write cmo:formatVersion 1 as a number, not "1")'),
+    ("cmo:formatVersion 1 ;", "cmo:formatVersion 2 ;",
+     "cmograph: format version 2 is not supported (this release reads version 1 graphs: write cmo:formatVersion 1)"),
+    ('rdfs:label "Minimal context" ;', "",
+     "contexts[c-minimal]: missing required key 'label' (add rdfs:label to this context)"),
+    (f"\tcmo:hasMechanism <{MINIMAL_IRI}/mechanism/m-minimal> ;\n", "",
+     "cmocs[cmoc-1]: missing required key 'mechanism' (add cmo:hasMechanism to this configuration)"),
+    (OUTCOME, OUTCOME + "cmo:direction cmo:DirectionNoChang ; ",
+     "outcomes[o-minimal].direction: 'DirectionNoChang' is not a valid value for 'direction' (did you mean "
+     "'cmo:DirectionNoChange'? use one of: cmo:DirectionPositive, cmo:DirectionNegative, cmo:DirectionMixed, "
+     "cmo:DirectionNoChange)"),
+    (OUTCOME, OUTCOME + 'cmo:intended "sometimes" ; ',
+     "outcomes[o-minimal].intended: 'sometimes' is not an xsd:boolean (write true or false)"),
+    (f"\n<{MINIMAL_IRI}/context/c-minimal> ", f'\n<{MINIMAL_IRI}/context/c-minimal> cmo:concept "cmoc:x" ; ',
+     "contexts[c-minimal].concept: 'cmoc:x' is not an IRI (write it as an IRI, e.g. "
+     "<https://w3id.org/cmograph/concepts/x>)"),
+    (OUTCOME, OUTCOME + MEASURE + 'cmo:value "high" .' + OUTCOME,
+     f"measures[{MINIMAL_IRI}/m].value: 'high' is not an xsd:decimal (write it without units, e.g. 3.5 or "
+     "42.0 in Turtle, where 42 alone is an xsd:integer; put the unit in cmo:unit)"),
+    (OUTCOME, OUTCOME + MEASURE + f"cmo:value 2.0 ; cmo:atPeriod <{MINIMAL_IRI}/period/p1> ." + OUTCOME,
+     f"measures[{MINIMAL_IRI}/m].at: 'p1' is not a period in this file (type the node cmo:Period. A date goes in "
+     "cmo:atDate instead.)"),
+])
+def test_rdf_input_gets_hints_in_rdf_terms(old: str, new: str, message: str, tmp_path: Path) -> None:
+    from cmograph.datasource import load_memory
+    from cmograph.export import export
+
+    text = export(load_memory([VALID / "minimal.yaml"]), "turtle").decode()
+    assert text.count(old) == 1
+    path = tmp_path / "study.ttl"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == [f"[ERROR] study.ttl: {message}"]
+
+
+@pytest.mark.parametrize(("name", "text", "reason"), [
+    ("bad.ttl", None, "line {n}: objectList expected, in: <a> <b> ."),
+    ("bad.nq", "<http://example.org/a> <http://example.org/b> .\n",
+     "Invalid line (Unrecognised object type): '<http://example.org/a> <http://example.org/b> .'"),
+])
+def test_the_parsers_reason_for_refusing_rdf_is_shown_in_one_line(name: str, text: str | None, reason: str,
+                                                                  tmp_path: Path) -> None:
+    from cmograph.datasource import load_memory
+    from cmograph.export import export
+
+    if text is None:  # a valid export with one bad line at the end
+        text = export(load_memory([VALID / "minimal.yaml"]), "turtle").decode() + "<a> <b> .\n"
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        check_file(path)
+    fmt = "turtle" if name.endswith(".ttl") else "nquads"
+    assert error.value.message == f"{name}: not valid {fmt} RDF: {reason.format(n=text.count(chr(10)))}"
 
 
 def test_unknown_suffix_is_an_input_error(tmp_path: Path) -> None:

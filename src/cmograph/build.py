@@ -66,6 +66,7 @@ class Built:
     origins: dict[Node, Origin] = field(default_factory=dict)
     key_lines: dict[tuple[Node, str], int] = field(default_factory=dict)
     ids: dict[str, dict[str, str]] = field(default_factory=dict)  # section name -> id -> label
+    prefixes: dict[str, str] = field(default_factory=dict)  # prefix -> namespace, as declared under 'prefixes'
 
 
 def element_iri(base: str, evaluation_id: str, section: Section | None = None, item_id: str | None = None) -> URIRef:
@@ -117,6 +118,12 @@ def check_structure(doc: Document) -> list[Diagnostic]:
     ):
         report(("prefixes",), "prefixes", "expected a mapping of prefix to IRI",
                "e.g. 'prefixes: {cmoc: https://w3id.org/cmograph/concepts/}'")
+    elif prefixes is not None:
+        for prefix, namespace in prefixes.items():
+            if not (ABSOLUTE_IRI.match(namespace) and is_iri(namespace)):
+                report(("prefixes", prefix), f"prefixes.{prefix}",
+                       f"'{doc.text(('prefixes', prefix), namespace)}' is not an absolute IRI",
+                       f"write in full the IRI '{prefix}:' stands for, e.g. 'https://w3id.org/cmograph/concepts/'")
     for section in LISTS:
         items = data.get(section.name)
         if items is None:
@@ -220,7 +227,7 @@ class _Builder:
         self.eid = str(data["evaluation"]["id"])
         eval_node = element_iri(base, self.eid)
         self.built = Built(self.eid, eval_node, graph_iri(base, self.eid))
-        self.prefixes = {str(k): str(v) for k, v in (data.get("prefixes") or {}).items()}
+        self.prefixes = self.built.prefixes = {str(k): str(v) for k, v in (data.get("prefixes") or {}).items()}
         for section in LISTS:
             labels: dict[str, str] = {}
             for i, item in enumerate(data.get(section.name) or []):

@@ -15,6 +15,7 @@ from typing import Any
 from xml.parsers import expat
 
 from rdflib import Dataset, Literal
+from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from cmograph.convert import to_ox
@@ -59,7 +60,7 @@ def parse_rdf(path: Path, data: bytes | None = None) -> Dataset:
     try:
         dataset.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many unrelated types for syntax errors
-        raise InputError(f"{path.name}: not valid {fmt} RDF: {_first_line(exc)}",
+        raise InputError(f"{path.name}: not valid {fmt} RDF: {_reason(exc, data)}",
                          f"check the file is {fmt}, or give it the right suffix "
                          f"({', '.join(RDF_FORMATS)})") from None
     for quad in dataset.quads((None, None, None, None)):
@@ -76,7 +77,7 @@ def _check_term(path: Path, term: Node) -> None:
     try:
         to_ox(term)
     except (ValueError, TypeError) as exc:
-        raise InputError(f"{path.name}: {str(term)[:200]!r} cannot be stored: {_first_line(exc)}",
+        raise InputError(f"{path.name}: {str(term)[:200]!r} cannot be stored: {_one_line(exc)}",
                          "use absolute IRIs without spaces or <>\"{}|^`\\, and valid language tags") from None
 
 
@@ -108,9 +109,21 @@ def _has_doctype(data: bytes) -> bool:
     return False
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:300]
+def _reason(exc: Exception, data: bytes) -> str:
+    """Why the parser refused ``data``, in one line: for Turtle and TriG (whose rdflib message takes three lines
+    and quotes the text as bytes), the line, the reason and that line's text."""
+    if isinstance(exc, BadSyntax):
+        start = 0
+        for _ in range(exc.lines):  # exc.lines counts the lines before the one in error
+            start = data.find(b"\n", start) + 1 or len(data)
+        end = data.find(b"\n", start)
+        text = data[start:end if end >= 0 else len(data)].decode("utf-8", "replace").strip()
+        return f"line {exc.lines + 1}: {exc._why}, in: {text[:120]}{'...' if len(text) > 120 else ''}"
+    return _one_line(exc)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
 def _refuse_remote_contexts(path: Path, data: bytes) -> None:

@@ -5,12 +5,14 @@ YAML is read with JSON-like typing: only ``true``/``false`` are booleans, dates 
 one mapping is an error.
 
 Files are untrusted, so reading is bounded: a file is at most :data:`MAX_EVIDENCE_BYTES`, a value at most
-:data:`MAX_TEXT_CHARS` characters and :data:`MAX_DEPTH` levels deep, keys are plain text, and YAML aliases may not
-expand the file to more values than its own size allows (no "billion laughs") nor refer to themselves.
+:data:`MAX_TEXT_CHARS` characters and :data:`MAX_DEPTH` levels deep, keys are plain text, a value's tag (``!!str``)
+is one YAML defines, and YAML aliases may not expand the file to more values than its own size allows (no "billion
+laughs") nor refer to themselves.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -27,7 +29,13 @@ JSON_SUFFIXES = (".json",)
 MAX_EVIDENCE_BYTES = 16 * 1024 * 1024
 MAX_TEXT_CHARS = 1024 * 1024
 MAX_DEPTH = 64
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_BOM = "\ufeff"
+# What YAML reads differently from JSON: a character beyond U+FFFF written as two escapes (a surrogate pair, as
+# json.dumps writes it), which YAML refuses, and, in strings, characters YAML reads as line breaks (NEL, LINE and
+# PARAGRAPH SEPARATOR) or does not allow (DEL, C1 controls, U+FFFE, U+FFFF), which JSON takes as text. A pair's
+# escapes follow an even number of backslashes (after an odd one, the first backslash is plain text).
+_JSON_ONLY = re.compile(r"(?<!\\)((?:\\\\)*)\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})"
+                        r"|[\x7f-\x9f\u2028\u2029\ufffe\uffff]", re.IGNORECASE)
 
 
 class _Loader(yaml.CSafeLoader):
@@ -85,6 +93,8 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start})", "save the file as UTF-8") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if text.startswith(_BOM):  # a byte order mark, as Windows Notepad writes: not part of the text
+        text = text[1:]
     if path.suffix.lower() in JSON_SUFFIXES:
         try:
             json.loads(text)
@@ -116,26 +126,24 @@ def _syntax(path: Path) -> str:
 
 
 def parse_text(path: Path, text: str) -> Document:
-    """Parse YAML (or JSON, a subset of it) text into a :class:`Document`."""
+    """Parse YAML (or JSON, a subset of it) text into a :class:`Document`.
+
+    JSON is parsed as YAML (for the lines of its values) once ``json.loads`` has accepted it, so a YAML error in
+    JSON is about something YAML reads differently, and its hint says so.
+    """
     doc = Document(path, None)
-    try:
-        loader = _Loader(text)
-    except yaml.reader.ReaderError as exc:  # raised before parsing: a character YAML does not allow anywhere
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise InputError(f"{path.name}:{line}:{column}: the character U+{exc.character:04X} is not allowed here",
-                         f"remove it, or write it as the escape \\u{exc.character:04x} inside double quotes") from None
+    fed, starts, moved = _json_for_yaml(text) if _syntax(path) == "JSON" else (text, [], [0])
+    loader = _Loader(fed)
     try:
         node = loader.get_single_node()
         doc.data = {} if node is None else _Walker(loader, doc, 2 * len(text) + 1000).walk(node, ())
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere
+        # the reader stops at the first such character, so this is where it is (its own position counts bytes)
+        line, column = _place(text, text.find(chr(exc.character)))
+        raise InputError(f"{path.name}:{line}:{column}: the character U+{exc.character:04X} is not allowed here",
+                         f"remove it, or write it as the escape \\u{exc.character:04x} inside double quotes") from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        problem = exc.problem or exc.context or "not valid YAML"
-        raise InputError(
-            f"{path.name}{where}: {_syntax(path)} syntax error: {problem}",
-            "check the indentation and that every 'key: value' pair has a space after the colon",
-        ) from None
+        raise _syntax_error(path, text, starts, moved, exc) from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path.name}: {_syntax(path)} syntax error: {exc}") from None
     except RecursionError:
@@ -143,6 +151,59 @@ def parse_text(path: Path, text: str) -> Document:
     finally:
         loader.dispose()
     return doc
+
+
+def _json_for_yaml(text: str) -> tuple[str, list[int], list[int]]:
+    """JSON text with what YAML reads differently (see ``_JSON_ONLY``) written as an escape YAML reads as JSON
+    does; to place errors in the text as written, also where each escape starts and how far the text after it
+    has moved."""
+    starts: list[int] = []
+    moved: list[int] = [0]
+
+    def escape(match: re.Match[str]) -> str:
+        backslashes = match[1] or ""
+        if match[2] is None:
+            written = f"\\u{ord(match[0]):04x}"
+        else:
+            code = 0x10000 + ((int(match[2], 16) - 0xD800) << 10) + int(match[3], 16) - 0xDC00
+            written = f"{backslashes}\\U{code:08x}"
+        starts.append(match.start() + len(backslashes) + moved[-1])
+        moved.append(moved[-1] + len(written) - len(match[0]))
+        return written
+
+    return _JSON_ONLY.sub(escape, text), starts, moved
+
+
+def _place(text: str, index: int) -> tuple[int, int]:
+    """The line and column (from 1) of ``index`` in ``text``."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _syntax_error(path: Path, text: str, starts: list[int], moved: list[int], exc: yaml.MarkedYAMLError) -> InputError:
+    """The message for a YAML parser error, placed in ``text`` as written (see :func:`_json_for_yaml`)."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "not valid YAML"
+    escape = problem == "found invalid Unicode character escape code"
+    where = ""
+    if mark is not None:
+        index = mark.index - 2 if escape else mark.index  # an escape is marked at its digits, after '\\u'
+        line, column = _place(text, index - moved[bisect.bisect_left(starts, index)])
+        where = f":{line}:{column}"
+    if problem == "exceeded maximum nesting depth":  # libyaml's own limit, far beyond MAX_DEPTH
+        return InputError(f"{path.name}{where}: nested too deeply to read", _DEPTH_HINT)
+    if escape:
+        if _syntax(path) == "JSON":  # pairs are joined (see _json_for_yaml): this is a lone surrogate
+            return InputError(f"{path.name}{where}: the text holds an unpaired surrogate escape (\\ud800-\\udfff), "
+                              "which is not a character", "write the character itself, or its pair of surrogates")
+        return InputError(f"{path.name}{where}: the text holds an escape that is not a character (a surrogate "
+                          "\\ud800-\\udfff, or a code above \\U0010ffff)",
+                          "write the character itself, or its code as \\U and 8 hex digits, e.g. \\U0001f600")
+    if _syntax(path) == "JSON":
+        return InputError(f"{path.name}{where}: JSON that cmograph cannot read: {problem}",
+                          "it is valid JSON, but cmograph reads JSON as YAML, which needs each key on the same line "
+                          "as its ':' and at most 1024 characters long")
+    return InputError(f"{path.name}{where}: YAML syntax error: {problem}",
+                      "check the indentation and that every 'key: value' pair has a space after the colon")
 
 
 @dataclass
@@ -195,14 +256,17 @@ class _Walker:
         if len(text) > MAX_TEXT_CHARS:
             raise self.fail(node, path, f"a value of {len(text):,} characters is longer than the "
                             f"{MAX_TEXT_CHARS:,} cmograph reads", "shorten it, or link to the document instead")
+        if node.tag not in self.loader.yaml_constructors:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            tag = tag if tag.startswith("!") else f"!<{tag}>"  # as written
+            raise self.fail(node, path, f"the YAML tag '{tag}' is not one cmograph reads",
+                            f"remove '{tag}' and write the value alone")
         try:
-            value = self.loader.construct_object(node)
+            return self.loader.construct_object(node)
         except (ValueError, OverflowError) as exc:  # a valid scalar whose value Python cannot hold
             raise self.fail(node, path, f"the value cannot be read: {exc}") from None
-        if _SURROGATE.search(text) or (isinstance(value, str) and _SURROGATE.search(value)):
-            raise self.fail(node, path, "the text holds an unpaired surrogate escape (\\ud800-\\udfff), which "
-                            "is not a character", "write the character itself, or its pair of surrogates")
-        return value
+        except yaml.constructor.ConstructorError as exc:  # e.g. !!binary that is not base64
+            raise self.fail(node, path, f"the value cannot be read: {exc.problem}") from None
 
 
 def path_text(file: str, path: Path_) -> str:

@@ -25,13 +25,14 @@ from typing import Any
 from urllib.parse import unquote
 
 import pyoxigraph as ox
-from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
+from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cmograph.build import Origin, Triple, build, check_structure
 from cmograph.convert import ox_triples
 from cmograph.errors import InputError
 from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
+from cmograph.generate import curie
 from cmograph.model import ENUMERATIONS, LISTS, TOP_LEVEL_KEYS, section_for_class
 from cmograph.rdf_io import MAX_RDF_BYTES, is_rdf, parse_rdf
 from cmograph.reading import MAX_EVIDENCE_BYTES, check_size, read_document
@@ -84,6 +85,8 @@ class _Locator:
     origins: dict[Node, Origin]
     key_lines: dict[tuple[Node, str], int]
     ids: dict[str, dict[str, str]]
+    prefixes: dict[str, str] = field(default_factory=dict)  # as declared under 'prefixes' in the file
+    rdf: bool = False  # an RDF file: hints name properties and RDF terms, not keys
 
 
 @cache
@@ -111,7 +114,7 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
             result.report.extend(problems)
             return result
         built = build(doc, base)
-        locator = _Locator(doc.name, built.origins, built.key_lines, built.ids)
+        locator = _Locator(doc.name, built.origins, built.key_lines, built.ids, built.prefixes)
         triples = ox_triples(built.triples)
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
@@ -236,12 +239,19 @@ def _check_rdf(name: str, data: Graph, result: CheckedFile) -> None:
         if section is None:
             continue
         identifier = data.value(node, DCTERMS_IDENTIFIER)
-        where = f"{section.name}[{identifier if identifier is not None else node}]"
+        shown = identifier if identifier is not None else node.n3() if isinstance(node, BNode) else node
+        where = f"{section.name}[{shown}]"
         origins[node] = Origin(section, where, None, None if identifier is None else str(identifier))
         if identifier is not None and section.name in ids:
             label = data.value(node, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
             ids[section.name][str(identifier)] = str(label or identifier)
-    result.report.extend(_shacl(data, _Locator(name, origins, {}, ids)))
+        # Questions find elements by IRI (an option resolves to one) and an evaluation's graph is named after it,
+        # so what has an id must have an IRI. Measures and evidence items have none: they are reached only through
+        # their outcome or configuration, so a blank node serves as well as the IRI the builder mints for them.
+        if section.identified and isinstance(node, BNode):
+            result.report.extend([Diagnostic(name, None, where, f"the {section.noun} is a blank node",
+                                             f"give the {curie(str(cls))} node an IRI")])
+    result.report.extend(_shacl(data, _Locator(name, origins, {}, ids, rdf=True)))
     by_evaluation: dict[Node, list[Triple]] = {e: [] for e in evaluations}
     stray = 0
     for s, p, o in data:
@@ -256,11 +266,7 @@ def _check_rdf(name: str, data: Graph, result: CheckedFile) -> None:
                                          Severity.WARNING)])
     for evaluation in evaluations:
         identifier = data.value(evaluation, DCTERMS_IDENTIFIER)
-        if identifier is None:
-            continue
-        if not isinstance(evaluation, URIRef):  # its named graph is named after it
-            result.report.extend([Diagnostic(name, None, f"evaluation[{identifier}]", "the evaluation is a blank "
-                                             "node", "give the cmo:Evaluation node an IRI")])
+        if identifier is None or not isinstance(evaluation, URIRef):  # reported by the shapes, or above
             continue
         result.graphs.append(EvaluationGraph.of(str(identifier), URIRef(f"{evaluation}/graph"),
                                                 ox_triples(by_evaluation[evaluation])))
@@ -329,24 +335,34 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
     shown = _show(value)
     noun = origin.section.noun if origin else "item"
     custom = results.value(result, SH.resultMessage)
+    rdf = locator.rdf
     if component == SH.MinCountConstraintComponent:
         if focus is not None and (focus, key or "") in locator.key_lines:
             return f"'{key}' is empty", f"give at least one {_target_noun(shape, shapes) or 'value'}"
         if key == "cmograph":
-            return "missing required key 'cmograph'", "add 'cmograph: 1' as the first line of the file"
-        return f"missing required key '{key}'", f"add '{key}:' to this {noun}"
+            return "missing required key 'cmograph'", ("add cmo:formatVersion 1 to the cmo:Evaluation node" if rdf
+                                                       else "add 'cmograph: 1' as the first line of the file")
+        prop = curie(str(shapes.value(shape, SH.path)))
+        return f"missing required key '{key}'", f"add {prop} to this {noun}" if rdf else f"add '{key}:' to this {noun}"
     if component == SH.MaxCountConstraintComponent:
         return f"'{key}' takes one value, found several", "keep one"
     if component == SH.InConstraintComponent:
         if key == "cmograph" and shown == "1":
-            return "the format version is written as text", "write cmograph: 1 without quotes"
+            return "the format version is written as text", ('write cmo:formatVersion 1 as a number, not "1"' if rdf
+                                                              else "write cmograph: 1 without quotes")
         if key == "cmograph":
-            return (f"format version {shown} is not supported",
-                    "this release reads version 1 files: write 'cmograph: 1'")
-        options = [NOTATIONS.get(o, str(o)) for o in _list(shapes, shapes.value(shape, SH["in"]))]
-        close = difflib.get_close_matches(shown, options, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        return f"'{shown}' is not a valid value for '{key}'", f"{hint}use one of: {', '.join(options)}"
+            return (f"format version {shown} is not supported", "this release reads version 1 "
+                    + ("graphs: write cmo:formatVersion 1" if rdf else "files: write 'cmograph: 1'"))
+        values = _list(shapes, shapes.value(shape, SH["in"]))
+        options = {NOTATIONS.get(v, str(v)): curie(str(v)) if rdf else NOTATIONS.get(v, str(v)) for v in values}
+        written = shown
+        if rdf:  # an IRI such as cmo:DirectionNoChang: compared as the value it names ('no-chang')
+            enumeration = next((e for e in ENUMERATIONS if e.iri(e.values[0]) in values), None)
+            words = shown.removeprefix(enumeration.name if enumeration else "")
+            written = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", words).lower()
+        close = difflib.get_close_matches(written, list(options), n=1, cutoff=0.5)
+        hint = f"did you mean '{options[close[0]]}'? " if close else ""
+        return f"'{shown}' is not a valid value for '{key}'", f"{hint}use one of: {', '.join(options.values())}"
     if component == SH.ClassConstraintComponent:
         target = shapes.value(shape, SH["class"])
         section = section_for_class(target) if isinstance(target, URIRef) else None
@@ -362,21 +378,35 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
             hint = f"the {section.noun} ids are: {', '.join(sorted(known)[:8])}{' ...' if len(known) > 8 else ''}"
         elif origin is not None and origin.item_id in locator.ids.get(section.name, {}):
             hint = f"'{origin.item_id}' itself is the only {section.noun} in this file"
+        elif rdf:
+            hint = f"type the node {curie(str(target))}."
         else:
             hint = f"add a {section.noun} with this id under '{section.name}:'"
         if key == "at":
-            hint += " A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too."
+            hint += (" A date goes in cmo:atDate instead." if rdf
+                     else " A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too.")
         return f"'{shown}' is not a {section.noun} in this file", hint
     if component == SH.DatatypeConstraintComponent:
         datatype = shapes.value(shape, SH.datatype)
         expected = {str(XSD.decimal): "a number", str(XSD.boolean): "true or false",
                     str(XSD.gYear): "a year (e.g. 2009)", str(XSD.string): "text"}.get(str(datatype), str(datatype))
-        return f"'{shown}' is not {expected}", _datatype_hint(datatype)
+        if rdf:
+            expected = f"an {curie(str(datatype))}"
+        return f"'{shown}' is not {expected}", _datatype_hint(datatype, rdf)
     if component == SH.OrConstraintComponent and results.value(result, SH.resultPath) is not None:
-        return f"'{shown}' is not an ISO 8601 date", "write YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2008-05"
+        return f"'{shown}' is not an ISO 8601 date", ('write an xsd:date, xsd:gYearMonth or xsd:gYear, e.g. '
+                                                      '"2008-05"^^xsd:gYearMonth' if rdf
+                                                      else "write YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2008-05")
     if component == SH.NodeKindConstraintComponent:
         if key == "url":
-            return f"'{shown}' is not a web address", "start it with https:// or http://"
+            return f"'{shown}' is not a web address", ("write it as an IRI, e.g. <https://example.org/report>" if rdf
+                                                       else "start it with https:// or http://")
+        if rdf:
+            return f"'{shown}' is not an IRI", "write it as an IRI, e.g. <https://w3id.org/cmograph/concepts/x>"
+        prefix, _, local = shown.partition(":")
+        if local and prefix in locator.prefixes:  # declared (as an absolute IRI: see check_structure)
+            return (f"'{shown}' does not make an IRI with its prefix: '{locator.prefixes[prefix]}{local}'",
+                    f"write the part after '{prefix}:' without spaces or <>\"{{}}|^`\\")
         return (f"'{shown}' is not an IRI or a CURIE with a declared prefix",
                 "declare its prefix under 'prefixes:' or write the full IRI")
     if component == SH.PatternConstraintComponent:
@@ -388,8 +418,11 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
     return f"does not conform ({_show(component)})", None
 
 
-def _datatype_hint(datatype: Node | None) -> str | None:
+def _datatype_hint(datatype: Node | None, rdf: bool) -> str | None:
     if datatype == XSD.decimal:
+        if rdf:
+            return ("write it without units, e.g. 3.5 or 42.0 in Turtle, where 42 alone is an xsd:integer; "
+                    "put the unit in cmo:unit")
         return "write the number without units or quotes, e.g. 42 or 3.5; put the unit under 'unit'"
     if datatype == XSD.boolean:
         return "write true or false"
