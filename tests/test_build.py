@@ -57,6 +57,8 @@ def test_iris_are_readable_and_under_the_base() -> None:
     assert URIRef("https://example.org/kb/riverside-wards/cmoc/CMO1") in subjects
     assert URIRef("https://example.org/kb/riverside-wards/cmoc/CMO1/evidence/1") in subjects
     assert element_iri(DEFAULT_BASE, "e", CMOCS, "A B/1") == URIRef(DEFAULT_BASE + "e/cmoc/A%20B%2F1")
+    assert element_iri(DEFAULT_BASE, "e", CMOCS, "..") == URIRef(DEFAULT_BASE + "e/cmoc/%2E%2E")  # not the parent
+    assert element_iri(DEFAULT_BASE, "e", CMOCS, "...") == URIRef(DEFAULT_BASE + "e/cmoc/...")
     assert graph_iri(DEFAULT_BASE, "e") == URIRef(DEFAULT_BASE + "e/graph")
 
 

@@ -74,7 +74,14 @@ def element_iri(base: str, evaluation_id: str, section: Section | None = None, i
     root = base + quote(evaluation_id, safe="")
     if section is None:
         return URIRef(root)
-    return URIRef(f"{root}/{section.path}/{quote(str(item_id), safe='')}")
+    return URIRef(f"{root}/{section.path}/{segment(str(item_id))}")
+
+
+def segment(text: str) -> str:
+    """``text`` as one path segment of an IRI: percent-encoded, and ``.`` or ``..`` with their dots encoded too
+    (as written, they would name the folder or its parent once the IRI is normalised)."""
+    encoded = quote(text, safe="")
+    return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
 
 
 def graph_iri(base: str, evaluation_id: str) -> URIRef:
@@ -255,7 +262,7 @@ class _Builder:
         if evaluation.get("title") is not None:
             self.add(ev, RDFS.label, Literal(self.doc.text(("evaluation", "title"), evaluation["title"])))
         for prefix, namespace in sorted(self.prefixes.items()):
-            declaration = URIRef(f"{ev}/prefix/{quote(prefix, safe='')}")
+            declaration = URIRef(f"{ev}/prefix/{segment(prefix)}")
             self.add(ev, SH.declare, declaration)
             self.add(declaration, SH.prefix, Literal(prefix))
             self.add(declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI))
