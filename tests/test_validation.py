@@ -212,6 +212,23 @@ def test_diagnostic_names_file_item_key_and_hint() -> None:
     assert diagnostic.line is not None and diagnostic.line > 1
 
 
+def test_a_value_holding_a_newline_is_shown_escaped_so_each_problem_is_one_line(tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "study.yaml"
+    path.write_text(text.replace("c-minimal", '"c\\nminimal"'), encoding="utf-8")  # a YAML escape: a real newline
+    assert [str(d) for d in check_file(path).report] == [
+        "[ERROR] study.yaml:8: contexts[c\\nminimal].id: 'c\\nminimal' is not a usable id (ids hold no spaces, '/', "
+        "'#' or '?'; e.g. 'CMOC1' or 'c-staffing')",
+    ]
+    # also in the shape round, and for the other characters that would break or reorder a line
+    path.write_text(text.replace("label: Minimal context\n", "label: Minimal context\n  - id: \"c\\r\\u2028\\u202e\"\n"
+                                 "    label: x\n    \"note\\t\": y\n"), encoding="utf-8")
+    [diagnostic] = check_file(path).report
+    assert diagnostic.where == "contexts[c\\r\\u2028\\u202e].note\\t"
+    assert diagnostic.message == "unknown key 'note\\t'"
+    assert "\n" not in str(diagnostic) and "\t" not in str(diagnostic)
+
+
 def test_many_problems_are_reported_at_once(tmp_path: Path) -> None:
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
     broken = text.replace("direction: positive", "direction: upwards") if "direction:" in text else text
