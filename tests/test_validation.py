@@ -107,6 +107,9 @@ EXPECTED: dict[str, list[str]] = {
     'evaluation-as-list.yaml': [
         '[ERROR] evaluation-as-list.yaml:5: evaluation: expected a mapping (id, title, ...), found a list',
     ],
+    'evaluation-id-as-list.yaml': [
+        "[ERROR] evaluation-id-as-list.yaml:5: evaluation.id: expected a single value, found a list (write one value on the same line as the key)",
+    ],
     'evaluation-id-not-slug.yaml': [
         "[ERROR] evaluation-id-not-slug.yaml:5: evaluation.id: 'Minimal Study' is not a slug (use lower-case letters, digits and hyphens, e.g. 'ford-2009')",
     ],
@@ -161,6 +164,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     'wrong-format-version.yaml': [
         "[ERROR] wrong-format-version.yaml:3: cmograph: format version 2 is not supported (this release reads version 1 files: write 'cmograph: 1')",
+    ],
+    'yaml-merge-key.yaml': [
+        "[ERROR] yaml-merge-key.yaml:8: mechanisms[m-minimal].<<: unknown key '<<' (cmograph does not read YAML merge keys ('<<: *name'); write the keys out in full)",
     ],
     'yaml-syntax-error.yaml': [
         'INPUT: yaml-syntax-error.yaml:9:13: YAML syntax error: mapping values are not allowed in this context',

@@ -108,7 +108,7 @@ def check_structure(doc: Document) -> list[Diagnostic]:
         if eid is None:
             report(("evaluation",), "evaluation", "missing required key 'id'",
                    "add a short slug such as 'id: ford-2009'; every IRI of the evaluation is built from it")
-        elif not isinstance(eid, str) or not re.match(SLUG_PATTERN, eid):
+        elif _is_scalar(eid) and (not isinstance(eid, str) or not re.match(SLUG_PATTERN, eid)):  # else told above
             report(("evaluation", "id"), "evaluation.id", f"'{doc.text(('evaluation', 'id'), eid)}' is not a slug",
                    "use lower-case letters, digits and hyphens, e.g. 'ford-2009'")
     prefixes = data.get("prefixes")
@@ -185,10 +185,14 @@ def _check_item(doc: Document, item: dict[str, Any], section: Section, path: Pat
 
 def _unknown_keys(mapping: dict[str, Any], known: tuple[str, ...], path: Path_, where: str, report: Any) -> None:
     for key in mapping:
-        if key not in known:
+        if key == "<<":
+            hint = "cmograph does not read YAML merge keys ('<<: *name'); write the keys out in full"
+        elif key not in known:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
-            report((*path, key), f"{where}.{key}".lstrip("."), f"unknown key '{key}'", hint)
+        else:
+            continue
+        report((*path, key), f"{where}.{key}".lstrip("."), f"unknown key '{key}'", hint)
 
 
 def _is_scalar(value: Any) -> bool:
