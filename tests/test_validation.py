@@ -65,6 +65,9 @@ EXPECTED: dict[str, list[str]] = {
     'baseline-not-number.yaml': [
         "[ERROR] baseline-not-number.yaml:20: outcomes[o-minimal].measures[1].baseline: 'about 6' is not a number (write the number without units or quotes, e.g. 42 or 3.5; put the unit under 'unit')",
     ],
+    'blank-evidence-quote.yaml': [
+        "[ERROR] blank-evidence-quote.yaml:22: cmocs[cmoc-1].evidence[1].quote: 'quote' holds only white space (write verbatim text from the source, or leave 'quote' out)",
+    ],
     'dangling-context-ref.yaml': [
         "[ERROR] dangling-context-ref.yaml:18: cmocs[cmoc-1].context: 'c-minmal' is not a context in this file (did you mean 'c-minimal'?)",
     ],
@@ -100,6 +103,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     'duplicate-context-id.yaml': [
         "[ERROR] duplicate-context-id.yaml:10: contexts[c-minimal]: the id 'c-minimal' is used twice in contexts (ids must be unique within a list; the first is at line 8)",
+    ],
+    'empty-title.yaml': [
+        "[ERROR] empty-title.yaml:6: evaluation.title: 'title' is empty (write the study's title)",
     ],
     'empty-context-list.yaml': [
         "[ERROR] empty-context-list.yaml:18: cmocs[cmoc-1].context: 'context' is empty (give at least one context id)",
@@ -235,6 +241,33 @@ def test_a_value_holding_a_newline_is_shown_escaped_so_each_problem_is_one_line(
     assert "\n" not in str(diagnostic) and "\t" not in str(diagnostic)
 
 
+def test_text_of_every_kind_must_say_something(tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("  title: Minimal made-up evaluation\n", "  title: Minimal made-up evaluation\n"
+                        "  authors: [A. Example, '']\n  programme: '  '\n  license: ''\n"
+                        "sites:\n  - id: s1\n    label: Ward\n    microsystem:\n      purpose: \"\\t\"\n")
+    text += "    statement: ''\n    evidence:\n      - refs: ['[1]', ' ']\n"
+    path = tmp_path / "study.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == [
+        "[ERROR] study.yaml:7: evaluation.authors: a value of 'authors' is empty (write the authors, or leave "
+        "'authors' out)",
+        "[ERROR] study.yaml:8: evaluation.programme: 'programme' holds only white space (write the intervention or "
+        "approach evaluated, or leave 'programme' out)",
+        "[ERROR] study.yaml:9: evaluation.license: 'license' is empty (write the licence of this evidence file (IRI "
+        "or SPDX id), or leave 'license' out)",
+        "[ERROR] study.yaml:14: sites[s1].microsystem.purpose: 'microsystem.purpose' holds only white space (write "
+        "the microsystem's purpose (the first of the 5 Ps), or leave 'microsystem.purpose' out)",
+        "[ERROR] study.yaml:29: cmocs[cmoc-1].statement: 'statement' is empty (write the if-then-because sentence, "
+        "or leave 'statement' out)",
+        "[ERROR] study.yaml:31: cmocs[cmoc-1].evidence[1].refs: a value of 'refs' holds only white space (write "
+        "citations as printed, or leave 'refs' out)",
+    ]
+    path.write_text(text.replace("''", "'x'").replace("' '", "'x'").replace("'  '", "'x'").replace('"\\t"', "x"),
+                    encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == []
+
+
 def test_many_problems_are_reported_at_once(tmp_path: Path) -> None:
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
     broken = text.replace("direction: positive", "direction: upwards") if "direction:" in text else text
@@ -284,6 +317,11 @@ def test_rdf_input_is_checked_by_the_same_shapes(tmp_path: Path) -> None:
     assert messages, "a wrong direction in Turtle must be reported"
     assert all(m.startswith("[ERROR] broken.ttl:") for m in messages)
     assert any(".direction: 'Upwards' is not a valid value for 'direction'" in m for m in messages), messages
+    blank = tmp_path / "blank.ttl"
+    blank.write_text(text.replace('rdfs:label "Daily improvement huddle"', 'rdfs:label " "'), encoding="utf-8")
+    assert [str(d) for d in check_file(blank).report] == [
+        "[ERROR] blank.ttl: mechanisms[m-huddle].label: 'label' holds only white space (write a short "
+        "human-readable name)"]
 
 
 @pytest.mark.parametrize("name", ["riverside-wards.yaml", "hillside-review.json", "riverside.ttl"])

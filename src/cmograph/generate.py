@@ -22,6 +22,7 @@ from cmograph.model import (
     LISTS,
     MEASURE,
     SLUG_PATTERN,
+    TEXT_PATTERN,
     Key,
     Section,
 )
@@ -75,6 +76,8 @@ def _property(section: Section, key: Key, prefix: str = "") -> list[str]:
         lines.append("sh:datatype xsd:string")
     if key.kind == "id" and section is not EVALUATION:
         lines.append(f"sh:pattern {_text(ID_PATTERN)}")
+    elif key.kind in ("text", "texts", "license"):
+        lines.append(f"sh:pattern {_text(TEXT_PATTERN)}")
     elif key.kind == "year":
         lines.append("sh:datatype xsd:gYear")
     elif key.kind == "bool":
@@ -91,16 +94,21 @@ def _property(section: Section, key: Key, prefix: str = "") -> list[str]:
         lines.append(f"sh:class {curie(target.cls or '')}")
     elif key.kind in ("concept", "url"):
         lines.append("sh:nodeKind sh:IRI")
-    elif key.kind == "programme":
+    elif key.kind == "programme":  # a node of its own, whose label is the text written
         lines.append("sh:class cmo:Programme")
+        label = ["sh:maxCount 1", f"sh:pattern {_text(TEXT_PATTERN)}"]
+        return [_block(name, key.predicate, lines, key.doc),
+                _block(name, f"( {curie(key.predicate)} rdfs:label )", label, key.doc)]
     elif key.kind == "objects":
         assert key.section is not None
         lines.append(f"sh:class {curie(key.section.cls or '')}")
     return [_block(name, key.predicate, lines, key.doc)]
 
 
-def _block(name: str, predicate: URIRef, lines: list[str], doc: str) -> str:
-    body = [f"sh:path {curie(predicate)}", f"sh:name {_text(name)}", f"sh:description {_text(doc)}", *lines]
+def _block(name: str, path: URIRef | str, lines: list[str], doc: str) -> str:
+    """A property shape; ``path`` is a predicate, or a SHACL path already written in Turtle."""
+    written = curie(path) if isinstance(path, URIRef) else path
+    body = [f"sh:path {written}", f"sh:name {_text(name)}", f"sh:description {_text(doc)}", *lines]
     return "    sh:property [\n" + " ;\n".join(f"        {line}" for line in body) + "\n    ]"
 
 
@@ -161,10 +169,15 @@ def _schema_for_key(key: Key) -> dict[str, Any]:
     ids = {"type": "string", "minLength": 1}
     if kind == "id":
         return {**doc, "type": ["string", "integer"], "pattern": ID_PATTERN}
-    if kind in ("text", "license", "concept"):
-        return {**doc, "type": ["string", "number"] if kind == "text" else "string"}
+    text = {"type": "string", "pattern": TEXT_PATTERN}
+    if kind == "text":
+        return {**doc, **text, "type": ["string", "number"]}
+    if kind in ("license", "programme"):
+        return {**doc, **text}
+    if kind == "concept":
+        return {**doc, "type": "string"}
     if kind == "texts":
-        return {**doc, "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+        return {**doc, "oneOf": [text, {"type": "array", "items": text}]}
     if kind == "year":
         return {**doc, "type": "integer", "minimum": 1000, "maximum": 9999}
     if kind == "bool":
@@ -185,8 +198,6 @@ def _schema_for_key(key: Key) -> dict[str, Any]:
     if kind == "refs":
         items: dict[str, Any] = {"type": "array", "items": ids, "minItems": 1 if key.required else 0}
         return {**doc, "oneOf": [ids, items]}
-    if kind == "programme":
-        return {**doc, "type": "string"}
     assert key.section is not None
     if kind == "object":
         return {**doc, "$ref": f"#/$defs/{_def(key.section)}"}

@@ -310,6 +310,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = ("cmograph", "evaluation", *(s.name for s in L
 REQUIRED_TOP_LEVEL: tuple[str, ...] = ("cmograph", "evaluation", "contexts", "mechanisms", "outcomes", "cmocs")
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[^\s/#?]+$"
+TEXT_PATTERN = r"\S"  # text says something: not empty, not only white space
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ALL_SECTIONS: tuple[Section, ...] = (EVALUATION, *LISTS, MEASURE, EVIDENCE, MICROSYSTEM)
 

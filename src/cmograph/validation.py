@@ -31,7 +31,7 @@ from cmograph.build import Origin, Triple, build, check_structure
 from cmograph.convert import ox_triples
 from cmograph.errors import InputError
 from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
-from cmograph.model import ENUMERATIONS, LISTS, TOP_LEVEL_KEYS, section_for_class
+from cmograph.model import ENUMERATIONS, LISTS, SLUG_PATTERN, TEXT_PATTERN, TOP_LEVEL_KEYS, section_for_class
 from cmograph.rdf_io import MAX_RDF_BYTES, is_rdf, parse_rdf
 from cmograph.reading import MAX_EVIDENCE_BYTES, check_size, read_document
 from cmograph.report import Diagnostic, Progress, Severity, ValidationReport
@@ -374,12 +374,23 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
         return (f"'{shown}' is not an IRI or a CURIE with a declared prefix",
                 "declare its prefix under 'prefixes:' or write the full IRI")
     if component == SH.PatternConstraintComponent:
-        if origin is not None and origin.section.name == "evaluation":
+        pattern = str(shapes.value(shape, SH.pattern))
+        if pattern == TEXT_PATTERN:
+            return _blank(shape, shapes, shown, key)
+        if pattern == SLUG_PATTERN:
             return f"'{shown}' is not a slug", "use lower-case letters, digits and hyphens"
         return f"'{shown}' is not a usable id", "ids hold no spaces, '/', '#' or '?'; e.g. 'CMOC1' or 'c-staffing'"
     if custom is not None:
         return str(custom), None
     return f"does not conform ({_show(component)})", None
+
+
+def _blank(shape: Node | None, shapes: Graph, shown: str, key: str | None) -> tuple[str, str]:
+    """Text that says nothing: the key's own description says what to write."""
+    subject = f"'{key}'" if shapes.value(shape, SH.maxCount) is not None else f"a value of '{key}'"
+    what = "is empty" if shown == "" else "holds only white space"
+    optional = "" if shapes.value(shape, SH.minCount) is not None else f", or leave '{key}' out"
+    return f"{subject} {what}", f"write {shapes.value(shape, SH.description)}{optional}"
 
 
 def _datatype_hint(datatype: Node | None) -> str | None:
