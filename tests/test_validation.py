@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cmograph.errors import InputError
 from cmograph.report import Severity
@@ -168,6 +171,9 @@ EXPECTED: dict[str, list[str]] = {
     'value-not-number.yaml': [
         "[ERROR] value-not-number.yaml:18: outcomes[o-minimal].measures[1].value: 'high' is not a number (write the number without units or quotes, e.g. 42 or 3.5; put the unit under 'unit')",
     ],
+    'value-too-many-digits.yaml': [
+        "[ERROR] value-too-many-digits.yaml:18: outcomes[o-minimal].measures[1].value: '12345678901234567890123456789' has more digits than cmograph keeps (at most 20 before the decimal point and 18 after it) (round it, or give it in a larger or smaller unit and say so under 'unit')",
+    ],
     'wrong-format-version.yaml': [
         "[ERROR] wrong-format-version.yaml:3: cmograph: format version 2 is not supported (this release reads version 1 files: write 'cmograph: 1')",
     ],
@@ -268,6 +274,20 @@ def test_text_of_every_kind_must_say_something(tmp_path: Path) -> None:
     assert [str(d) for d in check_file(path).report] == []
 
 
+@pytest.mark.parametrize("number", ["1e999", "-1e21", "0.1234567890123456789", "1e-19", "100000000000000000000"])
+def test_a_number_with_more_digits_than_are_kept_is_refused_as_written(number: str, tmp_path: Path) -> None:
+    from cmograph.build import kept_decimal
+
+    path = tmp_path / "study.json"
+    text = (INVALID / "value-too-many-digits.yaml").read_text(encoding="utf-8")
+    path.write_text(json.dumps(yaml.safe_load(text)).replace("12345678901234567890123456789", number), encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == [
+        f"[ERROR] study.json:1: outcomes[o-minimal].measures[1].value: '{number}' has more digits than cmograph "
+        "keeps (at most 20 before the decimal point and 18 after it) (round it, or give it in a larger or smaller "
+        "unit and say so under 'unit')"]
+    assert kept_decimal(Decimal("1e-999999999")) is None  # refused without writing its digits out
+
+
 def test_many_problems_are_reported_at_once(tmp_path: Path) -> None:
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
     broken = text.replace("direction: positive", "direction: upwards") if "direction:" in text else text
@@ -317,6 +337,12 @@ def test_rdf_input_is_checked_by_the_same_shapes(tmp_path: Path) -> None:
     assert messages, "a wrong direction in Turtle must be reported"
     assert all(m.startswith("[ERROR] broken.ttl:") for m in messages)
     assert any(".direction: 'Upwards' is not a valid value for 'direction'" in m for m in messages), messages
+    long = tmp_path / "long.ttl"
+    assert "cmo:value 7.4 ;" in text
+    long.write_text(text.replace("cmo:value 7.4 ;", f"cmo:value 7.{'4' * 400} ;"), encoding="utf-8")
+    [diagnostic] = check_file(long).report
+    assert diagnostic.message == f"'7.{'4' * 400}' has more digits than cmograph keeps (at most 20 before the " \
+                                 "decimal point and 18 after it)"
     blank = tmp_path / "blank.ttl"
     blank.write_text(text.replace('rdfs:label "Daily improvement huddle"', 'rdfs:label " "'), encoding="utf-8")
     assert [str(d) for d in check_file(blank).report] == [

@@ -27,6 +27,9 @@ from cmograph.model import (
     EVALUATION,
     LIST_BY_NAME,
     LISTS,
+    NUMBER_DECIMALS,
+    NUMBER_DIGITS,
+    NUMBER_PATTERN,
     SLUG_PATTERN,
     TOP_LEVEL_KEYS,
     Key,
@@ -34,6 +37,7 @@ from cmograph.model import (
 )
 from cmograph.reading import Document, Path_
 from cmograph.report import Diagnostic
+from cmograph.sparql_terms import decimal_text
 from cmograph.vocab import CMO, DEFAULT_BASE
 
 Triple = tuple[Node, Node, Node]
@@ -382,15 +386,27 @@ def _int_literal(value: Any) -> Literal:
 
 
 def _number_literal(value: Any, text: str) -> Literal:
-    """A number as an xsd:decimal in the canonical form stores keep (``3.50`` -> ``3.5``)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = Decimal(str(value))
-        lexical = "0" if number == 0 else format(number.normalize(), "f")
-        return Literal(lexical, datatype=XSD.decimal)
-    return Literal(text)
+    """A number exactly as written, as an xsd:decimal in the canonical form stores keep (``3.50`` -> ``3.5``,
+    ``1e3`` -> ``1000``); one with more digits than cmograph keeps, like text, stays the text written."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return Literal(text)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # YAML read it in another notation (!!int 0x1F)
+        number = Decimal(str(value))
+    lexical = kept_decimal(number)
+    return Literal(text) if lexical is None else Literal(lexical, datatype=XSD.decimal)
+
+
+def kept_decimal(number: Decimal) -> str | None:
+    """The canonical xsd:decimal form of ``number``, exact, if it has no more digits than cmograph keeps
+    (:data:`~cmograph.model.NUMBER_PATTERN`), else ``None``."""
+    if not number.is_finite():
+        return None
+    if not number.is_zero() and not -NUMBER_DECIMALS <= number.adjusted() < NUMBER_DIGITS:
+        return None  # too long, and not written out to find so (1e999 has a thousand digits)
+    lexical = decimal_text(number)
+    return lexical if re.fullmatch(NUMBER_PATTERN, lexical) else None
 
 
 def _date_literal(text: str) -> Literal:

@@ -21,6 +21,8 @@ from cmograph.model import (
     LIST_BY_NAME,
     LISTS,
     MEASURE,
+    NUMBER_DIGITS,
+    NUMBER_PATTERN,
     SLUG_PATTERN,
     TEXT_PATTERN,
     Key,
@@ -84,6 +86,7 @@ def _property(section: Section, key: Key, prefix: str = "") -> list[str]:
         lines.append("sh:datatype xsd:boolean")
     elif key.kind == "number":
         lines.append("sh:datatype xsd:decimal")
+        lines.append(f"sh:pattern {_text(NUMBER_PATTERN)}")
     elif key.kind == "date":
         lines.append(f"sh:or {DATE_OR}")
     elif key.kind == "enum":
@@ -183,7 +186,8 @@ def _schema_for_key(key: Key) -> dict[str, Any]:
     if kind == "bool":
         return {**doc, "type": "boolean"}
     if kind == "number":
-        return {**doc, "type": "number"}
+        bound = 10**NUMBER_DIGITS  # the decimal places (NUMBER_DECIMALS) are the shapes' to check
+        return {**doc, "type": "number", "exclusiveMinimum": -bound, "exclusiveMaximum": bound}
     if kind == "date":
         return {**doc, "type": ["string", "integer"], "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$"}
     if kind == "ref-or-date":

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -27,11 +28,21 @@ import pyoxigraph as ox
 from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from cmograph.build import Origin, Triple, build, check_structure
+from cmograph.build import Origin, Triple, build, check_structure, kept_decimal
 from cmograph.convert import ox_triples
 from cmograph.errors import InputError
 from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
-from cmograph.model import ENUMERATIONS, LISTS, SLUG_PATTERN, TEXT_PATTERN, TOP_LEVEL_KEYS, section_for_class
+from cmograph.model import (
+    ENUMERATIONS,
+    LISTS,
+    NUMBER_DECIMALS,
+    NUMBER_DIGITS,
+    NUMBER_PATTERN,
+    SLUG_PATTERN,
+    TEXT_PATTERN,
+    TOP_LEVEL_KEYS,
+    section_for_class,
+)
 from cmograph.rdf_io import MAX_RDF_BYTES, is_rdf, parse_rdf
 from cmograph.reading import MAX_EVIDENCE_BYTES, check_size, read_document
 from cmograph.report import Diagnostic, Progress, Severity, ValidationReport
@@ -290,8 +301,16 @@ def _shacl(data: Graph | ox.Store, locator: _Locator, engine: str = "turbo") -> 
     if conforms:
         return []
     shapes = shapes_graph()
-    return sorted({_diagnostic(results, shapes, r, locator) for r in results.subjects(RDF.type,
-                                                                                       SH.ValidationResult)})
+    found = list(results.subjects(RDF.type, SH.ValidationResult))
+    mistyped = {_value_at(results, r) for r in found
+                if results.value(r, SH.sourceConstraintComponent) == SH.DatatypeConstraintComponent}
+    return sorted({_diagnostic(results, shapes, r, locator) for r in found  # a value not of its type: one message
+                   if results.value(r, SH.sourceConstraintComponent) != SH.PatternConstraintComponent
+                   or _value_at(results, r) not in mistyped})
+
+
+def _value_at(results: Graph, result: Node) -> tuple[Node | None, ...]:
+    return tuple(results.value(result, p) for p in (SH.focusNode, SH.resultPath, SH.value))
 
 
 def _diagnostic(results: Graph, shapes: Graph, result: Node, locator: _Locator) -> Diagnostic:
@@ -363,6 +382,8 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
         return f"'{shown}' is not a {section.noun} in this file", hint
     if component == SH.DatatypeConstraintComponent:
         datatype = shapes.value(shape, SH.datatype)
+        if datatype == XSD.decimal and _is_long_number(shown):
+            return _too_many_digits(shown)
         expected = {str(XSD.decimal): "a number", str(XSD.boolean): "true or false",
                     str(XSD.gYear): "a year (e.g. 2009)", str(XSD.string): "text"}.get(str(datatype), str(datatype))
         return f"'{shown}' is not {expected}", _datatype_hint(datatype)
@@ -377,12 +398,29 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
         pattern = str(shapes.value(shape, SH.pattern))
         if pattern == TEXT_PATTERN:
             return _blank(shape, shapes, shown, key)
+        if pattern == NUMBER_PATTERN:
+            return _too_many_digits(shown)
         if pattern == SLUG_PATTERN:
             return f"'{shown}' is not a slug", "use lower-case letters, digits and hyphens"
         return f"'{shown}' is not a usable id", "ids hold no spaces, '/', '#' or '?'; e.g. 'CMOC1' or 'c-staffing'"
     if custom is not None:
         return str(custom), None
     return f"does not conform ({_show(component)})", None
+
+
+def _is_long_number(text: str) -> bool:
+    """Whether ``text`` is a number, with more digits than cmograph keeps (the builder writes it as text)."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return False
+    return number.is_finite() and kept_decimal(number) is None
+
+
+def _too_many_digits(shown: str) -> tuple[str, str]:
+    return (f"'{shown}' has more digits than cmograph keeps (at most {NUMBER_DIGITS} before the decimal point and "
+            f"{NUMBER_DECIMALS} after it)",
+            "round it, or give it in a larger or smaller unit and say so under 'unit'")
 
 
 def _blank(shape: Node | None, shapes: Graph, shown: str, key: str | None) -> tuple[str, str]:
