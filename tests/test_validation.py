@@ -156,6 +156,15 @@ EXPECTED: dict[str, list[str]] = {
     'missing-evaluation-title.yaml': [
         "[ERROR] missing-evaluation-title.yaml:5: evaluation: missing required key 'title' (add 'title:' to this evaluation)",
     ],
+    'period-ends-before-start.yaml': [
+        "[ERROR] period-ends-before-start.yaml:11: periods[p-setup].end: the period ends (2008-03-31) before it starts (2008-05) (correct one of the two dates; perhaps they are the wrong way round)",
+    ],
+    'refines-cycle.yaml': [
+        "[ERROR] refines-cycle.yaml:26: cmocs[cmoc-2].refines: the versions go round in a circle: cmoc-1 refines cmoc-2, cmoc-2 refines cmoc-1 (each 'refines' names an earlier configuration: leave it out of the first version)",
+    ],
+    'revises-cycle.yaml': [
+        "[ERROR] revises-cycle.yaml:33: theories[v3].revises: the versions go round in a circle: v2 revises v1, v1 revises v3, v3 revises v2 (each 'revises' names an earlier theory: leave it out of the first version)",
+    ],
     'self-refines.yaml': [
         "[ERROR] self-refines.yaml:21: cmocs[cmoc-1].refines: a configuration cannot be an earlier version of itself ('refines' names its own id) (name the earlier configuration, or leave 'refines' out)",
     ],
@@ -288,6 +297,39 @@ def test_a_number_with_more_digits_than_are_kept_is_refused_as_written(number: s
     assert kept_decimal(Decimal("1e-999999999")) is None  # refused without writing its digits out
 
 
+@pytest.mark.parametrize(("start", "end", "fine"), [
+    ("2019-07-15", "2019-07-15", True), ("2019-06-30", "2019-07-01", True), ("2019", "2019", True),
+    ("2019-07", "2019-07-15", True), ("2019-07-15", "2019-07", True), ("2019", "2019-01-01", True),  # as far as
+    ("2019-07-16", "2019-07-15", False), ("2020", "2019-12-31", False), ("2019-07-15", "2019-06", False),  # both go
+    ("2019-02-30", "2019-01-01", None),  # not a date: only that is reported
+])
+def test_a_period_ends_when_or_after_it_starts_compared_as_far_as_both_dates_go(start: str, end: str,
+                                                                                 fine: bool | None,
+                                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    text = (INVALID / "period-ends-before-start.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("start: 2008-05", f"start: {start}").replace("end: 2008-03-31", f"end: {end}"),
+                    encoding="utf-8")
+    messages = [str(d) for d in check_file(path).report]
+    if fine:
+        assert messages == []
+    elif fine is None:
+        assert messages == [f"[ERROR] study.yaml:10: periods[p-setup].start: '{start}' is not an ISO 8601 date (write "
+                            "YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2008-05)"]
+    else:
+        assert messages == [f"[ERROR] study.yaml:11: periods[p-setup].end: the period ends ({end}) before it starts "
+                            f"({start}) (correct one of the two dates; perhaps they are the wrong way round)"]
+
+
+def test_a_cycle_of_versions_is_reported_once_and_a_history_is_not(tmp_path: Path) -> None:
+    text = (INVALID / "revises-cycle.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "study.yaml"
+    path.write_text(text + "  - id: v4\n    label: Later\n    cmocs: [cmoc-1]\n    revises: v1\n", encoding="utf-8")
+    assert [d.where for d in check_file(path).report] == ["theories[v3].revises"]  # v4 leads into it, is not on it
+    path.write_text(text.replace("    revises: v3\n", ""), encoding="utf-8")  # v3 revises v2, which revises v1
+    assert [str(d) for d in check_file(path).report] == []
+
+
 def test_many_problems_are_reported_at_once(tmp_path: Path) -> None:
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
     broken = text.replace("direction: positive", "direction: upwards") if "direction:" in text else text
@@ -343,6 +385,23 @@ def test_rdf_input_is_checked_by_the_same_shapes(tmp_path: Path) -> None:
     [diagnostic] = check_file(long).report
     assert diagnostic.message == f"'7.{'4' * 400}' has more digits than cmograph keeps (at most 20 before the " \
                                  "decimal point and 18 after it)"
+    reversed_ = tmp_path / "reversed.ttl"
+    assert 'cmo:end "2020-03"^^xsd:gYearMonth' in text and "prov:wasRevisionOf <" in text
+    reversed_.write_text(text.replace('cmo:end "2020-03"^^xsd:gYearMonth', 'cmo:end "2019-06"^^xsd:gYearMonth'),
+                         encoding="utf-8")
+    assert [str(d) for d in check_file(reversed_).report] == [
+        "[ERROR] reversed.ttl: periods[p-embedding].end: the period ends (2019-06) before it starts (2019-07-01) "
+        "(correct one of the two dates; perhaps they are the wrong way round)"]
+    circle = tmp_path / "circle.ttl"
+    v1, v2 = (f"<https://w3id.org/cmograph/data/riverside-wards/theory/{v}>" for v in ("v1", "v2"))
+    circle.write_text(text + f"{v1} prov:wasRevisionOf {v2} .\n", encoding="utf-8")
+    assert [str(d) for d in check_file(circle).report] == [
+        "[ERROR] circle.ttl: theories[v2].revises: the versions go round in a circle: v1 revises v2, v2 revises v1 "
+        "(each 'revises' names an earlier theory: leave it out of the first version)"]
+    circle.write_text(text + f"{v1} prov:wasRevisionOf {v1} .\n", encoding="utf-8")
+    assert [str(d) for d in check_file(circle).report] == [
+        "[ERROR] circle.ttl: theories[v1].revises: a theory cannot be an earlier version of itself ('revises' names "
+        "its own id) (name the earlier theory, or leave 'revises' out)"]
     blank = tmp_path / "blank.ttl"
     blank.write_text(text.replace('rdfs:label "Daily improvement huddle"', 'rdfs:label " "'), encoding="utf-8")
     assert [str(d) for d in check_file(blank).report] == [

@@ -29,6 +29,7 @@ from rdflib import RDF, SH, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from cmograph.build import Origin, Triple, build, check_structure, kept_decimal
+from cmograph.consistency import check_consistency
 from cmograph.convert import ox_triples
 from cmograph.errors import InputError
 from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
@@ -126,6 +127,7 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         result.report.extend(_shacl(store, locator))
+        result.report.extend(check_consistency(built.triples, doc.name, built.origins, built.key_lines))
         if result.report.conforms:
             result.graphs.append(EvaluationGraph.of(built.evaluation_id, built.graph, triples))
     elif is_rdf(path):
@@ -247,6 +249,7 @@ def _check_rdf(name: str, data: Graph, result: CheckedFile) -> None:
             label = data.value(node, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
             ids[section.name][str(identifier)] = str(label or identifier)
     result.report.extend(_shacl(data, _Locator(name, origins, {}, ids)))
+    result.report.extend(check_consistency(data, name, origins, {}))
     by_evaluation: dict[Node, list[Triple]] = {e: [] for e in evaluations}
     stray = 0
     for s, p, o in data:
