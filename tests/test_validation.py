@@ -330,6 +330,20 @@ def test_a_cycle_of_versions_is_reported_once_and_a_history_is_not(tmp_path: Pat
     assert [str(d) for d in check_file(path).report] == []
 
 
+def test_an_empty_id_is_shown_as_written(tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "study.yaml"
+    path.write_text(text.replace("context: [c-minimal]", "context: ['']").replace(
+        "label: Minimal outcome\n", "label: Minimal outcome\n    measures: [{indicator: i, value: 1, unit: u, at: ''}]\n"),
+        encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == [
+        "[ERROR] study.yaml:16: outcomes[o-minimal].measures[1].at: '' is not a period in this file (add a period with "
+        "this id under 'periods:'. A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too.)",
+        "[ERROR] study.yaml:19: cmocs[cmoc-1].context: '' is not a context in this file (the context ids are: "
+        "c-minimal)",
+    ]
+
+
 def test_many_problems_are_reported_at_once(tmp_path: Path) -> None:
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
     broken = text.replace("direction: positive", "direction: upwards") if "direction:" in text else text

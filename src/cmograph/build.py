@@ -319,13 +319,13 @@ class _Builder:
             values = value if isinstance(value, list) else [value]
             for i, v in enumerate(values):
                 text = self.doc.text((*path, i) if isinstance(value, list) else path, v)
-                yield element_iri(self.base, self.eid, LIST_BY_NAME[key.target], text)
+                yield self._ref(key.target, text)
         elif kind == "ref-or-date":
             text = self.doc.text(path, value)
             if DATE.match(text) or YEAR_MONTH.match(text) or YEAR.match(text):
                 self.add(node, CMO.atDate, _date_literal(text))
             else:
-                self.add(node, CMO.atPeriod, element_iri(self.base, self.eid, LIST_BY_NAME["periods"], text))
+                self.add(node, CMO.atPeriod, self._ref("periods", text))
         elif kind == "concept":
             yield self._concept(self.doc.text(path, value))
         elif kind == "url" or kind == "license":
@@ -355,6 +355,10 @@ class _Builder:
                 yield child
         else:  # pragma: no cover - the model lists every kind above
             raise AssertionError(f"unhandled key kind {kind}")
+
+    def _ref(self, section: str, text: str) -> Node:
+        """The element an id names; no id at all (``''``) stays text, so that messages show it as written."""
+        return element_iri(self.base, self.eid, LIST_BY_NAME[section], text) if text else Literal(text)
 
     def _concept(self, text: str) -> Node:
         prefix, _, local = text.partition(":")

@@ -381,7 +381,8 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
         else:
             hint = f"add a {section.noun} with this id under '{section.name}:'"
         if key == "at":
-            hint += " A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too."
+            stop = "" if hint.endswith(("?", ".")) else "."
+            hint += f"{stop} A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too."
         return f"'{shown}' is not a {section.noun} in this file", hint
     if component == SH.DatatypeConstraintComponent:
         datatype = shapes.value(shape, SH.datatype)
