@@ -17,13 +17,12 @@ FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GAP = "  "
 MIN_COLUMN = 12
 MAX_WORD = 40  # a column is not narrowed below its longest word, up to this width
-
-
 EXACT_DOUBLE = 2**53  # a whole number of at most this size is held exactly by a double
 
 
 def cell_text(value: Cell) -> str:
-    """A cell as text: decimals exactly, in their canonical form (``3.5``, never ``3.50000001`` or ``inf``)."""
+    """A cell as text: decimals exactly, in canonical form (``3.5``, ``1000``); doubles in the shortest form that
+    reads back the same, their infinities and NaN as xsd:double writes them (``INF``)."""
     if type(value) is str:  # most cells: checked first, as answers can have a million cells
         return value
     if value is None:

@@ -43,8 +43,8 @@ class Diagnostic:
     severity: Severity = field(default=Severity.ERROR, compare=False)
 
     def __post_init__(self) -> None:
-        """Values quoted from a file are shown escaped where they hold a newline or another control character,
-        so that every problem is one line."""
+        """Values quoted from a file are shown escaped where they hold a newline or another character that
+        :func:`one_line` escapes, so that every problem is one line."""
         for name in ("file", "where", "message", "hint"):
             value = getattr(self, name)
             if value is not None:
