@@ -254,6 +254,10 @@ def test_a_value_holding_a_newline_is_shown_escaped_so_each_problem_is_one_line(
     assert diagnostic.where == "contexts[c\\r\\u2028\\u202e].note\\t"
     assert diagnostic.message == "unknown key 'note\\t'"
     assert "\n" not in str(diagnostic) and "\t" not in str(diagnostic)
+    path.write_text(text.replace("id: minimal\n", "id: |\n    minimal\n"), encoding="utf-8")  # a block keeps its newline
+    assert [str(d) for d in check_file(path).report] == [
+        "[ERROR] study.yaml:5: evaluation.id: 'minimal\\n' is not a slug (use lower-case letters, digits and hyphens, "
+        "e.g. 'ford-2009')"]
 
 
 def test_text_of_every_kind_must_say_something(tmp_path: Path) -> None:

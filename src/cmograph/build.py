@@ -112,7 +112,7 @@ def check_structure(doc: Document) -> list[Diagnostic]:
         if eid is None:
             report(("evaluation",), "evaluation", "missing required key 'id'",
                    "add a short slug such as 'id: ford-2009'; every IRI of the evaluation is built from it")
-        elif _is_scalar(eid) and (not isinstance(eid, str) or not re.match(SLUG_PATTERN, eid)):  # else told above
+        elif _is_scalar(eid) and (not isinstance(eid, str) or not re.fullmatch(SLUG_PATTERN, eid)):  # else told above
             report(("evaluation", "id"), "evaluation.id", f"'{doc.text(('evaluation', 'id'), eid)}' is not a slug",
                    "use lower-case letters, digits and hyphens, e.g. 'ford-2009'")
     prefixes = data.get("prefixes")
