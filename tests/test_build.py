@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import yaml
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from cmograph.build import element_iri, graph_iri
@@ -21,6 +21,7 @@ from cmograph.vocab import CMO, DEFAULT_BASE
 
 VALID = Path(__file__).parent / "data" / "valid"
 RIVERSIDE = VALID / "riverside-wards.yaml"
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # not rdflib's XSD, which warns when pytest probes it
 
 
 def canonical(path: Path, base: str = DEFAULT_BASE) -> bytes:
@@ -129,3 +130,37 @@ def test_export_of_one_evaluation_and_of_an_unknown_one() -> None:
     assert "data/hillside-review/" in only and "data/riverside-wards/" not in only
     with pytest.raises(UsageError, match="no evaluation 'nope'"):
         export(store, "nt", ["nope"])
+
+
+
+MEASURE = "    measures:\n      - indicator: Falls\n        value: {value}\n        unit: falls\n"
+MINIMAL_JSON = ('{{"cmograph": 1, "evaluation": {{"id": "minimal", "title": "Minimal made-up evaluation"}}, '
+                '"contexts": [{{"id": "c-minimal", "label": "Minimal context"}}], '
+                '"mechanisms": [{{"id": "m-minimal", "label": "Minimal mechanism"}}], '
+                '"outcomes": [{{"id": "o-minimal", "label": "Minimal outcome", '
+                '"measures": [{{"indicator": "Falls", "value": {value}, "unit": "falls"}}]}}], '
+                '"cmocs": [{{"id": "cmoc-1", "context": ["c-minimal"], "mechanism": ["m-minimal"], '
+                '"outcome": ["o-minimal"]}}]}}')
+
+
+@pytest.mark.parametrize(("written", "stored"), [
+    ("3.50", "3.5"), ("+7", "7"), ("1e3", "1000"), ("1.5E-3", "0.0015"), ("-0.0", "0"), ("5.", "5"), (".25", "0.25"),
+    ("123456789012345678.123456789012345678", "123456789012345678.123456789012345678"),  # 36 digits, none rounded
+    ("-99999999999999999999", "-99999999999999999999"), ("0.000000000000000001", "0.000000000000000001"),
+    ("1.50000000000000000000000000000", "1.5"),  # trailing zeros are not digits kept
+])
+def test_numbers_are_stored_exactly_in_canonical_form(written: str, stored: str, tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "study.yaml"
+    measure = MEASURE.format(value=written)
+    path.write_text(text.replace("label: Minimal outcome\n", "label: Minimal outcome\n" + measure), encoding="utf-8")
+    [graph] = check_file(path).graphs
+    [value] = list(rdflib_graph(graph).objects(None, CMO.value))
+    assert (str(value), value.datatype) == (stored, XSD.decimal)
+    as_json = tmp_path / "study.json"
+    as_json.write_text(MINIMAL_JSON.format(value=written), encoding="utf-8")
+    try:
+        json.loads(as_json.read_text(encoding="utf-8"))
+    except ValueError:
+        return  # +7, 5. and .25 are YAML numbers only
+    assert canonical(as_json) == canonical(path)

@@ -167,6 +167,19 @@ def test_query_select_ask_construct_and_refusals() -> None:
         assert "Traceback" not in refused.output
 
 
+def test_query_prints_measures_exactly_as_stored(tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "study.yaml"
+    path.write_text(text.replace("label: Minimal outcome\n", "label: Minimal outcome\n    measures:\n"
+                                 "      - {indicator: a, value: 123456789012345678.123456789012345678, unit: u}\n"
+                                 "      - {indicator: b, value: 3.50, unit: u, baseline: 1e3}\n"), encoding="utf-8")
+    select = "SELECT ?i ?v ?b WHERE { ?m cmo:indicator ?i ; cmo:value ?v OPTIONAL { ?m cmo:baseline ?b } } ORDER BY ?i"
+    csv_text = run("query", "--data", path, "-f", "csv", stdin=select).output
+    assert csv_text == "i,v,b\na,123456789012345678.123456789012345678,\nb,3.5,1000\n"
+    assert json.loads(run("query", "--data", path, "-f", "json", stdin=select).output) == [
+        {"i": "a", "v": "123456789012345678.123456789012345678", "b": None}, {"i": "b", "v": 3.5, "b": 1000}]
+
+
 def test_query_words_inside_strings_are_not_refused() -> None:
     result = run("query", "--example", "-f", "csv", stdin='SELECT ("DELETE me" AS ?x) WHERE {}')
     assert result.exit_code == 0 and "DELETE me" in result.output

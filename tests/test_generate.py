@@ -47,7 +47,8 @@ def test_valid_files_pass_the_json_schema(path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["bad-enum-direction.yaml", "unknown-cmoc-key.yaml", "missing-context-label.yaml",
-                                  "value-not-number.yaml", "wrong-format-version.yaml"])
+                                  "value-not-number.yaml", "wrong-format-version.yaml",
+                                  "empty-title.yaml", "blank-evidence-quote.yaml"])
 def test_invalid_files_fail_the_json_schema(name: str) -> None:
     data = json.loads(json.dumps(_load(DATA / "invalid" / name), default=str))
     with pytest.raises(jsonschema.ValidationError):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
+
+import pyoxigraph as ox
 
 from cmograph.output import render, table
 
@@ -67,3 +70,36 @@ def test_tsv_keeps_one_record_per_line_escaping_tabs_breaks_and_backslashes() ->
 def test_empty_answers() -> None:
     assert render(COLUMNS, [], "csv") == "outcome,mechanisms,sites\n"
     assert json.loads(render(COLUMNS, [], "json")) == []
+
+
+def test_numbers_print_exactly() -> None:
+    values = [Decimal("123456789012345678.123456789012345678"), Decimal("3.50"), Decimal("-0.0"), Decimal("1E+3"),
+              Decimal("0.1"), Decimal("9007199254740993"), 9007199254740993, 12, 2.5, 1e300, float("inf"),
+              float("nan")]
+    columns = [f"c{i}" for i in range(len(values))]
+    row = dict(zip(columns, values, strict=True))
+    text = ["123456789012345678.123456789012345678", "3.5", "0", "1000", "0.1", "9007199254740993",
+            "9007199254740993", "12", "2.5", "1e+300", "INF", "NaN"]
+    assert render(columns, [row], "csv").splitlines()[1] == ",".join(text)
+    assert render(columns, [row], "tsv").splitlines()[1] == "\t".join(text)
+    assert render(columns, [row], "markdown").splitlines()[2] == "| " + " | ".join(text) + " |"
+    assert render(columns, [row], "table", 400).splitlines()[2].split() == text
+    as_json = render(columns, [row], "json")
+    assert json.loads(as_json, parse_float=Decimal) == [dict(zip(columns, [  # numbers where doubles read them back
+        "123456789012345678.123456789012345678", Decimal("3.5"), 0, 1000, Decimal("0.1"), "9007199254740993",
+        "9007199254740993", 12, Decimal("2.5"), Decimal("1E+300"), "INF", "NaN"], strict=True))]
+    assert json.loads(as_json)[0]["c4"] == 0.1
+
+
+def test_query_output_keeps_the_numbers_stored() -> None:
+    from cmograph.rawquery import run_query
+
+    store = ox.Store()
+    store.update("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> INSERT DATA { <urn:m> <urn:v> "
+                 '123456789012345678.123456789012345678, 3.5, 7 , "1e999"^^xsd:decimal, "abc"^^xsd:integer, '
+                 '"INF"^^xsd:double, "maybe"^^xsd:boolean, true }')
+    result = run_query(store, "SELECT ?v WHERE { <urn:m> <urn:v> ?v } ORDER BY STR(?v)")
+    assert render(result.columns, result.rows, "csv").splitlines()[1:] == [  # the ill-typed as written
+        "123456789012345678.123456789012345678", "1e999", "3.5", "7", "INF", "abc", "maybe", "yes"]
+    assert [r["v"] for r in json.loads(render(result.columns, result.rows, "json"))] == [
+        "123456789012345678.123456789012345678", "1e999", 3.5, 7, "INF", "abc", "maybe", True]

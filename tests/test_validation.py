@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cmograph.errors import InputError
 from cmograph.report import Severity
@@ -65,6 +68,9 @@ EXPECTED: dict[str, list[str]] = {
     'baseline-not-number.yaml': [
         "[ERROR] baseline-not-number.yaml:20: outcomes[o-minimal].measures[1].baseline: 'about 6' is not a number (write the number without units or quotes, e.g. 42 or 3.5; put the unit under 'unit')",
     ],
+    'blank-evidence-quote.yaml': [
+        "[ERROR] blank-evidence-quote.yaml:22: cmocs[cmoc-1].evidence[1].quote: 'quote' holds only white space (write verbatim text from the source, or leave 'quote' out)",
+    ],
     'dangling-context-ref.yaml': [
         "[ERROR] dangling-context-ref.yaml:18: cmocs[cmoc-1].context: 'c-minmal' is not a context in this file (did you mean 'c-minimal'?)",
     ],
@@ -101,11 +107,17 @@ EXPECTED: dict[str, list[str]] = {
     'duplicate-context-id.yaml': [
         "[ERROR] duplicate-context-id.yaml:10: contexts[c-minimal]: the id 'c-minimal' is used twice in contexts (ids must be unique within a list; the first is at line 8)",
     ],
+    'empty-title.yaml': [
+        "[ERROR] empty-title.yaml:6: evaluation.title: 'title' is empty (write the study's title)",
+    ],
     'empty-context-list.yaml': [
         "[ERROR] empty-context-list.yaml:18: cmocs[cmoc-1].context: 'context' is empty (give at least one context id)",
     ],
     'evaluation-as-list.yaml': [
         '[ERROR] evaluation-as-list.yaml:5: evaluation: expected a mapping (id, title, ...), found a list',
+    ],
+    'evaluation-id-as-list.yaml': [
+        "[ERROR] evaluation-id-as-list.yaml:5: evaluation.id: expected a single value, found a list (write one value on the same line as the key)",
     ],
     'evaluation-id-not-slug.yaml': [
         "[ERROR] evaluation-id-not-slug.yaml:5: evaluation.id: 'Minimal Study' is not a slug (use lower-case letters, digits and hyphens, e.g. 'ford-2009')",
@@ -147,6 +159,15 @@ EXPECTED: dict[str, list[str]] = {
     'prefix-not-an-iri.yaml': [
         "[ERROR] prefix-not-an-iri.yaml:5: prefixes.cmoc: 'not an iri/' is not an absolute IRI (write in full the IRI 'cmoc:' stands for, e.g. 'https://w3id.org/cmograph/concepts/')",
     ],
+    'period-ends-before-start.yaml': [
+        "[ERROR] period-ends-before-start.yaml:11: periods[p-setup].end: the period ends (2008-03-31) before it starts (2008-05) (correct one of the two dates; perhaps they are the wrong way round)",
+    ],
+    'refines-cycle.yaml': [
+        "[ERROR] refines-cycle.yaml:26: cmocs[cmoc-2].refines: the versions go round in a circle: cmoc-1 refines cmoc-2, cmoc-2 refines cmoc-1 (each 'refines' names an earlier configuration: leave it out of the first version)",
+    ],
+    'revises-cycle.yaml': [
+        "[ERROR] revises-cycle.yaml:33: theories[v3].revises: the versions go round in a circle: v2 revises v1, v1 revises v3, v3 revises v2 (each 'revises' names an earlier theory: leave it out of the first version)",
+    ],
     'self-refines.yaml': [
         "[ERROR] self-refines.yaml:21: cmocs[cmoc-1].refines: a configuration cannot be an earlier version of itself ('refines' names its own id) (name the earlier configuration, or leave 'refines' out)",
     ],
@@ -162,8 +183,14 @@ EXPECTED: dict[str, list[str]] = {
     'value-not-number.yaml': [
         "[ERROR] value-not-number.yaml:18: outcomes[o-minimal].measures[1].value: 'high' is not a number (write the number without units or quotes, e.g. 42 or 3.5; put the unit under 'unit')",
     ],
+    'value-too-many-digits.yaml': [
+        "[ERROR] value-too-many-digits.yaml:18: outcomes[o-minimal].measures[1].value: '12345678901234567890123456789' has more digits than cmograph keeps (at most 20 before the decimal point and 18 after it) (round it, or give it in a larger or smaller unit and say so under 'unit')",
+    ],
     'wrong-format-version.yaml': [
         "[ERROR] wrong-format-version.yaml:3: cmograph: format version 2 is not supported (this release reads version 1 files: write 'cmograph: 1')",
+    ],
+    'yaml-merge-key.yaml': [
+        "[ERROR] yaml-merge-key.yaml:8: mechanisms[m-minimal].<<: unknown key '<<' (cmograph does not read YAML merge keys ('<<: *name'); write the keys out in full)",
     ],
     'yaml-syntax-error.yaml': [
         'INPUT: yaml-syntax-error.yaml:9:13: YAML syntax error: mapping values are not allowed in this context',
@@ -213,6 +240,115 @@ def test_diagnostic_names_file_item_key_and_hint() -> None:
     assert diagnostic.hint == "did you mean 'nurses'?"
     assert diagnostic.severity is Severity.ERROR
     assert diagnostic.line is not None and diagnostic.line > 1
+
+
+def test_a_value_holding_a_newline_is_shown_escaped_so_each_problem_is_one_line(tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "study.yaml"
+    path.write_text(text.replace("c-minimal", '"c\\nminimal"'), encoding="utf-8")  # a YAML escape: a real newline
+    assert [str(d) for d in check_file(path).report] == [
+        "[ERROR] study.yaml:8: contexts[c\\nminimal].id: 'c\\nminimal' is not a usable id (ids hold no spaces, '/', "
+        "'#' or '?'; e.g. 'CMOC1' or 'c-staffing')",
+    ]
+    # also in the shape round, and for the other characters that would break or reorder a line
+    path.write_text(text.replace("label: Minimal context\n", "label: Minimal context\n  - id: \"c\\r\\u2028\\u202e\"\n"
+                                 "    label: x\n    \"note\\t\": y\n"), encoding="utf-8")
+    [diagnostic] = check_file(path).report
+    assert diagnostic.where == "contexts[c\\r\\u2028\\u202e].note\\t"
+    assert diagnostic.message == "unknown key 'note\\t'"
+    assert "\n" not in str(diagnostic) and "\t" not in str(diagnostic)
+    path.write_text(text.replace("id: minimal\n", "id: |\n    minimal\n"), encoding="utf-8")  # a block keeps its newline
+    assert [str(d) for d in check_file(path).report] == [
+        "[ERROR] study.yaml:5: evaluation.id: 'minimal\\n' is not a slug (use lower-case letters, digits and hyphens, "
+        "e.g. 'ford-2009')"]
+
+
+def test_text_of_every_kind_must_say_something(tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("  title: Minimal made-up evaluation\n", "  title: Minimal made-up evaluation\n"
+                        "  authors: [A. Example, '']\n  programme: '  '\n  license: ''\n"
+                        "sites:\n  - id: s1\n    label: Ward\n    microsystem:\n      purpose: \"\\t\"\n")
+    text += "    statement: ''\n    evidence:\n      - refs: ['[1]', ' ']\n"
+    path = tmp_path / "study.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == [
+        "[ERROR] study.yaml:7: evaluation.authors: a value of 'authors' is empty (write the authors, or leave "
+        "'authors' out)",
+        "[ERROR] study.yaml:8: evaluation.programme: 'programme' holds only white space (write the intervention or "
+        "approach evaluated, or leave 'programme' out)",
+        "[ERROR] study.yaml:9: evaluation.license: 'license' is empty (write the licence of this evidence file (IRI "
+        "or SPDX id), or leave 'license' out)",
+        "[ERROR] study.yaml:14: sites[s1].microsystem.purpose: 'microsystem.purpose' holds only white space (write "
+        "the microsystem's purpose (the first of the 5 Ps), or leave 'microsystem.purpose' out)",
+        "[ERROR] study.yaml:29: cmocs[cmoc-1].statement: 'statement' is empty (write the if-then-because sentence, "
+        "or leave 'statement' out)",
+        "[ERROR] study.yaml:31: cmocs[cmoc-1].evidence[1].refs: a value of 'refs' holds only white space (write "
+        "citations as printed, or leave 'refs' out)",
+    ]
+    path.write_text(text.replace("''", "'x'").replace("' '", "'x'").replace("'  '", "'x'").replace('"\\t"', "x"),
+                    encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == []
+
+
+@pytest.mark.parametrize("number", ["1e999", "-1e21", "0.1234567890123456789", "1e-19", "100000000000000000000"])
+def test_a_number_with_more_digits_than_are_kept_is_refused_as_written(number: str, tmp_path: Path) -> None:
+    from cmograph.build import kept_decimal
+
+    path = tmp_path / "study.json"
+    text = (INVALID / "value-too-many-digits.yaml").read_text(encoding="utf-8")
+    path.write_text(json.dumps(yaml.safe_load(text)).replace("12345678901234567890123456789", number), encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == [
+        f"[ERROR] study.json:1: outcomes[o-minimal].measures[1].value: '{number}' has more digits than cmograph "
+        "keeps (at most 20 before the decimal point and 18 after it) (round it, or give it in a larger or smaller "
+        "unit and say so under 'unit')"]
+    assert kept_decimal(Decimal("1e-999999999")) is None  # refused without writing its digits out
+
+
+@pytest.mark.parametrize(("start", "end", "fine"), [
+    ("2019-07-15", "2019-07-15", True), ("2019-06-30", "2019-07-01", True), ("2019", "2019", True),
+    ("2019-07", "2019-07-15", True), ("2019-07-15", "2019-07", True), ("2019", "2019-01-01", True),  # as far as
+    ("2019-07-16", "2019-07-15", False), ("2020", "2019-12-31", False), ("2019-07-15", "2019-06", False),  # both go
+    ("2019-02-30", "2019-01-01", None),  # not a date: only that is reported
+])
+def test_a_period_ends_when_or_after_it_starts_compared_as_far_as_both_dates_go(start: str, end: str,
+                                                                                 fine: bool | None,
+                                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    text = (INVALID / "period-ends-before-start.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("start: 2008-05", f"start: {start}").replace("end: 2008-03-31", f"end: {end}"),
+                    encoding="utf-8")
+    messages = [str(d) for d in check_file(path).report]
+    if fine:
+        assert messages == []
+    elif fine is None:
+        assert messages == [f"[ERROR] study.yaml:10: periods[p-setup].start: '{start}' is not an ISO 8601 date (write "
+                            "YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2008-05)"]
+    else:
+        assert messages == [f"[ERROR] study.yaml:11: periods[p-setup].end: the period ends ({end}) before it starts "
+                            f"({start}) (correct one of the two dates; perhaps they are the wrong way round)"]
+
+
+def test_a_cycle_of_versions_is_reported_once_and_a_history_is_not(tmp_path: Path) -> None:
+    text = (INVALID / "revises-cycle.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "study.yaml"
+    path.write_text(text + "  - id: v4\n    label: Later\n    cmocs: [cmoc-1]\n    revises: v1\n", encoding="utf-8")
+    assert [d.where for d in check_file(path).report] == ["theories[v3].revises"]  # v4 leads into it, is not on it
+    path.write_text(text.replace("    revises: v3\n", ""), encoding="utf-8")  # v3 revises v2, which revises v1
+    assert [str(d) for d in check_file(path).report] == []
+
+
+def test_an_empty_id_is_shown_as_written(tmp_path: Path) -> None:
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "study.yaml"
+    path.write_text(text.replace("context: [c-minimal]", "context: ['']").replace(
+        "label: Minimal outcome\n", "label: Minimal outcome\n    measures: [{indicator: i, value: 1, unit: u, at: ''}]\n"),
+        encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == [
+        "[ERROR] study.yaml:16: outcomes[o-minimal].measures[1].at: '' is not a period in this file (add a period with "
+        "this id under 'periods:'. A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too.)",
+        "[ERROR] study.yaml:19: cmocs[cmoc-1].context: '' is not a context in this file (the context ids are: "
+        "c-minimal)",
+    ]
 
 
 def test_many_problems_are_reported_at_once(tmp_path: Path) -> None:
@@ -285,6 +421,34 @@ def test_rdf_input_is_checked_by_the_same_shapes(tmp_path: Path) -> None:
     assert messages, "a wrong direction in Turtle must be reported"
     assert all(m.startswith("[ERROR] broken.ttl:") for m in messages)
     assert any(".direction: 'Upwards' is not a valid value for 'direction'" in m for m in messages), messages
+    long = tmp_path / "long.ttl"
+    assert "cmo:value 7.4 " in text
+    long.write_text(text.replace("cmo:value 7.4 ", f"cmo:value 7.{'4' * 400} "), encoding="utf-8")
+    [diagnostic] = check_file(long).report
+    assert diagnostic.message == f"'7.{'4' * 400}' has more digits than cmograph keeps (at most 20 before the " \
+                                 "decimal point and 18 after it)"
+    reversed_ = tmp_path / "reversed.ttl"
+    assert 'cmo:end "2020-03"^^xsd:gYearMonth' in text and "prov:wasRevisionOf <" in text
+    reversed_.write_text(text.replace('cmo:end "2020-03"^^xsd:gYearMonth', 'cmo:end "2019-06"^^xsd:gYearMonth'),
+                         encoding="utf-8")
+    assert [str(d) for d in check_file(reversed_).report] == [
+        "[ERROR] reversed.ttl: periods[p-embedding].end: the period ends (2019-06) before it starts (2019-07-01) "
+        "(correct one of the two dates; perhaps they are the wrong way round)"]
+    circle = tmp_path / "circle.ttl"
+    v1, v2 = (f"<https://w3id.org/cmograph/data/riverside-wards/theory/{v}>" for v in ("v1", "v2"))
+    circle.write_text(text + f"{v1} prov:wasRevisionOf {v2} .\n", encoding="utf-8")
+    assert [str(d) for d in check_file(circle).report] == [
+        "[ERROR] circle.ttl: theories[v2].revises: the versions go round in a circle: v1 revises v2, v2 revises v1 "
+        "(each 'revises' names an earlier theory: leave it out of the first version)"]
+    circle.write_text(text + f"{v1} prov:wasRevisionOf {v1} .\n", encoding="utf-8")
+    assert [str(d) for d in check_file(circle).report] == [
+        "[ERROR] circle.ttl: theories[v1].revises: a theory cannot be an earlier version of itself ('revises' names "
+        "its own id) (name the earlier theory, or leave 'revises' out)"]
+    blank = tmp_path / "blank.ttl"
+    blank.write_text(text.replace('rdfs:label "Daily improvement huddle"', 'rdfs:label " "'), encoding="utf-8")
+    assert [str(d) for d in check_file(blank).report] == [
+        "[ERROR] blank.ttl: mechanisms[m-huddle].label: 'label' holds only white space (write a short "
+        "human-readable name)"]
 
 
 @pytest.mark.parametrize("name", ["riverside-wards.yaml", "hillside-review.json", "riverside.ttl"])

@@ -27,6 +27,9 @@ from cmograph.model import (
     EVALUATION,
     LIST_BY_NAME,
     LISTS,
+    NUMBER_DECIMALS,
+    NUMBER_DIGITS,
+    NUMBER_PATTERN,
     SLUG_PATTERN,
     TOP_LEVEL_KEYS,
     Key,
@@ -34,6 +37,7 @@ from cmograph.model import (
 )
 from cmograph.reading import Document, Path_
 from cmograph.report import Diagnostic
+from cmograph.sparql_terms import decimal_text
 from cmograph.vocab import CMO, DEFAULT_BASE
 
 Triple = tuple[Node, Node, Node]
@@ -116,7 +120,7 @@ def check_structure(doc: Document) -> list[Diagnostic]:
         if eid is None:
             report(("evaluation",), "evaluation", "missing required key 'id'",
                    "add a short slug such as 'id: ford-2009'; every IRI of the evaluation is built from it")
-        elif not isinstance(eid, str) or not re.match(SLUG_PATTERN, eid):
+        elif _is_scalar(eid) and (not isinstance(eid, str) or not re.fullmatch(SLUG_PATTERN, eid)):  # else told above
             report(("evaluation", "id"), "evaluation.id", f"'{doc.text(('evaluation', 'id'), eid)}' is not a slug",
                    "use lower-case letters, digits and hyphens, e.g. 'ford-2009'")
     prefixes = data.get("prefixes")
@@ -199,10 +203,14 @@ def _check_item(doc: Document, item: dict[str, Any], section: Section, path: Pat
 
 def _unknown_keys(mapping: dict[str, Any], known: tuple[str, ...], path: Path_, where: str, report: Any) -> None:
     for key in mapping:
-        if key not in known:
+        if key == "<<":
+            hint = "cmograph does not read YAML merge keys ('<<: *name'); write the keys out in full"
+        elif key not in known:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
-            report((*path, key), f"{where}.{key}".lstrip("."), f"unknown key '{key}'", hint)
+        else:
+            continue
+        report((*path, key), f"{where}.{key}".lstrip("."), f"unknown key '{key}'", hint)
 
 
 def _is_scalar(value: Any) -> bool:
@@ -325,13 +333,13 @@ class _Builder:
             values = value if isinstance(value, list) else [value]
             for i, v in enumerate(values):
                 text = self.doc.text((*path, i) if isinstance(value, list) else path, v)
-                yield element_iri(self.base, self.eid, LIST_BY_NAME[key.target], text)
+                yield self._ref(key.target, text)
         elif kind == "ref-or-date":
             text = self.doc.text(path, value)
             if DATE.match(text) or YEAR_MONTH.match(text) or YEAR.match(text):
                 self.add(node, CMO.atDate, _date_literal(text))
             else:
-                self.add(node, CMO.atPeriod, element_iri(self.base, self.eid, LIST_BY_NAME["periods"], text))
+                self.add(node, CMO.atPeriod, self._ref("periods", text))
         elif kind == "concept":
             yield self._concept(self.doc.text(path, value))
         elif kind == "url" or kind == "license":
@@ -361,6 +369,10 @@ class _Builder:
                 yield child
         else:  # pragma: no cover - the model lists every kind above
             raise AssertionError(f"unhandled key kind {kind}")
+
+    def _ref(self, section: str, text: str) -> Node:
+        """The element an id names; no id at all (``''``) stays text, so that messages show it as written."""
+        return element_iri(self.base, self.eid, LIST_BY_NAME[section], text) if text else Literal(text)
 
     def _concept(self, text: str) -> Node:
         prefix, _, local = text.partition(":")
@@ -392,15 +404,27 @@ def _int_literal(value: Any) -> Literal:
 
 
 def _number_literal(value: Any, text: str) -> Literal:
-    """A number as an xsd:decimal in the canonical form stores keep (``3.50`` -> ``3.5``)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = Decimal(str(value))
-        lexical = "0" if number == 0 else format(number.normalize(), "f")
-        return Literal(lexical, datatype=XSD.decimal)
-    return Literal(text)
+    """A number exactly as written, as an xsd:decimal in the canonical form stores keep (``3.50`` -> ``3.5``,
+    ``1e3`` -> ``1000``); one with more digits than cmograph keeps, like text, stays the text written."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return Literal(text)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # YAML read it in another notation (!!int 0x1F)
+        number = Decimal(str(value))
+    lexical = kept_decimal(number)
+    return Literal(text) if lexical is None else Literal(lexical, datatype=XSD.decimal)
+
+
+def kept_decimal(number: Decimal) -> str | None:
+    """The canonical xsd:decimal form of ``number``, exact, if it has no more digits than cmograph keeps
+    (:data:`~cmograph.model.NUMBER_PATTERN`), else ``None``."""
+    if not number.is_finite():
+        return None
+    if not number.is_zero() and not -NUMBER_DECIMALS <= number.adjusted() < NUMBER_DIGITS:
+        return None  # too long, and not written out to find so (1e999 has a thousand digits)
+    lexical = decimal_text(number)
+    return lexical if re.fullmatch(NUMBER_PATTERN, lexical) else None
 
 
 def _date_literal(text: str) -> Literal:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pyoxigraph as ox
 
 from cmograph.names import NameIndex
@@ -9,22 +12,31 @@ from cmograph.questions import ELEMENT_TYPES, Row, Value, several_evaluations
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
-_FLOATS = {XSD + t for t in ("decimal", "double", "float")}
+_FLOATS = {XSD + t for t in ("double", "float")}
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_FLOAT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
 
 
 def python_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Value:
-    """A term as a plain value: IRIs as strings, numbers and booleans typed, other literals as text."""
+    """A term as a plain value: IRIs as strings; integers, decimals (exact, as :class:`~decimal.Decimal`), doubles
+    and booleans typed; other literals, and a literal whose text is not of its datatype, as their text."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if datatype in _INTEGERS:
-            return int(term.value)
-        if datatype in _FLOATS:
-            return float(term.value)
-        if datatype == XSD + "boolean":
-            return term.value in ("true", "1")
-        return term.value
+        datatype, text = term.datatype.value, term.value
+        if datatype in _INTEGERS and _INTEGER.fullmatch(text):
+            try:
+                return int(text)
+            except ValueError:  # more digits than Python reads
+                return text
+        if datatype == XSD + "decimal" and _DECIMAL.fullmatch(text):
+            return Decimal(text)
+        if datatype in _FLOATS and _FLOAT.fullmatch(text):
+            return float(text)
+        if datatype == XSD + "boolean" and text in ("true", "false", "1", "0"):
+            return text in ("true", "1")
+        return text
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return str(term.value)

@@ -21,7 +21,10 @@ from cmograph.model import (
     LIST_BY_NAME,
     LISTS,
     MEASURE,
+    NUMBER_DIGITS,
+    NUMBER_PATTERN,
     SLUG_PATTERN,
+    TEXT_PATTERN,
     Key,
     Section,
 )
@@ -75,12 +78,15 @@ def _property(section: Section, key: Key, prefix: str = "") -> list[str]:
         lines.append("sh:datatype xsd:string")
     if key.kind == "id" and section is not EVALUATION:
         lines.append(f"sh:pattern {_text(ID_PATTERN)}")
+    elif key.kind in ("text", "texts", "license"):
+        lines.append(f"sh:pattern {_text(TEXT_PATTERN)}")
     elif key.kind == "year":
         lines.append("sh:datatype xsd:gYear")
     elif key.kind == "bool":
         lines.append("sh:datatype xsd:boolean")
     elif key.kind == "number":
         lines.append("sh:datatype xsd:decimal")
+        lines.append(f"sh:pattern {_text(NUMBER_PATTERN)}")
     elif key.kind == "date":
         lines.append(f"sh:or {DATE_OR}")
     elif key.kind == "enum":
@@ -91,16 +97,21 @@ def _property(section: Section, key: Key, prefix: str = "") -> list[str]:
         lines.append(f"sh:class {curie(target.cls or '')}")
     elif key.kind in ("concept", "url"):
         lines.append("sh:nodeKind sh:IRI")
-    elif key.kind == "programme":
+    elif key.kind == "programme":  # a node of its own, whose label is the text written
         lines.append("sh:class cmo:Programme")
+        label = ["sh:maxCount 1", f"sh:pattern {_text(TEXT_PATTERN)}"]
+        return [_block(name, key.predicate, lines, key.doc),
+                _block(name, f"( {curie(key.predicate)} rdfs:label )", label, key.doc)]
     elif key.kind == "objects":
         assert key.section is not None
         lines.append(f"sh:class {curie(key.section.cls or '')}")
     return [_block(name, key.predicate, lines, key.doc)]
 
 
-def _block(name: str, predicate: URIRef, lines: list[str], doc: str) -> str:
-    body = [f"sh:path {curie(predicate)}", f"sh:name {_text(name)}", f"sh:description {_text(doc)}", *lines]
+def _block(name: str, path: URIRef | str, lines: list[str], doc: str) -> str:
+    """A property shape; ``path`` is a predicate, or a SHACL path already written in Turtle."""
+    written = curie(path) if isinstance(path, URIRef) else path
+    body = [f"sh:path {written}", f"sh:name {_text(name)}", f"sh:description {_text(doc)}", *lines]
     return "    sh:property [\n" + " ;\n".join(f"        {line}" for line in body) + "\n    ]"
 
 
@@ -161,16 +172,22 @@ def _schema_for_key(key: Key) -> dict[str, Any]:
     ids = {"type": "string", "minLength": 1}
     if kind == "id":
         return {**doc, "type": ["string", "integer"], "pattern": ID_PATTERN}
-    if kind in ("text", "license", "concept"):
-        return {**doc, "type": ["string", "number"] if kind == "text" else "string"}
+    text = {"type": "string", "pattern": TEXT_PATTERN}
+    if kind == "text":
+        return {**doc, **text, "type": ["string", "number"]}
+    if kind in ("license", "programme"):
+        return {**doc, **text}
+    if kind == "concept":
+        return {**doc, "type": "string"}
     if kind == "texts":
-        return {**doc, "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+        return {**doc, "oneOf": [text, {"type": "array", "items": text}]}
     if kind == "year":
         return {**doc, "type": "integer", "minimum": 1000, "maximum": 9999}
     if kind == "bool":
         return {**doc, "type": "boolean"}
     if kind == "number":
-        return {**doc, "type": "number"}
+        bound = 10**NUMBER_DIGITS  # the decimal places (NUMBER_DECIMALS) are the shapes' to check
+        return {**doc, "type": "number", "exclusiveMinimum": -bound, "exclusiveMaximum": bound}
     if kind == "date":
         return {**doc, "type": ["string", "integer"], "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$"}
     if kind == "ref-or-date":
@@ -185,8 +202,6 @@ def _schema_for_key(key: Key) -> dict[str, Any]:
     if kind == "refs":
         items: dict[str, Any] = {"type": "array", "items": ids, "minItems": 1 if key.required else 0}
         return {**doc, "oneOf": [ids, items]}
-    if kind == "programme":
-        return {**doc, "type": "string"}
     assert key.section is not None
     if kind == "object":
         return {**doc, "$ref": f"#/$defs/{_def(key.section)}"}

@@ -310,6 +310,14 @@ TOP_LEVEL_KEYS: tuple[str, ...] = ("cmograph", "evaluation", *(s.name for s in L
 REQUIRED_TOP_LEVEL: tuple[str, ...] = ("cmograph", "evaluation", "contexts", "mechanisms", "outcomes", "cmocs")
 FORMAT_VERSION = 1
 ID_PATTERN = r"^[^\s/#?]+$"
+TEXT_PATTERN = r"\S"  # text says something: not empty, not only white space
+# Numbers are kept exactly, with at most this many digits before the decimal point and after it: what the store's
+# SPARQL compares and computes with (Oxigraph's decimals; a number beyond them would be kept but silently left out
+# of every comparison, sort and sum).
+NUMBER_DIGITS = 20
+NUMBER_DECIMALS = 18
+NUMBER_PATTERN = (rf"^[+-]?0*([0-9]{{1,{NUMBER_DIGITS}}}(\.[0-9]{{0,{NUMBER_DECIMALS}}}0*)?"
+                  rf"|\.[0-9]{{1,{NUMBER_DECIMALS}}}0*)$")
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ALL_SECTIONS: tuple[Section, ...] = (EVALUATION, *LISTS, MEASURE, EVIDENCE, MICROSYSTEM)
 

@@ -19,6 +19,7 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache, lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
@@ -33,7 +34,7 @@ from cmograph.sparql_tokens import lateral_optionals
 if TYPE_CHECKING:
     from cmograph.names import NameIndex
 
-Value = str | int | float | bool | None
+Value = str | int | float | Decimal | bool | None
 Row = dict[str, Value]
 Cell = Value | list[str]
 LIST_SEPARATOR = "\x1f"  # GROUP_CONCAT separator of list columns; the runner splits, sorts and dedups

@@ -48,6 +48,15 @@ def _escape(text: str) -> str:
     return "".join(out)
 
 
+def decimal_text(number: Decimal) -> str:
+    """The canonical xsd:decimal form of a finite number, exact (never rounded): ``3.50`` -> ``3.5``, ``1E+3`` ->
+    ``1000``, ``-0.0`` -> ``0``. Mind the length: ``1E+999`` has a thousand digits."""
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def literal_term(value: str | int | float | bool | Decimal, *, language: str | None = None,
                  datatype: str | None = None) -> str:
     """A literal for ``value``: strings quoted and escaped (with a language or datatype), numbers and booleans typed."""

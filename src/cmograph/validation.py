@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -28,12 +29,23 @@ import pyoxigraph as ox
 from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from cmograph.build import Origin, Triple, build, check_structure
+from cmograph.build import Origin, Triple, build, check_structure, kept_decimal
+from cmograph.consistency import check_consistency
 from cmograph.convert import ox_triples
 from cmograph.errors import InputError
 from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
 from cmograph.generate import curie
-from cmograph.model import ENUMERATIONS, LISTS, TOP_LEVEL_KEYS, section_for_class
+from cmograph.model import (
+    ENUMERATIONS,
+    LISTS,
+    NUMBER_DECIMALS,
+    NUMBER_DIGITS,
+    NUMBER_PATTERN,
+    SLUG_PATTERN,
+    TEXT_PATTERN,
+    TOP_LEVEL_KEYS,
+    section_for_class,
+)
 from cmograph.rdf_io import MAX_RDF_BYTES, is_rdf, parse_rdf
 from cmograph.reading import MAX_EVIDENCE_BYTES, check_size, read_document
 from cmograph.report import Diagnostic, Progress, Severity, ValidationReport
@@ -119,6 +131,7 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         result.report.extend(_shacl(store, locator))
+        result.report.extend(check_consistency(built.triples, doc.name, built.origins, built.key_lines))
         if result.report.conforms:
             result.graphs.append(EvaluationGraph.of(built.evaluation_id, built.graph, triples))
     elif is_rdf(path):
@@ -252,6 +265,7 @@ def _check_rdf(name: str, data: Graph, result: CheckedFile) -> None:
             result.report.extend([Diagnostic(name, None, where, f"the {section.noun} is a blank node",
                                              f"give the {curie(str(cls))} node an IRI")])
     result.report.extend(_shacl(data, _Locator(name, origins, {}, ids, rdf=True)))
+    result.report.extend(check_consistency(data, name, origins, {}))
     by_evaluation: dict[Node, list[Triple]] = {e: [] for e in evaluations}
     stray = 0
     for s, p, o in data:
@@ -302,8 +316,16 @@ def _shacl(data: Graph | ox.Store, locator: _Locator, engine: str = "turbo") -> 
     if conforms:
         return []
     shapes = shapes_graph()
-    return sorted({_diagnostic(results, shapes, r, locator) for r in results.subjects(RDF.type,
-                                                                                       SH.ValidationResult)})
+    found = list(results.subjects(RDF.type, SH.ValidationResult))
+    mistyped = {_value_at(results, r) for r in found
+                if results.value(r, SH.sourceConstraintComponent) == SH.DatatypeConstraintComponent}
+    return sorted({_diagnostic(results, shapes, r, locator) for r in found  # a value not of its type: one message
+                   if results.value(r, SH.sourceConstraintComponent) != SH.PatternConstraintComponent
+                   or _value_at(results, r) not in mistyped})
+
+
+def _value_at(results: Graph, result: Node) -> tuple[Node | None, ...]:
+    return tuple(results.value(result, p) for p in (SH.focusNode, SH.resultPath, SH.value))
 
 
 def _diagnostic(results: Graph, shapes: Graph, result: Node, locator: _Locator) -> Diagnostic:
@@ -383,11 +405,14 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
         else:
             hint = f"add a {section.noun} with this id under '{section.name}:'"
         if key == "at":
-            hint += (" A date goes in cmo:atDate instead." if rdf
-                     else " A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too.")
+            stop = "" if hint.endswith(("?", ".")) else "."
+            hint += (f"{stop} A date goes in cmo:atDate instead." if rdf
+                     else f"{stop} A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too.")
         return f"'{shown}' is not a {section.noun} in this file", hint
     if component == SH.DatatypeConstraintComponent:
         datatype = shapes.value(shape, SH.datatype)
+        if datatype == XSD.decimal and _is_long_number(shown):
+            return _too_many_digits(shown)
         expected = {str(XSD.decimal): "a number", str(XSD.boolean): "true or false",
                     str(XSD.gYear): "a year (e.g. 2009)", str(XSD.string): "text"}.get(str(datatype), str(datatype))
         if rdf:
@@ -410,12 +435,40 @@ def _explain(component: Node | None, shape: Node | None, shapes: Graph, value: N
         return (f"'{shown}' is not an IRI or a CURIE with a declared prefix",
                 "declare its prefix under 'prefixes:' or write the full IRI")
     if component == SH.PatternConstraintComponent:
-        if origin is not None and origin.section.name == "evaluation":
+        pattern = str(shapes.value(shape, SH.pattern))
+        if pattern == TEXT_PATTERN:
+            return _blank(shape, shapes, shown, key)
+        if pattern == NUMBER_PATTERN:
+            return _too_many_digits(shown)
+        if pattern == SLUG_PATTERN:
             return f"'{shown}' is not a slug", "use lower-case letters, digits and hyphens"
         return f"'{shown}' is not a usable id", "ids hold no spaces, '/', '#' or '?'; e.g. 'CMOC1' or 'c-staffing'"
     if custom is not None:
         return str(custom), None
     return f"does not conform ({_show(component)})", None
+
+
+def _is_long_number(text: str) -> bool:
+    """Whether ``text`` is a number, with more digits than cmograph keeps (the builder writes it as text)."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return False
+    return number.is_finite() and kept_decimal(number) is None
+
+
+def _too_many_digits(shown: str) -> tuple[str, str]:
+    return (f"'{shown}' has more digits than cmograph keeps (at most {NUMBER_DIGITS} before the decimal point and "
+            f"{NUMBER_DECIMALS} after it)",
+            "round it, or give it in a larger or smaller unit and say so under 'unit'")
+
+
+def _blank(shape: Node | None, shapes: Graph, shown: str, key: str | None) -> tuple[str, str]:
+    """Text that says nothing: the key's own description says what to write."""
+    subject = f"'{key}'" if shapes.value(shape, SH.maxCount) is not None else f"a value of '{key}'"
+    what = "is empty" if shown == "" else "holds only white space"
+    optional = "" if shapes.value(shape, SH.minCount) is not None else f", or leave '{key}' out"
+    return f"{subject} {what}", f"write {shapes.value(shape, SH.description)}{optional}"
 
 
 def _datatype_hint(datatype: Node | None, rdf: bool) -> str | None:

@@ -1,0 +1,102 @@
+"""Rules the shapes do not state: a period does not end before it starts, and versions do not go round in a circle.
+
+They are checked on the triples of a file (built from YAML or JSON, or read as RDF) beside the shapes, so that
+their problems are listed with the shapes' ones, each at the key that is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from re import Pattern
+
+from rdflib import XSD, Literal
+from rdflib.term import Node
+
+from cmograph.build import DATE, YEAR, YEAR_MONTH, Origin, Triple
+from cmograph.model import LISTS, PERIODS, Key, Section
+from cmograph.report import Diagnostic
+from cmograph.vocab import CMO
+
+DATES: dict[Node, Pattern[str]] = {XSD.date: DATE, XSD.gYearMonth: YEAR_MONTH, XSD.gYear: YEAR}
+VERSIONS: tuple[tuple[Section, Key], ...] = tuple(
+    (section, key) for section in LISTS for key in section.keys if key.kind == "ref" and key.target == section.name
+)  # theories' revises, configurations' refines: each names an earlier version of its own kind
+
+
+def check_consistency(triples: Iterable[Triple], file: str, origins: dict[Node, Origin],
+                      key_lines: dict[tuple[Node, str], int]) -> list[Diagnostic]:
+    """Periods that end before they start, and cycles of versions, in ``triples`` (located by ``origins`` and
+    ``key_lines``, as the shapes' problems are)."""
+    wanted = {CMO.start, CMO.end, *(key.predicate for _, key in VERSIONS)}
+    values: dict[tuple[Node, Node], list[Node]] = {}
+    for s, p, o in triples:
+        if p in wanted:
+            values.setdefault((s, p), []).append(o)
+
+    def one(node: Node, predicate: Node) -> Node | None:
+        found = values.get((node, predicate), [])
+        return found[0] if len(found) == 1 else None  # several are the shapes' to report
+
+    def report(node: Node, key: str, message: str, hint: str) -> Diagnostic:
+        origin = origins[node]
+        return Diagnostic(file, key_lines.get((node, key)) or origin.line, f"{origin.where}.{key}", message, hint)
+
+    out = []
+    for node, origin in origins.items():
+        if origin.section is PERIODS:
+            start, end = _date(one(node, CMO.start)), _date(one(node, CMO.end))
+            if start is not None and end is not None and _ends_before(start, end):
+                out.append(report(node, "end", f"the period ends ({end}) before it starts ({start})",
+                                  "correct one of the two dates; perhaps they are the wrong way round"))
+    for section, key in VERSIONS:
+        assert key.predicate is not None
+        earlier = {node: one(node, key.predicate) for node, origin in origins.items() if origin.section is section}
+        for cycle in _cycles({n: e for n, e in earlier.items() if e is not None}, origins):
+            names = [origins[n].item_id or origins[n].where for n in cycle]
+            if len(cycle) == 1:
+                message = (f"a {section.noun} cannot be an earlier version of itself ('{key.name}' names its own "
+                           "id)")
+                hint = f"name the earlier {section.noun}, or leave '{key.name}' out"
+            else:
+                steps = ", ".join(f"{a} {key.name} {b}" for a, b in zip(names, [*names[1:], names[0]], strict=True))
+                message = f"the versions go round in a circle: {steps}"
+                hint = f"each '{key.name}' names an earlier {section.noun}: leave it out of the first version"
+            out.append(report(cycle[-1], key.name, message, hint))
+    return out
+
+
+def _date(value: Node | None) -> str | None:
+    """An ISO 8601 date, year-month or year, as written, if ``value`` is one."""
+    if isinstance(value, Literal) and value.datatype in DATES and DATES[value.datatype].match(str(value)):
+        return str(value)
+    return None
+
+
+def _ends_before(start: str, end: str) -> bool:
+    """Whether ``end`` is before ``start``, compared as far as both go: 2019-07 ends after 2019-07-15 starts, and a
+    period may start and end in the same month (both are written year first, so text order is time order)."""
+    shared = min(len(start), len(end))
+    return end[:shared] < start[:shared]
+
+
+def _cycles(earlier: dict[Node, Node], origins: dict[Node, Origin]) -> list[list[Node]]:
+    """Each cycle of the ``earlier`` links once, in link order, ending with the item written last in the file (by
+    line, then id): its link is the one that closes the cycle."""
+    def order(node: Node) -> tuple[int, str]:
+        origin = origins[node]
+        return origin.line or 0, origin.item_id or str(node)
+
+    cycles = []
+    seen: set[Node] = set()
+    for first in sorted(earlier, key=order):
+        path: dict[Node, int] = {}
+        node: Node | None = first
+        while node is not None and node not in seen and node not in path:
+            path[node] = len(path)
+            node = earlier.get(node)
+        seen.update(path)
+        if node is not None and node in path:
+            cycle = list(path)[path[node]:]
+            last = cycle.index(max(cycle, key=order)) + 1
+            cycles.append(cycle[last:] + cycle[:last])
+    return cycles
