@@ -261,6 +261,10 @@ def test_a_value_holding_a_newline_is_shown_escaped_so_each_problem_is_one_line(
     assert [str(d) for d in check_file(path).report] == [
         "[ERROR] study.yaml:5: evaluation.id: 'minimal\\n' is not a slug (use lower-case letters, digits and hyphens, "
         "e.g. 'ford-2009')"]
+    path.write_text(text.replace("  - id: c-minimal\n", "  - id: |\n      c-minimal\n"), encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == [
+        "[ERROR] study.yaml:8: contexts[c-minimal\\n].id: the id ends with a line break (write the id on the same line "
+        "as 'id:', without '|' or '>')"]
 
 
 def test_text_of_every_kind_must_say_something(tmp_path: Path) -> None:

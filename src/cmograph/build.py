@@ -153,7 +153,10 @@ def check_structure(doc: Document) -> list[Diagnostic]:
             iid = item.get("id")
             where = f"{section.name}[{_scalar_text(doc, (*path, 'id'), iid) if _is_scalar(iid) else i + 1}]"
             _check_item(doc, item, section, path, where, report)
-            if _is_scalar(iid) and iid is not None:
+            if isinstance(iid, str) and iid.endswith(("\n", "\r")):  # a block scalar (id: |): the pattern misses it
+                report((*path, "id"), f"{where}.id", "the id ends with a line break",
+                       "write the id on the same line as 'id:', without '|' or '>'")
+            elif _is_scalar(iid) and iid is not None:
                 key = _scalar_text(doc, (*path, "id"), iid)
                 if key in seen:
                     report((*path, "id"), where, f"the id '{key}' is used twice in {section.name}",
