@@ -217,6 +217,7 @@ def test_a_name_too_long_for_the_system_is_a_clear_error(tmp_path: Path) -> None
                  ("load", VALID / "minimal.yaml", "--store", name)):
         result = run(*args, cwd=tmp_path)
         assert result.exit_code == 2 and "File name too long" in result.output, result.output
+        assert result.stderr.endswith("  hint: use a shorter path\n"), result.stderr
 
 
 @FUZZ

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import shutil
 import sys
 import time
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+OS_HINTS = {
+    errno.EACCES: "check who may read and write that file or folder (ls -l); nothing was changed",
+    errno.EPERM: "check who may read and write that file or folder (ls -l); nothing was changed",
+    errno.EROFS: "the file system is read-only: name a store elsewhere with --store",
+    errno.ENOSPC: "the disk is full: free some space and run the command again; nothing was changed",
+    errno.ENAMETOOLONG: "use a shorter path",
+}
 UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "served"}  # else answered
 
 
@@ -40,6 +48,8 @@ def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: 
     except OSError as exc:  # a path the system refuses (name too long, no permission, disk full)
         where = f"{exc.filename}: " if exc.filename else ""
         click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        if exc.errno in OS_HINTS:
+            click.echo(f"  hint: {OS_HINTS[exc.errno]}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback; a store write is whole or not there at all
         click.echo("\ninterrupted: any store is as it was, or fully updated, never half-written", err=True)
