@@ -120,6 +120,7 @@ def test_an_export_is_sorted_so_it_reads_the_same_from_any_store(tmp_path: Path)
     load_into(disk, [RIVERSIDE])
     for fmt in EXPORT_FORMATS:
         assert export(disk.open(), fmt) == export(memory, fmt), fmt
+        assert export(memory, fmt).endswith(b"\n"), fmt  # a file ends with a line break, JSON-LD too
 
 
 def test_export_of_one_evaluation_and_of_an_unknown_one() -> None:

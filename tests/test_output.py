@@ -55,6 +55,8 @@ def test_csv_tsv_json_markdown() -> None:
     assert data[0] == {"outcome": "Higher staff morale", "mechanisms": ["Ownership", "Protected time"], "sites": 2}
     markdown = render(COLUMNS, [{"outcome": "a|b", "mechanisms": [], "sites": 1}], "markdown").splitlines()
     assert markdown == ["| outcome | mechanisms | sites |", "|---|---|---|", "| a\\|b |  | 1 |"]
+    broken = render(COLUMNS, [{"outcome": "a\tb\r\nc\rd\ne", "mechanisms": [], "sites": 1}], "markdown")
+    assert broken.splitlines()[2] == "| a b c d e |  | 1 |"  # a cell stays on its row's line
 
 
 def test_tsv_keeps_one_record_per_line_escaping_tabs_breaks_and_backslashes() -> None:

@@ -472,6 +472,19 @@ def test_when_one_phase(fixture_dir: Path) -> None:
     assert [r["cmoc"] for r in run("when", engine, {"period": "launch"}).rows] == ["CMO3", "CMO4", "CMO6", "CMO7"]
     with pytest.raises(UsageError, match="no period is called 'implementation'"):
         run("when", engine, {"period": "implementation"})
+    # a phase spelt exactly comes before a label that matches only ignoring case, as names do
+    setup_label = text.replace("    label: Set-up\n", "    label: Launch\n").replace("    label: Embedding\n",
+                                                                                  "    label: Set-Up\n")
+    (fixture_dir / "phase-first.yaml").write_text(setup_label, encoding="utf-8")
+    spelt = run("when", engine_for(fixture_dir / "phase-first.yaml"), {"period": "set-up"}).rows
+    assert {r["period"] for r in spelt} == {"Launch"}
+
+
+def test_like_takes_what_a_curie_names_too(riverside: StoreEngine) -> None:
+    by_concept = run("why", riverside, {"outcome": "cmoc:staff-morale"}).rows
+    assert by_concept and run("why", riverside, {"outcome": "cmoc:staff-morale"}, like=True).rows == by_concept
+    by_text = run("why", riverside, {"outcome": "morale"}, like=True).rows
+    assert by_text == by_concept  # both morale outcomes are labelled "... staff morale"
 
 
 def test_ids_are_matched_ignoring_case_when_none_is_spelt_so(riverside: StoreEngine, twins: StoreEngine) -> None:

@@ -751,3 +751,17 @@ def test_one_file_named_two_ways_keeps_its_name(tmp_path: Path, monkeypatch: pyt
     assert display_names([one, other]) == {one: "x.yaml", other: "x.yaml"}
     assert display_names([Path("a/x.yaml"), Path("b/c/x.yaml")]) == {Path("a/x.yaml"): "a/x.yaml",
                                                                      Path("b/c/x.yaml"): "b/c/x.yaml"}
+
+
+def test_a_version_naming_itself_is_listed_with_every_other_problem(tmp_path: Path) -> None:
+    text = (DATA / "invalid" / "self-revises.yaml").read_text(encoding="utf-8")
+    text = text.replace("  title: Minimal made-up evaluation\n", "  title: ''\n")
+    text += "periods:\n  - id: p1\n    label: P1\n    start: '2020-05'\n    end: '2020-03-31'\n"
+    path = tmp_path / "study.yaml"
+    path.write_text(text, encoding="utf-8")
+    messages = [f"{d.where}: {d.message}" for d in check_file(path).report]
+    assert len(messages) == 3, messages
+    assert any(m.startswith("evaluation.title: 'title' is empty") for m in messages), messages
+    assert "periods[p1].end: the period ends (2020-03-31) before it starts (2020-05)" in messages
+    assert "theories[v2].revises: a theory cannot be an earlier version of itself ('revises' names its own id)" \
+        in messages

@@ -199,9 +199,6 @@ def _check_item(doc: Document, item: dict[str, Any], section: Section, path: Pat
         elif not _is_scalar(value):
             report(kpath, kwhere, f"expected a single value, found {_kind(value)}",
                    "write one value on the same line as the key")
-        elif key.kind == "ref" and key.target == section.name and value == item.get("id"):
-            report(kpath, kwhere, f"a {section.noun} cannot be an earlier version of itself ('{key.name}' names "
-                   "its own id)", f"name the earlier {section.noun}, or leave '{key.name}' out")
 
 
 def _unknown_keys(mapping: dict[str, Any], known: tuple[str, ...], path: Path_, where: str, report: Any) -> None:

@@ -35,8 +35,9 @@ def export(store: ox.Store, fmt: str, evaluations: Sequence[str] = ()) -> bytes:
     quads = [q for g in chosen for q in sorted(store.quads_for_pattern(None, None, None, g), key=str)]
     if target.supports_datasets:
         prefixes = COMMON_PREFIXES if target == ox.RdfFormat.TRIG else None
-        return ox.serialize(quads, format=target, prefixes=prefixes) or b""
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    if target == ox.RdfFormat.TURTLE:
-        return ox.serialize(triples, format=target, prefixes=COMMON_PREFIXES) or b""
-    return ox.serialize(triples, format=target) or b""
+        data = ox.serialize(quads, format=target, prefixes=prefixes) or b""
+    else:
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        prefixes = COMMON_PREFIXES if target == ox.RdfFormat.TURTLE else None
+        data = ox.serialize(triples, format=target, prefixes=prefixes) or b""
+    return data if data.endswith(b"\n") or not data else data + b"\n"  # JSON-LD ends without one

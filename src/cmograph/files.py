@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NoReturn
 
 from cmograph.errors import InputError
 
@@ -21,7 +23,7 @@ def scan_folder(folder: Path) -> list[Path]:
     """
     found: list[str] = []
 
-    def unreadable(error: OSError) -> None:
+    def unreadable(error: OSError) -> NoReturn:
         raise InputError(f"{error.filename}: this folder cannot be read ({error.strerror})",
                          "check its permissions; nothing was changed") from None
 
@@ -31,11 +33,15 @@ def scan_folder(folder: Path) -> list[Path]:
             full = os.path.join(top, name)
             if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES:
                 continue
-            if os.path.isfile(full):
+            try:
+                is_file = stat.S_ISREG(os.stat(full).st_mode)
+            except OSError as error:
+                if os.path.islink(full):  # to nothing, or round in a circle
+                    raise InputError(f"{full}: a link that leads to no file ({error.strerror})",
+                                     "point the link at the evidence file, or remove it; nothing was changed") from None
+                unreadable(OSError(error.errno, error.strerror, top))  # a folder that can be listed, not entered
+            if is_file:
                 found.append(full)
-            elif os.path.islink(full):
-                raise InputError(f"{full}: a link to a file that is not there",
-                                 "point the link at the evidence file, or remove it; nothing was changed")
     return sorted(map(Path, found))
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
@@ -70,8 +71,8 @@ def render(columns: Sequence[str], rows: Sequence[dict[str, Cell]], fmt: str, wi
         lines = ["\t".join(columns)] + ["\t".join(tsv_field(cell_text(r.get(c))) for c in columns) for r in rows]
         return "\n".join(lines) + "\n"
     if fmt == "markdown":
-        def escape(text: str) -> str:
-            return text.replace("|", "\\|").replace("\n", " ")
+        def escape(text: str) -> str:  # a cell is one line of a table row
+            return re.sub(r"\r\n|[\r\n\t]", " ", text.replace("|", "\\|"))
 
         lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
         lines += ["| " + " | ".join(escape(cell_text(r.get(c))) for c in columns) + " |" for r in rows]

@@ -227,7 +227,7 @@ BY_QUALIFIED_ID = _LOOKUP_HEAD + """  ?e dcterms:identifier ?evaluation .
 BY_EXACT_NAME = _LOOKUP_HEAD + """  { ?s dcterms:identifier ?name } UNION { ?s rdfs:label ?name }
 """ + _LOOKUP_TAIL
 # periods whose phase is ?name, ignoring case
-BY_PHASE = _LOOKUP_HEAD + """  ?s cmo:phase ?phase .
+BY_PHASE = _LOOKUP_HEAD.replace("?s WHERE", "?s ?phase WHERE") + """  ?s cmo:phase ?phase .
   FILTER(LCASE(STR(?phase)) = LCASE(?name))
 """ + _LOOKUP_TAIL
 # whether there are several evaluations: two are enough to tell
@@ -285,10 +285,11 @@ class Resolver:
         return {c.iri for c in self.candidates(kind, BY_NAME, name=[literal_term(name)])
                 if (c.id or "").casefold() == folded or (c.label or "").casefold() == folded}
 
-    def by_phase(self, name: str) -> set[str]:
-        """The periods whose programme phase is ``name``, ignoring case (a lookup no index needs: asked only
-        when no period is called ``name``)."""
-        return {str(r["s"]) for r in self._select("period", BY_PHASE, {"name": [literal_term(name)]})}
+    def by_phase(self, name: str, *, exact: bool) -> set[str]:
+        """The periods whose programme phase is ``name``, spelt so or ignoring case (a lookup no index needs:
+        asked only when no period is called ``name``)."""
+        rows = self._select("period", BY_PHASE, {"name": [literal_term(name)]})
+        return {str(r["s"]) for r in rows if not exact or str(r["phase"]) == name}
 
     def candidates(self, kind: str, query: str = CANDIDATES, **values: list[str]) -> list[Candidate]:
         """Elements of ``kind`` found by ``query`` with ``values`` bound (serialised terms)."""
@@ -306,14 +307,14 @@ class Resolver:
     def resolve(self, kind: str, name: str) -> list[str]:
         """The IRIs ``name`` stands for; errors when it names nothing, or several without ``--like``."""
         name = name.strip()
-        if self.like:
-            folded = name.casefold()
-            return self._one_or_all(kind, name, [
-                c.iri for c in self.candidates(kind)
-                if folded in (c.label or "").casefold() or folded in (c.id or "").casefold()])
         lookups: Resolver | NameIndex = self.engine.names() or self  # the engine's index, else queries
         found = {iri: self._within(kind, lookups.by_iri(kind, iri)) for iri in self._expand(name)}
         found = {iri: hits for iri, hits in found.items() if hits}
+        if self.like:  # every element the IRI or CURIE names, and every one whose name holds the text
+            folded = name.casefold()
+            return self._one_or_all(kind, name, sorted({*(iri for hits in found.values() for iri in hits), *(
+                c.iri for c in self.candidates(kind)
+                if folded in (c.label or "").casefold() or folded in (c.id or "").casefold())}))
         if len(found) > 1:
             raise UsageError(f"'{name}' stands for {len(found)} IRIs, as files declare its prefix differently: "
                              f"{'; '.join(found)}", "give the full IRI instead: one of those above")
@@ -323,14 +324,14 @@ class Resolver:
         hits = []
         if slash and evaluation and local:
             hits = self._within(kind, lookups.by_qualified_id(kind, evaluation, local))
-        if not hits:  # exact spelling first; ignoring case only if nothing is spelt so
-            hits = self._within(kind, lookups.by_exact_name(kind, name))
-        if not hits:
-            hits = self._within(kind, lookups.by_folded_name(kind, name))
-        if not hits and kind == "period":  # a programme phase stands for all of its periods
-            phased = self._within(kind, self.by_phase(name))
-            if phased:
-                return phased
+        for exact in (True, False):  # exact spelling first; ignoring case only if nothing is spelt so
+            if not hits:
+                names = lookups.by_exact_name(kind, name) if exact else lookups.by_folded_name(kind, name)
+                hits = self._within(kind, names)
+            if not hits and kind == "period":  # a programme phase stands for all of its periods
+                phased = self._within(kind, self.by_phase(name, exact=exact))
+                if phased:
+                    return phased
         return self._one_or_all(kind, name, hits)
 
     def _one_or_all(self, kind: str, name: str, hits: list[str]) -> list[str]:

@@ -171,9 +171,15 @@ def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE, progress: Prog
     if len(paths) < PARALLEL_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return _numbered((check_file(path, base) for path in paths), len(paths), shown, progress)
     _compiled_shapes()  # compiled once, here, and inherited by the workers
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_leave_interrupts)
-    queue = iter(paths)
-    pending = deque(pool.submit(check_file, path, base) for path in itertools.islice(queue, AHEAD))
+    # the workers are forked by the first submits: with Ctrl-C held back meanwhile, none is born able to take it
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_leave_interrupts)
+        queue = iter(paths)
+        pending = deque(pool.submit(check_file, path, base) for path in itertools.islice(queue, AHEAD))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C pressed meanwhile reaches this process now
     return _numbered(_results(pool, pending, queue, base), len(paths), shown, progress)
 
 
@@ -194,8 +200,10 @@ def display_names(paths: Sequence[Path]) -> dict[Path, str]:
 
 
 def _leave_interrupts() -> None:
-    """In a worker: Ctrl-C is the caller's to handle (it stops the pool), not each worker's to print."""
+    """In a worker (born with Ctrl-C held back): Ctrl-C is the caller's to handle (it stops the pool), not each
+    worker's to print."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _results(pool: ProcessPoolExecutor, pending: deque[Future[CheckedFile]], queue: Iterator[Path],

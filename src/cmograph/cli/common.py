@@ -53,6 +53,9 @@ def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: 
         sys.exit(2)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback; a store write is whole or not there at all
         click.echo("\ninterrupted: any store is as it was, or fully updated, never half-written", err=True)
+        # what the interrupt left half-done (a process pool's pipes) may complain as Python shuts down: the line
+        # above has said all there is to say
+        sys.unraisablehook = lambda _: None
         sys.exit(130)
 
 
