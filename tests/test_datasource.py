@@ -103,6 +103,8 @@ def test_options_are_named_as_on_the_command_line_and_unknown_ones_are_refused(s
     with pytest.raises(cmograph.UsageError, match="'what-worked' has no option 'fore'") as caught:
         data.ask("what-worked", {"fore": "Nurses"})
     assert caught.value.hint == "did you mean 'for'?"
+    with pytest.raises(cmograph.UsageError, match="the option 'min-sites' is given twice"):
+        data.ask("demi-regularities", {"min_sites": 2, "min-sites": 3})
     with pytest.raises(cmograph.UsageError, match="'demi-regularities' has no option 'bogus'") as caught:
         data.ask("demi-regularities", {"bogus": 1})
     assert caught.value.hint is not None and "min-sites" in caught.value.hint

@@ -453,7 +453,12 @@ def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like
 
 def _named(question: Question, options: Mapping[str, Any]) -> dict[str, Any]:
     """``options`` by their command-line names, refusing any the question does not have."""
-    named = {str(key).replace("_", "-"): value for key, value in options.items()}
+    named: dict[str, Any] = {}
+    for key, value in options.items():
+        name = str(key).replace("_", "-")
+        if name in named:
+            raise UsageError(f"the option '{name}' is given twice (as '{key}' too)", "give it once")
+        named[name] = value
     unknown = sorted(set(named) - {p.name for p in question.parameters})
     if unknown:
         names = [p.name for p in question.parameters]
