@@ -271,3 +271,10 @@ def test_prepared_from_python_as_the_library_page_shows(study: Path) -> None:
 
     assert Project(str(study)).refresh().report.conforms  # a project's folder may be given as text
     assert prepare_answers(Project(str(study)).store, force=True) == sorted(_needing_no_option())
+
+
+def test_a_folder_that_is_no_store_is_not_made_one(tmp_path: Path) -> None:
+    from cmograph.answers import prepare_answers
+
+    assert prepare_answers(Project(tmp_path / "not-a-project").store, force=True) == []
+    assert not (tmp_path / "not-a-project").exists()

@@ -144,6 +144,39 @@ def test_load_into_a_named_store_and_ask_it(tmp_path: Path) -> None:
     assert run("ask", "what-worked", "--store", tmp_path / "nothing").exit_code == 2
 
 
+def test_init_refuses_what_would_break_a_project_and_says_what_it_did(tmp_path: Path) -> None:
+    parent = tmp_path / "parent"
+    assert run("init", parent).exit_code == 0
+    inside = run("init", parent / "evaluations" / "nested")
+    assert inside.exit_code == 2 and "inside the evaluations folder of the project in" in inside.output
+    assert not (parent / "evaluations" / "nested").exists()
+    assert run("validate", cwd=parent).exit_code == 0
+    assert run("init", parent / "beside").exit_code == 0  # a project beside the evaluations is no trouble
+    clash = tmp_path / "clash"
+    clash.mkdir()
+    (clash / "evaluations").write_text("a file", encoding="utf-8")
+    refused = run("init", clash)
+    assert refused.exit_code == 2 and "is a file, where the project needs a folder" in refused.output
+    assert sorted(p.name for p in clash.iterdir()) == ["evaluations"]  # nothing written
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / ".gitignore").write_text("*.pyc\n", encoding="utf-8")
+    done = run("init", kept)
+    assert f"updated {kept / '.gitignore'}" in done.output and f"created {kept / 'cmograph.toml'}" in done.output
+    assert (kept / ".gitignore").read_text(encoding="utf-8") == "*.pyc\n.cmograph/\n"
+
+
+def test_the_schema_kept_beside_the_evidence_files_is_not_read_as_evidence(tmp_path: Path) -> None:
+    root = tmp_path / "study"
+    assert run("init", root).exit_code == 0
+    (root / "evaluations" / "cmograph.schema.json").write_text(run("schema").output, encoding="utf-8")
+    starter = root / "evaluations" / "my-evaluation.yaml"
+    starter.write_text("# yaml-language-server: $schema=./cmograph.schema.json\n" + starter.read_text("utf-8"),
+                       encoding="utf-8")
+    checked = run("validate", cwd=root)
+    assert checked.exit_code == 0 and "1 file checked" in checked.output, checked.output
+
+
 def test_load_outside_a_project_needs_a_store(tmp_path: Path) -> None:
     result = run("load", VALID / "minimal.yaml", cwd=tmp_path)
     assert result.exit_code == 2 and "--store" in result.output
@@ -305,6 +338,12 @@ def test_progress_bar_shows_only_on_a_terminal_and_only_for_slow_work(monkeypatc
     lines = terminal.text.split("\r")
     assert lines[1].startswith("checking [############------------] 2/4 b.yaml")
     assert lines[2].startswith("checking [########################] 4/4 d.yaml") and lines[2].endswith("\n")
+    monkeypatch.setattr(common, "terminal_width", lambda: 50)  # a long label is cut: a wrapped line stays behind
+    narrow = common.progress_printer("preparing answers")
+    assert narrow is not None
+    clock[0] += 1.5
+    narrow(1, 8, "demi-regularities")
+    assert terminal.text.split("\r")[-1] == "preparing answers [###---------------------] 1/8 d"[:49]
 
 
 def test_a_long_answer_says_how_long_it_has_taken_then_erases_it(monkeypatch: pytest.MonkeyPatch) -> None:

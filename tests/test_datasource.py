@@ -89,6 +89,7 @@ def test_bad_input(study: Path, tmp_path: Path) -> None:
 def test_validate_paths_takes_folders_as_text(tmp_path: Path) -> None:
     shutil.copy(VALID / "riverside-wards.yaml", tmp_path)
     assert cmograph.validate_paths([str(tmp_path)]).conforms
+    assert cmograph.validate_paths(str(tmp_path)).conforms and cmograph.validate_paths(tmp_path).conforms
     shutil.copy(DATA / "invalid" / "bad-date.yaml", tmp_path)
     report = cmograph.validate_paths([str(tmp_path)])
     assert not report.conforms and all(str(d).startswith("[ERROR] bad-date.yaml:") for d in report)

@@ -13,7 +13,7 @@ from cmograph.files import evidence_files, scan_folder
 
 def test_scan_finds_evidence_and_rdf_files_sorted_skipping_hidden_ones_and_linked_folders(tmp_path: Path) -> None:
     for name in ("b.yaml", "a.JSON", "sub/c.ttl", "sub/deeper/d.yml", "notes.txt", ".hidden.yaml",
-                 ".git/e.yaml", "sub/.cache/f.yaml"):
+                 ".git/e.yaml", "sub/.cache/f.yaml", "cmograph.schema.json", "sub/Other.Schema.JSON"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     (tmp_path / "folder.yaml").mkdir()  # a folder with an evidence suffix is not a file

@@ -57,3 +57,20 @@ def test_invalid_files_fail_the_json_schema(name: str) -> None:
 
 def test_schema_is_a_valid_json_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(json_schema())
+
+
+def test_what_cmograph_reads_the_schema_does_not_underline(tmp_path: Path) -> None:
+    from cmograph.validation import check_file
+
+    text = (DATA / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("  title: Minimal made-up evaluation\n", "  title: Minimal made-up evaluation\n"
+                        "  year: '2009'\n  programme: 42\nsites:\ngroups:\n")
+    text = text.replace("  - id: c-minimal\n", "  - id: 1\n").replace("context: [c-minimal]", "context: [1]")
+    text = text.replace("  - id: o-minimal\n    label: Minimal outcome\n",
+                        "  - id: 1.5\n    label: Minimal outcome\n    measures:\n"
+                        "      - indicator: Falls\n        value: 3\n        unit: count\n        at: 2023\n")
+    text = text.replace("outcome: [o-minimal]", "outcome: [1.5]")
+    path = tmp_path / "loose.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [str(d) for d in check_file(path).report] == []  # cmograph reads it as it stands
+    jsonschema.validate(yaml.safe_load(text), json_schema())  # and neither does the schema

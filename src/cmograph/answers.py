@@ -114,6 +114,8 @@ def prepare_answers(disk: DiskStore, progress: Progress | None = None, *, force:
     questions run at once (the store works outside Python's lock). The store's writer lock is held throughout,
     so the generation prepared is the live one.
     """
+    if not disk.exists():  # nothing loaded yet (or not a store): nothing to prepare, and no folder to make
+        return []
     with disk.writing():
         generation = disk.live()
         if generation is None:

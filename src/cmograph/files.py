@@ -13,10 +13,12 @@ from cmograph.errors import InputError
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
 RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf", ".owl", ".xml")
 SUFFIXES = EVIDENCE_SUFFIXES + RDF_SUFFIXES
+SCHEMA_SUFFIX = ".schema.json"  # a JSON Schema kept beside the evidence files, for an editor: not evidence
 
 
 def scan_folder(folder: Path) -> list[Path]:
-    """Evidence and RDF files below ``folder``, sorted, skipping hidden files and folders.
+    """Evidence and RDF files below ``folder``, sorted, skipping hidden files and folders and JSON Schemas
+    (``*.schema.json``).
 
     A folder that cannot be read, or a link to a file that is not there, is an error: skipping it would make its
     evaluations look deleted.
@@ -31,7 +33,8 @@ def scan_folder(folder: Path) -> list[Path]:
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
             full = os.path.join(top, name)
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES \
+                    or name.lower().endswith(SCHEMA_SUFFIX):  # an editor's copy of `cmograph schema`
                 continue
             try:
                 is_file = stat.S_ISREG(os.stat(full).st_mode)

@@ -169,20 +169,19 @@ def shapes_turtle() -> str:
 def _schema_for_key(key: Key) -> dict[str, Any]:
     kind = key.kind
     doc = {"description": key.doc}
-    ids = {"type": "string", "minLength": 1}
+    # what cmograph reads, no more strictly: a number written where text or an id goes is read as its text
+    ids = {"type": ["string", "number"], "minLength": 1}
     if kind == "id":
-        return {**doc, "type": ["string", "integer"], "pattern": ID_PATTERN}
-    text = {"type": "string", "pattern": TEXT_PATTERN}
-    if kind == "text":
-        return {**doc, **text, "type": ["string", "number"]}
-    if kind in ("license", "programme"):
+        return {**doc, "type": ["string", "number"], "pattern": ID_PATTERN}
+    text = {"type": ["string", "number"], "pattern": TEXT_PATTERN}
+    if kind in ("text", "license", "programme"):
         return {**doc, **text}
     if kind == "concept":
         return {**doc, "type": "string"}
     if kind == "texts":
         return {**doc, "oneOf": [text, {"type": "array", "items": text}]}
     if kind == "year":
-        return {**doc, "type": "integer", "minimum": 1000, "maximum": 9999}
+        return {**doc, "type": ["integer", "string"], "minimum": 1000, "maximum": 9999, "pattern": r"^\d{4}$"}
     if kind == "bool":
         return {**doc, "type": "boolean"}
     if kind == "number":
@@ -191,7 +190,7 @@ def _schema_for_key(key: Key) -> dict[str, Any]:
     if kind == "date":
         return {**doc, "type": ["string", "integer"], "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$"}
     if kind == "ref-or-date":
-        return {**doc, "type": "string"}
+        return {**doc, "type": ["string", "number"]}
     if kind == "url":
         return {**doc, "type": "string", "format": "uri"}
     if kind == "enum":
@@ -241,7 +240,7 @@ def json_schema() -> dict[str, Any]:
     for section in LISTS:
         properties[section.name] = {
             "description": section.doc,
-            "type": "array",
+            "type": "array" if section.min_items else ["array", "null"],  # an empty list may be left bare
             "items": {"$ref": f"#/$defs/{_def(section)}"},
             **({"minItems": section.min_items} if section.min_items else {}),
         }

@@ -77,12 +77,20 @@ def find_project(start: Path) -> Path | None:
     return None
 
 
-def init_project(folder: Path) -> list[Path]:
-    """Create a project in ``folder``: settings, ``evaluations/`` with a starter file, a ``.gitignore``."""
+def init_project(folder: Path) -> list[tuple[str, Path]]:
+    """Create a project in ``folder``: settings, ``evaluations/`` with a starter file, a ``.gitignore``; returns
+    what was done to which file ("created", "updated"). Checks everything before it writes anything."""
     if (folder / CONFIG).exists():
         raise UsageError(f"{folder} is already a cmograph project", "run `cmograph ask --list` to start asking")
+    parent = find_project(folder.resolve().parent) if folder.resolve().parent != folder.resolve() else None
+    if parent is not None and folder.resolve().is_relative_to((parent / EVALUATIONS).resolve()):
+        raise UsageError(f"{folder} is inside the evaluations folder of the project in {parent}, which would read "
+                         "the new project's files as its own", "start the new project outside that folder")
+    evaluations = folder / EVALUATIONS
+    for path in (folder, evaluations):
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{path} is a file, where the project needs a folder", "move it, or start elsewhere")
     folder.mkdir(parents=True, exist_ok=True)
-    made = []
     config = folder / CONFIG
     config.write_text(
         "# cmograph project settings (all optional)\n"
@@ -90,20 +98,19 @@ def init_project(folder: Path) -> list[Path]:
         '# endpoint = "http://127.0.0.1:7878/query"   # a SPARQL server to ask instead of the local store\n',
         encoding="utf-8",
     )
-    made.append(config)
-    evaluations = folder / EVALUATIONS
+    done = [("created", config)]
     evaluations.mkdir(exist_ok=True)
     starter = evaluations / "my-evaluation.yaml"
     if not starter.exists():
         starter.write_text((files("cmograph") / "examples" / "starter.yaml").read_text(encoding="utf-8"),
                            encoding="utf-8")
-        made.append(starter)
+        done.append(("created", starter))
     ignore = folder / ".gitignore"
     lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.exists() else []
     if ".cmograph/" not in lines:
+        done.append(("updated" if ignore.exists() else "created", ignore))
         ignore.write_text("\n".join([*lines, ".cmograph/"]) + "\n", encoding="utf-8")
-        made.append(ignore)
-    return made
+    return done
 
 
 def digest(path: Path) -> str:

@@ -511,10 +511,11 @@ def _show(value: Node | None) -> str:
 
 
 
-def validate_paths(paths: Sequence[Path | str], base: str = DEFAULT_BASE,
+def validate_paths(paths: Sequence[Path | str] | Path | str, base: str = DEFAULT_BASE,
                    progress: Progress | None = None) -> ValidationReport:
-    """Check files and folders; one report for all of them."""
-    checked = check_files(evidence_files([Path(p) for p in paths]), base, progress)
+    """Check files and folders (or one of them); one report for all of them."""
+    named = [paths] if isinstance(paths, Path | str) else paths
+    checked = check_files(evidence_files([Path(p) for p in named]), base, progress)
     return ValidationReport([d for c in checked for d in c.report.diagnostics])
 
 

@@ -77,8 +77,8 @@ def terminal_width() -> int:
 
 
 def progress_printer(what: str, after: float = 1.0) -> Progress | None:
-    """A progress bar on stderr for long work (files checked, answers prepared): only on a terminal, and only once
-    the work has taken ``after`` seconds (quick work stays quiet)."""
+    """A progress bar on stderr for long work (files checked, answers prepared): only on a terminal, only once the
+    work has taken ``after`` seconds (quick work stays quiet), and never wider than the terminal."""
     if not sys.stderr.isatty():
         return None
     started = time.monotonic()
@@ -91,7 +91,8 @@ def progress_printer(what: str, after: float = 1.0) -> Progress | None:
         width = 24
         filled = width * done // max(total, 1)
         bar = "#" * filled + "-" * (width - filled)
-        click.echo(f"\r{what} [{bar}] {done}/{total} {label[:32]:<32}", err=True, nl=done == total)
+        room = max(terminal_width() - 1, 20)  # the line must not wrap, or each update would leave one behind
+        click.echo("\r" + f"{what} [{bar}] {done}/{total} {label}"[:room].ljust(room), err=True, nl=done == total)
 
     return step
 

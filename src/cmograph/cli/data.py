@@ -17,8 +17,8 @@ def init(folder: Path) -> None:
     """Start a project in FOLDER: cmograph.toml, evaluations/ with a starter file, and a .gitignore."""
     from cmograph.project import init_project
 
-    for made in init_project(folder):
-        click.echo(f"created {made}")
+    for what, path in init_project(folder):
+        click.echo(f"{what} {path}")
     click.echo(f"Next: edit {folder / 'evaluations' / 'my-evaluation.yaml'}, then `cmograph validate` and "
                "`cmograph ask --list`.")
 
