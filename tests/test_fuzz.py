@@ -82,6 +82,8 @@ def _typed(node: dict[str, Any], kind: str) -> st.SearchStrategy[Any]:
         return NUMBERS
     if kind == "boolean":
         return st.booleans()
+    if kind == "null":
+        return st.none()
     raise AssertionError(f"the schema uses a type this converter does not know: {kind}")
 
 
