@@ -270,6 +270,12 @@ def test_export_formats_and_unknown_evaluation(tmp_path: Path) -> None:
     assert nt.exit_code == 0 and nt.output.count(" .\n") > 50
     jsonld = json.loads(run("export", "--example", "-f", "jsonld").output)
     assert jsonld
+    dash = run("export", "--example", "-f", "nt", "-o", "-")
+    assert dash.stdout == nt.output and not Path("-").exists()  # - is standard output, not a file named -
+    for fmt in ("turtle", "nquads"):  # a file named after its format reads back
+        named = tmp_path / f"example.{fmt}"
+        assert run("export", "--example", "-f", fmt, "-o", named).exit_code == 0
+        assert run("validate", named).exit_code == 0, fmt
     missing = run("export", "--example", "-e", "nope")
     assert missing.exit_code == 2 and "no evaluation 'nope'" in missing.output
 

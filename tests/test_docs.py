@@ -131,6 +131,11 @@ def test_every_command_has_a_page_naming_its_options(name: str) -> None:
     assert not absent, f"{page.name} does not mention {absent}"
 
 
+def test_the_commands_index_lists_every_command() -> None:
+    text = (DOCS / "commands" / "index.md").read_text(encoding="utf-8")
+    assert [name for name in top_level_commands() if f"[`{name}`]({name}.md)" not in text] == []
+
+
 @pytest.mark.parametrize("qid", sorted(questions()))
 def test_every_question_has_a_page(qid: str) -> None:
     page = DOCS / "questions" / f"{qid}.md"

@@ -108,6 +108,27 @@ def test_an_evaluation_id_loaded_from_another_file_is_refused(tmp_path: Path) ->
     assert dump(store.open()) == before
 
 
+def test_an_evaluation_id_may_move_to_another_file_in_one_edit(tmp_path: Path) -> None:
+    from cmograph.project import init_project
+
+    init_project(tmp_path / "swap")
+    project = Project(tmp_path / "swap")
+    (project.root / "evaluations" / "my-evaluation.yaml").unlink()
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    a, b = project.root / "evaluations" / "a.yaml", project.root / "evaluations" / "b.yaml"
+    a.write_text(text.replace("id: minimal\n", "id: ev-a\n"), encoding="utf-8")
+    b.write_text(text.replace("id: minimal\n", "id: ev-c\n"), encoding="utf-8")
+    assert sorted(project.refresh().loaded) == ["ev-a", "ev-c"]
+    b.write_text(text.replace("id: minimal\n", "id: ev-z\n"), encoding="utf-8")  # b gives up ev-c ...
+    a.write_text(text.replace("id: minimal\n", "id: ev-c\n"), encoding="utf-8")  # ... which a, read first, takes
+    assert sorted(project.refresh().loaded) == ["ev-c", "ev-z"]
+    assert project.store.manifest().owner("ev-c") == "evaluations/a.yaml"
+    a.write_text(text.replace("id: minimal\n", "id: ev-z\n"), encoding="utf-8")  # and a straight swap
+    b.write_text(text.replace("id: minimal\n", "id: ev-c\n"), encoding="utf-8")
+    assert sorted(project.refresh().loaded) == ["ev-c", "ev-z"]
+    assert project.store.manifest().owner("ev-c") == "evaluations/b.yaml"
+
+
 def test_a_second_writer_is_told_who_holds_the_store(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "store")
     load_into(store, [VALID / "minimal.yaml"])

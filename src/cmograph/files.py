@@ -11,7 +11,7 @@ from typing import NoReturn
 from cmograph.errors import InputError
 
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
-RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf", ".owl", ".xml")
+RDF_SUFFIXES = (".ttl", ".turtle", ".trig", ".nt", ".nq", ".nquads", ".jsonld", ".rdf", ".owl", ".xml")
 SUFFIXES = EVIDENCE_SUFFIXES + RDF_SUFFIXES
 SCHEMA_SUFFIX = ".schema.json"  # a JSON Schema kept beside the evidence files, for an editor: not evidence
 

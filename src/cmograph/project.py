@@ -164,10 +164,12 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
     keyed = _keys(paths, refresh_root)
     todo = [p for k, p in keyed.items() if refresh_root is None or not _unchanged(manifest.files.get(k), p)]
     result.unchanged = len(keyed) - len(todo)
-    new = Manifest({k: v for k, v in manifest.files.items() if refresh_root is None or k in keyed})
-    gone = [k for k in manifest.files if k not in new.files]
-    remove = [g for k in gone for g in manifest.files[k]["evaluations"].values()]
     keys = {path: key for key, path in keyed.items()}
+    kept = {k for k in manifest.files if refresh_root is None or k in keyed}
+    gone = [k for k in manifest.files if k not in kept]
+    # the files read again own nothing until they are: one may take the id another gives up in the same edit
+    new = Manifest({k: v for k, v in manifest.files.items() if k in kept and k not in {keys[p] for p in todo}})
+    remove = [g for k in gone for g in manifest.files[k]["evaluations"].values()]
     remove += [g for p in todo for g in manifest.files.get(keys[p], {}).get("evaluations", {}).values()]
     if not todo and not gone and store.exists():
         return result
@@ -183,7 +185,6 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
             if not result.report.conforms:
                 continue
             key = keys[item.path]
-            new.files.pop(key, None)
             for graph in item.graphs:
                 other = new.owner(graph.evaluation_id)
                 if other is not None:

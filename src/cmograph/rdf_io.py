@@ -24,9 +24,11 @@ from cmograph.reading import MAX_TEXT_CHARS, check_size
 
 RDF_FORMATS: dict[str, str] = {
     ".ttl": "turtle",
+    ".turtle": "turtle",  # as `cmograph export -f turtle` is named
     ".trig": "trig",
     ".nt": "nt",
     ".nq": "nquads",
+    ".nquads": "nquads",  # as `cmograph export -f nquads` is named
     ".jsonld": "json-ld",
     ".rdf": "xml",
     ".owl": "xml",

@@ -101,14 +101,15 @@ def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: boo
 @click.option("-f", "--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nquads"]),
               default="turtle", show_default=True, help="RDF format.")
 @click.option("-e", "--evaluation", "evaluations", multiple=True, help="Only this evaluation id (repeatable).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+              help="Write to this file (- for standard output, the default).")
 def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, endpoint: str | None,
            fmt: str, evaluations: tuple[str, ...], output: Path | None) -> None:
     """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads)."""
     from cmograph.datasource import open_source
 
     payload = open_source(data, store, example, base, endpoint=endpoint).export(fmt, evaluations)
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.buffer.write(payload)
     else:
         output.write_bytes(payload)
