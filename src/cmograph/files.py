@@ -11,7 +11,19 @@ from typing import NoReturn
 from cmograph.errors import InputError
 
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
-RDF_SUFFIXES = (".ttl", ".turtle", ".trig", ".nt", ".nq", ".nquads", ".jsonld", ".rdf", ".owl", ".xml")
+RDF_FORMATS: dict[str, str] = {  # suffix -> rdflib's name of the format
+    ".ttl": "turtle",
+    ".turtle": "turtle",  # as `cmograph export -f turtle` is named
+    ".trig": "trig",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".nquads": "nquads",  # as `cmograph export -f nquads` is named
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+RDF_SUFFIXES = tuple(RDF_FORMATS)
 SUFFIXES = EVIDENCE_SUFFIXES + RDF_SUFFIXES
 SCHEMA_SUFFIX = ".schema.json"  # a JSON Schema kept beside the evidence files, for an editor: not evidence
 

@@ -82,8 +82,9 @@ def init_project(folder: Path) -> list[tuple[str, Path]]:
     what was done to which file ("created", "updated"). Checks everything before it writes anything."""
     if (folder / CONFIG).exists():
         raise UsageError(f"{folder} is already a cmograph project", "run `cmograph ask --list` to start asking")
-    parent = find_project(folder.resolve().parent) if folder.resolve().parent != folder.resolve() else None
-    if parent is not None and folder.resolve().is_relative_to((parent / EVALUATIONS).resolve()):
+    where = folder.resolve()
+    parent = find_project(where.parent) if where.parent != where else None
+    if parent is not None and where.is_relative_to((parent / EVALUATIONS).resolve()):
         raise UsageError(f"{folder} is inside the evaluations folder of the project in {parent}, which would read "
                          "the new project's files as its own", "start the new project outside that folder")
     evaluations = folder / EVALUATIONS
@@ -168,7 +169,8 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
     kept = {k for k in manifest.files if refresh_root is None or k in keyed}
     gone = [k for k in manifest.files if k not in kept]
     # the files read again own nothing until they are: one may take the id another gives up in the same edit
-    new = Manifest({k: v for k, v in manifest.files.items() if k in kept and k not in {keys[p] for p in todo}})
+    again = {keys[p] for p in todo}
+    new = Manifest({k: v for k, v in manifest.files.items() if k in kept - again})
     remove = [g for k in gone for g in manifest.files[k]["evaluations"].values()]
     remove += [g for p in todo for g in manifest.files.get(keys[p], {}).get("evaluations", {}).values()]
     if not todo and not gone and store.exists():

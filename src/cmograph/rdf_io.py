@@ -20,20 +20,9 @@ from rdflib.term import Node
 
 from cmograph.convert import to_ox
 from cmograph.errors import InputError
+from cmograph.files import RDF_FORMATS
 from cmograph.reading import MAX_TEXT_CHARS, check_size
 
-RDF_FORMATS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",  # as `cmograph export -f turtle` is named
-    ".trig": "trig",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".nquads": "nquads",  # as `cmograph export -f nquads` is named
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
 MAX_RDF_BYTES = 512 * 1024 * 1024
 
 
