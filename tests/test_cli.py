@@ -393,3 +393,28 @@ def test_load_of_many_evaluations_names_the_first_ten(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     named = ", ".join(f"e{n:02d}" for n in range(10))
     assert result.output == f"loaded 12 evaluations: {named} and 2 more; removed 0; 0 unchanged\n"
+
+
+def test_export_never_writes_over_evidence(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    assert run("init", project).exit_code == 0
+    starter = project / "evaluations" / "my-evaluation.yaml"
+    loose = tmp_path / "minimal.yaml"
+    shutil.copy(VALID / "minimal.yaml", loose)
+    cases = [
+        (["-o", starter], project, "is in the evaluations folder of the project in"),
+        (["-o", project / "evaluations" / "new.ttl"], project, "is in the evaluations folder of the project in"),
+        (["--data", loose, "-o", loose], tmp_path, "is evidence being read (--data"),
+        (["--example", "-o", loose], tmp_path, "is an evidence file, which an export would replace"),
+    ]
+    for args, cwd, message in cases:
+        before = {p: p.read_bytes() for p in (starter, loose)}
+        done = run("export", *args, cwd=cwd)
+        assert done.exit_code == 2 and message in done.output and "nothing was written" in done.output, done.output
+        assert {p: p.read_bytes() for p in (starter, loose)} == before
+        assert not (project / "evaluations" / "new.ttl").exists()
+    again = tmp_path / "out.json"  # an earlier export (JSON-LD) is replaced when asked
+    assert run("export", "--example", "-f", "jsonld", "-o", again).exit_code == 0
+    assert run("export", "--example", "-f", "nt", "-o", again).exit_code == 0
+    assert again.read_text(encoding="utf-8").startswith("<https://")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []

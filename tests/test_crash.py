@@ -32,7 +32,7 @@ from cmograph.questions import ask, get_question
 from cmograph.store import ONTOLOGY_GRAPH, DiskStore
 
 VALID = Path(__file__).parent / "data" / "valid"
-CLI = [sys.executable, "-c", "from cmograph.cli import main; main()"]  # the real command, in this Python
+CLI = [sys.executable, "-m", "cmograph"]  # the real command, in this Python
 SEED = 20261127
 KILLS = 24  # random SIGKILLs of a large load (the issue asks for at least 20)
 SLOW = 80  # configurations in a load that runs for a few seconds
@@ -501,3 +501,131 @@ def test_ctrl_c_during_a_load_prints_one_line_and_leaves_old_or_new(tmp_path: Pa
     assert 130 in codes  # at least one load was interrupted
     done = subprocess.run([*CLI, "load"], cwd=root, capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0 and len(Project(root).store.manifest().graphs()) == 24
+
+
+# ---------------------------------------------------------------------------------------------- workers and the lock
+
+
+def children(pid: int) -> set[int]:
+    """The PIDs of the processes whose parent is ``pid`` (read from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture
+def forty(tmp_path: Path) -> Path:
+    """A loaded project of 40 evaluations: a load of them all starts a pool of worker processes."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("reads processes from /proc")
+    root = tmp_path / "p"
+    init_project(root)
+    (root / "evaluations" / "my-evaluation.yaml").unlink()
+    text = (VALID / "riverside-wards.yaml").read_text(encoding="utf-8")
+    for i in range(40):
+        (root / "evaluations" / f"rw-{i}.yaml").write_text(
+            text.replace("\n  id: riverside-wards\n", f"\n  id: rw-{i}\n", 1), encoding="utf-8")
+    assert subprocess.run([*CLI, "load"], cwd=root, capture_output=True, check=False).returncode == 0
+    for path in (root / "evaluations").iterdir():
+        path.write_text(path.read_text(encoding="utf-8").replace("Riverside General Hospital, Ward 7",
+                                                                 "Ward 7 renamed"), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killing_a_load_while_workers_check_files_leaves_no_orphan_and_no_lock(forty: Path, sig: int) -> None:
+    load = subprocess.Popen([*CLI, "load"], cwd=forty, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while not workers and load.poll() is None and time.monotonic() < deadline:
+        workers = children(load.pid)
+        time.sleep(0.01)
+    assert workers, "the load must have started its workers for this to test anything"
+    time.sleep(0.3)  # the workers are checking files now
+    workers |= children(load.pid)
+    load.send_signal(sig)
+    load.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if alive(w)], "workers outlived the load"
+    again = subprocess.run([*CLI, "load"], cwd=forty, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    answer = subprocess.run([*CLI, "ask", "compare-sites", "-f", "csv"], cwd=forty, capture_output=True, text=True,
+                            check=False)
+    assert answer.returncode == 0 and "Ward 7 renamed" in answer.stdout and "warning" not in answer.stderr
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from cmograph import lock
+with lock.held(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_lock_whose_holder_died_is_taken_at_once(tmp_path: Path) -> None:
+    store = DiskStore(tmp_path / "store")
+    store.path.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(store.path / "lock")], stdout=subprocess.PIPE,
+                              text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with pytest.raises(StoreError, match=f"is in use \\(PID {holder.pid}\\)"), store.writing():
+        pass
+    holder.kill()
+    holder.wait()
+    with store.writing():  # the system let go of the dead holder's lock: no stale lock to clear
+        assert (store.path / "lock").read_text() == str(os.getpid())
+
+
+def test_ask_says_so_when_it_answers_from_data_a_load_is_replacing(loaded: Path) -> None:
+    path = loaded / "evaluations" / "riverside-wards.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Riverside General Hospital, Ward 7", "Ward 7 renamed"),
+                    encoding="utf-8")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(Project(loaded).store.path / "lock")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        stale = cli(loaded, "ask", "compare-sites", "-f", "csv")
+        assert stale.returncode == 0 and "Ward 7 renamed" not in stale.stdout
+        assert (f"warning: answering from the data as last loaded: files in evaluations/ have changed, but another "
+                f"cmograph command (PID {holder.pid}) is loading the store now") in stale.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    fresh = cli(loaded, "ask", "compare-sites", "-f", "csv")
+    assert fresh.returncode == 0 and "Ward 7 renamed" in fresh.stdout and fresh.stderr == ""
+
+
+def test_a_read_only_project_loads_with_nothing_to_do_and_asks_say_when_data_is_behind(loaded: Path) -> None:
+    (loaded / ".cmograph" / "store").chmod(0o555)
+    try:
+        done = cli(loaded, "load")
+        assert done.returncode == 0 and "0 evaluations" in done.stdout and "2 unchanged" in done.stdout, done.stderr
+        path = loaded / "evaluations" / "riverside-wards.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("Ward 7", "Ward Seven"), encoding="utf-8")
+        stale = cli(loaded, "ask", "compare-sites", "-f", "csv")
+        assert stale.returncode == 0 and "Ward Seven" not in stale.stdout
+        assert "warning: answering from the data as last loaded" in stale.stderr
+        assert "the store cannot be updated (Permission denied)" in stale.stderr
+        refused = cli(loaded, "load")
+        assert refused.returncode == 2 and "Permission denied" in refused.stderr and "hint:" in refused.stderr
+    finally:
+        (loaded / ".cmograph" / "store").chmod(0o755)

@@ -251,15 +251,45 @@ def _same_size_edit(path: Path, mtime_ns: int) -> None:
     os.utime(path, ns=(mtime_ns, mtime_ns))
 
 
-def test_an_untouched_file_is_known_by_size_and_time_without_reading_it(project: Project) -> None:
-    path = project.root / "evaluations" / "riverside-wards.yaml"
-    old = time.time_ns() - 60_000_000_000
-    os.utime(path, ns=(old, old))  # last changed a minute ago: its size and time are trusted after the load
+def test_an_untouched_file_is_known_by_its_stat_without_reading_it(project: Project,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import cmograph.project
+
+    monkeypatch.setattr(cmograph.project, "RACY_NS", 0)  # as if the files were last changed long before the load
     project.refresh()
-    _same_size_edit(path, old)  # what only a tool that forges timestamps does
+
+    def unread(path: Path) -> str:
+        raise AssertionError(f"{path} was read")
+
+    monkeypatch.setattr(cmograph.project, "digest", unread)
     assert project.refresh().unchanged == 2  # not re-read: the cost of every ask stays a stat per file
-    os.utime(path, ns=(old + 1, old + 1))  # any real edit moves the time
+
+
+@pytest.mark.parametrize("how", ["sed -i, then touch -d", "cp -p"])
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Project, how: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import cmograph.project
+
+    monkeypatch.setattr(cmograph.project, "RACY_NS", 0)  # the recorded stat is trusted: only it can tell
+    path = project.root / "evaluations" / "riverside-wards.yaml"
+    old = (time.time_ns() // 10**9 - 60) * 10**9  # a whole second, as touch -d sets it
+    os.utime(path, ns=(old, old))
+    project.refresh()
+    if how == "cp -p":  # another file of the same size and times copied over it, times kept (as rsync -t, tar x)
+        edited = project.root / "edited.yaml"
+        _same_size_edit(path.rename(edited), old)
+        subprocess.run(["cp", "-p", str(edited), str(path)], check=True)
+    else:
+        subprocess.run(["sed", "-i", "s/Riverside/Riverbank/", str(path)], check=True)
+        subprocess.run(["touch", "-d", "@" + str(old // 10**9), str(path)], check=True)
+    assert path.stat().st_size == (VALID / "riverside-wards.yaml").stat().st_size
     assert project.refresh().loaded == ["riverside-wards"]
+
+
+def test_load_recheck_checks_and_loads_every_file_again(project: Project) -> None:
+    project.refresh()
+    assert load_paths([], cwd=project.root).unchanged == 2
+    assert sorted(load_paths([], cwd=project.root, recheck=True).loaded) == ["hillside-review", "riverside-wards"]
 
 
 def test_a_file_changed_just_before_it_was_read_is_compared_by_content(project: Project) -> None:

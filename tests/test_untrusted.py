@@ -525,3 +525,73 @@ def test_the_command_exits_promptly_after_giving_up_a_query() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "ran for more than 0.5 seconds" in done.stderr, done.stderr
     assert time.monotonic() - started < 15
+
+
+# ---------------------------------------------------------------------------------------------- one evaluation per IRI
+
+MINIMAL = "https://w3id.org/cmograph/data/minimal"
+
+
+def turtle_of(path: Path) -> str:
+    """The evaluation of ``path`` as cmograph exports it (Turtle)."""
+    graphs = check_file(path).graphs
+    return (memory_store(graphs).dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(str(graphs[0].graph)))
+            or b"").decode()
+
+
+def test_an_rdf_evaluation_with_another_evaluations_iri_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.ttl"
+    other.write_text(turtle_of(VALID / "minimal.yaml").replace('"minimal"', '"other"'), encoding="utf-8")
+    together = check_files([VALID / "minimal.yaml", other])  # checked side by side: an error in the second
+    assert [str(d) for d in together[1].report.diagnostics] == [
+        f"[ERROR] other.ttl: evaluation: the evaluation 'other' has the IRI <{MINIMAL}>, which is the evaluation "
+        "'minimal' of minimal.yaml (give each evaluation its own IRI)"]
+    store = DiskStore(tmp_path / "store")
+    load_into(store, [VALID / "minimal.yaml"])
+    before = sorted(map(str, store.open()))
+    root = tmp_path / "p"  # and in a project where minimal is loaded already: the new file is refused
+    subprocess.run([sys.executable, "-m", "cmograph", "init", str(root)], check=True, capture_output=True)
+    (root / "evaluations" / "my-evaluation.yaml").unlink()
+    (root / "evaluations" / "minimal.yaml").write_bytes((VALID / "minimal.yaml").read_bytes())
+    assert subprocess.run([sys.executable, "-m", "cmograph", "load"], cwd=root, capture_output=True).returncode == 0
+    other.rename(root / "evaluations" / "other.ttl")
+    done = subprocess.run([sys.executable, "-m", "cmograph", "load"], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 2 and "the evaluation 'other' has the IRI" in done.stderr, done.stderr
+    (root / "evaluations" / "other.ttl").unlink()  # as the issue found: deleting it must drop nothing of minimal's
+    done = subprocess.run([sys.executable, "-m", "cmograph", "ask", "gaps", "-f", "csv"], cwd=root,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "cmoc-1" in done.stdout
+    assert sorted(map(str, load_into(store, [VALID / "minimal.yaml"]) and store.open())) == before
+
+
+def test_an_rdf_file_cannot_describe_another_evaluations_elements(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.ttl"
+    text = turtle_of(VALID / "minimal.yaml").replace(MINIMAL, "https://w3id.org/cmograph/data/evil")
+    evil.write_text(text.replace('"minimal"', '"evil"') + f"""
+<{MINIMAL}/outcome/o-minimal> <https://w3id.org/cmograph/ontology#inEvaluation> <https://w3id.org/cmograph/data/evil> ;
+  <http://www.w3.org/2000/01/rdf-schema#label> "Minimal outcome (fabricated)" .
+""", encoding="utf-8")
+    checked = check_files([VALID / "minimal.yaml", evil])[1]
+    assert not checked.graphs
+    assert sorted(str(d) for d in checked.report.diagnostics) == [
+        f"[ERROR] evil.ttl: the triple <{MINIMAL}/outcome/o-minimal> <http://www.w3.org/2000/01/rdf-schema#label> "
+        f"\"Minimal outcome (fabricated)\" describes <{MINIMAL}/outcome/o-minimal>, which is not under the IRI of "
+        "this file's evaluation (an evaluation's file may only describe the evaluation and IRIs under it, such as "
+        "<https://w3id.org/cmograph/data/evil/context/c1>)",
+        f"[ERROR] evil.ttl: the triple <{MINIMAL}/outcome/o-minimal> <https://w3id.org/cmograph/ontology#inEvaluation>"
+        " <https://w3id.org/cmograph/data/evil> describes <"
+        f"{MINIMAL}/outcome/o-minimal>, which is not under the IRI of this file's evaluation (an evaluation's file "
+        "may only describe the evaluation and IRIs under it, such as <https://w3id.org/cmograph/data/evil/context/c1>)",
+    ]
+
+
+def test_an_element_under_one_evaluation_cannot_claim_another(tmp_path: Path) -> None:
+    path = tmp_path / "two.ttl"
+    one = turtle_of(VALID / "minimal.yaml")
+    two = one.replace(MINIMAL, "https://w3id.org/cmograph/data/two").replace('"minimal"', '"two"')
+    claim = (f"<{MINIMAL}/context/c-minimal> <https://w3id.org/cmograph/ontology#inEvaluation> "
+             "<https://w3id.org/cmograph/data/two> .\n")
+    path.write_text(one + two + claim, encoding="utf-8")
+    messages = [d.message for d in check_file(path).report.diagnostics]
+    assert any(f"describes <{MINIMAL}/context/c-minimal>, which says it is part of another evaluation" in m
+               for m in messages), messages

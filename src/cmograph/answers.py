@@ -21,6 +21,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from cmograph.engine import StoreEngine
 from cmograph.names import NameIndex
 from cmograph.questions import Question, Row, ask, prepare, questions
@@ -102,34 +104,31 @@ def _keep(path: Path, sparql: str, variables: list[str], rows: list[Row]) -> Non
 
 
 def prepare_answers(disk: DiskStore, progress: Progress | None = None, *, force: bool = False,
-                    workers: int = 2) -> list[str]:
+                    workers: int = 2, dry_run: bool = False) -> list[str]:
     """Answer, once, each question that needs no option and has no kept answer yet, and keep every answer, so that
     the first ``cmograph ask`` of each reads it (at 1M triples: 0.3-1.6 s instead of 1.3-11 s). Returns the ids
-    of the questions whose answers were kept (an answer over the limits above is not).
+    of the questions whose answers were kept (an answer over the limits above is not); with ``dry_run``, the ids
+    of those it would answer, writing nothing and taking no lock.
 
     Unless ``force``, a store is prepared only when its snapshots take from :data:`PREPARE_FROM_BYTES` (below,
     every question answers in under a second anyway) to :data:`PREPARE_IN_MEMORY_BYTES`. Up to that size the
     questions run on a copy of the generation in memory (4-6x faster than from disk: 10-13 s at 1M triples,
     1 GiB); above it, only when forced, from disk, so that memory stays bounded (minutes at 10M). ``workers``
-    questions run at once (the store works outside Python's lock). The store's writer lock is held throughout,
-    so the generation prepared is the live one.
+    questions run at once (the store works outside Python's lock). The store's writer lock is held while
+    answers are written, so the generation prepared is the live one.
     """
     if not disk.exists():  # nothing loaded yet (or not a store): nothing to prepare, and no folder to make
         return []
+    if dry_run:
+        return [q.id for q, _ in _preparation(disk, force)[0]]
     with disk.writing():
-        generation = disk.live()
-        if generation is None:
-            return []
-        snapshots = generation / GRAPHS
-        size = sum(f.stat().st_size for f in snapshots.iterdir()) if snapshots.is_dir() else 0
-        if not force and not PREPARE_FROM_BYTES <= size <= PREPARE_IN_MEMORY_BYTES:
-            return []
-        store = disk.open()  # read-only, opened at once; copied to memory below only if there is work
-        todo = _unanswered(KeptAnswers(StoreEngine(store), generation))
+        todo, size, store = _preparation(disk, force)
         if not todo:
             return []
         if size <= PREPARE_IN_MEMORY_BYTES:
             store = disk.open(memory=True)
+        generation = disk.live()
+        assert generation is not None
         kept = KeptAnswers(StoreEngine(store), generation, keep_after=0.0)
         pool = ThreadPoolExecutor(max(1, workers))
         try:
@@ -141,6 +140,20 @@ def prepare_answers(disk: DiskStore, progress: Progress | None = None, *, force:
         finally:  # after an error or an interrupt, the questions not started are not started
             pool.shutdown(wait=True, cancel_futures=True)
         return [q.id for q, path in todo if path.is_file()]
+
+
+def _preparation(disk: DiskStore, force: bool) -> tuple[list[tuple[Question, Path]], int, ox.Store]:
+    """The questions to prepare on the live generation (none when its size does not call for it, unless
+    ``force``), the size of its snapshots in bytes, and the generation opened read-only."""
+    generation = disk.live()
+    if generation is None:
+        return [], 0, ox.Store()
+    snapshots = generation / GRAPHS
+    size = sum(f.stat().st_size for f in snapshots.iterdir()) if snapshots.is_dir() else 0
+    if not force and not PREPARE_FROM_BYTES <= size <= PREPARE_IN_MEMORY_BYTES:
+        return [], size, ox.Store()
+    store = disk.open()
+    return _unanswered(KeptAnswers(StoreEngine(store), generation)), size, store
 
 
 def _unanswered(kept: KeptAnswers) -> list[tuple[Question, Path]]:

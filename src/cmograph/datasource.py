@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from cmograph.engine import StoreEngine
-from cmograph.errors import UsageError
+from cmograph.errors import NotConforming, UsageError
 from cmograph.files import evidence_files
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.project import LoadResult, Project, find_project
@@ -30,14 +30,6 @@ NO_DATA_HINT = ("try `cmograph ask what-worked --example` for the bundled exampl
                 "evidence file, or `cmograph init` to start a project here")
 
 
-class NotConforming(Exception):
-    """Data was found but does not conform; the CLI prints the report and exits 1."""
-
-    def __init__(self, report: ValidationReport) -> None:
-        super().__init__(f"{len(report)} problems")
-        self.report = report
-
-
 @dataclass
 class Source:
     """An open store, or a SPARQL endpoint (``remote``), and a description of where it came from."""
@@ -48,6 +40,11 @@ class Source:
     remote: Endpoint | None = None
     many: bool = False  # opened to answer many questions: names are resolved through an index
     generation: Path | None = None  # the store generation opened, where slow answers are kept (not when ``many``)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a user must be told about the data before its answers (e.g. that it is not the latest)."""
+        return self.refreshed.warnings if self.refreshed is not None else []
 
     @cached_property
     def engine(self) -> Engine:

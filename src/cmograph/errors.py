@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cmograph.report import ValidationReport
+
 DOCS = "https://w3id.org/cmograph/docs"
 
 
@@ -46,3 +51,11 @@ class EndpointError(CmographError):
     """A SPARQL endpoint could not answer (refused, timed out, unauthorised, not found)."""
 
     page = "scale"
+
+
+class NotConforming(Exception):
+    """Data was found but does not conform; the CLI prints the ``report`` and exits 1."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        super().__init__(f"{len(report)} problems")
+        self.report = report

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
@@ -87,3 +89,26 @@ def _once(paths: list[Path]) -> list[Path]:
             seen.add(same)
             kept.append(path)
     return kept
+
+
+_EVIDENCE_MARK = re.compile(rb'^(\xef\xbb\xbf)?\s*("cmograph"\s*:|cmograph\s*:)|^\{?\s*"cmograph"\s*:', re.MULTILINE)
+
+
+def is_evidence_file(path: Path) -> bool:
+    """Whether ``path`` is a YAML or JSON evidence file (one with a top-level ``cmograph:`` key)."""
+    if path.suffix.lower() not in EVIDENCE_SUFFIXES or not path.is_file():
+        return False
+    with open(path, "rb") as handle:
+        return bool(_EVIDENCE_MARK.search(handle.read(64 * 1024)))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: into a new file beside it, then renamed over it."""
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise

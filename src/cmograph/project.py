@@ -7,6 +7,7 @@ does not conform, nothing is written and the questions are not answered until it
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tomllib
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cmograph.errors import InputError, UsageError
-from cmograph.files import evidence_files, scan_folder
+from cmograph.files import evidence_files, is_evidence_file, scan_folder
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.report import Progress, ValidationReport
 from cmograph.store import DiskStore, Manifest, StoreInUse
@@ -39,6 +40,14 @@ class LoadResult:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     prepared: list[str] = field(default_factory=list)  # questions whose answers were prepared (see ``answers``)
+    behind: str | None = None  # why a reading refresh left the store behind files that changed
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a reader must be told about the data it is answered from."""
+        if self.behind is None:
+            return []
+        return [f"answering from the data as last loaded: files in evaluations/ have changed, but {self.behind}"]
 
     @property
     def written(self) -> bool:
@@ -119,37 +128,43 @@ def digest(path: Path) -> str:
 
 
 def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE, *, refresh_root: Path | None = None,
-              progress: Progress | None = None) -> LoadResult:
+              progress: Progress | None = None, recheck: bool = False) -> LoadResult:
     """Check ``paths`` and, only if every one conforms, write them into ``store`` in one atomic step.
 
     With ``refresh_root`` the paths are the whole set of files the store should hold: files the manifest knows
     but that are no longer named (or no longer exist) are dropped, and unchanged files are not re-checked.
     Unless there is nothing to do, the store's writer lock is held throughout, so the manifest read here is the
-    one replaced, and a second writer is refused at once, before it spends time checking files.
+    one replaced, and a second writer is refused at once, before it spends time checking files. With ``recheck``
+    every file is checked and loaded again, changed or not.
     """
-    if refresh_root is not None and store.exists() and _up_to_date(store.manifest(), paths, refresh_root):
+    if up_to_date(store, paths, refresh_root) and not recheck:
         return LoadResult(unchanged=len(paths))
     with store.writing():
-        return _load_into(store, paths, base, refresh_root, progress)
+        return _load_into(store, paths, base, refresh_root, progress, recheck)
 
 
-def _up_to_date(manifest: Manifest, paths: Sequence[Path], root: Path) -> bool:
+def up_to_date(store: DiskStore, paths: Sequence[Path], root: Path | None) -> bool:
+    """Whether ``store`` holds the files ``paths`` of the project in ``root`` as they are now, and nothing else."""
+    if root is None or not store.exists():
+        return False
+    manifest = store.manifest()
     keyed = _keys(paths, root)
-    return set(keyed) == set(manifest.files) and all(_unchanged(manifest.files[k], p) for k, p in keyed.items())
+    return set(keyed) == set(manifest.files) and all(unchanged(manifest.files[k], p) for k, p in keyed.items())
 
 
 RACY_NS = 2_000_000_000  # a file changed this soon before it was read may change again with the same timestamp
 
 
-def _unchanged(entry: dict[str, Any] | None, path: Path) -> bool:
-    """Whether ``path`` still holds what ``entry`` recorded: by size and modification time when the file had
-    not been touched for a while when it was read (as git and make do), else by content hash."""
+def unchanged(entry: dict[str, Any] | None, path: Path) -> bool:
+    """Whether ``path`` still holds what ``entry`` recorded: by size, times and inode (see
+    :func:`~cmograph.validation.file_stat`) when the file had not been touched for a while when it was read (as git
+    and make do), else by content hash."""
     if entry is None:
         return False
     recorded = entry.get("stat")
-    if recorded is not None and recorded[1] < recorded[2] - RACY_NS:
+    if recorded is not None and len(recorded) == 5 and max(recorded[1], recorded[3]) < recorded[2] - RACY_NS:
         seen = path.stat()
-        if (seen.st_size, seen.st_mtime_ns) == (recorded[0], recorded[1]):
+        if (seen.st_size, seen.st_mtime_ns, seen.st_ctime_ns, seen.st_ino) == (*recorded[:2], *recorded[3:]):
             return True
     return bool(entry["digest"] == digest(path))
 
@@ -159,11 +174,12 @@ class _Rejected(Exception):
 
 
 def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root: Path | None,
-               progress: Progress | None) -> LoadResult:
+               progress: Progress | None, recheck: bool) -> LoadResult:
     manifest = store.manifest()
     result = LoadResult()
     keyed = _keys(paths, refresh_root)
-    todo = [p for k, p in keyed.items() if refresh_root is None or not _unchanged(manifest.files.get(k), p)]
+    todo = [p for k, p in keyed.items()
+            if refresh_root is None or recheck or not unchanged(manifest.files.get(k), p)]
     result.unchanged = len(keyed) - len(todo)
     keys = {path: key for key, path in keyed.items()}
     kept = {k for k in manifest.files if refresh_root is None or k in keyed}
@@ -175,7 +191,7 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
     remove += [g for p in todo for g in manifest.files.get(keys[p], {}).get("evaluations", {}).values()]
     if not todo and not gone and store.exists():
         return result
-    from cmograph.validation import iter_checked
+    from cmograph.validation import iter_checked, shared_graph
 
     # checked before the store is opened, which may start worker processes; named apart from the project's others
     checked = iter_checked(todo, base, progress, among=list(keyed.values()))
@@ -192,6 +208,10 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
                 if other is not None:
                     raise InputError(f"{item.path.name}: the evaluation '{graph.evaluation_id}' is already loaded "
                                      f"from {other}", "give each evaluation its own id; nothing was loaded")
+                holder = new.graph_owner(str(graph.graph))
+                if holder is not None:
+                    problem = shared_graph(item.path.name, graph, holder[1], holder[0])
+                    raise InputError(f"{problem.file}: {problem.message}", f"{problem.hint}; nothing was loaded")
             new.files[key] = _entry(item)
             result.loaded.extend(g.evaluation_id for g in item.graphs)
             yield from item.graphs
@@ -256,19 +276,26 @@ class Project:
                              "restore it (an empty folder removes every evaluation); nothing was changed")
         return scan_folder(folder)
 
-    def refresh(self, progress: Progress | None = None, *, reading: bool = False) -> LoadResult:
-        """Bring the store up to date with ``evaluations/``.
+    def refresh(self, progress: Progress | None = None, *, reading: bool = False, recheck: bool = False) -> LoadResult:
+        """Bring the store up to date with ``evaluations/`` (with ``recheck``, check and load every file again).
 
-        For ``reading`` (a question), a store another process is writing is left to it: the question is then
-        answered from the data loaded before that write, or after it, never from a mix.
+        For ``reading`` (a question), a store another process is writing is left to it, and a store that cannot be
+        written is read as it is: the question is then answered from the data loaded before, never from a mix,
+        and the result says why (``behind``).
         """
         try:
             return load_into(self.store, self.evidence(), self.settings.base, refresh_root=self.root,
-                             progress=progress)
-        except StoreInUse:
+                             progress=progress, recheck=recheck)
+        except StoreInUse as busy:
             if not reading:
                 raise
-            return LoadResult()
+            return LoadResult(behind=f"another cmograph command (PID {busy.holder}) is loading the store now; ask "
+                              "again once it has finished")
+        except OSError as exc:
+            if not reading or exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise
+            return LoadResult(behind=f"the store cannot be updated ({exc.strerror}); run `cmograph load` where "
+                              "you may write the project's .cmograph/ folder")
 
 
 def project_or_store(store: Path | None, cwd: Path) -> tuple[DiskStore, Project | None]:
@@ -285,19 +312,26 @@ def project_or_store(store: Path | None, cwd: Path) -> tuple[DiskStore, Project 
 
 def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | None = None,
                cwd: Path | None = None, progress: Progress | None = None, *, prepare: bool | None = None,
-               preparing: Progress | None = None) -> LoadResult:
+               preparing: Progress | None = None, recheck: bool = False) -> LoadResult:
     """``cmograph load``: in a project, copy the files into ``evaluations/`` and refresh; else load a store.
 
     Either every file conforms and all are loaded in one atomic step, or nothing changes (files included). Then
     the answers to the questions that need no option are prepared (:func:`cmograph.answers.prepare_answers`):
-    by default only on a large store, with ``prepare=True`` always, with ``prepare=False`` never.
+    by default only on a large store, with ``prepare=True`` always, with ``prepare=False`` never. With ``recheck``,
+    every file is checked and loaded again, changed or not.
+
+    A project whose store is up to date is not written at all (so a read-only project loads with nothing to do).
     """
     disk, project = project_or_store(store, cwd or Path.cwd())
+    if project is not None and not paths and not recheck and not prepare:
+        files_ = project.evidence()
+        if up_to_date(disk, files_, project.root) and (prepare is False or not answers_to_prepare(disk)):
+            return LoadResult(unchanged=len(files_))
     with disk.writing():  # a second writer is refused before anything is checked or copied
         if project is None:
             result = load_into(disk, evidence_files(paths), base or DEFAULT_BASE, progress=progress)
         else:
-            result = _load_into_project(project, paths, base, progress)
+            result = _load_into_project(project, paths, base, progress, recheck)
         if result.report.conforms and prepare is not False:
             from cmograph.answers import prepare_answers
 
@@ -305,12 +339,19 @@ def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | Non
         return result
 
 
+def answers_to_prepare(disk: DiskStore) -> bool:
+    """Whether a load would prepare answers (by default, see :func:`cmograph.answers.prepare_answers`)."""
+    from cmograph.answers import prepare_answers
+
+    return prepare_answers(disk, dry_run=True) != []
+
+
 def _load_into_project(project: Project, paths: Sequence[Path], base: str | None,
-                       progress: Progress | None) -> LoadResult:
+                       progress: Progress | None, recheck: bool) -> LoadResult:
     from cmograph.validation import check_files
 
     if not paths:
-        return project.refresh(progress)
+        return project.refresh(progress, recheck=recheck)
     files_ = evidence_files(paths)
     folder = project.root / EVALUATIONS
     result = LoadResult()
@@ -333,7 +374,7 @@ def _load_into_project(project: Project, paths: Sequence[Path], base: str | None
     for path, target in copies:
         target.write_bytes(path.read_bytes())
     try:
-        refreshed = project.refresh(progress)
+        refreshed = project.refresh(progress, recheck=recheck)
     except BaseException:
         for _, target in copies:
             target.unlink(missing_ok=True)
@@ -342,6 +383,23 @@ def _load_into_project(project: Project, paths: Sequence[Path], base: str | None
         for _, target in copies:
             target.unlink(missing_ok=True)
     return refreshed
+
+
+def check_not_evidence(output: Path, data: Sequence[Path], cwd: Path) -> None:
+    """Refuse to write ``output`` over evidence: a file in a project's evaluations folder, one of the ``data``
+    files or folders being read, or a YAML or JSON evidence file anywhere."""
+    target = output.resolve()
+    root = find_project(target.parent)
+    if root is not None and target.is_relative_to((root / EVALUATIONS).resolve()):
+        raise UsageError(f"{output} is in the evaluations folder of the project in {root}, where every file is "
+                         "read as evidence", "write the export outside evaluations/; nothing was written")
+    for path in data:
+        if target == path.resolve() or target.is_relative_to(path.resolve()):
+            raise UsageError(f"{output} is evidence being read (--data {path})",
+                             "name another output file; nothing was written")
+    if is_evidence_file(target):
+        raise UsageError(f"{output} is an evidence file, which an export would replace",
+                         "name another output file; nothing was written")
 
 
 def project_paths(paths: Sequence[Path], base: str | None, cwd: Path) -> tuple[list[Path], str]:

@@ -15,7 +15,6 @@ on-disk database; see ``docs/performance.md``.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from cmograph import lock
 from cmograph.errors import StoreError
 from cmograph.namespaces import ONTOLOGY_IRI
 
@@ -40,11 +40,14 @@ STORE_FORMAT = 1
 GRAPHS = "graphs"  # a generation's folder of N-Quads snapshots, one per evaluation graph
 BATCH_BYTES = 64 * 1024 * 1024  # N-Quads handed to one bulk load (about 250k triples)
 OPTIMIZE_BYTES = 16 * 1024 * 1024  # a write that loads this much (about 60k triples) compacts the database
-_HELD: set[str] = set()  # store folders whose writer lock this process holds
 
 
 class StoreInUse(StoreError):
-    """Another process is writing the store."""
+    """Another process is writing the store; ``holder`` is its PID."""
+
+    def __init__(self, message: str, hint: str | None = None, holder: str = "unknown") -> None:
+        super().__init__(message, hint)
+        self.holder = holder
 
 
 @cache
@@ -66,7 +69,13 @@ class Manifest:
         return {eid: g for entry in self.files.values() for eid, g in entry["evaluations"].items()}
 
     def owner(self, evaluation_id: str) -> str | None:
+        """The file that gave the evaluation ``evaluation_id``."""
         return next((p for p, e in self.files.items() if evaluation_id in e["evaluations"]), None)
+
+    def graph_owner(self, graph: str) -> tuple[str, str] | None:
+        """The file, and the evaluation id, that the named graph ``graph`` holds."""
+        return next(((p, eid) for p, e in self.files.items() for eid, g in e["evaluations"].items() if g == graph),
+                    None)
 
     def to_json(self) -> str:
         return json.dumps({"format": STORE_FORMAT, "files": self.files}, indent=1, sort_keys=True)
@@ -156,31 +165,19 @@ class DiskStore:
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the one-writer lock (re-entrant in this process); :class:`StoreInUse` at once if another holds it."""
-        key = str(self.path.resolve())
-        if key in _HELD:
+        if lock.is_held(self.path / "lock"):
             yield
             return
         self._check_is_a_store()
         self.path.mkdir(parents=True, exist_ok=True)
-        with open(self.path / "lock", "a+", encoding="utf-8") as handle:
+        with contextlib.ExitStack() as stack:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "unknown"
-                raise StoreInUse(f"the store {self.path} is in use (PID {holder})",
-                                 "wait for the other cmograph command to finish, then try again") from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
-            _HELD.add(key)
-            try:
-                yield
-            finally:
-                _HELD.discard(key)
-                handle.seek(0)
-                handle.truncate()
+                stack.enter_context(lock.held(self.path / "lock"))
+            except lock.Busy as busy:
+                raise StoreInUse(f"the store {self.path} is in use (PID {busy.holder})",
+                                 "wait for the other cmograph command to finish, then try again",
+                                 busy.holder) from None
+            yield
 
     def _check_is_a_store(self) -> None:
         """Refuse to write into a path that is a file, or a folder of other files (a mistyped ``--store``)."""

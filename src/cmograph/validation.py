@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import re
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -84,7 +85,7 @@ class CheckedFile:
 
     path: Path
     digest: str
-    stat: tuple[int, int, int] | None = None  # size, modification time and when it was looked at (ns), before reading
+    stat: tuple[int, ...] | None = None  # see file_stat: taken before reading
     graphs: list[EvaluationGraph] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
 
@@ -112,8 +113,7 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
     """Read and validate one file. Unreadable files raise :class:`InputError`; problems go in the report."""
     try:
         check_size(path, MAX_EVIDENCE_BYTES if path.suffix.lower() in EVIDENCE_SUFFIXES else MAX_RDF_BYTES)
-        seen = path.stat()
-        stat = (seen.st_size, seen.st_mtime_ns, time.time_ns())
+        stat = file_stat(path)
         content = path.read_bytes()  # read once: what is checked and loaded is what the digest names
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})", "check the path") from None
@@ -146,6 +146,15 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
     return result
 
 
+def file_stat(path: Path) -> tuple[int, ...]:
+    """What tells a file's content changed without reading it, as git does: its size, modification and status-change
+    times and inode number (an edit that keeps the size and sets the old modification time back, as ``touch -d``,
+    ``cp -p``, ``rsync -t`` and ``tar x`` do, still changes the status-change time or the inode), and when they were
+    looked at (ns). See :func:`cmograph.project.unchanged`."""
+    seen = path.stat()
+    return seen.st_size, seen.st_mtime_ns, time.time_ns(), seen.st_ctime_ns, seen.st_ino
+
+
 def check_files(paths: Sequence[Path], base: str = DEFAULT_BASE,
                 progress: Progress | None = None) -> list[CheckedFile]:
     """Check several files; an evaluation id given by two files is an error in the second."""
@@ -154,6 +163,7 @@ def check_files(paths: Sequence[Path], base: str = DEFAULT_BASE,
 
 PARALLEL_FILES = 8  # from this many files on, they are checked in worker processes, one per core
 AHEAD = 16  # files a worker may have checked before the caller takes them (bounds memory)
+ORPHAN_POLL = 0.2  # seconds between a worker's checks that its parent is alive
 
 
 def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE, progress: Progress | None = None,
@@ -166,7 +176,7 @@ def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE, progress: Prog
     Many files are checked in worker processes (forked here, when this function is called, not later: call it
     before opening anything that runs threads); an error reading one is raised as it would be here.
     """
-    workers = min(len(os.sched_getaffinity(0)), len(paths))
+    workers = min(usable_cores(), len(paths))
     shown = display_names([*paths, *among])
     if len(paths) < PARALLEL_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return _numbered((check_file(path, base) for path in paths), len(paths), shown, progress)
@@ -175,12 +185,19 @@ def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE, progress: Prog
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_leave_interrupts)
+                                   initializer=_start_worker, initargs=(os.getpid(),))
         queue = iter(paths)
         pending = deque(pool.submit(check_file, path, base) for path in itertools.islice(queue, AHEAD))
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C pressed meanwhile reaches this process now
     return _numbered(_results(pool, pending, queue, base), len(paths), shown, progress)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (all of the machine's where the system cannot say, as on macOS)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def display_names(paths: Sequence[Path]) -> dict[Path, str]:
@@ -199,11 +216,20 @@ def display_names(paths: Sequence[Path]) -> dict[Path, str]:
     return shown
 
 
-def _leave_interrupts() -> None:
+def _start_worker(parent: int) -> None:
     """In a worker (born with Ctrl-C held back): Ctrl-C is the caller's to handle (it stops the pool), not each
-    worker's to print."""
+    worker's to print; and the worker ends as soon as its parent does, however the parent ended (a SIGKILL gives
+    the pool no chance to stop it), so that no orphan goes on working for nobody."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    threading.Thread(target=_exit_with, args=(parent,), name="cmograph-orphan-watch", daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """Exit this process once ``parent`` is no longer its parent (it died, and the process was adopted)."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_POLL)
+    os._exit(1)
 
 
 def _results(pool: ProcessPoolExecutor, pending: deque[Future[CheckedFile]], queue: Iterator[Path],
@@ -224,6 +250,7 @@ def _numbered(checked: Iterable[CheckedFile], total: int, shown: dict[Path, str]
     """Flag an evaluation id given by two files (an error in the second), name files as ``shown`` (see
     :func:`display_names`) and report progress."""
     seen: dict[str, Path] = {}
+    graphs: dict[URIRef, tuple[str, Path]] = {}  # named graph -> the evaluation it holds, and its file
     for done, item in enumerate(checked, 1):
         name = shown.get(item.path, item.path.name)
         if name != item.path.name:
@@ -236,12 +263,24 @@ def _numbered(checked: Iterable[CheckedFile], total: int, shown: dict[Path, str]
                     name, None, "evaluation.id",
                     f"the evaluation '{graph.evaluation_id}' is also in {shown.get(other, other.name)}",
                     "give each evaluation its own id, or keep only one of the two files")])
+            elif graph.graph in graphs:
+                owner, path = graphs[graph.graph]
+                item.report.extend([shared_graph(name, graph, owner, shown.get(path, path.name))])
             seen[graph.evaluation_id] = item.path
+            graphs.setdefault(graph.graph, (graph.evaluation_id, item.path))
         if not item.report.conforms:
             item.graphs.clear()
         yield item
         if progress is not None:
             progress(done, total, name)
+
+
+def shared_graph(file: str, graph: EvaluationGraph, owner: str, owner_file: str) -> Diagnostic:
+    """The error for an evaluation whose IRI, and so its named graph, is another evaluation's: loading both would
+    mix them in one graph, and dropping one would drop the other's data."""
+    iri = str(graph.graph).removesuffix("/graph")
+    return Diagnostic(file, None, "evaluation", f"the evaluation '{graph.evaluation_id}' has the IRI <{iri}>, which "
+                      f"is the evaluation '{owner}' of {owner_file}", "give each evaluation its own IRI")
 
 
 # ---------------------------------------------------------------------------------------------- RDF input
@@ -275,23 +314,67 @@ def _check_rdf(name: str, data: Graph, result: CheckedFile) -> None:
     result.report.extend(_shacl(data, _Locator(name, origins, {}, ids, rdf=True)))
     result.report.extend(check_consistency(data, name, origins, {}))
     by_evaluation: dict[Node, list[Triple]] = {e: [] for e in evaluations}
-    stray = 0
+    outside: list[Triple] = []
+    owners: dict[Node, Node | None] = {}
     for s, p, o in data:
-        owner = data.value(s, CMO.inEvaluation)
-        if owner in by_evaluation:
-            by_evaluation[owner].append((s, p, o))
+        owner = owners[s] if s in owners else owners.setdefault(s, _owner(s, evaluations, data))
+        if owner is None:
+            outside.append((s, p, o))
         else:
-            stray += 1
-    if stray:
-        result.report.extend([Diagnostic(name, None, "", f"{stray} triples are about no evaluation and are not "
-                                         "loaded", "link each node to its evaluation with cmo:inEvaluation",
-                                         Severity.WARNING)])
+            by_evaluation[owner].append((s, p, o))
+    if all(isinstance(e, URIRef) for e in evaluations):  # else what belongs to the blank one is not told (above)
+        result.report.extend(_outside(name, outside, evaluations, data))
     for evaluation in evaluations:
         identifier = data.value(evaluation, DCTERMS_IDENTIFIER)
         if identifier is None or not isinstance(evaluation, URIRef):  # reported by the shapes, or above
             continue
         result.graphs.append(EvaluationGraph.of(str(identifier), URIRef(f"{evaluation}/graph"),
                                                 ox_triples(by_evaluation[evaluation])))
+
+
+def _owner(subject: Node, evaluations: list[Node], data: Graph) -> Node | None:
+    """The evaluation of ``data`` that a triple about ``subject`` belongs to, if it may describe it: an IRI is
+    described by the evaluation it is (or is under: ``{evaluation}/...``) and only if it claims no other with
+    ``cmo:inEvaluation``; a blank node, by the evaluation it is linked to with ``cmo:inEvaluation``."""
+    claimed = set(data.objects(subject, CMO.inEvaluation))
+    if isinstance(subject, BNode):
+        return next(iter(claimed)) if len(claimed) == 1 and next(iter(claimed)) in evaluations else None
+    text = str(subject)
+    under = [e for e in evaluations if text == str(e) or text.startswith((f"{e}/", f"{e}#"))]
+    owner = max(under, key=lambda e: len(str(e)), default=None)
+    return owner if owner is not None and claimed <= {owner} else None
+
+
+SHOWN_OUTSIDE = 10  # triples listed one by one before the rest are counted
+
+
+def _outside(name: str, triples: list[Triple], evaluations: list[Node], data: Graph) -> list[Diagnostic]:
+    """An error per triple that describes something its file's evaluations do not own: an evaluation's file may
+    only describe the evaluation and what lies under its IRI, so it can never change another's data."""
+    found = []
+    for s, p, o in sorted(triples, key=lambda t: tuple(map(str, t)))[:SHOWN_OUTSIDE]:
+        claimed = sorted(str(e) for e in data.objects(s, CMO.inEvaluation))
+        if isinstance(s, BNode):
+            message = "a blank node linked to no evaluation of this file"
+            hint = "link the node to its evaluation with cmo:inEvaluation"
+        elif any(str(s) == str(e) or str(s).startswith((f"{e}/", f"{e}#")) for e in evaluations):
+            message = f"<{s}>, which says it is part of another evaluation ({', '.join(f'<{c}>' for c in claimed)})"
+            hint = "an evaluation's file describes its own elements only; remove the other cmo:inEvaluation"
+        else:
+            message = f"<{s}>, which is not under the IRI of this file's evaluation"
+            hint = (f"an evaluation's file may only describe the evaluation and IRIs under it, such as "
+                    f"<{evaluations[0]}/context/c1>")
+        found.append(Diagnostic(name, None, "", f"the triple {_triple_text((s, p, o))} describes {message}", hint))
+    if len(triples) > SHOWN_OUTSIDE:
+        found.append(Diagnostic(name, None, "", f"{len(triples) - SHOWN_OUTSIDE} more triples describe what this "
+                                "file's evaluations do not own", "see the triples above"))
+    return found
+
+
+def _triple_text(triple: Triple) -> str:
+    """A triple as N-Triples writes it, cut to a readable length."""
+    text = " ".join(term.n3() for term in triple)
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 # ---------------------------------------------------------------------------------------------- messages

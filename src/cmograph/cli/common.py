@@ -32,8 +32,7 @@ UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "
 def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: None) -> Any:
     """Run a command (named by ``command()`` once it has started); map cmograph errors to exit codes (2 usage or
     input, 1 not conforming, 130 interrupted)."""
-    from cmograph.datasource import NotConforming
-    from cmograph.errors import CmographError
+    from cmograph.errors import CmographError, NotConforming  # light: imported already, with the package
 
     try:
         return run()
@@ -52,7 +51,9 @@ def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: 
             click.echo(f"  hint: {OS_HINTS[exc.errno]}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback; a store write is whole or not there at all
-        click.echo("\ninterrupted: any store is as it was, or fully updated, never half-written", err=True)
+        from cmograph.__main__ import INTERRUPTED
+
+        click.echo(INTERRUPTED, err=True)
         # what the interrupt left half-done (a process pool's pipes) may complain as Python shuts down: the line
         # above has said all there is to say
         sys.unraisablehook = lambda _: None
@@ -179,9 +180,19 @@ def echo_rows(columns: list[str], rows: list[Any], fmt: str | None, empty: str, 
         click.echo(f"({len(shown)} of {len(rows)} rows, from row {offset + 1}; {how})", err=True)
 
 
+def open_source(*args: Any, **kwargs: Any) -> Any:
+    """:func:`cmograph.datasource.open_source`, telling the user on standard error what they must know about the
+    data first (that it is not the latest, say)."""
+    from cmograph.datasource import open_source as open_
+
+    source = open_(*args, **kwargs)
+    for warning in source.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return source
+
+
 def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     """Open the data, answer ``question`` and print it (the body of every ``ask`` subcommand)."""
-    from cmograph.datasource import open_source
     from cmograph.questions import ask
 
     options = {p.name: kwargs.get(p.variable) for p in question.parameters}

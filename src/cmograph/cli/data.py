@@ -52,7 +52,8 @@ def validate(paths: tuple[Path, ...], base: str | None) -> None:
 @click.option("--prepare/--no-prepare", default=None,
               help="Answer the questions that need no option now, so that their first ask is quick (default: on "
                    "stores of about 150k to 3M triples).")
-def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare: bool | None) -> None:
+@click.option("--recheck", is_flag=True, help="Check and load every file again, even those that look unchanged.")
+def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare: bool | None, recheck: bool) -> None:
     """Check files and load them, all or nothing.
 
     In a project, the files are copied into evaluations/ and the store is refreshed (with no PATHS, just
@@ -62,7 +63,7 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare:
     from cmograph.project import load_paths
 
     result = load_paths(list(paths), store, base, Path.cwd(), progress_printer("checking"), prepare=prepare,
-                        preparing=progress_printer("preparing answers"))
+                        preparing=progress_printer("preparing answers"), recheck=recheck)
     echo_report(result.report)
     if not result.report.conforms:
         click.echo(f"Nothing was loaded: {summary(result.report)}.", err=True)
@@ -84,8 +85,7 @@ def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: boo
 
     CONSTRUCT and DESCRIBE print N-Triples; ASK prints true or false. SERVICE, LOAD and updates are refused.
     """
-    from cmograph.cli.common import echo_rows
-    from cmograph.datasource import open_source
+    from cmograph.cli.common import echo_rows, open_source
 
     result = open_source(data, store, example, base, endpoint=endpoint).run_query(file.read())
     if result.triples is not None:
@@ -106,13 +106,19 @@ def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: boo
 def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, endpoint: str | None,
            fmt: str, evaluations: tuple[str, ...], output: Path | None) -> None:
     """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads)."""
-    from cmograph.datasource import open_source
+    from cmograph.cli.common import open_source
 
+    if output is not None and str(output) != "-":
+        from cmograph.project import check_not_evidence
+
+        check_not_evidence(output, data, Path.cwd())
     payload = open_source(data, store, example, base, endpoint=endpoint).export(fmt, evaluations)
     if output is None or str(output) == "-":
         sys.stdout.buffer.write(payload)
     else:
-        output.write_bytes(payload)
+        from cmograph.files import write_atomically
+
+        write_atomically(output, payload)
         click.echo(f"wrote {output}", err=True)
 
 

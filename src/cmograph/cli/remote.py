@@ -37,7 +37,7 @@ def push(data: tuple[Path, ...], store: Path | None, example: bool, base: str | 
     Pushing again replaces an evaluation's graph; it never duplicates it. The data is the project's (or --data,
     --store, --example), checked first; the ontology goes along, since the questions read it.
     """
-    from cmograph.datasource import open_source
+    from cmograph.cli.common import open_source
     from cmograph.endpoint import Endpoint
     from cmograph.errors import EndpointError, UsageError
     from cmograph.project import Project, find_project
@@ -82,7 +82,7 @@ def serve(data: tuple[Path, ...], store: Path | None, example: bool, base: str |
     Prints the query URL on standard output; `cmograph ask QUESTION --endpoint URL` asks it. The server shows
     the data as it was at start; restart it to see newer loads.
     """
-    from cmograph.datasource import open_source
+    from cmograph.cli.common import open_source
     from cmograph.serve import start
 
     source = open_source(data, store, example, base, remote=False)
