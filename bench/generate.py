@@ -560,8 +560,8 @@ def dump(doc: dict[str, Any], seed: int, index: int) -> str:
 
 def count_triples(doc: dict[str, Any]) -> int:
     """The exact number of triples cmograph builds from ``doc`` (without SHACL)."""
-    from cmograph.build import build
-    from cmograph.reading import Document
+    from cmograph.ingest.build import build
+    from cmograph.ingest.yaml_json import Document
 
     return len(build(Document(Path("synthetic.yaml"), doc)).triples)
 

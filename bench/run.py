@@ -310,9 +310,9 @@ def child_refresh(root: Path, breakdown: bool = True) -> dict[str, Any]:
     import resource
 
     t0 = time.perf_counter()
-    from cmograph import project as project_mod
-    from cmograph import store as store_mod
-    from cmograph import validation as validation_mod
+    from cmograph.checks import pipeline as validation_mod
+    from cmograph.store import disk as store_mod
+    from cmograph.store import project as project_mod
 
     imported = time.perf_counter() - t0
     project = project_mod.Project(root)
@@ -442,8 +442,8 @@ def child_bulk_load(root: Path) -> dict[str, Any]:
 
     import pyoxigraph as ox
 
-    from cmograph.project import STORE
-    from cmograph.store import BATCH_BYTES, GRAPHS
+    from cmograph.store.disk import BATCH_BYTES, GRAPHS
+    from cmograph.store.project import STORE
 
     store_dir = root / STORE
     generation = store_dir / (store_dir / "CURRENT").read_text(encoding="utf-8").strip()
@@ -476,9 +476,9 @@ def child_validate(root: Path, pyshacl_max_files: int) -> dict[str, Any]:
     from rdflib import RDF, SH, Graph
 
     from bench.generate import evaluation
-    from cmograph import validation as V
-    from cmograph.build import build, check_structure
-    from cmograph.reading import Document, read_document
+    from cmograph.checks import pipeline as V
+    from cmograph.ingest.build import build, check_structure
+    from cmograph.ingest.yaml_json import Document, read_document
 
     files = sorted((root / "evaluations").glob("*.yaml"))
     shapes = V.shapes_graph()
@@ -751,7 +751,7 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
 def noop_refresh_seconds(root: Path) -> float:
     """An unchanged refresh (what every ``ask`` does first), in a fresh process."""
     proc = run_process([sys.executable, "-c", "import sys,time; from pathlib import Path; "
-                        "from cmograph.project import Project; t=time.perf_counter(); "
+                        "from cmograph.store.project import Project; t=time.perf_counter(); "
                         "Project(Path(sys.argv[1])).refresh(); print(time.perf_counter()-t)", str(root)])
     return float(proc["stdout"].strip() or "nan")
 
@@ -770,7 +770,7 @@ def code_version() -> str:
 
 def selected_questions(args: argparse.Namespace) -> dict[str, Any]:
     """The canned questions to measure: all, or those named by ``--questions`` (in the shipped order)."""
-    from cmograph.questions import questions
+    from cmograph.query.catalogue import questions
 
     known = questions()
     if not args.questions:
@@ -794,12 +794,12 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
 
     import pyoxigraph as ox
 
-    from cmograph.answers import KeptAnswers
-    from cmograph.datasource import open_data
-    from cmograph.engine import StoreEngine
-    from cmograph.project import STORE
-    from cmograph.questions import ask, prepare
-    from cmograph.store import DiskStore
+    from cmograph.query.local import StoreEngine
+    from cmograph.query.run import ask, prepare
+    from cmograph.source import open_data
+    from cmograph.store.answers import KeptAnswers
+    from cmograph.store.disk import DiskStore
+    from cmograph.store.project import STORE
 
     big = triples >= BIG
     warm = not big or args.warm_at_10m
@@ -979,14 +979,14 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
 
 def project_store() -> str:
     """The store folder inside a project."""
-    from cmograph.project import STORE
+    from cmograph.store.project import STORE
 
     return STORE
 
 
 def kept_answers(store_dir: Path) -> list[Path]:
-    """The answers kept in the live generation of the store in ``store_dir`` (see ``cmograph.answers``)."""
-    from cmograph.answers import ANSWERS
+    """The answers kept in the live generation of the store in ``store_dir`` (see ``cmograph.store.answers``)."""
+    from cmograph.store.answers import ANSWERS
 
     folder = store_dir / (store_dir / "CURRENT").read_text(encoding="utf-8").strip() / ANSWERS
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
@@ -994,7 +994,7 @@ def kept_answers(store_dir: Path) -> list[Path]:
 
 def restore_answers(store_dir: Path, prepared: dict[str, bytes]) -> None:
     """Leave exactly the ``prepared`` answers in the live generation (as ``cmograph load`` left them)."""
-    from cmograph.answers import ANSWERS
+    from cmograph.store.answers import ANSWERS
 
     forget_answers(store_dir)
     folder = store_dir / (store_dir / "CURRENT").read_text(encoding="utf-8").strip() / ANSWERS
@@ -1202,8 +1202,8 @@ def _render_size(s: dict[str, Any]) -> list[str]:
         f" (load average {_load(s, 'questions_loadavg_start')} at the start).",
         "",
         "Cold = a new `cmograph ask Q --format csv` process in the project folder, asking for the first time after "
-        "`cmograph load`: (p) marks an answer the load prepared (`cmograph.answers.prepare_answers`; by default on "
-        "stores of about 150k to 3M triples). Nothing kept = the same first ask with no answer kept (the query runs "
+        "`cmograph load`: (p) marks an answer the load prepared (`cmograph.store.answers.prepare_answers`; by default "
+        "on stores of about 150k to 3M triples). Nothing kept = the same first ask with no answer kept (the query runs "
         "from disk, as after a refresh done by `ask`, or with `load --no-prepare`). Again = the same process run "
         "again: (k) marks an answer kept by an earlier ask, as queries taking 0.5 s or more are. Warm disk = "
         "`questions.ask` on an open `DiskStore`. Warm memory = `questions.ask` on `open_data(store, memory=True)` "

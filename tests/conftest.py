@@ -13,7 +13,7 @@ VALID = Path(__file__).parent / "data" / "valid"
 @pytest.fixture
 def study(tmp_path: Path) -> Path:
     """A new project folder holding two evaluations (riverside-wards, hillside-review), not yet loaded."""
-    from cmograph.project import init_project
+    from cmograph.store.project import init_project
 
     root = tmp_path / "study"
     init_project(root)

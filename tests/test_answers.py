@@ -1,4 +1,4 @@
-"""Answers kept with their store generation (cmograph.answers): asked again from the file, never stale."""
+"""Answers kept with their store generation (cmograph.store.answers): asked again from the file, never stale."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 import cmograph
-from cmograph import answers
-from cmograph.answers import ANSWERS, KeptAnswers
 from cmograph.cli import main
-from cmograph.engine import StoreEngine
-from cmograph.project import Project
-from cmograph.questions import Question, Row, ask, get_question
+from cmograph.query.catalogue import Question, get_question
+from cmograph.query.local import StoreEngine
+from cmograph.query.run import ask
+from cmograph.query.types import Row
+from cmograph.store import answers
+from cmograph.store.answers import ANSWERS, KeptAnswers
+from cmograph.store.project import Project
 
 
 class Counting(StoreEngine):
@@ -158,7 +160,7 @@ def test_memory_mode_and_other_sources_keep_nothing(study: Path) -> None:
 
 
 def _needing_no_option() -> list[str]:
-    from cmograph.questions import questions
+    from cmograph.query.catalogue import questions
 
     return [q.id for q in questions().values() if not any(p.required for p in q.parameters)]
 
@@ -185,8 +187,8 @@ def test_load_prepares_the_questions_that_need_no_option(study: Path, monkeypatc
 
 
 def test_answers_prepared_from_disk_are_the_same(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cmograph.answers import prepare_answers
-    from cmograph.store import DiskStore
+    from cmograph.store.answers import prepare_answers
+    from cmograph.store.disk import DiskStore
 
     disk = Project(study).store
     assert Project(study).refresh().report.conforms
@@ -241,7 +243,7 @@ def test_a_load_that_fails_prepares_nothing(study: Path, monkeypatch: pytest.Mon
 
 
 def test_preparing_stops_at_the_first_error(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cmograph.answers import prepare_answers
+    from cmograph.store.answers import prepare_answers
 
     assert Project(study).refresh().report.conforms
     calls: list[str] = []
@@ -257,7 +259,7 @@ def test_preparing_stops_at_the_first_error(study: Path, monkeypatch: pytest.Mon
 
 
 def test_an_answer_too_large_to_keep_is_not_counted_as_prepared(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cmograph.answers import prepare_answers
+    from cmograph.store.answers import prepare_answers
 
     assert Project(study).refresh().report.conforms
     monkeypatch.setattr(answers, "KEEP_AT_MOST_BYTES", 0)
@@ -267,14 +269,14 @@ def test_an_answer_too_large_to_keep_is_not_counted_as_prepared(study: Path, mon
 
 
 def test_prepared_from_python_as_the_library_page_shows(study: Path) -> None:
-    from cmograph.answers import prepare_answers
+    from cmograph.store.answers import prepare_answers
 
     assert Project(str(study)).refresh().report.conforms  # a project's folder may be given as text
     assert prepare_answers(Project(str(study)).store, force=True) == sorted(_needing_no_option())
 
 
 def test_a_folder_that_is_no_store_is_not_made_one(tmp_path: Path) -> None:
-    from cmograph.answers import prepare_answers
+    from cmograph.store.answers import prepare_answers
 
     assert prepare_answers(Project(tmp_path / "not-a-project").store, force=True) == []
     assert not (tmp_path / "not-a-project").exists()

@@ -45,7 +45,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_generated_files_validate(project: Path) -> None:
-    from cmograph.validation import check_files
+    from cmograph.checks.pipeline import check_files
 
     files = sorted((project / "evaluations").glob("*.yaml"))
     assert len(files) >= 3
@@ -95,10 +95,11 @@ def ratios(project: Path) -> dict[str, dict[str, float]]:
     bound SPARQL."""
     import pyoxigraph as ox
 
-    from cmograph.datasource import open_data
-    from cmograph.engine import StoreEngine
-    from cmograph.project import Project
-    from cmograph.questions import ask, prepare, questions
+    from cmograph.query.catalogue import questions
+    from cmograph.query.local import StoreEngine
+    from cmograph.query.run import ask, prepare
+    from cmograph.source import open_data
+    from cmograph.store.project import Project
 
     known = questions()
     if not known:

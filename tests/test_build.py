@@ -12,12 +12,12 @@ import yaml
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from cmograph.build import element_iri, graph_iri
-from cmograph.datasource import load_memory
-from cmograph.export import EXPORT_FORMATS, export
-from cmograph.model import CMOCS
-from cmograph.validation import EvaluationGraph, check_file
-from cmograph.vocab import CMO, DEFAULT_BASE
+from cmograph.checks.pipeline import EvaluationGraph, check_file
+from cmograph.format.model import CMOCS
+from cmograph.format.vocab import CMO, DEFAULT_BASE
+from cmograph.ingest.build import element_iri, graph_iri
+from cmograph.render.rdf import EXPORT_FORMATS, export
+from cmograph.source import load_memory
 
 VALID = Path(__file__).parent / "data" / "valid"
 RIVERSIDE = VALID / "riverside-wards.yaml"
@@ -110,8 +110,8 @@ def test_trig_export_keeps_one_named_graph_per_evaluation() -> None:
 
 
 def test_an_export_is_sorted_so_it_reads_the_same_from_any_store(tmp_path: Path) -> None:
-    from cmograph.project import load_into
-    from cmograph.store import DiskStore
+    from cmograph.store.disk import DiskStore
+    from cmograph.store.project import load_into
 
     memory = load_memory([RIVERSIDE])
     lines = export(memory, "nt").decode().splitlines()

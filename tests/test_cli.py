@@ -375,7 +375,7 @@ def test_a_long_answer_says_how_long_it_has_taken_then_erases_it(monkeypatch: py
 
 
 def test_progress_is_told_of_every_file_with_the_total(tmp_path: Path) -> None:
-    from cmograph.validation import validate_paths
+    from cmograph.checks.pipeline import validate_paths
 
     calls: list[tuple[int, int, str]] = []
     validate_paths([DATA / "valid"], progress=lambda done, total, label: calls.append((done, total, label)))

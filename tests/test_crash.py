@@ -25,11 +25,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cmograph.engine import StoreEngine
 from cmograph.errors import StoreError
-from cmograph.project import Project, digest, init_project, load_into
-from cmograph.questions import ask, get_question
-from cmograph.store import ONTOLOGY_GRAPH, DiskStore
+from cmograph.query.catalogue import get_question
+from cmograph.query.local import StoreEngine
+from cmograph.query.run import ask
+from cmograph.store.disk import ONTOLOGY_GRAPH, DiskStore
+from cmograph.store.project import Project, digest, init_project, load_into
 
 VALID = Path(__file__).parent / "data" / "valid"
 CLI = [sys.executable, "-m", "cmograph"]  # the real command, in this Python
@@ -215,8 +216,8 @@ def hook(event, args):
 
 sys.addaudithook(hook)
 from pathlib import Path
-from cmograph.project import load_into
-from cmograph.store import DiskStore
+from cmograph.store.project import load_into
+from cmograph.store.disk import DiskStore
 load_into(DiskStore(Path(sys.argv[1])), [Path(target)])
 print("\n".join(seen))
 """
@@ -272,7 +273,7 @@ def test_a_write_never_changes_the_live_generation(small: Scene) -> None:
 def test_a_failed_write_leaves_the_store_folder_exactly_as_it_was(small: Scene) -> None:
     from rdflib import URIRef
 
-    from cmograph.validation import EvaluationGraph
+    from cmograph.checks.pipeline import EvaluationGraph
 
     store = small.trial("failed-write")
     listing = sorted(str(p.relative_to(store.path)) for p in store.path.rglob("*") if p.name != "lock")
@@ -344,7 +345,7 @@ def test_concurrent_writers_never_lose_track_of_a_graph(tmp_path: Path) -> None:
 READER = r"""
 import sys
 from pathlib import Path
-from cmograph.store import DiskStore
+from cmograph.store.disk import DiskStore
 store = DiskStore(Path(sys.argv[1])).open()
 before = len(store)
 print("open", flush=True)
@@ -574,7 +575,7 @@ def test_killing_a_load_while_workers_check_files_leaves_no_orphan_and_no_lock(f
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from cmograph import lock
+from cmograph.store import lock
 with lock.held(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(600)

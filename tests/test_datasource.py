@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 import cmograph
-from cmograph.datasource import NotConforming
+from cmograph.source import NotConforming
 
 DATA = Path(__file__).parent / "data"
 VALID = DATA / "valid"
 
 
 def test_open_data_is_not_imported_until_used() -> None:
-    code = "import sys, cmograph; print('cmograph.datasource' in sys.modules, 'pyoxigraph' in sys.modules)"
+    code = "import sys, cmograph; print('cmograph.source' in sys.modules, 'pyoxigraph' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
     assert callable(cmograph.open_data) and callable(cmograph.validate_paths)
@@ -56,7 +56,7 @@ def test_a_project_is_brought_up_to_date_before_it_is_opened(study: Path) -> Non
 
 
 def test_files_and_a_store_folder(study: Path, tmp_path: Path) -> None:
-    from cmograph.project import load_paths
+    from cmograph.store.project import load_paths
 
     files = cmograph.open_data(data=[VALID / "riverside-wards.yaml"])
     assert files.ask("site", {"site": "ward-7"}).rows

@@ -1,7 +1,7 @@
 """The documentation cannot fall behind the code.
 
 - The worked file in ``docs/evidence-format.md`` (the ```yaml block whose first line is ``# worked-example``)
-  validates with no diagnostics at all, and uses every key of every section of :mod:`cmograph.model`.
+  validates with no diagnostics at all, and uses every key of every section of :mod:`cmograph.format.model`.
 - Every value of every closed list appears in the format guide.
 - Every top-level command has a page ``docs/commands/<command>.md`` that names each of its options.
 - Every canned question has a page ``docs/questions/<id>.md``.
@@ -41,10 +41,10 @@ import click
 import pytest
 import yaml
 
+from cmograph.checks.pipeline import check_file
 from cmograph.cli import main
-from cmograph.model import ALL_SECTIONS, ENUMERATIONS, EVALUATION, LISTS, TOP_LEVEL_KEYS, Section
-from cmograph.questions import questions
-from cmograph.validation import check_file
+from cmograph.format.model import ALL_SECTIONS, ENUMERATIONS, EVALUATION, LISTS, TOP_LEVEL_KEYS, Section
+from cmograph.query.catalogue import questions
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from cmograph.cli import main
-from cmograph.endpoint import ENV_PASSWORD, ENV_TIMEOUT, ENV_USER, Credentials, Endpoint
 from cmograph.errors import EndpointError, UsageError
+from cmograph.remote.endpoint import ENV_PASSWORD, ENV_TIMEOUT, ENV_USER, Credentials, Endpoint
 
 PASSWORD = "s3cret-Pa55word-never-shown"
 EMPTY = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}})

@@ -23,14 +23,17 @@ import pytest
 from click.testing import CliRunner
 
 from cmograph.cli import main
-from cmograph.datasource import example_path, load_memory
-from cmograph.endpoint import ENV_PASSWORD, ENV_USER, Endpoint, with_prefixes
-from cmograph.engine import StoreEngine
 from cmograph.errors import UsageError
-from cmograph.export import export
-from cmograph.questions import Answer, Engine, Question, Resolver, ask, questions
-from cmograph.serve import HOST, free_port, oxigraph_command
-from cmograph.serve import Server as Served
+from cmograph.query.catalogue import Question, questions
+from cmograph.query.engine import Engine
+from cmograph.query.local import StoreEngine
+from cmograph.query.resolve import Resolver
+from cmograph.query.run import Answer, ask
+from cmograph.remote.endpoint import ENV_PASSWORD, ENV_USER, Endpoint, with_prefixes
+from cmograph.remote.serve import HOST, free_port, oxigraph_command
+from cmograph.remote.serve import Server as Served
+from cmograph.render.rdf import export
+from cmograph.source import example_path, load_memory
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVERS_FILE = Path(os.environ.get("CMOGRAPH_TEST_SERVERS", ROOT / ".servers" / "servers.env"))

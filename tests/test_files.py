@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cmograph.errors import InputError
-from cmograph.files import evidence_files, scan_folder
+from cmograph.ingest.files import evidence_files, scan_folder
 
 
 def test_scan_finds_evidence_and_rdf_files_sorted_skipping_hidden_ones_and_linked_folders(tmp_path: Path) -> None:

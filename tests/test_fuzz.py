@@ -19,10 +19,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cmograph.checks.pipeline import CheckedFile, check_file
 from cmograph.errors import InputError
-from cmograph.project import load_into
-from cmograph.store import DiskStore, memory_store
-from cmograph.validation import CheckedFile, check_file
+from cmograph.store.disk import DiskStore, memory_store
+from cmograph.store.project import load_into
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "data" / "valid"

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from rdflib import SH, Graph
 
-from cmograph.generate import json_schema, json_schema_text, shapes_turtle
-from cmograph.model import ENUMERATIONS
-from cmograph.validation import shapes_graph
+from cmograph.checks.pipeline import shapes_graph
+from cmograph.format.generate import json_schema, json_schema_text, shapes_turtle
+from cmograph.format.model import ENUMERATIONS
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -20,7 +20,7 @@ DATA = Path(__file__).parent / "data"
 
 def test_committed_shapes_are_generated_from_the_model() -> None:
     assert (ROOT / "shapes" / "cmograph.shapes.ttl").read_text(encoding="utf-8") == shapes_turtle(), (
-        "run `python -m cmograph.generate .`")
+        "run `python -m cmograph.format.generate .`")
 
 
 def test_committed_schema_is_generated_from_the_model() -> None:
@@ -60,7 +60,7 @@ def test_schema_is_a_valid_json_schema() -> None:
 
 
 def test_what_cmograph_reads_the_schema_does_not_underline(tmp_path: Path) -> None:
-    from cmograph.validation import check_file
+    from cmograph.checks.pipeline import check_file
 
     text = (DATA / "valid" / "minimal.yaml").read_text(encoding="utf-8")
     text = text.replace("  title: Minimal made-up evaluation\n", "  title: Minimal made-up evaluation\n"

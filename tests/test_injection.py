@@ -22,14 +22,16 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from cmograph.checks.pipeline import check_files
 from cmograph.cli import main
-from cmograph.engine import StoreEngine
 from cmograph.errors import UsageError
-from cmograph.project import load_into
-from cmograph.questions import Parameter, Question, Resolver, prepare, questions
-from cmograph.sparql_tokens import lateral_optionals
-from cmograph.store import DiskStore, memory_store
-from cmograph.validation import check_files
+from cmograph.query.catalogue import Parameter, Question, questions
+from cmograph.query.lexer import lateral_optionals
+from cmograph.query.local import StoreEngine
+from cmograph.query.resolve import Resolver
+from cmograph.query.run import prepare
+from cmograph.store.disk import DiskStore, memory_store
+from cmograph.store.project import load_into
 
 VALID = Path(__file__).parent / "data" / "valid"
 DATA = "https://w3id.org/cmograph/data/"

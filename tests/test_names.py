@@ -1,4 +1,4 @@
-"""The name index (cmograph.names) resolves every name exactly as the resolver's SPARQL lookups do."""
+"""The name index (cmograph.query.names) resolves every name exactly as the resolver's SPARQL lookups do."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from cmograph.datasource import open_data
-from cmograph.engine import StoreEngine
+from cmograph.checks.pipeline import check_files
 from cmograph.errors import UsageError
-from cmograph.names import NameIndex
-from cmograph.questions import ELEMENT_TYPES, Resolver, ask, get_question
-from cmograph.store import memory_store
-from cmograph.validation import check_files
+from cmograph.query.catalogue import get_question
+from cmograph.query.local import StoreEngine
+from cmograph.query.names import NameIndex
+from cmograph.query.resolve import Resolver
+from cmograph.query.run import ask
+from cmograph.query.types import ELEMENT_TYPES
+from cmograph.source import open_data
+from cmograph.store.disk import memory_store
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "data" / "valid"

@@ -1,7 +1,7 @@
 """Tests of the OWL ontology ``ontology/cmograph.ttl``.
 
 They check the ontology against the two other descriptions of the graph model: the ``CMO`` namespace in
-``cmograph.vocab`` (the exact list of terms) and the format model in ``cmograph.model`` (domains, ranges,
+``cmograph.format.vocab`` (the exact list of terms) and the format model in ``cmograph.format.model`` (domains, ranges,
 enumerations and their notations). The reasoner tests run HermiT through owlready2 and need ``java``.
 """
 
@@ -20,7 +20,7 @@ from rdflib import DCTERMS, OWL, RDF, RDFS, SH, SKOS, BNode, Graph, Literal, Nam
 from rdflib.collection import Collection
 from rdflib.namespace import VANN
 
-from cmograph.model import (
+from cmograph.format.model import (
     ALL_SECTIONS,
     ENUMERATIONS,
     EVALUATION,
@@ -32,7 +32,8 @@ from cmograph.model import (
     Key,
     Section,
 )
-from cmograph.vocab import CMO, ONTOLOGY_IRI, PROV
+from cmograph.format.vocab import CMO, ONTOLOGY_IRI, PROV
+from cmograph.resources import data
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 NS = str(CMO._NS)
@@ -53,7 +54,7 @@ PROPERTY_KINDS = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProper
 
 
 def ontology_text() -> str:
-    resource = importlib.resources.files("cmograph") / "ontology" / "cmograph.ttl"
+    resource = data("ontology") / "cmograph.ttl"
     return resource.read_text(encoding="utf-8")
 
 
@@ -150,7 +151,7 @@ def test_no_imports(graph: Graph, text: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------------------
-# the terms: exactly those of cmograph.vocab.CMO, each documented once
+# the terms: exactly those of cmograph.format.vocab.CMO, each documented once
 # --------------------------------------------------------------------------------------------------------
 
 
@@ -196,7 +197,7 @@ def test_labels_do_not_collide(graph: Graph) -> None:
 
 
 # --------------------------------------------------------------------------------------------------------
-# agreement with the format model (cmograph.model) and docs/architecture.md
+# agreement with the format model (cmograph.format.model) and docs/architecture.md
 # --------------------------------------------------------------------------------------------------------
 
 
@@ -603,10 +604,10 @@ def test_hermit_accepts_a_graph_shaped_like_the_builder_output() -> None:
 
 
 def example_triples() -> Iterator[object]:
-    from cmograph.build import build
-    from cmograph.reading import read_document
+    from cmograph.ingest.build import build
+    from cmograph.ingest.yaml_json import read_document
 
-    examples = importlib.resources.files("cmograph") / "examples"
+    examples = data("examples")
     for resource in sorted(examples.iterdir(), key=lambda r: r.name):
         if resource.name.endswith(".yaml"):
             with importlib.resources.as_file(resource) as path:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from cmograph.output import render, table
+from cmograph.render.tables import render, table
 
 COLUMNS = ["outcome", "mechanisms", "sites"]
 ROWS: list[dict[str, object]] = [
@@ -94,7 +94,7 @@ def test_numbers_print_exactly() -> None:
 
 
 def test_query_output_keeps_the_numbers_stored() -> None:
-    from cmograph.rawquery import run_query
+    from cmograph.query.raw import run_query
 
     store = ox.Store()
     store.update("PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> INSERT DATA { <urn:m> <urn:v> "

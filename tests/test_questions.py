@@ -15,11 +15,14 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from cmograph.engine import StoreEngine
+from cmograph.checks.pipeline import check_files
 from cmograph.errors import UsageError
-from cmograph.questions import Answer, ask, bind, get_question, natural_key, parse_question, questions
-from cmograph.store import memory_store
-from cmograph.validation import check_files
+from cmograph.query.bind import bind
+from cmograph.query.catalogue import get_question, parse_question, questions
+from cmograph.query.local import StoreEngine
+from cmograph.query.run import Answer, ask
+from cmograph.query.types import natural_key
+from cmograph.store.disk import memory_store
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "data" / "valid"

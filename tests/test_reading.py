@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cmograph.errors import InputError
-from cmograph.reading import parse_text, path_text, read_document
+from cmograph.ingest.yaml_json import parse_text, path_text, read_document
 
 
 def test_yaml_keeps_dates_times_and_words_as_text() -> None:

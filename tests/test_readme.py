@@ -26,7 +26,7 @@ def test_the_quick_start_has_the_two_commands() -> None:
 
 def test_the_tour_covers_every_command_and_question() -> None:
     from cmograph.cli import main
-    from cmograph.questions import questions
+    from cmograph.query.catalogue import questions
 
     shown = " ".join(command for command, _ in BLOCKS)
     for question in questions():

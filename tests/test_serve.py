@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from cmograph.datasource import load_memory
-from cmograph.endpoint import Endpoint
-from cmograph.engine import StoreEngine
 from cmograph.errors import EndpointError
-from cmograph.questions import ask, questions
+from cmograph.query.catalogue import questions
+from cmograph.query.local import StoreEngine
+from cmograph.query.run import ask
+from cmograph.remote.endpoint import Endpoint
+from cmograph.source import load_memory
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID = ROOT / "tests" / "data" / "valid"

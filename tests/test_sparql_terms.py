@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmograph.errors import UsageError
-from cmograph.sparql_terms import XSD, iri_term, literal_term
+from cmograph.format.terms import XSD, iri_term, literal_term
 
 STORE = ox.Store()
 FORBIDDEN = [chr(c) for c in range(0x21)] + list('<>"{}|^`\\')

@@ -12,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from cmograph.diagnostics import Severity
 from cmograph.errors import InputError, StoreError
-from cmograph.project import Project, load_into, load_paths
-from cmograph.rawquery import run_query
-from cmograph.report import Severity
-from cmograph.store import DiskStore
+from cmograph.query.raw import run_query
+from cmograph.store.disk import DiskStore
+from cmograph.store.project import Project, load_into, load_paths
 
 DATA = Path(__file__).parent / "data"
 VALID = DATA / "valid"
@@ -109,7 +109,7 @@ def test_an_evaluation_id_loaded_from_another_file_is_refused(tmp_path: Path) ->
 
 
 def test_an_evaluation_id_may_move_to_another_file_in_one_edit(tmp_path: Path) -> None:
-    from cmograph.project import init_project
+    from cmograph.store.project import init_project
 
     init_project(tmp_path / "swap")
     project = Project(tmp_path / "swap")
@@ -253,24 +253,24 @@ def _same_size_edit(path: Path, mtime_ns: int) -> None:
 
 def test_an_untouched_file_is_known_by_its_stat_without_reading_it(project: Project,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    import cmograph.project
+    import cmograph.store.project
 
-    monkeypatch.setattr(cmograph.project, "RACY_NS", 0)  # as if the files were last changed long before the load
+    monkeypatch.setattr(cmograph.store.project, "RACY_NS", 0)  # as if the files were last changed long before the load
     project.refresh()
 
     def unread(path: Path) -> str:
         raise AssertionError(f"{path} was read")
 
-    monkeypatch.setattr(cmograph.project, "digest", unread)
+    monkeypatch.setattr(cmograph.store.project, "digest", unread)
     assert project.refresh().unchanged == 2  # not re-read: the cost of every ask stays a stat per file
 
 
 @pytest.mark.parametrize("how", ["sed -i, then touch -d", "cp -p"])
 def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Project, how: str,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import cmograph.project
+    import cmograph.store.project
 
-    monkeypatch.setattr(cmograph.project, "RACY_NS", 0)  # the recorded stat is trusted: only it can tell
+    monkeypatch.setattr(cmograph.store.project, "RACY_NS", 0)  # the recorded stat is trusted: only it can tell
     path = project.root / "evaluations" / "riverside-wards.yaml"
     old = (time.time_ns() // 10**9 - 60) * 10**9  # a whole second, as touch -d sets it
     os.utime(path, ns=(old, old))
@@ -302,7 +302,7 @@ def test_a_file_changed_just_before_it_was_read_is_compared_by_content(project: 
 
 
 def test_a_load_of_many_files_is_all_or_nothing(project: Project) -> None:
-    from cmograph.validation import PARALLEL_FILES
+    from cmograph.checks.pipeline import PARALLEL_FILES
 
     project.refresh()
     before = dump(project.store.open())
@@ -325,7 +325,7 @@ def test_a_load_of_many_files_is_all_or_nothing(project: Project) -> None:
 
 def test_a_large_write_compacts_the_database_with_the_same_quads(project: Project,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    import cmograph.store as store_mod
+    import cmograph.store.disk as store_mod
 
     project.refresh()
     before = dump(project.store.open())
@@ -339,7 +339,7 @@ def test_a_large_write_compacts_the_database_with_the_same_quads(project: Projec
 
 
 def test_manifest_keys_are_relative_below_the_project_and_absolute_outside(tmp_path: Path) -> None:
-    from cmograph.project import _keys
+    from cmograph.store.project import _keys
 
     root = tmp_path / "proj"
     (root / "evaluations" / "sub").mkdir(parents=True)

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import re
-from importlib.resources import files
 
 from rdflib import Graph, URIRef
 
-from cmograph.vocab import CMO, ONTOLOGY_IRI
+from cmograph.format.vocab import CMO, ONTOLOGY_IRI
+from cmograph.resources import data
 
 NS = ONTOLOGY_IRI + "#"
 
 
 def defined_terms() -> set[str]:
-    text = (files("cmograph") / "ontology" / "cmograph.ttl").read_text(encoding="utf-8")
+    text = (data("ontology") / "cmograph.ttl").read_text(encoding="utf-8")
     ontology = Graph().parse(data=text, format="turtle")
     return {str(s) for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)}
 
 
 def test_every_shapes_term_is_defined() -> None:
-    text = (files("cmograph") / "shapes" / "cmograph.shapes.ttl").read_text(encoding="utf-8")
+    text = (data("shapes") / "cmograph.shapes.ttl").read_text(encoding="utf-8")
     shapes = Graph().parse(data=text, format="turtle")
     used = {str(t) for triple in shapes for t in triple if isinstance(t, URIRef) and str(t).startswith(NS)}
     assert used, "the shapes must use cmo: terms"
@@ -28,7 +28,7 @@ def test_every_shapes_term_is_defined() -> None:
 
 def test_every_query_term_is_defined() -> None:
     defined = defined_terms()
-    folder = files("cmograph") / "queries"
+    folder = data("queries")
     for query in (p for p in folder.iterdir() if p.name.endswith(".rq")):
         body = "\n".join(line for line in query.read_text(encoding="utf-8").splitlines()
                          if not line.lstrip().startswith("#"))

@@ -23,14 +23,14 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
+from cmograph.checks.pipeline import check_file, check_files
 from cmograph.errors import InputError, UsageError
-from cmograph.project import load_into
-from cmograph.questions import questions
-from cmograph.rawquery import check_read_only, run_query
-from cmograph.rdf_io import MAX_RDF_BYTES
-from cmograph.reading import MAX_TEXT_CHARS
-from cmograph.store import DiskStore, memory_store
-from cmograph.validation import check_file, check_files
+from cmograph.ingest.rdf import MAX_RDF_BYTES
+from cmograph.ingest.yaml_json import MAX_TEXT_CHARS
+from cmograph.query.catalogue import questions
+from cmograph.query.raw import check_read_only, run_query
+from cmograph.store.disk import DiskStore, memory_store
+from cmograph.store.project import load_into
 
 VALID = Path(__file__).parent / "data" / "valid"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -516,8 +516,8 @@ def test_a_query_over_the_time_limit_is_given_up_with_a_clear_error() -> None:
 
 
 def test_the_command_exits_promptly_after_giving_up_a_query() -> None:
-    code = ("from cmograph.cli.common import guarded\nfrom cmograph.rawquery import run_query\n"
-            "from cmograph.datasource import example_path, load_memory\n"
+    code = ("from cmograph.cli.common import guarded\nfrom cmograph.query.raw import run_query\n"
+            "from cmograph.source import example_path, load_memory\n"
             "store = load_memory([example_path()])\n"
             "guarded(lambda: run_query(store, 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }', "
             "timeout=0.5))\n")

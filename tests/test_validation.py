@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cmograph.checks.pipeline import check_file, check_files, validate_paths
+from cmograph.diagnostics import Severity
 from cmograph.errors import InputError
-from cmograph.report import Severity
-from cmograph.validation import check_file, check_files, validate_paths
 
 DATA = Path(__file__).parent / "data"
 INVALID = DATA / "invalid"
@@ -226,7 +226,7 @@ def test_valid_files_conform(path: Path) -> None:
 
 
 def test_bundled_example_conforms() -> None:
-    from cmograph.datasource import example_path
+    from cmograph.source import example_path
 
     result = check_file(example_path())
     assert result.report.conforms, [str(d) for d in result.report]
@@ -296,7 +296,7 @@ def test_text_of_every_kind_must_say_something(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("number", ["1e999", "-1e21", "0.1234567890123456789", "1e-19", "100000000000000000000"])
 def test_a_number_with_more_digits_than_are_kept_is_refused_as_written(number: str, tmp_path: Path) -> None:
-    from cmograph.build import kept_decimal
+    from cmograph.ingest.build import kept_decimal
 
     path = tmp_path / "study.json"
     text = (INVALID / "value-too-many-digits.yaml").read_text(encoding="utf-8")
@@ -408,8 +408,8 @@ def test_folder_is_searched_and_empty_folder_is_an_input_error(tmp_path: Path) -
 
 
 def test_rdf_input_is_checked_by_the_same_shapes(tmp_path: Path) -> None:
-    from cmograph.datasource import load_memory
-    from cmograph.export import export
+    from cmograph.render.rdf import export
+    from cmograph.source import load_memory
 
     store = load_memory([VALID / "riverside-wards.yaml"])
     good = tmp_path / "riverside.ttl"
@@ -460,8 +460,8 @@ def test_a_file_is_read_once_so_the_digest_names_what_was_checked(name: str, tmp
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import hashlib
 
-    from cmograph.datasource import load_memory
-    from cmograph.export import export
+    from cmograph.render.rdf import export
+    from cmograph.source import load_memory
 
     path = tmp_path / name
     if name.endswith(".ttl"):
@@ -489,8 +489,8 @@ RIVERSIDE_IRI = "https://w3id.org/cmograph/data/riverside-wards"
 
 def _riverside_with_blank_nodes(tmp_path: Path, *paths: str) -> Path:
     """riverside-wards as Turtle, with the nodes at ``paths`` (below the evaluation's IRI) made blank nodes."""
-    from cmograph.datasource import load_memory
-    from cmograph.export import export
+    from cmograph.render.rdf import export
+    from cmograph.source import load_memory
 
     text = export(load_memory([VALID / "riverside-wards.yaml"]), "turtle").decode()
     for n, path in enumerate(paths):
@@ -516,9 +516,10 @@ def test_an_element_that_is_a_blank_node_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_measure_or_evidence_item_may_be_a_blank_node_and_is_answered(tmp_path: Path) -> None:
-    from cmograph.engine import StoreEngine
-    from cmograph.questions import ask, get_question
-    from cmograph.store import memory_store
+    from cmograph.query.catalogue import get_question
+    from cmograph.query.local import StoreEngine
+    from cmograph.query.run import ask
+    from cmograph.store.disk import memory_store
 
     path = _riverside_with_blank_nodes(tmp_path, "/cmoc/CMO1/evidence/1", "/outcome/o-falls/measure/1")
     checked = check_file(path)
@@ -577,8 +578,8 @@ MEASURE = (f'cmo:hasMeasure <{MINIMAL_IRI}/m> . <{MINIMAL_IRI}/m> a cmo:Measure 
      "cmo:atDate instead.)"),
 ])
 def test_rdf_input_gets_hints_in_rdf_terms(old: str, new: str, message: str, tmp_path: Path) -> None:
-    from cmograph.datasource import load_memory
-    from cmograph.export import export
+    from cmograph.render.rdf import export
+    from cmograph.source import load_memory
 
     text = export(load_memory([VALID / "minimal.yaml"]), "turtle").decode()
     assert text.count(old) == 1
@@ -594,8 +595,8 @@ def test_rdf_input_gets_hints_in_rdf_terms(old: str, new: str, message: str, tmp
 ])
 def test_the_parsers_reason_for_refusing_rdf_is_shown_in_one_line(name: str, text: str | None, reason: str,
                                                                   tmp_path: Path) -> None:
-    from cmograph.datasource import load_memory
-    from cmograph.export import export
+    from cmograph.render.rdf import export
+    from cmograph.source import load_memory
 
     if text is None:  # a valid export with one bad line at the end
         text = export(load_memory([VALID / "minimal.yaml"]), "turtle").decode() + "<a> <b> .\n"
@@ -631,9 +632,9 @@ def _result_keys(results: object) -> set[tuple[str, ...]]:
 def test_pyshacl_turbo_gives_the_same_results_as_pyshacl(path: Path) -> None:
     from rdflib import Graph
 
-    from cmograph.build import build, check_structure
-    from cmograph.reading import read_document
-    from cmograph.validation import shacl_results
+    from cmograph.checks.pipeline import shacl_results
+    from cmograph.ingest.build import build, check_structure
+    from cmograph.ingest.yaml_json import read_document
 
     try:
         doc = read_document(path)
@@ -667,7 +668,7 @@ def _many(folder: Path, count: int) -> list[Path]:
 
 
 def test_many_files_are_checked_in_workers_with_the_same_results_in_order(tmp_path: Path) -> None:
-    from cmograph.validation import PARALLEL_FILES, iter_checked
+    from cmograph.checks.pipeline import PARALLEL_FILES, iter_checked
 
     paths = _many(tmp_path / "many", PARALLEL_FILES)
     paths[3:3] = sorted(INVALID.glob("bad-enum-*.yaml"))[:3]
@@ -686,7 +687,7 @@ def test_many_files_are_checked_in_workers_with_the_same_results_in_order(tmp_pa
 
 
 def test_an_unreadable_file_among_many_is_the_same_input_error(tmp_path: Path) -> None:
-    from cmograph.validation import PARALLEL_FILES
+    from cmograph.checks.pipeline import PARALLEL_FILES
 
     paths = _many(tmp_path / "many", PARALLEL_FILES)
     broken = tmp_path / "many" / "broken.yaml"
@@ -700,7 +701,7 @@ def test_an_unreadable_file_among_many_is_the_same_input_error(tmp_path: Path) -
 
 
 def test_files_of_the_same_name_in_different_folders_are_told_apart(tmp_path: Path) -> None:
-    from cmograph.validation import iter_checked
+    from cmograph.checks.pipeline import iter_checked
 
     for site in ("site-a", "site-b"):
         (tmp_path / site).mkdir()
@@ -724,7 +725,7 @@ def test_files_of_the_same_name_in_different_folders_are_told_apart(tmp_path: Pa
 
 
 def test_a_project_refresh_names_a_changed_file_apart_from_its_namesakes(tmp_path: Path) -> None:
-    from cmograph.project import Project, init_project
+    from cmograph.store.project import Project, init_project
 
     init_project(tmp_path)
     (tmp_path / "evaluations" / "my-evaluation.yaml").unlink()
@@ -743,7 +744,7 @@ def test_a_project_refresh_names_a_changed_file_apart_from_its_namesakes(tmp_pat
 
 
 def test_one_file_named_two_ways_keeps_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cmograph.validation import display_names
+    from cmograph.checks.pipeline import display_names
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a").mkdir()

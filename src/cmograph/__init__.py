@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cmograph.diagnostics import Diagnostic, Severity, ValidationReport
 from cmograph.errors import CmographError, InputError, UsageError
-from cmograph.report import Diagnostic, Severity, ValidationReport
 
 __version__ = "0.1.0"
 
@@ -30,11 +30,11 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "open_data":
-        from cmograph.datasource import open_data
+        from cmograph.source import open_data
 
         return open_data
     if name == "validate_paths":
-        from cmograph.validation import validate_paths
+        from cmograph.checks.pipeline import validate_paths
 
         return validate_paths
     raise AttributeError(f"module 'cmograph' has no attribute {name!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cmograph.report import ValidationReport
+    from cmograph.diagnostics import ValidationReport
 
 DOCS = "https://w3id.org/cmograph/docs"
 

@@ -15,12 +15,12 @@ class QuestionGroup(click.Group):
     """Lists and builds question commands lazily from ``queries/*.rq``."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from cmograph.questions import questions
+        from cmograph.query.catalogue import questions
 
         return list(questions())
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        from cmograph.questions import get_question, questions
+        from cmograph.query.catalogue import get_question, questions
 
         if name not in questions():
             from cmograph.cli.common import guarded
@@ -29,7 +29,7 @@ class QuestionGroup(click.Group):
         return question_command(name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from cmograph.questions import questions
+        from cmograph.query.catalogue import questions
 
         with formatter.section("Questions"):
             formatter.write_dl([(q.id, q.title) for q in questions().values()])
@@ -37,7 +37,7 @@ class QuestionGroup(click.Group):
 
 def question_command(qid: str) -> click.Command:
     """A click command for one question: its own options plus the shared data and output options."""
-    from cmograph.questions import get_question
+    from cmograph.query.catalogue import get_question
 
     question = get_question(qid)
 
@@ -79,7 +79,7 @@ def ask(ctx: click.Context, list_: bool) -> None:
     Run `cmograph ask QUESTION --help` for a question's options.
     """
     if ctx.invoked_subcommand is None:
-        from cmograph.questions import questions
+        from cmograph.query.catalogue import questions
 
         for q in questions().values():
             click.echo(f"{q.id:<18} {q.title}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from cmograph.report import Progress
+    from cmograph.diagnostics import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,7 +66,7 @@ def echo_report(report: Any) -> None:
 
 
 def summary(report: Any) -> str:
-    from cmograph.report import Severity
+    from cmograph.diagnostics import Severity
 
     errors = sum(1 for d in report.diagnostics if d.severity is Severity.ERROR)
     warnings = len(report.diagnostics) - errors
@@ -163,7 +163,7 @@ def format_option(choices: tuple[str, ...], help_text: str) -> Callable[[F], F]:
 def echo_rows(columns: list[str], rows: list[Any], fmt: str | None, empty: str, *, limit: int | None = None,
               offset: int = 0) -> None:
     """Print rows; a table by default on a terminal, CSV otherwise. Tables page with ``limit``/``offset``."""
-    from cmograph.output import render
+    from cmograph.render.tables import render
 
     chosen = fmt or ("table" if sys.stdout.isatty() else "csv")
     if not rows and chosen in ("table", "markdown"):
@@ -181,9 +181,9 @@ def echo_rows(columns: list[str], rows: list[Any], fmt: str | None, empty: str, 
 
 
 def open_source(*args: Any, **kwargs: Any) -> Any:
-    """:func:`cmograph.datasource.open_source`, telling the user on standard error what they must know about the
+    """:func:`cmograph.source.open_source`, telling the user on standard error what they must know about the
     data first (that it is not the latest, say)."""
-    from cmograph.datasource import open_source as open_
+    from cmograph.source import open_source as open_
 
     source = open_(*args, **kwargs)
     for warning in source.warnings:
@@ -193,7 +193,7 @@ def open_source(*args: Any, **kwargs: Any) -> Any:
 
 def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     """Open the data, answer ``question`` and print it (the body of every ``ask`` subcommand)."""
-    from cmograph.questions import ask
+    from cmograph.query.run import ask
 
     options = {p.name: kwargs.get(p.variable) for p in question.parameters}
     source = open_source(kwargs["data"], kwargs["store"], kwargs["example"], kwargs["base"],

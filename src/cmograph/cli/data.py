@@ -15,7 +15,7 @@ from cmograph.cli.common import data_options, format_option
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
 def init(folder: Path) -> None:
     """Start a project in FOLDER: cmograph.toml, evaluations/ with a starter file, and a .gitignore."""
-    from cmograph.project import init_project
+    from cmograph.store.project import init_project
 
     for what, path in init_project(folder):
         click.echo(f"{what} {path}")
@@ -32,10 +32,10 @@ def validate(paths: tuple[Path, ...], base: str | None) -> None:
     With no PATHS, checks the project's evaluations/ folder. Exits 1 if any file does not conform.
     """
     from cmograph.cli.common import echo_report, progress_printer, summary
-    from cmograph.project import project_paths
+    from cmograph.store.project import project_paths
 
     files, base_iri = project_paths(paths, base, Path.cwd())
-    from cmograph.validation import validate_paths
+    from cmograph.checks.pipeline import validate_paths
 
     report = validate_paths(files, base_iri, progress_printer("checking"))
     echo_report(report)
@@ -60,7 +60,7 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare:
     refreshed). With --store DIR, they are loaded into that store. A file that fails loads nothing.
     """
     from cmograph.cli.common import echo_report, progress_printer, summary
-    from cmograph.project import load_paths
+    from cmograph.store.project import load_paths
 
     result = load_paths(list(paths), store, base, Path.cwd(), progress_printer("checking"), prepare=prepare,
                         preparing=progress_printer("preparing answers"), recheck=recheck)
@@ -109,14 +109,14 @@ def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str 
     from cmograph.cli.common import open_source
 
     if output is not None and str(output) != "-":
-        from cmograph.project import check_not_evidence
+        from cmograph.store.project import check_not_evidence
 
         check_not_evidence(output, data, Path.cwd())
     payload = open_source(data, store, example, base, endpoint=endpoint).export(fmt, evaluations)
     if output is None or str(output) == "-":
         sys.stdout.buffer.write(payload)
     else:
-        from cmograph.files import write_atomically
+        from cmograph.ingest.files import write_atomically
 
         write_atomically(output, payload)
         click.echo(f"wrote {output}", err=True)
@@ -125,6 +125,6 @@ def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str 
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of evidence files (for editor completion and checking)."""
-    from cmograph.generate import json_schema_text
+    from cmograph.format.generate import json_schema_text
 
     click.echo(json_schema_text(), nl=False)

@@ -38,9 +38,9 @@ def push(data: tuple[Path, ...], store: Path | None, example: bool, base: str | 
     --store, --example), checked first; the ontology goes along, since the questions read it.
     """
     from cmograph.cli.common import open_source
-    from cmograph.endpoint import Endpoint
     from cmograph.errors import EndpointError, UsageError
-    from cmograph.project import Project, find_project
+    from cmograph.remote.endpoint import Endpoint
+    from cmograph.store.project import Project, find_project
 
     root = find_project(Path.cwd())
     settings = Project(root).settings if root is not None else None
@@ -83,7 +83,7 @@ def serve(data: tuple[Path, ...], store: Path | None, example: bool, base: str |
     the data as it was at start; restart it to see newer loads.
     """
     from cmograph.cli.common import open_source
-    from cmograph.serve import start
+    from cmograph.remote.serve import start
 
     source = open_source(data, store, example, base, remote=False)
     server = start(source.local(), port, writable)

@@ -18,10 +18,10 @@ from rdflib import Dataset, Literal
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
-from cmograph.convert import to_ox
 from cmograph.errors import InputError
-from cmograph.files import RDF_FORMATS
-from cmograph.reading import MAX_TEXT_CHARS, check_size
+from cmograph.ingest.convert import to_ox
+from cmograph.ingest.files import RDF_FORMATS
+from cmograph.ingest.yaml_json import MAX_TEXT_CHARS, check_size
 
 MAX_RDF_BYTES = 512 * 1024 * 1024
 

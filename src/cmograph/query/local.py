@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from cmograph.names import NameIndex
-from cmograph.questions import ELEMENT_TYPES, Row, Value, several_evaluations
+from cmograph.query.engine import several_evaluations
+from cmograph.query.names import NameIndex
+from cmograph.query.types import ELEMENT_TYPES, Row, Value
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
@@ -47,7 +48,7 @@ class StoreEngine:
 
     The store is not written while the engine uses it (a store generation is never written again), so facts
     about the whole store are worked out once. With ``index_names`` the names users type are resolved through
-    a :class:`~cmograph.names.NameIndex`, built at the first resolution (for stores that answer many questions).
+    a :class:`~cmograph.query.names.NameIndex`, built at the first resolution (for stores that answer many questions).
     """
 
     lateral = True

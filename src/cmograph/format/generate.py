@@ -1,6 +1,6 @@
-"""Generate the SHACL shapes and the JSON Schema from :mod:`cmograph.model`, so the two cannot drift.
+"""Generate the SHACL shapes and the JSON Schema from :mod:`cmograph.format.model`, so the two cannot drift.
 
-``python -m cmograph.generate`` rewrites ``shapes/cmograph.shapes.ttl`` and
+``python -m cmograph.format.generate`` rewrites ``shapes/cmograph.shapes.ttl`` and
 ``schema/cmograph-evidence.schema.json``; a test fails when the committed files differ from what this makes.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from cmograph.model import (
+from cmograph.format.model import (
     EVALUATION,
     EVIDENCE,
     FORMAT_VERSION,
@@ -28,7 +28,7 @@ from cmograph.model import (
     Key,
     Section,
 )
-from cmograph.vocab import CMO
+from cmograph.format.vocab import CMO
 
 SHAPES_NS = "https://w3id.org/cmograph/shapes#"
 PREFIXES = {
@@ -127,7 +127,7 @@ def shapes_turtle() -> str:
     """The SHACL shapes for every rule of the evidence format, as Turtle."""
     out = [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
     out.append("")
-    out.append("# Generated from src/cmograph/model.py by `python -m cmograph.generate`; do not edit by hand.")
+    out.append("# Generated from src/cmograph/model.py by `python -m cmograph.format.generate`; do not edit by hand.")
     out.append("# Each property shape's sh:name is the key as written in evidence files.")
     out.append("")
     evaluation_extra = [

@@ -22,8 +22,9 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, XSD, Literal, URIRef
 from rdflib.term import Node
 
+from cmograph.diagnostics import Diagnostic
 from cmograph.errors import UsageError
-from cmograph.model import (
+from cmograph.format.model import (
     EVALUATION,
     LIST_BY_NAME,
     LISTS,
@@ -35,10 +36,9 @@ from cmograph.model import (
     Key,
     Section,
 )
-from cmograph.reading import Document, Path_
-from cmograph.report import Diagnostic
-from cmograph.sparql_terms import decimal_text
-from cmograph.vocab import CMO, DEFAULT_BASE
+from cmograph.format.terms import decimal_text
+from cmograph.format.vocab import CMO, DEFAULT_BASE
+from cmograph.ingest.yaml_json import Document, Path_
 
 Triple = tuple[Node, Node, Node]
 
@@ -418,7 +418,7 @@ def _number_literal(value: Any, text: str) -> Literal:
 
 def kept_decimal(number: Decimal) -> str | None:
     """The canonical xsd:decimal form of ``number``, exact, if it has no more digits than cmograph keeps
-    (:data:`~cmograph.model.NUMBER_PATTERN`), else ``None``."""
+    (:data:`~cmograph.format.model.NUMBER_PATTERN`), else ``None``."""
     if not number.is_finite():
         return None
     if not number.is_zero() and not -NUMBER_DECIMALS <= number.adjusted() < NUMBER_DIGITS:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from cmograph.engine import python_value
 from cmograph.errors import UsageError
 from cmograph.namespaces import COMMON_PREFIXES
-from cmograph.questions import Cell
-from cmograph.sparql_tokens import TOKEN
+from cmograph.query.lexer import TOKEN
+from cmograph.query.local import python_value
+from cmograph.query.types import Cell
 
 QUERY_SECONDS = 60.0  # a user query running longer than this is given up with a clear error
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")

@@ -21,7 +21,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -30,13 +29,11 @@ import pyoxigraph as ox
 from rdflib import RDF, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from cmograph.build import Origin, Triple, build, check_structure, kept_decimal
-from cmograph.consistency import check_consistency
-from cmograph.convert import ox_triples
+from cmograph.checks.consistency import check_consistency
+from cmograph.diagnostics import Diagnostic, Progress, Severity, ValidationReport
 from cmograph.errors import InputError
-from cmograph.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
-from cmograph.generate import curie
-from cmograph.model import (
+from cmograph.format.generate import curie
+from cmograph.format.model import (
     ENUMERATIONS,
     LISTS,
     NUMBER_DECIMALS,
@@ -47,10 +44,13 @@ from cmograph.model import (
     TOP_LEVEL_KEYS,
     section_for_class,
 )
-from cmograph.rdf_io import MAX_RDF_BYTES, is_rdf, parse_rdf
-from cmograph.reading import MAX_EVIDENCE_BYTES, check_size, read_document
-from cmograph.report import Diagnostic, Progress, Severity, ValidationReport
-from cmograph.vocab import CMO, DEFAULT_BASE
+from cmograph.format.vocab import CMO, DEFAULT_BASE
+from cmograph.ingest.build import Origin, Triple, build, check_structure, kept_decimal
+from cmograph.ingest.convert import ox_triples
+from cmograph.ingest.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
+from cmograph.ingest.rdf import MAX_RDF_BYTES, is_rdf, parse_rdf
+from cmograph.ingest.yaml_json import MAX_EVIDENCE_BYTES, check_size, read_document
+from cmograph.resources import data
 
 DCTERMS_IDENTIFIER = URIRef("http://purl.org/dc/terms/identifier")
 NOTATIONS: dict[Node, str] = {e.iri(v): v for e in ENUMERATIONS for v in e.values}
@@ -105,7 +105,7 @@ class _Locator:
 @cache
 def shapes_graph() -> Graph:
     """The SHACL shapes shipped with cmograph."""
-    text = (files("cmograph") / "shapes" / "cmograph.shapes.ttl").read_text(encoding="utf-8")
+    text = (data("shapes") / "cmograph.shapes.ttl").read_text(encoding="utf-8")
     return Graph().parse(data=text, format="turtle")
 
 
@@ -150,7 +150,7 @@ def file_stat(path: Path) -> tuple[int, ...]:
     """What tells a file's content changed without reading it, as git does: its size, modification and status-change
     times and inode number (an edit that keeps the size and sets the old modification time back, as ``touch -d``,
     ``cp -p``, ``rsync -t`` and ``tar x`` do, still changes the status-change time or the inode), and when they were
-    looked at (ns). See :func:`cmograph.project.unchanged`."""
+    looked at (ns). See :func:`cmograph.store.project.unchanged`."""
     seen = path.stat()
     return seen.st_size, seen.st_mtime_ns, time.time_ns(), seen.st_ctime_ns, seen.st_ino
 

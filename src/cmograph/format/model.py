@@ -2,7 +2,7 @@
 
 Every key a file may hold is a :class:`Key` of a :class:`Section`; the graph builder maps keys to predicates
 with it, ``shapes/cmograph.shapes.ttl`` and ``schema/cmograph-evidence.schema.json`` are generated from it
-(``python -m cmograph.generate``), and a test fails if either file drifts from this module.
+(``python -m cmograph.format.generate``), and a test fails if either file drifts from this module.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Literal
 
 from rdflib import DCTERMS, RDFS, SKOS, URIRef
 
-from cmograph.vocab import CMO, PROV
+from cmograph.format.vocab import CMO, PROV
 
 KeyKind = Literal[
     "id", "text", "texts", "int", "year", "bool", "number", "date", "enum", "ref", "refs", "ref-or-date",

@@ -11,8 +11,8 @@ import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 
-from cmograph.questions import Cell
-from cmograph.sparql_terms import decimal_text
+from cmograph.format.terms import decimal_text
+from cmograph.query.types import Cell
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GAP = "  "

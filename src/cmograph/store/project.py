@@ -13,18 +13,18 @@ import os
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cmograph.diagnostics import Progress, ValidationReport
 from cmograph.errors import InputError, UsageError
-from cmograph.files import evidence_files, is_evidence_file, scan_folder
+from cmograph.ingest.files import evidence_files, is_evidence_file, scan_folder
 from cmograph.namespaces import DEFAULT_BASE
-from cmograph.report import Progress, ValidationReport
-from cmograph.store import DiskStore, Manifest, StoreInUse
+from cmograph.resources import data
+from cmograph.store.disk import DiskStore, Manifest, StoreInUse
 
 if TYPE_CHECKING:
-    from cmograph.validation import CheckedFile, EvaluationGraph
+    from cmograph.checks.pipeline import CheckedFile, EvaluationGraph
 
 CONFIG = "cmograph.toml"
 EVALUATIONS = "evaluations"
@@ -112,7 +112,7 @@ def init_project(folder: Path) -> list[tuple[str, Path]]:
     evaluations.mkdir(exist_ok=True)
     starter = evaluations / "my-evaluation.yaml"
     if not starter.exists():
-        starter.write_text((files("cmograph") / "examples" / "starter.yaml").read_text(encoding="utf-8"),
+        starter.write_text((data("examples") / "starter.yaml").read_text(encoding="utf-8"),
                            encoding="utf-8")
         done.append(("created", starter))
     ignore = folder / ".gitignore"
@@ -157,7 +157,7 @@ RACY_NS = 2_000_000_000  # a file changed this soon before it was read may chang
 
 def unchanged(entry: dict[str, Any] | None, path: Path) -> bool:
     """Whether ``path`` still holds what ``entry`` recorded: by size, times and inode (see
-    :func:`~cmograph.validation.file_stat`) when the file had not been touched for a while when it was read (as git
+    :func:`~cmograph.checks.pipeline.file_stat`) when the file had not been touched for a while when it was read (as git
     and make do), else by content hash."""
     if entry is None:
         return False
@@ -191,7 +191,7 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
     remove += [g for p in todo for g in manifest.files.get(keys[p], {}).get("evaluations", {}).values()]
     if not todo and not gone and store.exists():
         return result
-    from cmograph.validation import iter_checked, shared_graph
+    from cmograph.checks.pipeline import iter_checked, shared_graph
 
     # checked before the store is opened, which may start worker processes; named apart from the project's others
     checked = iter_checked(todo, base, progress, among=list(keyed.values()))
@@ -316,7 +316,7 @@ def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | Non
     """``cmograph load``: in a project, copy the files into ``evaluations/`` and refresh; else load a store.
 
     Either every file conforms and all are loaded in one atomic step, or nothing changes (files included). Then
-    the answers to the questions that need no option are prepared (:func:`cmograph.answers.prepare_answers`):
+    the answers to the questions that need no option are prepared (:func:`cmograph.store.answers.prepare_answers`):
     by default only on a large store, with ``prepare=True`` always, with ``prepare=False`` never. With ``recheck``,
     every file is checked and loaded again, changed or not.
 
@@ -333,22 +333,22 @@ def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | Non
         else:
             result = _load_into_project(project, paths, base, progress, recheck)
         if result.report.conforms and prepare is not False:
-            from cmograph.answers import prepare_answers
+            from cmograph.store.answers import prepare_answers
 
             result.prepared = prepare_answers(disk, preparing, force=bool(prepare))
         return result
 
 
 def answers_to_prepare(disk: DiskStore) -> bool:
-    """Whether a load would prepare answers (by default, see :func:`cmograph.answers.prepare_answers`)."""
-    from cmograph.answers import prepare_answers
+    """Whether a load would prepare answers (by default, see :func:`cmograph.store.answers.prepare_answers`)."""
+    from cmograph.store.answers import prepare_answers
 
     return prepare_answers(disk, dry_run=True) != []
 
 
 def _load_into_project(project: Project, paths: Sequence[Path], base: str | None,
                        progress: Progress | None, recheck: bool) -> LoadResult:
-    from cmograph.validation import check_files
+    from cmograph.checks.pipeline import check_files
 
     if not paths:
         return project.refresh(progress, recheck=recheck)

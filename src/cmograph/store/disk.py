@@ -22,18 +22,18 @@ import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from cmograph import lock
 from cmograph.errors import StoreError
 from cmograph.namespaces import ONTOLOGY_IRI
+from cmograph.resources import data
+from cmograph.store import lock
 
 if TYPE_CHECKING:
-    from cmograph.validation import EvaluationGraph
+    from cmograph.checks.pipeline import EvaluationGraph
 
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 STORE_FORMAT = 1
@@ -53,9 +53,9 @@ class StoreInUse(StoreError):
 @cache
 def ontology_quads() -> tuple[ox.Quad, ...]:
     """The shipped ontology as quads in its own named graph."""
-    data = (files("cmograph") / "ontology" / "cmograph.ttl").read_bytes()
+    text = (data("ontology") / "cmograph.ttl").read_bytes()
     return tuple(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
-                 for t in ox.parse(data, format=ox.RdfFormat.TURTLE))
+                 for t in ox.parse(text, format=ox.RdfFormat.TURTLE))
 
 
 @dataclass

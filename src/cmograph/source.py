@@ -6,24 +6,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from importlib.resources import as_file, files
+from importlib.resources import as_file
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from cmograph.engine import StoreEngine
+from cmograph.diagnostics import Progress, ValidationReport
 from cmograph.errors import NotConforming, UsageError
-from cmograph.files import evidence_files
+from cmograph.ingest.files import evidence_files
 from cmograph.namespaces import DEFAULT_BASE
-from cmograph.project import LoadResult, Project, find_project
-from cmograph.report import Progress, ValidationReport
-from cmograph.store import DiskStore, memory_store
+from cmograph.query.local import StoreEngine
+from cmograph.resources import data
+from cmograph.store.disk import DiskStore, memory_store
+from cmograph.store.project import LoadResult, Project, find_project
 
 if TYPE_CHECKING:
-    from cmograph.endpoint import Endpoint
-    from cmograph.questions import Answer, Engine
-    from cmograph.rawquery import QueryResult
+    from cmograph.query.engine import Engine
+    from cmograph.query.raw import QueryResult
+    from cmograph.query.run import Answer
+    from cmograph.remote.endpoint import Endpoint
 
 EXAMPLE = "clinical-microsystems-nhs.yaml"
 NO_DATA_HINT = ("try `cmograph ask what-worked --example` for the bundled example, `--data FILE` for your own "
@@ -53,14 +55,15 @@ class Source:
         engine = StoreEngine(self.local(), index_names=self.many)
         if self.generation is None or self.many:  # in memory, answers are quick already
             return engine
-        from cmograph.answers import KeptAnswers
+        from cmograph.store.answers import KeptAnswers
 
         return KeptAnswers(engine, self.generation)
 
     def ask(self, question: str, options: Mapping[str, Any] | None = None, *, like: bool = False) -> Answer:
         """Answer a canned question, e.g. ``ask("what-worked", {"for": "Nurses"})``; options are named as on
         the command line (without ``--``) and take names, ids or IRIs, as there."""
-        from cmograph.questions import ask, get_question
+        from cmograph.query.catalogue import get_question
+        from cmograph.query.run import ask
 
         return ask(get_question(question), self.engine, options or {}, like=like)
 
@@ -71,13 +74,13 @@ class Source:
 
     def run_query(self, sparql: str) -> QueryResult:
         """``cmograph query``: the user's read-only SPARQL, on the store or the endpoint."""
-        from cmograph.rawquery import run_query
+        from cmograph.query.raw import run_query
 
         return self.remote.run_query(sparql) if self.remote is not None else run_query(self.local(), sparql)
 
     def export(self, fmt: str, evaluations: Sequence[str] = ()) -> bytes:
         """``cmograph export``: the chosen evaluations' graphs (all by default) in ``fmt``."""
-        from cmograph.export import export
+        from cmograph.render.rdf import export
 
         store = self.remote.dataset(evaluations) if self.remote is not None else self.local()
         return export(store, fmt, evaluations)
@@ -85,14 +88,14 @@ class Source:
 
 def example_path() -> Path:
     """The bundled example evidence file."""
-    with as_file(files("cmograph") / "examples" / EXAMPLE) as path:
+    with as_file(data("examples") / EXAMPLE) as path:
         return Path(path)
 
 
 def load_memory(paths: Sequence[Path], base: str = DEFAULT_BASE,
                 progress: Progress | None = None) -> ox.Store:
     """Check files and put them in an in-memory store; raises :class:`NotConforming` if any fails."""
-    from cmograph.validation import check_files
+    from cmograph.checks.pipeline import check_files
 
     checked = check_files(evidence_files(paths), base, progress)
     report = ValidationReport([d for c in checked for d in c.report.diagnostics])
@@ -129,7 +132,7 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
 
     With ``remote=False`` a project's ``endpoint`` setting is ignored (for commands that read the local data);
     with ``memory`` a store is read into memory (see :meth:`DiskStore.open`) and names are resolved through an
-    index (see :mod:`cmograph.names`): the mode for asking many questions.
+    index (see :mod:`cmograph.query.names`): the mode for asking many questions.
     """
     chosen = sum([bool(data), store is not None, example, endpoint is not None])
     if chosen > 1:
@@ -162,7 +165,7 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
 
 def open_endpoint(url: str, origin: str = "") -> Source:
     """A SPARQL endpoint as a source of data."""
-    from cmograph.endpoint import Endpoint
+    from cmograph.remote.endpoint import Endpoint
 
     remote = Endpoint(url)
     return Source(None, f"the endpoint {remote.url}{origin}", remote=remote)

@@ -32,13 +32,14 @@ from typing import Any
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from cmograph.engine import python_value
 from cmograph.errors import EndpointError, UsageError
+from cmograph.format.terms import iri_term
 from cmograph.namespaces import COMMON_PREFIXES, ONTOLOGY_IRI
-from cmograph.questions import Row, Value, several_evaluations
-from cmograph.rawquery import QueryResult, check_read_only
-from cmograph.sparql_terms import iri_term
-from cmograph.sparql_tokens import TOKEN
+from cmograph.query.engine import several_evaluations
+from cmograph.query.lexer import TOKEN
+from cmograph.query.local import python_value
+from cmograph.query.raw import QueryResult, check_read_only
+from cmograph.query.types import Row, Value
 
 ENV_USER = "CMOGRAPH_ENDPOINT_USER"
 ENV_PASSWORD = "CMOGRAPH_ENDPOINT_PASSWORD"
@@ -414,7 +415,7 @@ def _value(binding: dict[str, str] | None) -> Value:
 
 
 class Endpoint:
-    """A SPARQL 1.1 server: an :class:`~cmograph.questions.Engine` for questions, and the place ``push`` writes.
+    """A SPARQL 1.1 server: an :class:`~cmograph.query.engine.Engine` for questions, and the place ``push`` writes.
 
     ``url`` answers queries; ``update_url`` (default ``url``) takes writes: with the Graph Store Protocol when its
     path is a graph store's (``/store``, ``/data``, ``/sparql-graph-crud[-auth]``, ``/rdf-graphs/service``), else

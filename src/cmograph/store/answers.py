@@ -23,11 +23,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cmograph.engine import StoreEngine
-from cmograph.names import NameIndex
-from cmograph.questions import Question, Row, ask, prepare, questions
-from cmograph.report import Progress
-from cmograph.store import GRAPHS, DiskStore
+from cmograph.diagnostics import Progress
+from cmograph.query.catalogue import Question, questions
+from cmograph.query.local import StoreEngine
+from cmograph.query.names import NameIndex
+from cmograph.query.run import ask, prepare
+from cmograph.query.types import Row
+from cmograph.store.disk import GRAPHS, DiskStore
 
 ANSWERS = "answers"  # a generation's folder of kept answers
 KEEP_AFTER_SECONDS = 0.5  # answers that took less are not worth a file

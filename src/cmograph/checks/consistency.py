@@ -12,10 +12,10 @@ from re import Pattern
 from rdflib import XSD, Literal
 from rdflib.term import Node
 
-from cmograph.build import DATE, YEAR, YEAR_MONTH, Origin, Triple
-from cmograph.model import LISTS, PERIODS, Key, Section
-from cmograph.report import Diagnostic
-from cmograph.vocab import CMO
+from cmograph.diagnostics import Diagnostic
+from cmograph.format.model import LISTS, PERIODS, Key, Section
+from cmograph.format.vocab import CMO
+from cmograph.ingest.build import DATE, YEAR, YEAR_MONTH, Origin, Triple
 
 DATES: dict[Node, Pattern[str]] = {XSD.date: DATE, XSD.gYearMonth: YEAR_MONTH, XSD.gYear: YEAR}
 VERSIONS: tuple[tuple[Section, Key], ...] = tuple(

@@ -1,0 +1,1 @@
+"""Checks: structure, shapes, cross-file consistency, and the worker pipeline that runs them."""

@@ -1,0 +1,1 @@
+"""Readers: evidence files (YAML/JSON, RDF) into graphs."""

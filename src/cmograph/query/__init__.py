@@ -1,0 +1,1 @@
+"""Questions: the catalogue, name resolution, binding, and running on an engine."""

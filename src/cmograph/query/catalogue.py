@@ -1,0 +1,117 @@
+"""The canned questions: ``queries/<id>.rq`` files with a YAML header.
+
+A header is the block of ``#+ `` comment lines at the top of the file::
+
+    #+ title: What worked
+    #+ parameters:
+    #+   outcome: {type: outcome, help: only this outcome}
+    #+ columns:
+    #+   outcome: the outcome's label
+
+Parameter ``min-sites`` binds ``?_min_sites`` (see :mod:`cmograph.query.run`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from cmograph.errors import UsageError
+from cmograph.query.types import ELEMENT_TYPES
+from cmograph.resources import data
+
+SCALAR_TYPES = ("integer", "choice")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One option of a question."""
+
+    name: str
+    type: str
+    help: str
+    required: bool = False
+    example: str | None = None
+    default: Any = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def variable(self) -> str:
+        return "_" + self.name.replace("-", "_")
+
+    @property
+    def is_element(self) -> bool:
+        return self.type in ELEMENT_TYPES
+
+
+@dataclass(frozen=True)
+class Question:
+    """A canned question read from its ``.rq`` file."""
+
+    id: str
+    title: str
+    description: str
+    sparql: str
+    parameters: tuple[Parameter, ...]
+    columns: dict[str, str]
+    lists: tuple[str, ...] = ()
+    example: str = ""
+    empty: str = "No answer: nothing in the data matches this question."
+    lateral: bool = False  # run OPTIONALs once per row when an element option is given, where the engine can
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+def parse_question(qid: str, text: str) -> Question:
+    """Parse a ``.rq`` file's header and body."""
+    header = [line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+"]
+    meta = yaml.safe_load("\n".join(header)) or {}
+    params = tuple(
+        Parameter(
+            name=name,
+            type=str(spec["type"]),
+            help=str(spec.get("help", "")),
+            required=bool(spec.get("required", False)),
+            example=None if spec.get("example") is None else str(spec["example"]),
+            default=spec.get("default"),
+            choices=tuple(spec.get("choices", ())),
+        )
+        for name, spec in (meta.get("parameters") or {}).items()
+    )
+    for p in params:
+        if p.type not in ELEMENT_TYPES and p.type not in SCALAR_TYPES:
+            raise ValueError(f"{qid}.rq: parameter {p.name} has unknown type {p.type}")
+    return Question(
+        id=qid,
+        title=str(meta["title"]),
+        description=str(meta.get("description", "")).strip(),
+        sparql=text,
+        parameters=params,
+        columns={str(k): str(v) for k, v in (meta.get("columns") or {}).items()},
+        lists=tuple(str(c) for c in meta.get("lists") or ()),
+        example=str(meta.get("example", "")),
+        empty=str(meta.get("empty", Question.empty)),
+        lateral=bool(meta.get("lateral", False)),
+    )
+
+
+@cache
+def questions() -> dict[str, Question]:
+    """Every shipped question by id, in alphabetical order."""
+    folder = data("queries")
+    found = sorted((p for p in folder.iterdir() if p.name.endswith(".rq")), key=lambda p: p.name)
+    return {p.name[:-3]: parse_question(p.name[:-3], p.read_text(encoding="utf-8")) for p in found}
+
+
+def get_question(qid: str) -> Question:
+    known = questions()
+    if qid not in known:
+        close = difflib.get_close_matches(qid, list(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "run `cmograph ask --list` to see them"
+        raise UsageError(f"there is no question '{qid}'", hint)
+    return known[qid]

@@ -1,0 +1,115 @@
+"""Running a question: its options resolved and bound, the query run on an engine, the rows tidied."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from cmograph.errors import UsageError
+from cmograph.format.terms import iri_term, literal_term
+from cmograph.query.bind import bind
+from cmograph.query.catalogue import Question
+from cmograph.query.engine import Engine
+from cmograph.query.lexer import lateral_optionals
+from cmograph.query.resolve import Resolver
+from cmograph.query.types import LIST_SEPARATOR, Cell, natural_key
+
+
+@dataclass
+class Answer:
+    """The rows of a question, with the query that produced them."""
+
+    question: Question
+    columns: list[str]
+    rows: list[dict[str, Cell]]
+    sparql: str
+
+
+def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> str:
+    """The question's SPARQL with every given option resolved and bound (``min_sites`` may stand for
+    ``min-sites``; an option the question does not have is an error)."""
+    options = _named(question, options)
+    values: dict[str, list[str]] = {}
+    evaluation_iri: str | None = None
+    resolver = Resolver(engine, like=like)
+    ordered = sorted(question.parameters, key=lambda p: p.type != "evaluation")
+    for param in ordered:
+        raw = options.get(param.name)
+        if raw is None or raw == "":
+            if param.required:
+                example = f", e.g. --{param.name} '{param.example}'" if param.example else ""
+                raise UsageError(f"'{question.id}' needs --{param.name}", f"{param.help}{example}")
+            if param.default is None:
+                continue
+            raw = param.default
+        if param.is_element:
+            if evaluation_iri is not None:
+                resolver.evaluation = evaluation_iri
+            iris = resolver.resolve(param.type, str(raw))
+            if param.type == "evaluation" and len(iris) == 1:
+                evaluation_iri = iris[0]
+            values[param.variable] = [iri_term(i) for i in iris]
+        elif param.type == "integer":
+            try:
+                number = int(str(raw))
+            except ValueError:
+                raise UsageError(f"--{param.name} takes a whole number, not '{raw}'") from None
+            if number < 1:
+                raise UsageError(f"--{param.name} must be at least 1, not {number}")
+            values[param.variable] = [literal_term(number)]
+        else:
+            if str(raw) not in param.choices:
+                raise UsageError(f"--{param.name} takes one of {', '.join(param.choices)}, not '{raw}'")
+            values[param.variable] = [literal_term(str(raw))]
+    elements = any(p.is_element and p.variable in values for p in question.parameters)
+    lateral = question.lateral and elements and engine.lateral
+    return bind(lateral_optionals(question.sparql) if lateral else question.sparql, values)
+
+
+def _named(question: Question, options: Mapping[str, Any]) -> dict[str, Any]:
+    """``options`` by their command-line names, refusing any the question does not have."""
+    named: dict[str, Any] = {}
+    for key, value in options.items():
+        name = str(key).replace("_", "-")
+        if name in named:
+            raise UsageError(f"the option '{name}' is given twice (as '{key}' too)", "give it once")
+        named[name] = value
+    unknown = sorted(set(named) - {p.name for p in question.parameters})
+    if unknown:
+        names = [p.name for p in question.parameters]
+        close = difflib.get_close_matches(unknown[0], names, n=1)
+        hint = (f"did you mean '{close[0]}'?" if close else
+                f"its options are: {', '.join(names)}" if names else "it takes no options")
+        raise UsageError(f"'{question.id}' has no option '{unknown[0]}'", hint)
+    return named
+
+
+def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> Answer:
+    """Answer ``question`` on ``engine`` with the given option values (names, not IRIs)."""
+    sparql = prepare(question, engine, options, like)
+    variables, rows = engine.select(sparql)
+    if not rows:
+        engine.check_default_graph()
+    columns = [c for c in question.columns if c in variables] or variables
+    if "evaluation" in columns and not engine.several_evaluations():
+        columns.remove("evaluation")
+    lists = [c for c in columns if c in question.lists]
+    cells: list[dict[str, Cell]] = []
+    for row in rows:
+        cell: dict[str, Cell] = {c: row[c] for c in columns}
+        for c in lists:
+            value = cell[c]
+            cell[c] = [] if value is None or value == "" else list(_parts(str(value)))
+        cells.append(cell)
+    return Answer(question, columns, cells, sparql)
+
+
+@lru_cache(maxsize=8192)
+def _parts(text: str) -> tuple[str, ...]:
+    """A list column's value: its parts, without duplicates, in natural order (the same lists recur by row)."""
+    if LIST_SEPARATOR not in text:
+        return (text,)
+    return tuple(sorted({part for part in text.split(LIST_SEPARATOR) if part}, key=natural_key))

@@ -1,0 +1,1 @@
+"""HTTP: SPARQL endpoints, the Graph Store protocol, credentials, and `serve`."""

@@ -1,0 +1,1 @@
+"""Output: answers as tables, CSV/TSV/JSON/Markdown, and RDF exports."""

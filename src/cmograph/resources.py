@@ -1,0 +1,21 @@
+"""The data folders the package reads (ontology, shapes, queries, examples, schema).
+
+They live at the repository's top level, where users look for them; the wheel build copies them into the package
+(``force-include`` in ``pyproject.toml``, no symlinks). An editable install of a checkout reads them in place.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+FOLDERS = ("ontology", "shapes", "queries", "examples", "schema")
+
+
+def data(folder: str) -> Traversable:
+    """The packaged folder ``folder`` (one of ``FOLDERS``)."""
+    inside = files("cmograph") / folder
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parents[2] / folder

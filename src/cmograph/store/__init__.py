@@ -1,0 +1,1 @@
+"""The embedded store: generations, the lock, the project, the answer cache."""
