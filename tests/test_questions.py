@@ -8,6 +8,7 @@ columns, so expected lists are written sorted.
 from __future__ import annotations
 
 import re
+import shutil
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ import pytest
 
 from cmograph.checks.pipeline import check_files
 from cmograph.errors import UsageError
+from cmograph.query import catalogue
 from cmograph.query.bind import bind
-from cmograph.query.catalogue import get_question, parse_question, questions
+from cmograph.query.catalogue import INDEX, get_question, index_text, parse_question, questions
 from cmograph.query.local import StoreEngine
 from cmograph.query.run import Answer, ask
 from cmograph.query.types import natural_key
@@ -239,6 +241,35 @@ def rq_files() -> list[Path]:
 def test_there_is_one_file_per_question() -> None:
     assert sorted(p.stem for p in rq_files()) == sorted(QUESTION_IDS)
     assert sorted(questions()) == sorted(QUESTION_IDS)
+
+
+def test_committed_index_is_generated_from_the_query_files() -> None:
+    assert (QUERIES / INDEX).read_text(encoding="utf-8") == index_text(QUERIES), (
+        "run `python -m cmograph.query.catalogue queries`")
+
+
+def test_questions_from_the_index_equal_questions_parsed_from_their_text() -> None:
+    for qid, question in questions().items():
+        assert question == parse_question(qid, (QUERIES / f"{qid}.rq").read_text(encoding="utf-8"))
+
+
+def test_a_header_edited_since_indexing_is_read_from_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "queries"
+    shutil.copytree(QUERIES, folder)
+    edited = (folder / "why.rq").read_text(encoding="utf-8").replace("#+ title: ", "#+ title: Edited - ", 1)
+    (folder / "why.rq").write_text(edited, encoding="utf-8")
+    (folder / "gaps.rq").unlink()
+    monkeypatch.setattr(catalogue, "data", lambda name: folder)
+    catalogue.questions.cache_clear()
+    try:
+        assert questions()["why"].title.startswith("Edited - ")
+        assert "gaps" not in questions()
+        (folder / INDEX).write_text("not json", encoding="utf-8")  # a broken index costs time, not answers
+        catalogue.questions.cache_clear()
+        assert questions()["what-worked"] == parse_question(
+            "what-worked", (QUERIES / "what-worked.rq").read_text(encoding="utf-8"))
+    finally:
+        catalogue.questions.cache_clear()
 
 
 @pytest.mark.parametrize("qid", QUESTION_IDS)
