@@ -235,11 +235,11 @@ def test_bundled_example_conforms() -> None:
 
 def test_diagnostic_names_file_item_key_and_hint() -> None:
     [diagnostic] = list(check_file(INVALID / "dangling-for-whom.yaml").report)
-    assert diagnostic.file == "dangling-for-whom.yaml"
+    assert diagnostic.location.file == "dangling-for-whom.yaml"
     assert diagnostic.where == "cmocs[cmoc-1].for_whom"
     assert diagnostic.hint == "did you mean 'nurses'?"
     assert diagnostic.severity is Severity.ERROR
-    assert diagnostic.line is not None and diagnostic.line > 1
+    assert diagnostic.location.line is not None and diagnostic.location.line > 1
 
 
 def test_a_value_holding_a_newline_is_shown_escaped_so_each_problem_is_one_line(tmp_path: Path) -> None:
@@ -632,8 +632,9 @@ def _result_keys(results: object) -> set[tuple[str, ...]]:
 def test_pyshacl_turbo_gives_the_same_results_as_pyshacl(path: Path) -> None:
     from rdflib import Graph
 
-    from cmograph.checks.pipeline import shacl_results
-    from cmograph.ingest.build import build, check_structure
+    from cmograph.checks.shapes import shacl_results
+    from cmograph.checks.structure import check_structure
+    from cmograph.ingest.build import build
     from cmograph.ingest.yaml_json import read_document
 
     try:
@@ -744,7 +745,7 @@ def test_a_project_refresh_names_a_changed_file_apart_from_its_namesakes(tmp_pat
 
 
 def test_one_file_named_two_ways_keeps_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cmograph.checks.pipeline import display_names
+    from cmograph.checks.crossfile import display_names
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a").mkdir()
