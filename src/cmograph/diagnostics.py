@@ -87,7 +87,9 @@ class Location:
         return (self.file, self.line or 0, self.column or 0, self.sheet or "", row, self.source or "",
                 self.start or 0, self.end or 0)
 
-    def __lt__(self, other: Location) -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
         return self.key() < other.key()
 
 
