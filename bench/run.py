@@ -311,6 +311,7 @@ def child_refresh(root: Path, breakdown: bool = True) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     from cmograph.checks import pipeline as validation_mod
+    from cmograph.checks import results as results_mod
     from cmograph.store import disk as store_mod
     from cmograph.store import project as project_mod
 
@@ -353,10 +354,10 @@ def child_refresh(root: Path, breakdown: bool = True) -> dict[str, Any]:
         return wrapper
 
     for attr, name in (("read_document", "read_yaml"), ("check_structure", "check_structure"),
-                       ("build", "build_triples"), ("ox_triples", "to_ox_terms"), ("_shacl", "shacl")):
+                       ("build", "build_triples"), ("ox_triples", "to_ox_terms"), ("shape_diagnostics", "shacl")):
         setattr(validation_mod, attr, timed(name, getattr(validation_mod, attr)))
 
-    graph_class = validation_mod.EvaluationGraph
+    graph_class = results_mod.EvaluationGraph
     of = graph_class.__dict__["of"].__func__  # the function under the classmethod
 
     def timed_of(cls: type, *args: Any, **kwargs: Any) -> Any:
@@ -476,8 +477,9 @@ def child_validate(root: Path, pyshacl_max_files: int) -> dict[str, Any]:
     from rdflib import RDF, SH, Graph
 
     from bench.generate import evaluation
-    from cmograph.checks import pipeline as V
-    from cmograph.ingest.build import build, check_structure
+    from cmograph.checks import shapes as V
+    from cmograph.checks.structure import check_structure
+    from cmograph.ingest.build import build
     from cmograph.ingest.yaml_json import Document, read_document
 
     files = sorted((root / "evaluations").glob("*.yaml"))
@@ -495,7 +497,7 @@ def child_validate(root: Path, pyshacl_max_files: int) -> dict[str, Any]:
         g = Graph()
         for triple in built.triples:
             g.add(triple)
-        return g, V._Locator(doc.name, built.origins, built.key_lines, built.ids, built.prefixes)
+        return g, V.Locator(doc.name, built.origins, built.key_lines, built.ids, built.prefixes)
 
     t = time.perf_counter()
     graphs = [graph_of(read_document(p)) for p in files]
@@ -527,7 +529,7 @@ def child_validate(root: Path, pyshacl_max_files: int) -> dict[str, Any]:
 
     def diagnostics(report: Any, locator: Any) -> list[str]:
         _, results, _ = report
-        return sorted(str(V._diagnostic(results, shapes, r, locator))
+        return sorted(str(V.diagnostic(results, shapes, r, locator))
                       for r in results.subjects(RDF.type, SH.ValidationResult))
 
     def messages(results: Any) -> list[str]:

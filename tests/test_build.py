@@ -12,7 +12,8 @@ import yaml
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from cmograph.checks.pipeline import EvaluationGraph, check_file
+from cmograph.checks.pipeline import check_file
+from cmograph.checks.results import EvaluationGraph
 from cmograph.format.model import CMOCS
 from cmograph.format.vocab import CMO, DEFAULT_BASE
 from cmograph.ingest.build import element_iri, graph_iri

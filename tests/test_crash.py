@@ -273,7 +273,7 @@ def test_a_write_never_changes_the_live_generation(small: Scene) -> None:
 def test_a_failed_write_leaves_the_store_folder_exactly_as_it_was(small: Scene) -> None:
     from rdflib import URIRef
 
-    from cmograph.checks.pipeline import EvaluationGraph
+    from cmograph.checks.results import EvaluationGraph
 
     store = small.trial("failed-write")
     listing = sorted(str(p.relative_to(store.path)) for p in store.path.rglob("*") if p.name != "lock")

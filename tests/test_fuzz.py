@@ -19,7 +19,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cmograph.checks.pipeline import CheckedFile, check_file
+from cmograph.checks.pipeline import check_file
+from cmograph.checks.results import CheckedFile
 from cmograph.errors import InputError
 from cmograph.store.disk import DiskStore, memory_store
 from cmograph.store.project import load_into
@@ -109,7 +110,7 @@ def check_cleanly(path: Path) -> CheckedFile | None:
         assert exc.message.startswith((path.name, str(path))), exc.message
         return None
     for diagnostic in checked.report.diagnostics:
-        assert diagnostic.file == path.name and diagnostic.message, diagnostic
+        assert diagnostic.location.file == path.name and diagnostic.message, diagnostic
     if checked.report.conforms:
         assert checked.graphs
         store = memory_store(checked.graphs)

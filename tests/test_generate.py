@@ -10,7 +10,7 @@ import pytest
 import yaml
 from rdflib import SH, Graph
 
-from cmograph.checks.pipeline import shapes_graph
+from cmograph.checks.shapes import shapes_graph
 from cmograph.format.generate import json_schema, json_schema_text, shapes_turtle
 from cmograph.format.model import ENUMERATIONS
 

@@ -314,7 +314,7 @@ def test_a_load_of_many_files_is_all_or_nothing(project: Project) -> None:
     shutil.copy(INVALID / "bad-date.yaml", folder / "copy-03b.yaml")  # checked among the copies, fails
     failed = project.refresh()
     assert not failed.report.conforms and failed.loaded == [] and failed.removed == []
-    assert {d.file for d in failed.report if d.severity is Severity.ERROR} == {"copy-03b.yaml"}
+    assert {d.location.file for d in failed.report if d.severity is Severity.ERROR} == {"copy-03b.yaml"}
     assert dump(project.store.open()) == before
     assert len(list(project.store.path.glob("gen-*"))) == 1
     (folder / "copy-03b.yaml").unlink()

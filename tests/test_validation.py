@@ -6,12 +6,13 @@ import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from cmograph.checks.pipeline import check_file, check_files, validate_paths
-from cmograph.diagnostics import Severity
+from cmograph.diagnostics import Diagnostic, Location, Severity, ValidationReport
 from cmograph.errors import InputError
 
 DATA = Path(__file__).parent / "data"
@@ -235,11 +236,67 @@ def test_bundled_example_conforms() -> None:
 
 def test_diagnostic_names_file_item_key_and_hint() -> None:
     [diagnostic] = list(check_file(INVALID / "dangling-for-whom.yaml").report)
-    assert diagnostic.file == "dangling-for-whom.yaml"
+    assert diagnostic.location.file == "dangling-for-whom.yaml"
     assert diagnostic.where == "cmocs[cmoc-1].for_whom"
     assert diagnostic.hint == "did you mean 'nurses'?"
     assert diagnostic.severity is Severity.ERROR
-    assert diagnostic.line is not None and diagnostic.line > 1
+    assert diagnostic.location.line is not None and diagnostic.location.line > 1
+
+
+@pytest.mark.parametrize(("location", "shown"), [
+    (Location("study.yaml"), "study.yaml"),
+    (Location("study.yaml", 12), "study.yaml:12"),
+    (Location("study.yaml", 12, 5), "study.yaml:12:5"),
+    (Location("study.xlsx", sheet="Contexts", cell="C12"), "study.xlsx:Contexts!C12"),
+    (Location("study.xlsx", sheet="Site A", cell="C12"), "study.xlsx:'Site A'!C12"),
+    (Location("study.xlsx", sheet="Bob's", cell="A1"), "study.xlsx:'Bob''s'!A1"),
+    (Location("contexts.csv", cell="C12"), "contexts.csv:C12"),
+    (Location("project.qdpx", source="interview-3.txt", start=120, end=245),
+     "project.qdpx:interview-3.txt#char=120,245"),
+    (Location("project.qdpx", source="interview-3.txt"), "project.qdpx:interview-3.txt"),
+    (Location("notes.txt", start=0, end=7), "notes.txt#char=0,7"),
+    (Location("a\nb.yaml", 3), "a\\nb.yaml:3"),
+])
+def test_a_location_is_shown_as_reports_write_it(location: Location, shown: str) -> None:
+    assert str(location) == shown
+    assert str(Diagnostic(location, "contexts[c1].level", "'x' is not a valid value for 'level'")) == \
+        f"[ERROR] {shown}: contexts[c1].level: 'x' is not a valid value for 'level'"
+
+
+@pytest.mark.parametrize("parts", [
+    {"line": 3, "cell": "C3"}, {"line": 3, "start": 1, "end": 2}, {"sheet": "S", "cell": "A1", "source": "x"},
+    {"column": 4}, {"sheet": "Contexts"}, {"start": 4}, {"start": 9, "end": 4},
+])
+def test_a_location_is_one_kind_of_place_and_whole(parts: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        Location("study.xlsx", **parts)
+
+
+def test_a_report_lists_problems_by_file_then_place_in_it_cells_row_by_row() -> None:
+    places = [Location("b.yaml", 2), Location("a.xlsx", sheet="S", cell="C12"), Location("a.xlsx", sheet="S", cell="C2"),
+              Location("a.xlsx", sheet="S", cell="AA2"), Location("a.xlsx", sheet="S", cell="B2"), Location("b.yaml"),
+              Location("b.yaml", 10)]
+    report = ValidationReport([Diagnostic(place, "", "m") for place in places])
+    assert [str(d.location) for d in report] == ["a.xlsx:S!B2", "a.xlsx:S!C2", "a.xlsx:S!AA2", "a.xlsx:S!C12",
+                                                 "b.yaml", "b.yaml:2", "b.yaml:10"]
+
+
+def test_every_constraint_of_the_shapes_has_its_message() -> None:
+    """A shape's constraint whose component has no entry in the table of messages must say its own (sh:message)."""
+    from rdflib import SH
+
+    from cmograph.checks.messages import MESSAGES
+    from cmograph.checks.shapes import shapes_graph
+
+    shapes = shapes_graph()
+    parameters = {"minCount", "maxCount", "in", "class", "datatype", "or", "nodeKind", "pattern", "qualifiedMinCount",
+                  "minLength", "maxLength", "hasValue", "node", "not", "and", "xone", "sparql", "equals", "disjoint",
+                  "lessThan", "uniqueLang", "languageIn", "minInclusive", "maxInclusive", "closed"}
+    used = {(shape, name) for shape, predicate, _ in shapes for name in parameters if predicate == SH[name]}
+    assert {name for _, name in used} >= {"minCount", "in", "class", "pattern", "qualifiedMinCount"}
+    unexplained = {name for shape, name in used if SH[name[0].upper() + name[1:] + "ConstraintComponent"] not in MESSAGES
+                   and shapes.value(shape, SH.message) is None}
+    assert unexplained == set()
 
 
 def test_a_value_holding_a_newline_is_shown_escaped_so_each_problem_is_one_line(tmp_path: Path) -> None:
@@ -632,8 +689,9 @@ def _result_keys(results: object) -> set[tuple[str, ...]]:
 def test_pyshacl_turbo_gives_the_same_results_as_pyshacl(path: Path) -> None:
     from rdflib import Graph
 
-    from cmograph.checks.pipeline import shacl_results
-    from cmograph.ingest.build import build, check_structure
+    from cmograph.checks.shapes import shacl_results
+    from cmograph.checks.structure import check_structure
+    from cmograph.ingest.build import build
     from cmograph.ingest.yaml_json import read_document
 
     try:
@@ -744,7 +802,7 @@ def test_a_project_refresh_names_a_changed_file_apart_from_its_namesakes(tmp_pat
 
 
 def test_one_file_named_two_ways_keeps_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cmograph.checks.pipeline import display_names
+    from cmograph.checks.crossfile import display_names
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a").mkdir()

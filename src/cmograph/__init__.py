@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cmograph.diagnostics import Diagnostic, Severity, ValidationReport
+from cmograph.diagnostics import Diagnostic, Location, Severity, ValidationReport
 from cmograph.errors import CmographError, InputError, UsageError
 
 __version__ = "0.1.0"
@@ -19,6 +19,7 @@ __all__ = [
     "CmographError",
     "Diagnostic",
     "InputError",
+    "Location",
     "Severity",
     "UsageError",
     "ValidationReport",

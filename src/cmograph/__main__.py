@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-INTERRUPTED = "\ninterrupted: any store is as it was, or fully updated, never half-written"
+from cmograph.errors import INTERRUPTED
 
 
 def run() -> None:

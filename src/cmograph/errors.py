@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from cmograph.diagnostics import ValidationReport
 
 DOCS = "https://w3id.org/cmograph/docs"
+INTERRUPTED = "\ninterrupted: any store is as it was, or fully updated, never half-written"  # after Ctrl-C
 
 
 class CmographError(Exception):

@@ -12,7 +12,7 @@ from re import Pattern
 from rdflib import XSD, Literal
 from rdflib.term import Node
 
-from cmograph.diagnostics import Diagnostic
+from cmograph.diagnostics import Diagnostic, Location
 from cmograph.format.model import LISTS, PERIODS, Key, Section
 from cmograph.format.vocab import CMO
 from cmograph.ingest.build import DATE, YEAR, YEAR_MONTH, Origin, Triple
@@ -39,7 +39,8 @@ def check_consistency(triples: Iterable[Triple], file: str, origins: dict[Node, 
 
     def report(node: Node, key: str, message: str, hint: str) -> Diagnostic:
         origin = origins[node]
-        return Diagnostic(file, key_lines.get((node, key)) or origin.line, f"{origin.where}.{key}", message, hint)
+        line = key_lines.get((node, key)) or origin.line
+        return Diagnostic(Location(file, line), f"{origin.where}.{key}", message, hint)
 
     out = []
     for node, origin in origins.items():

@@ -32,7 +32,7 @@ UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "
 def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: None) -> Any:
     """Run a command (named by ``command()`` once it has started); map cmograph errors to exit codes (2 usage or
     input, 1 not conforming, 130 interrupted)."""
-    from cmograph.errors import CmographError, NotConforming  # light: imported already, with the package
+    from cmograph.errors import INTERRUPTED, CmographError, NotConforming  # light: imported with the package
 
     try:
         return run()
@@ -51,8 +51,6 @@ def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: 
             click.echo(f"  hint: {OS_HINTS[exc.errno]}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback; a store write is whole or not there at all
-        from cmograph.__main__ import INTERRUPTED
-
         click.echo(INTERRUPTED, err=True)
         # what the interrupt left half-done (a process pool's pipes) may complain as Python shuts down: the line
         # above has said all there is to say

@@ -4,13 +4,12 @@ The builder writes what the file says and nothing else; values that are not what
 enumeration value, a date that is not ISO 8601, a reference to a missing id) are still written, as plain literals
 or as IRIs of missing elements, so that the shapes catch them and the user sees every problem at once.
 Only problems that make a graph impossible (a list where a mapping must be, an unknown key, a duplicate id, no
-evaluation id) are reported here, by :func:`check_structure`.
+evaluation id) are reported before, by :func:`cmograph.checks.structure.check_structure`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, SH, XSD, Literal, URIRef
 from rdflib.term import Node
 
-from cmograph.diagnostics import Diagnostic
 from cmograph.errors import UsageError
 from cmograph.format.model import (
     EVALUATION,
@@ -31,8 +29,6 @@ from cmograph.format.model import (
     NUMBER_DECIMALS,
     NUMBER_DIGITS,
     NUMBER_PATTERN,
-    SLUG_PATTERN,
-    TOP_LEVEL_KEYS,
     Key,
     Section,
 )
@@ -93,142 +89,8 @@ def graph_iri(base: str, evaluation_id: str) -> URIRef:
     return URIRef(base + quote(evaluation_id, safe="") + "/graph")
 
 
-# ---------------------------------------------------------------------------------------------- structure
-
-
-def check_structure(doc: Document) -> list[Diagnostic]:
-    """Problems that stop a graph being built: wrong shapes of values, unknown keys, duplicate ids."""
-    out: list[Diagnostic] = []
-
-    def report(path: Path_, where: str, message: str, hint: str | None = None) -> None:
-        out.append(Diagnostic(doc.name, doc.line(path), where, message, hint))
-
-    data = doc.data
-    if not isinstance(data, dict):
-        report((), "", f"the file must be a mapping of keys (cmograph, evaluation, ...), found {_kind(data)}",
-               "start the file with 'cmograph: 1' and 'evaluation:'")
-        return out
-    _unknown_keys(data, TOP_LEVEL_KEYS, (), "", report)
-    evaluation = data.get("evaluation")
-    if evaluation is None:
-        report((), "", "missing required key 'evaluation'", "add 'evaluation:' with at least 'id' and 'title'")
-    elif not isinstance(evaluation, dict):
-        report(("evaluation",), "evaluation", f"expected a mapping (id, title, ...), found {_kind(evaluation)}")
-    else:
-        _check_item(doc, evaluation, EVALUATION, ("evaluation",), "evaluation", report)
-        eid = evaluation.get("id")
-        if eid is None:
-            report(("evaluation",), "evaluation", "missing required key 'id'",
-                   "add a short slug such as 'id: ford-2009'; every IRI of the evaluation is built from it")
-        elif _is_scalar(eid) and (not isinstance(eid, str) or not re.fullmatch(SLUG_PATTERN, eid)):  # else told above
-            report(("evaluation", "id"), "evaluation.id", f"'{doc.text(('evaluation', 'id'), eid)}' is not a slug",
-                   "use lower-case letters, digits and hyphens, e.g. 'ford-2009'")
-    prefixes = data.get("prefixes")
-    if prefixes is not None and not (
-        isinstance(prefixes, dict) and all(isinstance(v, str) for v in prefixes.values())
-    ):
-        report(("prefixes",), "prefixes", "expected a mapping of prefix to IRI",
-               "e.g. 'prefixes: {cmoc: https://w3id.org/cmograph/concepts/}'")
-    elif prefixes is not None:
-        for prefix, namespace in prefixes.items():
-            if not (ABSOLUTE_IRI.match(namespace) and is_iri(namespace)):
-                report(("prefixes", prefix), f"prefixes.{prefix}",
-                       f"'{doc.text(('prefixes', prefix), namespace)}' is not an absolute IRI",
-                       f"write in full the IRI '{prefix}:' stands for, e.g. 'https://w3id.org/cmograph/concepts/'")
-    for section in LISTS:
-        items = data.get(section.name)
-        if items is None:
-            continue
-        if not isinstance(items, list):
-            report((section.name,), section.name, f"expected a list of {section.noun}s, found {_kind(items)}",
-                   f"write each {section.noun} as an item starting with '- id:'")
-            continue
-        seen: dict[str, int] = {}
-        for i, item in enumerate(items):
-            path: Path_ = (section.name, i)
-            if not isinstance(item, dict):
-                report(path, f"{section.name}[{i + 1}]",
-                       f"expected a {section.noun} (a mapping with id, ...), found {_kind(item)}")
-                continue
-            iid = item.get("id")
-            where = f"{section.name}[{_scalar_text(doc, (*path, 'id'), iid) if _is_scalar(iid) else i + 1}]"
-            _check_item(doc, item, section, path, where, report)
-            if isinstance(iid, str) and iid.endswith(("\n", "\r")):  # a block scalar (id: |): the pattern misses it
-                report((*path, "id"), f"{where}.id", "the id ends with a line break",
-                       "write the id on the same line as 'id:', without '|' or '>'")
-            elif _is_scalar(iid) and iid is not None:
-                key = _scalar_text(doc, (*path, "id"), iid)
-                if key in seen:
-                    report((*path, "id"), where, f"the id '{key}' is used twice in {section.name}",
-                           f"ids must be unique within a list; the first is at line {seen[key]}")
-                else:
-                    seen[key] = doc.line((*path, "id")) or 0
-    return out
-
-
-def _check_item(doc: Document, item: dict[str, Any], section: Section, path: Path_, where: str, report: Any) -> None:
-    _unknown_keys(item, tuple(k.name for k in section.keys), path, where, report)
-    for key in section.keys:
-        if key.name not in item or item[key.name] is None:
-            continue
-        value = item[key.name]
-        kpath = (*path, key.name)
-        kwhere = f"{where}.{key.name}"
-        if key.kind == "object":
-            assert key.section is not None
-            if not isinstance(value, dict):
-                report(kpath, kwhere, f"expected a mapping, found {_kind(value)}")
-            else:
-                _check_item(doc, value, key.section, kpath, kwhere, report)
-        elif key.kind == "objects":
-            assert key.section is not None
-            if not isinstance(value, list):
-                report(kpath, kwhere, f"expected a list of {key.section.noun}s, found {_kind(value)}")
-                continue
-            for i, sub in enumerate(value):
-                if isinstance(sub, dict):
-                    _check_item(doc, sub, key.section, (*kpath, i), f"{kwhere}[{i + 1}]", report)
-                else:
-                    report((*kpath, i), f"{kwhere}[{i + 1}]", f"expected a {key.section.noun} (a mapping), "
-                           f"found {_kind(sub)}")
-        elif key.kind in ("refs", "texts"):
-            values = value if isinstance(value, list) else [value]
-            if not all(_is_scalar(v) for v in values):
-                report(kpath, kwhere, f"expected {'ids' if key.kind == 'refs' else 'text'} or a list of them, "
-                       f"found {_kind(value)}")
-        elif not _is_scalar(value):
-            report(kpath, kwhere, f"expected a single value, found {_kind(value)}",
-                   "write one value on the same line as the key")
-
-
-def _unknown_keys(mapping: dict[str, Any], known: tuple[str, ...], path: Path_, where: str, report: Any) -> None:
-    for key in mapping:
-        if key == "<<":
-            hint = "cmograph does not read YAML merge keys ('<<: *name'); write the keys out in full"
-        elif key not in known:
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
-        else:
-            continue
-        report((*path, key), f"{where}.{key}".lstrip("."), f"unknown key '{key}'", hint)
-
-
 def _is_scalar(value: Any) -> bool:
     return not isinstance(value, dict | list)
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return f"'{value}'"
-
-
-def _scalar_text(doc: Document, path: Path_, value: Any) -> str:
-    return doc.text(path, value)
 
 
 # ---------------------------------------------------------------------------------------------- triples

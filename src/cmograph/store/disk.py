@@ -33,7 +33,7 @@ from cmograph.resources import data
 from cmograph.store import lock
 
 if TYPE_CHECKING:
-    from cmograph.checks.pipeline import EvaluationGraph
+    from cmograph.checks.results import EvaluationGraph
 
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 STORE_FORMAT = 1

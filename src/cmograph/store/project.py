@@ -24,7 +24,7 @@ from cmograph.resources import data
 from cmograph.store.disk import DiskStore, Manifest, StoreInUse
 
 if TYPE_CHECKING:
-    from cmograph.checks.pipeline import CheckedFile, EvaluationGraph
+    from cmograph.checks.results import CheckedFile, EvaluationGraph
 
 CONFIG = "cmograph.toml"
 EVALUATIONS = "evaluations"
@@ -191,7 +191,8 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
     remove += [g for p in todo for g in manifest.files.get(keys[p], {}).get("evaluations", {}).values()]
     if not todo and not gone and store.exists():
         return result
-    from cmograph.checks.pipeline import iter_checked, shared_graph
+    from cmograph.checks.crossfile import shared_graph
+    from cmograph.checks.pipeline import iter_checked
 
     # checked before the store is opened, which may start worker processes; named apart from the project's others
     checked = iter_checked(todo, base, progress, among=list(keyed.values()))
@@ -211,7 +212,7 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
                 holder = new.graph_owner(str(graph.graph))
                 if holder is not None:
                     problem = shared_graph(item.path.name, graph, holder[1], holder[0])
-                    raise InputError(f"{problem.file}: {problem.message}", f"{problem.hint}; nothing was loaded")
+                    raise InputError(f"{problem.location}: {problem.message}", f"{problem.hint}; nothing was loaded")
             new.files[key] = _entry(item)
             result.loaded.extend(g.evaluation_id for g in item.graphs)
             yield from item.graphs
