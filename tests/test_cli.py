@@ -459,3 +459,13 @@ def test_markdown_answers_to_md() -> None:
     assert short.output == run("ask", "what-worked", "--example", "-f", "markdown", "--limit", "2").output
     queried = run("query", "--example", "-f", "md", stdin="SELECT (1 AS ?one) WHERE {}")
     assert queried.stdout == "| one |\n|---|\n| 1 |\n"
+
+
+def test_messages_cut_long_quoted_values_only() -> None:
+    from cmograph.cli.common import said
+
+    long = "n" * 300
+    assert said(f"no outcome is called '{long}'") == f"no outcome is called '{'n' * 100}…' (300 characters)"
+    prose = f"the project's {long} isn't there"  # apostrophes, not quotes: nothing to cut
+    assert said(prose) == prose
+    assert said(f"'{'n' * 200}' and a\x1b[2Jb") == f"'{'n' * 200}' and a\\u001b[2Jb"  # 200 is not long

@@ -31,7 +31,8 @@ OS_HINTS = {
 UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "served"}  # else answered
 LONG_VALUE = 200  # a value longer than this is shown in a message by its first KEPT characters and its length
 KEPT = 100
-_QUOTED = re.compile(f"'([^']{{{LONG_VALUE + 1},}})'")  # a long value quoted in a message: 'a name'
+# a long value quoted in a message ('a name'), and not the text between two apostrophes ("the project's")
+_QUOTED = re.compile(f"""(?<![^\\s(\\[:="])'([^']{{{LONG_VALUE + 1},}}+)'(?=[\\s,.;:)\\]?!]|$)""")
 
 
 def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: None) -> Any:
