@@ -17,7 +17,8 @@ from cmograph.checks.results import EvaluationGraph
 from cmograph.format.model import CMOCS
 from cmograph.format.vocab import CMO, DEFAULT_BASE
 from cmograph.ingest.build import element_iri, graph_iri
-from cmograph.render.rdf import EXPORT_FORMATS, export
+from cmograph.render.formats import EXPORTS
+from cmograph.render.rdf import export
 from cmograph.source import load_memory
 
 VALID = Path(__file__).parent / "data" / "valid"
@@ -84,7 +85,7 @@ def test_defaults_and_generated_statement() -> None:
     assert statement.startswith("In the context of ") and " leads to " in statement
 
 
-@pytest.mark.parametrize("fmt", sorted(EXPORT_FORMATS))
+@pytest.mark.parametrize("fmt", sorted(EXPORTS))
 def test_round_trip_through_every_rdf_format_is_lossless(fmt: str, tmp_path: Path) -> None:
     store = load_memory([RIVERSIDE, VALID / "hillside-review.json"])
     original = Graph()
@@ -119,7 +120,7 @@ def test_an_export_is_sorted_so_it_reads_the_same_from_any_store(tmp_path: Path)
     assert len(lines) > 100 and lines == sorted(lines)
     disk = DiskStore(tmp_path / "store")
     load_into(disk, [RIVERSIDE])
-    for fmt in EXPORT_FORMATS:
+    for fmt in EXPORTS:
         assert export(disk.open(), fmt) == export(memory, fmt), fmt
         assert export(memory, fmt).endswith(b"\n"), fmt  # a file ends with a line break, JSON-LD too
 

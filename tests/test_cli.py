@@ -117,7 +117,7 @@ def test_empty_answer_is_said_plainly() -> None:
     assert result.exit_code == 0
     assert result.output.strip() and "─" not in result.output
     csv_out = run("ask", "what-worked", "--data", VALID / "minimal.yaml", "--format", "csv")
-    assert csv_out.output.count("\n") == 1
+    assert csv_out.stdout.count("\n") == 1  # the header alone; the sentence goes to standard error
 
 
 def test_project_workflow(tmp_path: Path) -> None:
@@ -418,3 +418,54 @@ def test_export_never_writes_over_evidence(tmp_path: Path) -> None:
     assert run("export", "--example", "-f", "nt", "-o", again).exit_code == 0
     assert again.read_text(encoding="utf-8").startswith("<https://")
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+@pytest.mark.parametrize("command", [("ask", "what-worked"), ("query",)])
+def test_an_empty_answer_in_a_data_format_is_said_on_standard_error(command: tuple[str, ...]) -> None:
+    query = "SELECT ?x WHERE { ?x a <urn:nothing> }"
+    said = "The query returned no rows." if command == ("query",) else "Nothing is recorded as having worked"
+    for fmt, empty in (("csv", "x\n"), ("tsv", "x\n"), ("json", "[]\n")):
+        result = run(*command, "--data", VALID / "minimal.yaml", "-f", fmt, stdin=query)
+        assert result.exit_code == 0, result.output
+        assert result.stderr.startswith(said) and result.stderr.count("\n") == 1, (fmt, result.stderr)
+        if command == ("query",):
+            assert result.stdout == empty, fmt  # a program reads the empty answer alone
+        else:
+            assert json.loads(result.stdout) == [] if fmt == "json" else result.stdout.count("\n") == 1
+    for fmt in ("table", "markdown"):  # for people: the sentence is the answer
+        result = run(*command, "--data", VALID / "minimal.yaml", "-f", fmt, stdin=query)
+        assert result.stdout.startswith(said) and result.stderr == "", fmt
+
+
+def test_export_takes_the_usual_short_names_of_formats(tmp_path: Path) -> None:
+    for short, name in (("ttl", "turtle"), ("nq", "nquads")):
+        exported = run("export", "--data", VALID / "riverside-wards.yaml", "-f", short)
+        assert exported.exit_code == 0, exported.output
+        assert exported.stdout_bytes == run("export", "--data", VALID / "riverside-wards.yaml", "-f", name).stdout_bytes
+        path = tmp_path / f"riverside.{short}"
+        assert run("export", "--data", VALID / "riverside-wards.yaml", "-f", short, "-o", path).exit_code == 0
+        assert run("validate", path).exit_code == 0, short
+        again = run("ask", "what-worked", "--data", path, "-f", "csv")  # the same answers from the export
+        assert again.stdout == run("ask", "what-worked", "--data", VALID / "riverside-wards.yaml", "-f", "csv").stdout
+    helped = run("export", "--help").output
+    assert "[turtle|ttl|nt|jsonld|trig|nquads|nq]" in helped and helped.count("ttl") == 2  # the choice, the note
+    refused = run("export", "--example", "-f", "turtle2")
+    assert refused.exit_code == 2 and "'turtle2' is not one of 'turtle', 'ttl'," in refused.output
+
+
+def test_markdown_answers_to_md() -> None:
+    short = run("ask", "what-worked", "--example", "-f", "md", "--limit", "2")
+    assert short.exit_code == 0 and short.stdout.startswith("| outcome |")
+    assert short.output == run("ask", "what-worked", "--example", "-f", "markdown", "--limit", "2").output
+    queried = run("query", "--example", "-f", "md", stdin="SELECT (1 AS ?one) WHERE {}")
+    assert queried.stdout == "| one |\n|---|\n| 1 |\n"
+
+
+def test_messages_cut_long_quoted_values_only() -> None:
+    from cmograph.cli.common import said
+
+    long = "n" * 300
+    assert said(f"no outcome is called '{long}'") == f"no outcome is called '{'n' * 100}…' (300 characters)"
+    prose = f"the project's {long} isn't there"  # apostrophes, not quotes: nothing to cut
+    assert said(prose) == prose
+    assert said(f"'{'n' * 200}' and a\x1b[2Jb") == f"'{'n' * 200}' and a\\u001b[2Jb"  # 200 is not long

@@ -8,12 +8,17 @@ the tests check they give a clear error or the same answer as a plain name. Hypo
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,6 +35,7 @@ from cmograph.query.lexer import lateral_optionals
 from cmograph.query.local import StoreEngine
 from cmograph.query.resolve import Resolver
 from cmograph.query.run import prepare
+from cmograph.render.formats import EXPORTS
 from cmograph.store.disk import DiskStore, memory_store
 from cmograph.store.project import load_into
 
@@ -255,3 +261,224 @@ def test_undecodable_names_from_the_shell_give_a_clear_error(tmp_path: Path, nam
                                b"what-worked", option, name], cwd=tmp_path, capture_output=True, check=False)
         assert done.returncode == 2, done.stderr
         assert b"Traceback" not in done.stderr and b"error:" in done.stderr
+
+
+# ---------------------------------------------------------------------------------------------- terminal output
+# Text from the data, from a server or typed by the user never reaches a terminal as a control sequence: tables,
+# Markdown and every error message show control characters escaped (ESC as \u001b), JSON and RDF write them as \u
+# escapes, CSV and TSV keep the data exact for programs (escaped only when printed on a terminal), and CSV and TSV
+# cells that a spreadsheet would run as formulas get a leading ' unless --keep-formulas says otherwise.
+
+HOSTILE_LABEL = "Morale \x1b[2J\x1b]0;pwned\x07\x9b31m\u202eup"
+FORMULAS = {"c-1": '=HYPERLINK("http://example.org","click")', "m-1": "-2+3+cmd|' /C calc'!A0", "g-1": "@SUM(1+1)"}
+HOSTILE_YAML = r"""cmograph: 1
+evaluation:
+  id: hostile
+  title: "Title \e]0;pwned\a"
+contexts:
+  - id: c-1
+    label: "=HYPERLINK(\"http://example.org\",\"click\")"
+mechanisms:
+  - id: m-1
+    label: "-2+3+cmd|' /C calc'!A0"
+outcomes:
+  - id: o-1
+    label: "Morale \e[2J\e]0;pwned\a\x9b31m\u202eup"
+    direction: positive
+groups:
+  - id: g-1
+    label: "@SUM(1+1)"
+cmocs:
+  - id: cmoc-1
+    context: [c-1]
+    mechanism: [m-1]
+    outcome: [o-1]
+    for_whom: [g-1]
+"""
+# what must never reach a terminal raw: C0 controls but tab and line feed, DEL, C1, line separators, bidi controls
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+ESCAPED_LABEL = "Morale \\u001b[2J\\u001b]0;pwned\\u0007\\u009b31m\\u202eup"
+
+
+def cmograph(*args: str | Path, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command, in its own process, its output read as UTF-8 text."""
+    return subprocess.run([sys.executable, "-m", "cmograph", *map(str, args)], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    path = tmp_path / "hostile.yaml"
+    path.write_text(HOSTILE_YAML, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "md"])
+def test_control_sequences_in_the_data_are_shown_escaped_in_tables_and_markdown(hostile: Path, fmt: str) -> None:
+    done = cmograph("ask", "what-worked", "--data", hostile, "-f", fmt, cwd=hostile.parent)
+    assert done.returncode == 0, done.stderr
+    assert ESCAPED_LABEL in done.stdout
+    assert not RAW_CONTROL.search(done.stdout + done.stderr)
+
+
+def test_data_formats_keep_control_characters_exact_and_json_escapes_them(hostile: Path) -> None:
+    runs = {fmt: cmograph("ask", "what-worked", "--data", hostile, "-f", fmt, cwd=hostile.parent)
+            for fmt in ("csv", "tsv", "json")}
+    assert all(done.returncode == 0 and not RAW_CONTROL.search(done.stderr) for done in runs.values())
+    assert next(csv.DictReader(io.StringIO(runs["csv"].stdout)))["outcome"] == HOSTILE_LABEL  # nothing stripped
+    assert runs["tsv"].stdout.splitlines()[1].split("\t")[0] == HOSTILE_LABEL
+    assert not RAW_CONTROL.search(runs["json"].stdout)  # as \u escapes, which read back the same
+    assert json.loads(runs["json"].stdout)[0]["outcome"] == HOSTILE_LABEL
+
+
+def test_data_formats_printed_on_a_terminal_show_control_characters_escaped(hostile: Path) -> None:
+    pty = pytest.importorskip("pty")
+    for fmt in ("csv", "tsv"):
+        leader, follower = pty.openpty()
+        with subprocess.Popen([sys.executable, "-m", "cmograph", "ask", "what-worked", "--data", str(hostile), "-f",
+                               fmt], stdout=follower, stderr=subprocess.PIPE, cwd=hostile.parent) as process:
+            os.close(follower)
+            screen = b""
+            while chunk := _read_or_end(leader):
+                screen += chunk
+            assert process.wait() == 0
+        os.close(leader)
+        text = screen.decode("utf-8").replace("\r\n", "\n")  # the terminal turns line feeds into CR LF
+        assert ESCAPED_LABEL in text, fmt
+        assert not RAW_CONTROL.search(text), fmt
+
+
+def _read_or_end(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # EIO: the command has exited and closed the terminal
+        return b""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_csv_and_tsv_cells_a_spreadsheet_would_run_as_formulas_get_a_leading_quote(hostile: Path, fmt: str) -> None:
+    columns = {"c-1": "contexts", "m-1": "mechanisms", "g-1": "for_whom"}
+    guarded = cmograph("ask", "what-worked", "--data", hostile, "-f", fmt, cwd=hostile.parent)
+    exact = cmograph("ask", "what-worked", "--data", hostile, "-f", fmt, "--keep-formulas", cwd=hostile.parent)
+    for done, prefix in ((guarded, "'"), (exact, "")):
+        assert done.returncode == 0, done.stderr
+        rows = csv.DictReader(io.StringIO(done.stdout), delimiter="," if fmt == "csv" else "\t", quoting=(
+            csv.QUOTE_MINIMAL if fmt == "csv" else csv.QUOTE_NONE))
+        row = next(rows)
+        assert {columns[k]: row[columns[k]] for k in FORMULAS} == {columns[k]: prefix + v for k, v in FORMULAS.items()}
+        assert row["sites"] == "0"
+    as_json = json.loads(cmograph("ask", "what-worked", "--data", hostile, "-f", "json", cwd=hostile.parent).stdout)
+    assert as_json[0]["contexts"] == [FORMULAS["c-1"]]  # JSON is for programs: never changed
+
+
+def test_numbers_are_never_taken_for_formulas(hostile: Path) -> None:
+    query = 'SELECT (-3.5 AS ?number) ("-3.5" AS ?text) (+2 AS ?plus) WHERE {}'
+    done = cmograph("query", "--data", hostile, "-f", "csv", cwd=hostile.parent, stdin=query)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["number,text,plus", "-3.5,'-3.5,2"]
+
+
+LONG = "n" * 100_000
+
+
+@pytest.mark.parametrize("args", [
+    ("ask", "why", "--example", "--outcome", HOSTILE_LABEL),
+    ("ask", HOSTILE_LABEL, "--example"),
+    ("ask", "what-worked", "--example", "-f", HOSTILE_LABEL),
+    ("ask", "what-worked", "--example", "--" + HOSTILE_LABEL),
+    ("ask", "what-worked", "--example", "--limit", HOSTILE_LABEL),
+    ("export", "--example", "-e", HOSTILE_LABEL),
+    ("ask", "what-worked", "--data", HOSTILE_LABEL),
+    ("query", "--example", HOSTILE_LABEL),
+], ids=["name", "question", "format", "option", "number", "evaluation", "data", "query-file"])
+def test_error_messages_show_control_characters_escaped(tmp_path: Path, args: tuple[str, ...]) -> None:
+    done = cmograph(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "\\u001b[2J" in done.stderr or "\\x1b[2J" in done.stderr, done.stderr  # click quotes values with repr()
+    assert not RAW_CONTROL.search(done.stdout + done.stderr)
+
+
+@pytest.mark.parametrize("args", [
+    ("ask", "why", "--example", "--outcome", LONG),
+    ("ask", LONG, "--example"),
+    ("ask", "what-worked", "--example", "-f", LONG),
+    ("ask", "what-worked", "--example", "--" + LONG),
+    ("export", "--example", "-e", LONG),
+    ("ask", "what-worked", "--data", LONG),
+], ids=["name", "question", "format", "option", "evaluation", "data"])
+def test_a_long_name_in_an_error_is_cut_and_its_length_given(tmp_path: Path, args: tuple[str, ...]) -> None:
+    done = cmograph(*args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert re.search(r"n{90}…'? \(100,00\d characters\)", done.stderr), done.stderr[:500]
+    assert len(done.stderr) < 2000, done.stderr[:500]
+
+
+class HostileServer:
+    """A real SPARQL endpoint on 127.0.0.1 whose answers hold control sequences: a SELECT answer with them in a
+    column name and a value, or (``failing``) an error whose first line holds them."""
+
+    def __init__(self, *, failing: bool = False) -> None:
+        body = json.dumps({"head": {"vars": ["x\x1b[2J"]},
+                           "results": {"bindings": [{"x\x1b[2J": {"type": "literal", "value": HOSTILE_LABEL}}]}})
+        status, payload = (500, "failed \x1b]0;pwned\x07\nmore") if failing else (200, body)
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                data = payload.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/sparql"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+
+    def __enter__(self) -> HostileServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
+def test_control_sequences_from_an_endpoint_are_escaped(tmp_path: Path, fmt: str) -> None:
+    with HostileServer() as server:
+        done = cmograph("query", "--endpoint", server.url, "-f", fmt, cwd=tmp_path, stdin="SELECT * WHERE {}")
+    assert done.returncode == 0, done.stderr
+    assert not RAW_CONTROL.search(done.stdout + done.stderr)
+    if fmt == "json":
+        assert json.loads(done.stdout) == [{"x\x1b[2J": HOSTILE_LABEL}]
+    else:
+        assert "x\\u001b[2J" in done.stdout and ESCAPED_LABEL in done.stdout
+    with HostileServer(failing=True) as server:
+        failed = cmograph("query", "--endpoint", server.url, cwd=tmp_path, stdin="SELECT * WHERE {}")
+    assert failed.returncode == 2 and "failed \\u001b]0;pwned\\u0007" in failed.stderr, failed.stderr
+    assert not RAW_CONTROL.search(failed.stderr)
+
+
+def test_rdf_exports_and_constructs_write_control_characters_as_escapes(hostile: Path) -> None:
+    for fmt in EXPORTS.spellings():
+        done = subprocess.run([sys.executable, "-m", "cmograph", "export", "--data", str(hostile), "-f", fmt],
+                              cwd=hostile.parent, capture_output=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert not RAW_CONTROL.search(done.stdout.decode("utf-8")), fmt
+        copy = hostile.parent / f"copy.{fmt}"
+        copy.write_bytes(done.stdout)
+        back = cmograph("ask", "what-worked", "--data", copy, "-f", "json", cwd=hostile.parent)
+        assert json.loads(back.stdout)[0]["outcome"] == HOSTILE_LABEL, fmt  # the same data, read back
+    construct = cmograph("query", "--data", hostile, cwd=hostile.parent,
+                         stdin="CONSTRUCT { ?o rdfs:label ?l } WHERE { ?o a cmo:Outcome ; rdfs:label ?l }")
+    assert construct.returncode == 0 and "\\u001b[2j" in construct.stdout.lower(), construct.stderr
+    assert not RAW_CONTROL.search(construct.stdout)

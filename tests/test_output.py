@@ -5,11 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from decimal import Decimal
 
 import pyoxigraph as ox
+import pytest
 
-from cmograph.render.tables import render, table
+from cmograph.errors import UsageError
+from cmograph.ingest.files import RDF_SUFFIXES
+from cmograph.render.formats import EXPORTS, RENDERERS, Options, render
+from cmograph.render.table import table
 
 COLUMNS = ["outcome", "mechanisms", "sites"]
 ROWS: list[dict[str, object]] = [
@@ -20,7 +26,7 @@ ROWS: list[dict[str, object]] = [
 
 
 def test_table_fits_80_columns_and_wraps_long_labels() -> None:
-    text = render(COLUMNS, ROWS, "table", 60)  # type: ignore[arg-type]
+    text = render(COLUMNS, ROWS, "table", Options(width=60))  # type: ignore[arg-type]
     assert max(len(line) for line in text.splitlines()) <= 60
     assert "Ownership; Protected time" in text.replace("\n", " ") or "Ownership;" in text
     assert "wrap in narrow" in text.replace("\n", " ").replace("  ", " ") or "narrow" in text
@@ -85,7 +91,7 @@ def test_numbers_print_exactly() -> None:
     assert render(columns, [row], "csv").splitlines()[1] == ",".join(text)
     assert render(columns, [row], "tsv").splitlines()[1] == "\t".join(text)
     assert render(columns, [row], "markdown").splitlines()[2] == "| " + " | ".join(text) + " |"
-    assert render(columns, [row], "table", 400).splitlines()[2].split() == text
+    assert render(columns, [row], "table", Options(width=400)).splitlines()[2].split() == text
     as_json = render(columns, [row], "json")
     assert json.loads(as_json, parse_float=Decimal) == [dict(zip(columns, [  # numbers where doubles read them back
         "123456789012345678.123456789012345678", Decimal("3.5"), 0, 1000, Decimal("0.1"), "9007199254740993",
@@ -105,3 +111,61 @@ def test_query_output_keeps_the_numbers_stored() -> None:
         "123456789012345678.123456789012345678", "1e999", "3.5", "7", "INF", "abc", "maybe", "yes"]
     assert [r["v"] for r in json.loads(render(result.columns, result.rows, "json"))] == [
         "123456789012345678.123456789012345678", "1e999", 3.5, 7, "INF", "abc", "maybe", True]
+
+
+def test_every_format_is_registered_once_under_its_names_and_aliases() -> None:
+    assert list(RENDERERS) == ["table", "csv", "tsv", "json", "markdown"]
+    assert list(EXPORTS) == ["turtle", "nt", "jsonld", "trig", "nquads"]
+    assert EXPORTS["ttl"] is EXPORTS["turtle"] and EXPORTS["nq"] is EXPORTS["nquads"]
+    assert RENDERERS["md"] is RENDERERS["markdown"]
+    assert all(callable(RENDERERS[name].load()) for name in RENDERERS)
+    assert render(COLUMNS, ROWS, "md") == render(COLUMNS, ROWS, "markdown")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="there is no output format 'xlsx'") as refused:
+        render(COLUMNS, ROWS, "xlsx")  # type: ignore[arg-type]
+    assert refused.value.hint == "use one of table, csv, tsv, json, markdown, md"
+
+
+def test_every_export_format_name_is_a_suffix_that_reads_back() -> None:
+    assert [name for name in EXPORTS.spellings() if f".{name}" not in RDF_SUFFIXES] == []
+
+
+def test_the_registry_imports_no_writer() -> None:
+    code = ("import sys; import cmograph.render.formats\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('pyoxigraph', 'rdflib', 'cmograph.render.'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['cmograph.render.formats']"
+
+
+HOSTILE = "a\x1b[2J\x1b]0;title\x07b\x9b1m\u202ec\x7fd"
+
+
+def test_tables_and_markdown_show_control_characters_escaped() -> None:
+    escaped = "a\\u001b[2J\\u001b]0;title\\u0007b\\u009b1m\\u202ec\\u007fd"
+    rows = [{"outcome\x1b[1m": HOSTILE, "mechanisms": ["x\ty\nz"], "sites": 1}]
+    columns = ["outcome\x1b[1m", "mechanisms", "sites"]  # a column name from a server can hold anything too
+    for fmt in ("table", "markdown"):
+        text = render(columns, rows, fmt, Options(width=200))  # type: ignore[arg-type]
+        assert escaped in text and "outcome\\u001b[1m" in text and "x y z" in text, fmt
+        assert all(c.isprintable() for c in text.replace("\n", "")), fmt
+
+
+def test_json_writes_control_characters_as_escapes_that_read_back_exactly() -> None:
+    text = render(["outcome"], [{"outcome": HOSTILE}], "json")
+    assert text.isascii() and "\\u009b" in text and "\\u202e" in text
+    assert json.loads(text) == [{"outcome": HOSTILE}]
+
+
+def test_csv_and_tsv_guard_text_a_spreadsheet_would_run_but_never_numbers() -> None:
+    columns = ["text", "list", "number", "decimal", "double", "plain"]
+    row = {"text": "=1+1", "list": ["@SUM(A1)", "b"], "number": -3, "decimal": Decimal("-0.5"), "double": float("-inf"),
+           "plain": "a=b"}
+    guarded = ["'=1+1", "'@SUM(A1); b", "-3", "-0.5", "-INF", "a=b"]
+    assert next(csv.reader(io.StringIO(render(columns, [row], "csv").splitlines()[1]))) == guarded
+    assert render(columns, [row], "tsv").splitlines()[1].split("\t") == guarded
+    exact = render(columns, [row], "csv", Options(keep_formulas=True)).splitlines()[1]
+    assert next(csv.reader(io.StringIO(exact)))[:2] == ["=1+1", "@SUM(A1); b"]
+    for start in "=+-@\t\r\x00":
+        assert list(csv.reader(io.StringIO(render(["c"], [{"c": start + "x"}], "csv"), newline=""))) == [
+            ["c"], ["'" + start + "x"]]
+    # a carriage return inside a cell is quoted, so it cannot end the record and start a row with a formula
+    assert list(csv.reader(io.StringIO(render(["c"], [{"c": "x\r=1+1"}], "csv"), newline=""))) == [["c"], ["x\r=1+1"]]

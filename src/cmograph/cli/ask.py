@@ -6,9 +6,8 @@ from typing import Any
 
 import click
 
-from cmograph.cli.common import data_params
-
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
+from cmograph.cli.common import KEEP_FORMULAS_HELP, data_params, format_param
+from cmograph.render.formats import RENDERERS
 
 
 class QuestionGroup(click.Group):
@@ -56,12 +55,12 @@ def question_command(qid: str) -> click.Command:
                                    metavar=p.type.upper() if p.type not in ("choice",) else None))
     params += data_params()
     params += [
-        click.Option(["-f", "--format", "fmt"], type=click.Choice(FORMATS), default=None,
-                     help="Output format (default: table on a terminal, else csv)."),
+        format_param(RENDERERS, "Output format (default: table on a terminal, else csv)."),
         click.Option(["--limit"], type=click.IntRange(0), default=None,
                      help="Show at most this many rows (tables default to 100; 0 for all)."),
         click.Option(["--offset"], type=click.IntRange(0), default=0, help="Skip this many rows."),
         click.Option(["--like"], is_flag=True, help="Match names as case-insensitive substrings, taking all."),
+        click.Option(["--keep-formulas"], is_flag=True, help=KEEP_FORMULAS_HELP),
         click.Option(["--show-sparql"], is_flag=True,
                      help="Print the SPARQL that runs on standard error, before the answer."),
     ]

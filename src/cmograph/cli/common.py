@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import re
 import shutil
 import sys
 import time
@@ -15,6 +16,7 @@ import click
 
 if TYPE_CHECKING:
     from cmograph.diagnostics import Progress
+    from cmograph.render.formats import Format, Registry
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +29,10 @@ OS_HINTS = {
     errno.ENAMETOOLONG: "use a shorter path",
 }
 UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "served"}  # else answered
+LONG_VALUE = 200  # a value longer than this is shown in a message by its first KEPT characters and its length
+KEPT = 100
+# a long value quoted in a message ('a name'), and not the text between two apostrophes ("the project's")
+_QUOTED = re.compile(f"""(?<![^\\s(\\[:="])'([^']{{{LONG_VALUE + 1},}}+)'(?=[\\s,.;:)\\]?!]|$)""")
 
 
 def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: None) -> Any:
@@ -36,17 +42,21 @@ def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: 
 
     try:
         return run()
+    except click.ClickException as exc:  # click's own usage errors quote what was typed: click shows it escaped
+        exc.message = said(exc.message)  # type: ignore[misc]  # Final to type checkers only
+        raise
     except NotConforming as exc:
         echo_report(exc.report)
         undone = UNDONE.get(command() or "", "answered")
         click.echo(f"The data does not conform: {summary(exc.report)}. Nothing was loaded or {undone}.", err=True)
         sys.exit(1)
     except CmographError as exc:
+        exc.message, exc.hint = said(exc.message), exc.hint and said(exc.hint)
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:  # a path the system refuses (name too long, no permission, disk full)
-        where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        where = f"{said(clipped(str(exc.filename)))}: " if exc.filename else ""
+        click.echo(f"error: {where}{said(exc.strerror or str(exc))}", err=True)
         if exc.errno in OS_HINTS:
             click.echo(f"  hint: {OS_HINTS[exc.errno]}", err=True)
         sys.exit(2)
@@ -56,6 +66,20 @@ def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: 
         # above has said all there is to say
         sys.unraisablehook = lambda _: None
         sys.exit(130)
+
+
+def clipped(value: str) -> str:
+    """A value as a message shows it: whole up to ``LONG_VALUE`` characters, else its start, an ellipsis and its
+    length (``nnnn… (100,000 characters)``)."""
+    return value if len(value) <= LONG_VALUE else f"{value[:KEPT]}… ({len(value):,} characters)"
+
+
+def said(text: str) -> str:
+    """A message as printed: each long value quoted in it (``'...'``) clipped, and every character that could
+    control the terminal or break the line escaped, as ``validate`` shows them (``ESC`` as ``\\u001b``)."""
+    from cmograph.diagnostics import one_line
+
+    return one_line(_QUOTED.sub(lambda m: f"'{m.group(1)[:KEPT]}…' ({len(m.group(1)):,} characters)", text))
 
 
 def echo_report(report: Any) -> None:
@@ -91,7 +115,7 @@ def progress_printer(what: str, after: float = 1.0) -> Progress | None:
         filled = width * done // max(total, 1)
         bar = "#" * filled + "-" * (width - filled)
         room = max(terminal_width() - 1, 20)  # the line must not wrap, or each update would leave one behind
-        click.echo("\r" + f"{what} [{bar}] {done}/{total} {label}"[:room].ljust(room), err=True, nl=done == total)
+        click.echo("\r" + f"{what} [{bar}] {done}/{total} {said(label)}"[:room].ljust(room), err=True, nl=done == total)
 
     return step
 
@@ -154,25 +178,68 @@ def data_params() -> list[click.Parameter]:
     return [click.Option(list(declarations), **attributes) for declarations, attributes in DATA_OPTIONS]
 
 
-def format_option(choices: tuple[str, ...], help_text: str) -> Callable[[F], F]:
-    return click.option("-f", "--format", "fmt", type=click.Choice(choices), default=None, help=help_text)
+class FormatChoice(click.Choice[str]):
+    """A format of a registry, by its name or an alias (``ttl``); the command is given the format's name."""
+
+    def __init__(self, formats: Registry[Format]) -> None:
+        super().__init__(formats.spellings())
+        self.formats = formats
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return self.formats[super().convert(value, param, ctx)].name
+
+
+def _format_attributes(formats: Registry[Format], help_text: str, default: str | None) -> dict[str, Any]:
+    aliases = [f"{alias} for {f.name}" for f in formats.values() for alias in f.aliases]
+    return {"type": FormatChoice(formats), "default": default, "show_default": default is not None,
+            "help": help_text + (f" Short names: {', '.join(aliases)}." if aliases else "")}
+
+
+def format_option(formats: Registry[Format], help_text: str, default: str | None = None) -> Callable[[F], F]:
+    """``-f``/``--format``: one of the registry's formats."""
+    return click.option("-f", "--format", "fmt", **_format_attributes(formats, help_text, default))
+
+
+def format_param(formats: Registry[Format], help_text: str) -> click.Option:
+    """The same option as a parameter object, for commands built at run time."""
+    return click.Option(["-f", "--format", "fmt"], **_format_attributes(formats, help_text, None))
+
+
+KEEP_FORMULAS_HELP = ("CSV and TSV: write text that begins with = + - @ exactly as it is (by default it gets a "
+                      "leading ', so that a spreadsheet shows it rather than run it as a formula).")
+
+
+def default_format() -> str:
+    """``table`` on a terminal, else ``csv``."""
+    return "table" if sys.stdout.isatty() else "csv"
 
 
 def echo_rows(columns: list[str], rows: list[Any], fmt: str | None, empty: str, *, limit: int | None = None,
-              offset: int = 0) -> None:
-    """Print rows; a table by default on a terminal, CSV otherwise. Tables page with ``limit``/``offset``."""
-    from cmograph.render.tables import render
+              offset: int = 0, keep_formulas: bool = False) -> None:
+    """Print rows; a table by default on a terminal, CSV otherwise. Tables page with ``limit``/``offset``.
 
-    chosen = fmt or ("table" if sys.stdout.isatty() else "csv")
-    if not rows and chosen in ("table", "markdown"):
+    An empty answer is the sentence ``empty`` in a format for people; in a data format it is the format's empty
+    text (a header, ``[]``), and the sentence goes to standard error, where a person sees it and a program does not.
+    """
+    from cmograph.render.formats import RENDERERS, Options, render
+
+    chosen = RENDERERS[fmt or default_format()]
+    if not rows and chosen.for_people:
         click.echo(empty)
         return
     shown = rows[offset:] if limit is None else rows[offset: offset + limit]
-    if not shown and chosen in ("table", "markdown"):
+    if not shown and chosen.for_people:
         click.echo(f"No rows from row {offset + 1}: the answer has {len(rows)} (use a smaller --offset).")
         return
-    click.echo(render(columns, shown, chosen, terminal_width()), nl=False)
-    if len(shown) < len(rows):
+    text = render(columns, shown, chosen.name, Options(terminal_width(), keep_formulas))
+    if not chosen.for_people and sys.stdout.isatty():  # data read by a person: nothing may control the terminal
+        from cmograph.render.controls import on_screen
+
+        text = on_screen(text)
+    click.echo(text, nl=False, color=True)  # color: click would drop what looks like a colour code from data
+    if not rows:
+        click.echo(empty, err=True)
+    elif len(shown) < len(rows):
         more = offset + len(shown) < len(rows)  # rows after the page: the limit cut them
         how = "use --limit and --offset to page, --limit 0 for all" if more else "--offset skipped the rows before"
         click.echo(f"({len(shown)} of {len(rows)} rows, from row {offset + 1}; {how})", err=True)
@@ -185,7 +252,7 @@ def open_source(*args: Any, **kwargs: Any) -> Any:
 
     source = open_(*args, **kwargs)
     for warning in source.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {said(warning)}", err=True)
     return source
 
 
@@ -199,9 +266,12 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     with waiting(f"answering {question.id}"):
         answer = ask(question, source.engine, options, like=kwargs["like"])
     if kwargs["show_sparql"]:
-        click.echo(answer.sparql.rstrip() + "\n", err=True)  # stdout stays the answer alone
-    chosen = kwargs["fmt"] or ("table" if sys.stdout.isatty() else "csv")
+        from cmograph.render.controls import u_escaped
+
+        click.echo(u_escaped(answer.sparql.rstrip()) + "\n", err=True)  # stdout stays the answer alone
+    chosen = kwargs["fmt"] or default_format()
     limit = kwargs["limit"]
     if limit is None and chosen == "table":
         limit = 100
-    echo_rows(answer.columns, answer.rows, chosen, question.empty, limit=limit or None, offset=kwargs["offset"])
+    echo_rows(answer.columns, answer.rows, chosen, question.empty, limit=limit or None, offset=kwargs["offset"],
+              keep_formulas=kwargs["keep_formulas"])

@@ -8,7 +8,8 @@ from typing import TextIO
 
 import click
 
-from cmograph.cli.common import data_options, format_option
+from cmograph.cli.common import KEEP_FORMULAS_HELP, data_options, format_option
+from cmograph.render.formats import EXPORTS, RENDERERS
 
 
 @click.command()
@@ -78,9 +79,10 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare:
 @click.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
 @data_options
-@format_option(("table", "csv", "tsv", "json", "markdown"), "How to print SELECT rows.")
+@format_option(RENDERERS, "How to print SELECT rows (default: table on a terminal, else csv).")
+@click.option("--keep-formulas", is_flag=True, help=KEEP_FORMULAS_HELP)
 def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: bool,
-          base: str | None, endpoint: str | None, fmt: str | None) -> None:
+          base: str | None, endpoint: str | None, fmt: str | None, keep_formulas: bool) -> None:
     """Run your own read-only SPARQL query (from FILE, or standard input) over all evaluations.
 
     CONSTRUCT and DESCRIBE print N-Triples; ASK prints true or false. SERVICE, LOAD and updates are refused.
@@ -89,17 +91,18 @@ def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: boo
 
     result = open_source(data, store, example, base, endpoint=endpoint).run_query(file.read())
     if result.triples is not None:
-        click.echo(result.triples, nl=False)
+        from cmograph.render.controls import u_escaped
+
+        click.echo(u_escaped(result.triples), nl=False)
     elif result.boolean is not None:
         click.echo("true" if result.boolean else "false")
     else:
-        echo_rows(result.columns, result.rows, fmt, "The query returned no rows.")
+        echo_rows(result.columns, result.rows, fmt, "The query returned no rows.", keep_formulas=keep_formulas)
 
 
 @click.command()
 @data_options
-@click.option("-f", "--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nquads"]),
-              default="turtle", show_default=True, help="RDF format.")
+@format_option(EXPORTS, "RDF format.", default="turtle")
 @click.option("-e", "--evaluation", "evaluations", multiple=True, help="Only this evaluation id (repeatable).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write to this file (- for standard output, the default).")
@@ -116,10 +119,11 @@ def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str 
     if output is None or str(output) == "-":
         sys.stdout.buffer.write(payload)
     else:
+        from cmograph.cli.common import said
         from cmograph.ingest.files import write_atomically
 
         write_atomically(output, payload)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {said(str(output))}", err=True)
 
 
 @click.command()

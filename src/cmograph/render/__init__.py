@@ -1,1 +1,2 @@
-"""Output: answers as tables, CSV/TSV/JSON/Markdown, and RDF exports."""
+"""Output: answers as a table, CSV, TSV, JSON or Markdown, and exports as RDF; every format is registered once,
+in :mod:`cmograph.render.formats`."""
