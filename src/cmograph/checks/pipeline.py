@@ -44,8 +44,9 @@ from cmograph.format.model import (
     TOP_LEVEL_KEYS,
     section_for_class,
 )
+from cmograph.format.values import kept_decimal
 from cmograph.format.vocab import CMO, DEFAULT_BASE
-from cmograph.ingest.build import Origin, Triple, build, check_structure, kept_decimal
+from cmograph.ingest.build import Origin, Triple, build, check_structure
 from cmograph.ingest.convert import ox_triples
 from cmograph.ingest.files import EVIDENCE_SUFFIXES, SUFFIXES, evidence_files
 from cmograph.ingest.rdf import MAX_RDF_BYTES, is_rdf, parse_rdf
