@@ -34,6 +34,7 @@ PREFIXES = {
     "cmosh": SHAPES_NS,
     **{p: COMMON_PREFIXES[p] for p in ("sh", "xsd", "rdfs", "dcterms", "prov", "skos")},
 }
+EVIDENCE_NEEDS = ("quote", "summary", "refs")  # an evidence item has at least one of these keys
 HEADER = ("# Generated from src/cmograph/format/model.py by `python -m cmograph.format.generate .`; do not edit.\n"
           "# Each property shape's sh:name is the key as written in evidence files.\n\n")
 
@@ -59,12 +60,11 @@ class _ShapesGraph:
     def node(self, value: ShapeValue) -> Node:
         """The RDF node of ``value``, its triples added: a list is a collection, a mapping a blank node."""
         if isinstance(value, list):
-            head: Node = RDF.nil
-            nodes = [self._blank() for _ in value]
-            for item, cell, rest in zip(value, nodes, [*nodes[1:], RDF.nil], strict=True):
+            cells = [self._blank() for _ in value]
+            for item, cell, rest in zip(value, cells, [*cells[1:], RDF.nil], strict=True):
                 self.graph.add((cell, RDF.first, self.node(item)))
                 self.graph.add((cell, RDF.rest, rest))
-            return nodes[0] if nodes else head
+            return cells[0] if cells else RDF.nil
         if isinstance(value, dict):
             blank = self._blank()
             for predicate, obj in value.items():
@@ -111,7 +111,8 @@ def shapes() -> Graph:
     out.node_shape(EVALUATION, evaluation)
     for section in (*LISTS, MEASURE):
         out.node_shape(section, [])
-    one_of: list[ShapeValue] = [{SH.path: CMO[name], SH.minCount: Literal(1)} for name in ("quote", "summary", "refs")]
+    one_of: list[ShapeValue] = [{SH.path: key.predicate, SH.minCount: Literal(1)}
+                                for key in EVIDENCE.keys if key.name in EVIDENCE_NEEDS and key.predicate]
     out.node_shape(EVIDENCE, [], {SH["or"]: one_of,
                                   SH.message: Literal("an evidence item needs a quote, a summary or refs")})
     return out.graph
@@ -136,7 +137,7 @@ def _schema_for_section(section: Section) -> dict[str, Any]:
     if required:
         schema["required"] = required
     if section is EVIDENCE:
-        schema["anyOf"] = [{"required": ["quote"]}, {"required": ["summary"]}, {"required": ["refs"]}]
+        schema["anyOf"] = [{"required": [name]} for name in EVIDENCE_NEEDS]
     return schema
 
 

@@ -186,7 +186,6 @@ class Section:
         return None if self.class_iri is None else uri(self.class_iri)
 
 
-
 ID = Key("id", "id", dcterms.identifier, "identifier, unique within its list (no spaces, '/', '#' or '?')",
          required=True)
 LABEL = Key("label", "text", rdfs.label, "a short human-readable name", required=True)
