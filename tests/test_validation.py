@@ -353,7 +353,7 @@ def test_text_of_every_kind_must_say_something(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("number", ["1e999", "-1e21", "0.1234567890123456789", "1e-19", "100000000000000000000"])
 def test_a_number_with_more_digits_than_are_kept_is_refused_as_written(number: str, tmp_path: Path) -> None:
-    from cmograph.ingest.build import kept_decimal
+    from cmograph.format.values import kept_decimal
 
     path = tmp_path / "study.json"
     text = (INVALID / "value-too-many-digits.yaml").read_text(encoding="utf-8")

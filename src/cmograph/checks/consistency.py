@@ -14,8 +14,9 @@ from rdflib.term import Node
 
 from cmograph.diagnostics import Diagnostic, Location
 from cmograph.format.model import LISTS, PERIODS, Key, Section
+from cmograph.format.values import DATE, YEAR, YEAR_MONTH
 from cmograph.format.vocab import CMO
-from cmograph.ingest.build import DATE, YEAR, YEAR_MONTH, Origin, Triple
+from cmograph.ingest.build import Origin, Triple
 
 DATES: dict[Node, Pattern[str]] = {XSD.date: DATE, XSD.gYearMonth: YEAR_MONTH, XSD.gYear: YEAR}
 VERSIONS: tuple[tuple[Section, Key], ...] = tuple(

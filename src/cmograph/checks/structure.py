@@ -9,7 +9,7 @@ from typing import Any
 
 from cmograph.diagnostics import Diagnostic, Location
 from cmograph.format.model import EVALUATION, LISTS, SLUG_PATTERN, TOP_LEVEL_KEYS, Section
-from cmograph.ingest.build import ABSOLUTE_IRI, is_iri
+from cmograph.format.values import ABSOLUTE_IRI, is_iri
 from cmograph.ingest.yaml_json import Document, Path_
 
 
