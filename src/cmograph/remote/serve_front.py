@@ -324,8 +324,12 @@ class Front:
         except (OSError, TimeoutError):
             raise Refusal(502, "the Oxigraph server behind cmograph serve is not answering") from None
         try:
-            upstream.write(request.encode_head())
-            upstream.write(request.body)
+            head = request.encode_head()
+            if len(request.body) <= CHUNK:  # one packet for most requests
+                upstream.write(head + request.body)
+            else:
+                upstream.write(head)
+                upstream.write(request.body)
             await asyncio.wait_for(upstream.drain(), UPSTREAM_SECONDS)
         except BaseException:
             upstream.transport.abort()
@@ -343,7 +347,9 @@ class Front:
             lines = head.decode("latin-1")[:-4].split("\r\n")
             kept = [lines[0], *(line for line in lines[1:]
                                 if line.partition(":")[0].strip().lower() not in ("connection", "keep-alive"))]
-            await self._send(writer, "\r\n".join([*kept, "Connection: close", "", ""]).encode("latin-1"))
+            head = "\r\n".join([*kept, "Connection: close", "", ""]).encode("latin-1")
+            piece = await asyncio.wait_for(upstream_reader.read(CHUNK), UPSTREAM_SECONDS)
+            await self._send(writer, head + piece)  # with the first piece: one packet for most answers
             while piece := await asyncio.wait_for(upstream_reader.read(CHUNK), UPSTREAM_SECONDS):
                 await self._send(writer, piece)
         finally:
