@@ -356,3 +356,40 @@ def test_a_watched_server_stops_when_its_pipe_closes(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from cmograph.store import lock
+with lock.held(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_start_removes_only_the_copies_whose_owner_is_gone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale, live = tmp_path / "cmograph-serve-1-stale", tmp_path / "cmograph-serve-2-live"
+    for folder in (stale, live):
+        (folder / "oxigraph").mkdir(parents=True)
+        (folder / "owner.lock").write_text("1")  # as a killed owner leaves it: its PID, and no lock held
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(live / "owner.lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        first = start(load_memory([VALID / "minimal.yaml"]), 0)
+        try:
+            second = start(load_memory([VALID / "minimal.yaml"]), 0)  # this process's own first copy stays
+            try:
+                assert not stale.exists() and live.is_dir()
+                assert len(list(tmp_path.glob("cmograph-serve-*"))) == 3
+                for serving in (first, second):
+                    assert list(Endpoint(serving.query_url).evaluation_graphs()) == ["minimal"]
+            finally:
+                second.stop()
+        finally:
+            first.stop()
+        assert [p.name for p in tmp_path.glob("cmograph-serve-*")] == [live.name]
+    finally:
+        holder.kill()
+        holder.wait()

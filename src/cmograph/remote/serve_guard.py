@@ -58,7 +58,8 @@ def _codepoint(match: re.Match[str]) -> str:
 
 
 def _check_tokens(kind: str, text: str) -> None:
-    if text.isascii() and not any(keyword in text.upper() for keyword in _REFUSED[kind]):
+    upper = text.upper()
+    if text.isascii() and not any(keyword in upper for keyword in _REFUSED[kind]):
         return  # no word can hold a refused keyword (nor can a string hide one): quick, for most texts
     for token in TOKEN.finditer(text):
         word = token.group("prefix") if token.lastgroup == "local" else \

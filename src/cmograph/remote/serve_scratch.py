@@ -24,18 +24,16 @@ def new_folder() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-")
 
 
-def remove_stale() -> list[Path]:
-    """Remove every copy whose owner is gone; the folders removed."""
-    removed = []
+def remove_stale() -> None:
+    """Remove every copy whose owner is gone."""
     for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
         owner = folder / OWNER
         try:
-            if not owner.is_file() or owner.stat().st_size == 0:  # being made now, or let go of just now
+            # empty: being made now, or let go of just now; held here: this process serves it
+            if not owner.is_file() or owner.stat().st_size == 0 or lock.is_held(owner):
                 continue
             with lock.held(owner):
                 pass
         except (lock.Busy, OSError):
             continue
         shutil.rmtree(folder, ignore_errors=True)
-        removed.append(folder)
-    return removed
