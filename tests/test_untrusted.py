@@ -705,13 +705,13 @@ def test_serve_refuses_every_generated_request_that_oxigraph_would_send_out(serv
         listener.requests.clear()
         with suppress(OSError, http.client.HTTPException):  # the listener closes without answering
             serve_sparql(direct, kind, text, 2)
-        if not listener.settle():
+        if not listener.requests:  # recorded before Oxigraph answered: the listener closes after reading
             continue
         fetched += 1
         listener.requests.clear()
         assert serve_sparql(front, kind, text, rng.randrange(3)) in (400, 403), text
         assert listener.settle() == [], text
-    assert fetched > 60, "the generator must produce requests that really make Oxigraph fetch"
+    assert fetched > 100, "the generator must produce requests that really make Oxigraph fetch"
 
 
 def test_serve_answers_only_requests_for_its_own_host_from_its_own_pages(serve_writable: Any) -> None:
