@@ -630,3 +630,101 @@ def test_a_read_only_project_loads_with_nothing_to_do_and_asks_say_when_data_is_
         assert refused.returncode == 2 and "Permission denied" in refused.stderr and "hint:" in refused.stderr
     finally:
         (loaded / ".cmograph" / "store").chmod(0o755)
+
+
+# ---------------------------------------------------------------------------------------------- cmograph serve
+# `cmograph serve` runs the Oxigraph server as a child process over a copy of the data in a temporary folder
+# (src/cmograph/remote/serve_child.py, serve_scratch.py). Issue #18, item 5. Helpers here are named serve_*.
+
+
+def serve_start(temp: Path) -> tuple[subprocess.Popen[str], str]:
+    """``cmograph serve --example --writable --port 0`` with its temporary folder in ``temp``; the process and the
+    URL it printed."""
+    process = subprocess.Popen([*CLI, "serve", "--example", "--writable", "--port", "0"], cwd=temp, text=True,
+                               env={**os.environ, "TMPDIR": str(temp)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+def serve_gone(pids: set[int], seconds: float = 10) -> bool:
+    """Whether all the processes end within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(alive(p) for p in pids)
+
+
+def serve_kill(processes: list[subprocess.Popen[str]], pids: set[int]) -> None:
+    """Stop what a test started, whatever happened: the processes, and any other PID still running."""
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_killing_serve_leaves_no_server_running_and_its_copy_goes_at_the_next_start(tmp_path: Path) -> None:
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("reads processes from /proc")
+    started: list[subprocess.Popen[str]] = []
+    servers: set[int] = set()
+    try:
+        first, url = serve_start(tmp_path)
+        started.append(first)
+        assert url.startswith("http://127.0.0.1:")
+        servers = children(first.pid)
+        assert len(servers) == 1  # the Oxigraph server
+        (copy,) = tmp_path.glob("cmograph-serve-*")
+        assert copy.name.startswith(f"cmograph-serve-{first.pid}-")
+        first.kill()  # SIGKILL: cmograph cannot stop the server or delete the copy itself
+        first.wait()
+        assert serve_gone(servers), "the Oxigraph server outlived cmograph serve"
+        assert copy.is_dir()  # left behind, as nothing ran after the SIGKILL
+        second, url = serve_start(tmp_path)
+        started.append(second)
+        assert url.startswith("http://127.0.0.1:")
+        assert not copy.exists()  # removed at this start: its owner is gone
+        assert [p.name.startswith(f"cmograph-serve-{second.pid}-") for p in tmp_path.glob("cmograph-serve-*")] == [True]
+        second.terminate()
+        assert second.wait(30) == 0
+        assert list(tmp_path.glob("cmograph-serve-*")) == []
+    finally:
+        serve_kill(started, servers)
+
+
+WATCHED_PARENT = """
+import subprocess, sys, time
+from cmograph.remote.serve_child import watched
+watcher = subprocess.Popen(watched(sys.argv[1:]), stdin=subprocess.PIPE)
+print(watcher.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_where_the_system_cannot_tie_the_server_to_cmograph_a_watcher_stops_it(tmp_path: Path) -> None:
+    """macOS and Windows have no PR_SET_PDEATHSIG: a watcher runs the server there, and stops it when the pipe from
+    cmograph closes. Here a stand-in for cmograph runs the real Oxigraph server through the watcher and is killed."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("reads processes from /proc")
+    from cmograph.remote.serve import free_port, oxigraph_command
+
+    port = free_port()
+    parent = subprocess.Popen([sys.executable, "-c", WATCHED_PARENT, oxigraph_command(), "serve", "--bind",
+                               f"127.0.0.1:{port}"], stdout=subprocess.PIPE, text=True)
+    watched: set[int] = set()
+    try:
+        assert parent.stdout is not None
+        watched = {int(parent.stdout.readline())}
+        deadline = time.monotonic() + 30
+        while len(watched) < 2 and time.monotonic() < deadline:
+            watched |= {pid for w in list(watched) for pid in children(w)}
+            time.sleep(0.05)
+        assert len(watched) == 2, "the watcher must have started the server"
+        parent.kill()
+        parent.wait()
+        assert serve_gone(watched), "the watcher or the server outlived the process that started them"
+    finally:
+        serve_kill([parent], watched)

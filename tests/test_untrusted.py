@@ -595,3 +595,242 @@ def test_an_element_under_one_evaluation_cannot_claim_another(tmp_path: Path) ->
     messages = [d.message for d in check_file(path).report.diagnostics]
     assert any(f"describes <{MINIMAL}/context/c-minimal>, which says it is part of another evaluation" in m
                for m in messages), messages
+
+
+# ---------------------------------------------------------------------------------------------- cmograph serve
+# `cmograph serve` puts a front (src/cmograph/remote/serve_front.py, with the checks of serve_guard.py) before the
+# real Oxigraph server, which runs as a child process. Issue #18, item 5. Helpers here are named serve_*.
+
+
+@pytest.fixture
+def serve_writable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """``cmograph serve --writable`` over minimal.yaml, started in this process (Oxigraph is a child process);
+    its copy of the data in ``tmp_path``."""
+    import tempfile
+
+    from cmograph.remote.serve import start
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    serving = start(sample_store(), 0, writable=True)
+    try:
+        yield serving
+    finally:
+        serving.stop()
+
+
+def serve_request(port: int, method: str, target: str, body: bytes | None = None,
+                  headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """One HTTP request (``Host: 127.0.0.1:PORT`` unless ``headers`` name another); the status and the body."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, target, body, {"Host": f"127.0.0.1:{port}", **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def serve_sparql(port: int, kind: str, text: str, way: int) -> int:
+    """Send a query or update in one of the protocol's ways (URL, form, SPARQL body); the status."""
+    from urllib.parse import quote, urlencode
+
+    path = f"/{kind}"
+    if way == 0 and kind == "query":
+        return serve_request(port, "GET", f"{path}?{kind}={quote(text)}")[0]
+    if way in (0, 1):
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        return serve_request(port, "POST", path, urlencode({kind: text}).encode(), form)[0]
+    return serve_request(port, "POST", path, text.encode(), {"Content-Type": f"application/sparql-{kind}"})[0]
+
+
+SERVE_TRICKS = [("query", text) for name, text in TRICKS.items() if name not in ("load", "update")] + [
+    ("update", "LOAD <{url}/data.ttl>"),
+    ("update", "load silent <{url}/data.ttl> INTO GRAPH <urn:g>"),
+    ("update", "INSERT DATA {{ <urn:a> <urn:b> <urn:c> }} ;LOAD<{url}/data.ttl>"),
+    ("update", "\\u004cOAD <{url}/data.ttl>"),
+    ("update", "PREFIX ex: <{url}/> LOAD ex:data.ttl"),
+    ("update", "PREFIX ex: <{url}/> INSERT DATA {{ <urn:a> <urn:b> <urn:c> }};\nLOADex:data.ttl"),
+    ("update", "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}/s> {{ ?s ?p ?o }} }}"),
+    ("update", "DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER EXISTS {{ \u017fervice <{url}/s> {{ ?s ?p ?o }} }} }}"),
+]
+
+
+def test_serve_never_fetches_for_service_or_load(serve_writable: Any, listener: Listener) -> None:
+    direct, front = serve_writable.server.port, serve_writable.front.port
+    for kind, text in (("query", TRICKS["plain"]), ("update", TRICKS["load"])):  # Oxigraph alone fetches both
+        serve_sparql(direct, kind, text.format(url=listener.url), 2)
+        assert listener.settle(), f"Oxigraph itself runs {kind}s that fetch: the test could not fail otherwise"
+        listener.requests.clear()
+    for kind, text in SERVE_TRICKS:
+        for way in range(3):
+            assert serve_sparql(front, kind, text.format(url=listener.url), way) in (400, 403), (kind, text, way)
+    assert listener.settle() == []
+    service = "/query?query=SELECT%20*%20%7B%20SERVICE%20%3Curn%3Ax%3E%20%7B%7D%20%7D"
+    status, answer = serve_request(front, "GET", service)
+    assert status == 403 and answer == (b"this server does not run SPARQL that uses SERVICE: cmograph serve never "
+                                        b"fetches data from other servers; query the data it holds\n")
+    for query in ("SELECT ?service WHERE { ?service ?p 'SERVICE' } # SERVICE <http://example.org/>",
+                  "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:self-service ?o }",
+                  "SELECT ?load WHERE { ?load ?p 'LOAD <http://example.org/>' }"):
+        assert serve_sparql(front, "query", query, 0) == 200, query  # mentioning the words is fine
+    assert serve_sparql(front, "update", "INSERT DATA { <urn:a> <urn:b> 'LOAD SERVICE' }", 2) == 204
+
+
+def serve_smuggling_update(rng: random.Random, url: str) -> str:
+    """An update that may smuggle LOAD (or, in its WHERE clause, SERVICE) past a lexical check."""
+    if rng.random() < 0.5:
+        return smuggling_query(rng, url).replace("SELECT * WHERE", "INSERT { <urn:a> <urn:b> <urn:c> } WHERE", 1)
+    keyword = rng.choice(["LOAD", "load", "LoAd", "\\u004cOAD", "LOA\\u0044", "LOAD SILENT", "LOADSILENT"])
+    end = rng.choice([";", " ;", ";#c\n", " ;\n"])
+    return (f"PREFIX ex: <{url}/> PREFIX : <{url}/> INSERT DATA {{ <urn:a> <urn:b> {rng.choice(OBJECTS)} }}"
+            f"{end}{rng.choice(SEPARATORS)}{keyword}{rng.choice(['', ' ', chr(10)])}"
+            f"{rng.choice(['<{url}/x>', 'ex:x', ':x']).format(url=url)}{rng.choice(['', ' INTO GRAPH <urn:g>'])}")
+
+
+def test_serve_refuses_every_generated_request_that_oxigraph_would_send_out(serve_writable: Any,
+                                                                             listener: Listener) -> None:
+    """Differential test against the Oxigraph server: whatever makes it fetch when asked directly, the front
+    refuses, in every way of sending it."""
+    import http.client
+    from contextlib import suppress
+
+    rng = random.Random(SEED)
+    direct, front = serve_writable.server.port, serve_writable.front.port
+    fetched = 0
+    for i in range(300):
+        kind = "query" if i % 2 else "update"
+        text = smuggling_query(rng, listener.url) if kind == "query" else serve_smuggling_update(rng, listener.url)
+        listener.requests.clear()
+        with suppress(OSError, http.client.HTTPException):  # the listener closes without answering
+            serve_sparql(direct, kind, text, 2)
+        if not listener.requests:  # recorded before Oxigraph answered: the listener closes after reading
+            continue
+        fetched += 1
+        listener.requests.clear()
+        assert serve_sparql(front, kind, text, rng.randrange(3)) in (400, 403), text
+        assert listener.settle() == [], text
+    assert fetched > 100, "the generator must produce requests that really make Oxigraph fetch"
+
+
+def test_serve_answers_only_requests_for_its_own_host_from_its_own_pages(serve_writable: Any) -> None:
+    port = serve_writable.front.port
+    ask = "/query?query=ASK%7B%7D"
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
+        assert serve_request(port, "GET", ask, headers={"Host": host})[0] == 200, host
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}",
+                 f"localhost.evil.example:{port}", f"127.0.0.1:{port}.evil.example", f"127.0.0.1:{port}@evil", ""):
+        status, answer = serve_request(port, "GET", ask, headers={"Host": host})
+        assert status == 403 and b"(the Host header)" in answer, host
+    with socket.create_connection(("127.0.0.1", port)) as old:  # HTTP/1.0 without a Host header
+        old.sendall(b"GET /query?query=ASK%7B%7D HTTP/1.0\r\n\r\n")
+        assert old.recv(100).startswith(b"HTTP/1.1 403 Forbidden")
+    update = b"update=INSERT%20DATA%20%7B%20%3Curn%3Aa%3E%20%3Curn%3Ab%3E%20%3Curn%3Ac%3E%20%7D"
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for origin in ("http://evil.example", "null", f"http://127.0.0.1:{port}.evil.example", f"https://localhost:{port}"):
+        status, answer = serve_request(port, "POST", "/update", update, {**form, "Origin": origin})
+        assert status == 403 and b"web pages of other sites" in answer, origin
+    written = "/query?query=ASK%7B%3Curn%3Aa%3E%20%3Curn%3Ab%3E%20%3Curn%3Ac%3E%7D"
+    assert serve_request(port, "GET", written)[1] == b'{"head":{},"boolean":false}'  # no page wrote
+    assert serve_request(port, "POST", "/update", update, {**form, "Origin": f"http://localhost:{port}"})[0] == 204
+    assert serve_request(port, "GET", written)[1] == b'{"head":{},"boolean":true}'
+
+
+@contextmanager
+def serve_process(tmp_path: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """``cmograph serve ARGS --port 0`` as a process of its own (stopped by PID at the end, whatever happens);
+    yields the process and its port."""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen([sys.executable, "-m", "cmograph", "serve", "--port", "0", *args], cwd=tmp_path,
+                               env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), url
+        yield process, int(url.split(":")[2].split("/")[0])
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_slow_clients_do_not_stop_serve_from_answering(tmp_path: Path) -> None:
+    """300 connections that send their headers a line at a time (slow-loris: about 256 of them stopped the bare
+    Oxigraph server answering anyone) do not keep a query from being answered."""
+    from contextlib import suppress
+
+    from cmograph.remote.serve_front import MAX_CONNECTIONS
+
+    with serve_process(tmp_path, "--example") as (_, port):
+        slow: list[socket.socket] = []
+        try:
+            for _ in range(300):
+                connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+                connection.sendall(b"GET /query?query=ASK%%7B%%7D HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % port)
+                slow.append(connection)
+            for _ in range(3):
+                for connection in slow:
+                    with suppress(OSError):  # closed by the server to make room
+                        connection.sendall(b"X-Slow: 1\r\n")
+                time.sleep(0.2)
+            assert serve_request(port, "GET", "/query?query=ASK%7B%7D") == (200, b'{"head":{},"boolean":true}')
+            closed = 0
+            for connection in slow:
+                connection.settimeout(0.01)
+                try:
+                    closed += connection.recv(1) == b""
+                except TimeoutError:
+                    pass
+                except OSError:
+                    closed += 1
+            assert closed >= len(slow) - MAX_CONNECTIONS  # the longest waiting made room
+        finally:
+            for connection in slow:
+                connection.close()
+
+
+def serve_peak_kib(pid: int) -> int:
+    """The most memory (resident) the process has used so far, in KiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0])
+
+
+def test_serve_refuses_a_too_large_upload_with_413_and_bounded_memory(tmp_path: Path) -> None:
+    from contextlib import suppress
+
+    if not Path("/proc/self/status").exists():
+        pytest.skip("reads memory use from /proc")
+    with serve_process(tmp_path, "--data", str(VALID / "minimal.yaml"), "--writable", "--max-upload", "1") as (
+            process, port):
+        oxigraph = int(Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()[0])
+        before = serve_peak_kib(process.pid), serve_peak_kib(oxigraph)
+        head = b"PUT /store?graph=urn:big HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: text/turtle\r\n" % port
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as announced:  # as curl sends a large file
+            announced.sendall(head + b"Content-Length: %d\r\nExpect: 100-continue\r\n\r\n" % 2**30)
+            assert announced.recv(4096).startswith(b"HTTP/1.1 413 ")
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as streamed:  # 256 MiB, in 1 MiB chunks
+            sent = [0]
+
+            def send() -> None:
+                chunk = b"100000\r\n" + b"x" * 2**20 + b"\r\n"
+                with suppress(OSError):  # the server closes the connection after refusing
+                    streamed.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
+                    while sent[0] < 256:
+                        streamed.sendall(chunk)
+                        sent[0] += 1
+
+            sender = threading.Thread(target=send)
+            sender.start()
+            try:
+                answer = streamed.recv(4096)
+            finally:
+                sender.join(60)
+            assert answer.startswith(b"HTTP/1.1 413 ") and b"--max-upload" in answer, answer
+        after = serve_peak_kib(process.pid), serve_peak_kib(oxigraph)
+        assert after[0] - before[0] < 32 * 1024 and after[1] - before[1] < 32 * 1024, (before, after)
+        small = b"<urn:s> <urn:p> '" + b"y" * 900_000 + b"' .\n"  # within the limit: taken
+        assert serve_request(port, "PUT", "/store?graph=urn:small", small, {"Content-Type": "text/turtle"})[0] == 201
