@@ -98,14 +98,20 @@ def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: boo
 
 @click.command()
 @data_options
-@click.option("-f", "--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nquads"]),
-              default="turtle", show_default=True, help="RDF format.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nquads", "xlsx"]),
+              default="turtle", show_default=True, help="RDF format, or xlsx: a cmograph workbook of one evaluation.")
 @click.option("-e", "--evaluation", "evaluations", multiple=True, help="Only this evaluation id (repeatable).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write to this file (- for standard output, the default).")
 def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, endpoint: str | None,
            fmt: str, evaluations: tuple[str, ...], output: Path | None) -> None:
-    """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads)."""
+    """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads), or one as a
+    workbook (xlsx) that `cmograph import` reads back."""
+    if fmt == "xlsx":
+        from cmograph.cli.importing import export_workbook
+
+        export_workbook(data, store, example, endpoint, evaluations, output)
+        return
     from cmograph.cli.common import open_source
 
     if output is not None and str(output) != "-":
