@@ -142,7 +142,7 @@ def _validation(column: Column, room: int) -> dict[str, Any] | None:
         target = LAYOUT_BY_NAME[key.target]
         id_column = next(i for i, c in enumerate(target.columns) if c.header == "id")
         letter = column_letter(id_column)
-        validation: dict[str, Any] = {"validate": "list", "source": f"={target.name}!${letter}$2:${letter}${room}",
+        validation: dict[str, Any] = {"validate": "list", "source": f"={target.name}!${letter}$2:${letter}${room + 1}",
                                       "ignore_blank": True}
         if key.kind != "ref":  # several ids, or a date: the list helps, and does not refuse what it does not offer
             validation["show_error"] = False

@@ -26,7 +26,8 @@ class Cell:
 
     @property
     def empty(self) -> bool:
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+        """No value (a formula is not empty, even one whose value was never computed)."""
+        return not self.formula and (self.value is None or (isinstance(self.value, str) and not self.value.strip()))
 
 
 def as_text(value: Value) -> str:
@@ -52,10 +53,10 @@ def grid(sheet: Sheet) -> list[list[Cell]]:
 def text_of(cell: Cell, dates: bool = False) -> str | Diagnostic:
     """The text of a cell where text is expected (a date as ``2019-06-30`` where ``dates``), or the problem: a
     formula, a date, a time or true/false."""
-    if cell.empty:
-        return ""
     if cell.formula:
         return problem(cell.origin, "a formula, where cmograph reads values", FORMULA_HINT)
+    if cell.empty:
+        return ""
     value = cell.value
     if isinstance(value, bool):
         return problem(cell.origin, f"a true/false value ({str(value).upper()}) where text is expected",

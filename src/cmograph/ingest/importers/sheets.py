@@ -248,6 +248,8 @@ def _parse(data: bytes, name: str) -> Any:
 
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+# how LibreOffice writes a TRUE or FALSE cell: as a formula, which is a value all the same
+_CONSTANTS = ("of:=TRUE()", "of:=FALSE()")
 _T = "{" + _TABLE + "}"
 
 
@@ -266,7 +268,7 @@ def _ods_structure(content: Any) -> dict[str, _Structure]:
                 down = int(cell.get(_T + "number-rows-spanned", "1"))
                 if across > 1 or down > 1:
                     structure.merged.append(Range(row, column, row + down - 1, column + across - 1))
-                if cell.get(_T + "formula") is not None:
+                if cell.get(_T + "formula") not in (None, *_CONSTANTS):
                     structure.formulas.add((row, column))
                 column += int(cell.get(_T + "number-columns-repeated", "1"))
             row += repeat
@@ -301,7 +303,8 @@ def _xlsx_formulas(archive: zipfile.ZipFile, name: str) -> dict[str, _Structure]
             continue
         for cell in _parse(archive.read(part), name).iter(_MAIN + "c"):
             reference = _CELL_REF.fullmatch(cell.get("r", ""))
-            if reference and cell.find(_MAIN + "f") is not None:
+            formula = cell.find(_MAIN + "f")
+            if reference and formula is not None and (formula.text or "").strip().upper() not in ("TRUE()", "FALSE()"):
                 structure.formulas.add((int(reference[2]) - 1, column_index(reference[1])))
     return found
 

@@ -352,6 +352,7 @@ class TableReader:
         return [item for item in (_BULLET.sub("", part).strip() for part in parts) if item]
 
     def _configuration(self, r: int, heading: _Heading | None, narrative: bool) -> None:
+        known = len(self.problems)
         index = len(self.cmocs)
         path: Path_ = ("cmocs", index)
         row_at = self.sheet.location(r, self.first_column)
@@ -373,6 +374,8 @@ class TableReader:
                     parts[part].append((text, kind, statement_cells[0].origin))
                 self.tagged.append(r)
         missing = [p for p in _CORE_PARTS if not parts[p]]
+        if missing and len(self.problems) > known:
+            return  # a cell of the row is wrong already: that is what to fix first
         if missing:
             self._missing(r, missing, narrative, statement_cells, row_at)
             return

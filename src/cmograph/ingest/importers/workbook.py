@@ -162,6 +162,8 @@ class WorkbookReader:
         if kind == "bool":
             if isinstance(value, bool):
                 return value
+            if isinstance(value, int | float) and value in (0, 1):  # LibreOffice's TRUE() and FALSE() are 1 and 0
+                return value == 1
             text = str(value).strip().lower()
             if text in ("true", "false"):
                 return text == "true"
