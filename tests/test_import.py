@@ -31,12 +31,12 @@ from rdflib.compare import isomorphic
 
 from cmograph.checks.pipeline import check_file
 from cmograph.cli import main
+from cmograph.errors import UsageError
 from cmograph.format.model import EVALUATION, LISTS
 from cmograph.ingest.importers.columns import parse_columns
 from cmograph.ingest.importers.layout import LAYOUT
 from cmograph.ingest.importers.sheets import decode, sniff_delimiter
 from cmograph.ingest.importers.table import paper_id
-from cmograph.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ROOT / "tests" / "data" / "tables"
@@ -387,9 +387,9 @@ def test_the_template_is_made_from_the_model(tmp_path: Path) -> None:
         assert all(cell.comment is not None and cell.comment.text.startswith(f"{cell.value}: ") for cell in ws[1])
     cmocs = book["cmocs"]
     validations = {str(dv.sqref).split(":")[0]: dv for dv in cmocs.data_validations.dataValidation}
-    status = [c.column_letter for c in cmocs[1] if c.value == "status"][0]
+    status = next(c.column_letter for c in cmocs[1] if c.value == "status")
     assert validations[f"{status}2"].formula1 == '"hypothesised,supported,refuted,refined,mixed"'
-    context = [c.column_letter for c in cmocs[1] if c.value == "context"][0]
+    context = next(c.column_letter for c in cmocs[1] if c.value == "context")
     assert validations[f"{context}2"].formula1.startswith("contexts!$A$2:$A$")
     assert "The ids of rows on the 'contexts' sheet" in cmocs[f"{context}1"].comment.text
 
