@@ -114,10 +114,7 @@ def evidence_text(imported: Any, file: Path, options: Any) -> str:
         command += ["--separator", separator.replace("\n", "\\n").replace("\t", "\\t")]
     if options.sheet:
         command += ["--sheet", options.sheet]
-    header = [f"Imported from {imported.source} by:", f"  {shlex.join(command)}",
-              *textwrap.wrap("Check each label against the source, and add what it does not say (the study's title, "
-                             "doi, year, authors and design; mechanism kinds; outcome directions).", 100),
-              "", "Import report:",
+    header = [f"Imported from {imported.source} by:", f"  {shlex.join(command)}", "", "Import report:",
               *(wrapped for line in imported.report
                 for wrapped in textwrap.wrap(line, 100, initial_indent="  ", subsequent_indent="    ")), ""]
     return evidence_yaml(imported.data, header)

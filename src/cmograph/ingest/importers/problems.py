@@ -50,6 +50,11 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 theory``, ``2 theories``, ``3 contexts``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"
+
+
 def problem(location: Location, message: str, hint: str | None = None) -> Diagnostic:
     """An error at ``location``, shown as ``[ERROR] table.xlsx:'Table 5'!C12: message (hint)``."""
     return Diagnostic(one_line(str(location)), None, "", message, hint)

@@ -30,7 +30,7 @@ from cmograph.format.model import CONFIDENCE, ID_PATTERN, LIST_BY_NAME, SLUG_PAT
 from cmograph.ingest.importers import Imported, ImportOptions
 from cmograph.ingest.importers.cells import Cell, as_text, grid, text_of
 from cmograph.ingest.importers.columns import CORE, LISTS, known_target, normal
-from cmograph.ingest.importers.problems import ImportProblems, Location, column_letter, problem
+from cmograph.ingest.importers.problems import ImportProblems, Location, column_letter, counted, problem
 from cmograph.ingest.importers.sheets import Sheet
 from cmograph.ingest.yaml_json import Path_
 
@@ -232,8 +232,8 @@ class TableReader:
         if left:
             names = ", ".join(f"'{_show(self.grid[header][c])}' ({column_letter(c)})" for c in left)
             example = _show(self.grid[header][left[0]])
-            self.report.append(f"not imported: {names}: no key of the format was recognised in the header; keep one "
-                               f"with --columns \"{example}=theory\" or another target (cmograph import --help)")
+            self.report.append(f"not imported: {names}; to keep one, map it with --columns, e.g. "
+                               f"\"{example}=theory\"")
         return {c: t for c, t in columns.items() if t != "ignore"}
 
     def _fill_down_columns(self, header: int) -> list[int]:
@@ -606,11 +606,13 @@ class TableReader:
                          f"{len(self.tagged)} row{'s' * (len(self.tagged) != 1)}")
         if self.made_ids:
             lines.append("ids made from the cells: " + ", ".join(self.made_ids))
-        made = [_count(len(s.items), LIST_BY_NAME[name].noun) for name, s in self.sections.items() if s.items]
+        made = [counted(len(s.items), LIST_BY_NAME[name].noun) for name, s in self.sections.items() if s.items]
         twins = f" ({self.not_activated} of them with the mechanism not activated)" if self.not_activated else ""
-        lines.append(f"made {', '.join(made)}; {_count(len(self.cmocs), 'configuration')}{twins}")
-        self.report[:0] = lines[:-1]
-        self.report.append(lines[-1])
+        lines.append(f"made {', '.join(made)}; {counted(len(self.cmocs), 'configuration')}{twins}")
+        lines.append("check each label against the paper, and add what a table does not say: the study's title, doi, "
+                     "year, authors and design, mechanism kinds, outcome directions")
+        self.report[:0] = lines[:-2]
+        self.report += lines[-2:]
 
 
 def read_table(sheet: Sheet, options: ImportOptions, source: str) -> Imported:
@@ -649,10 +651,6 @@ def _tagged(statement: str) -> list[tuple[str, str, str]]:
             kind = "resource" if tag.endswith("resource") else "response" if tag != "m" and " " in tag else ""
             parts.append(("mechanism", text, kind))
     return parts
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"
 
 
 def _show(cell: Cell) -> str:

@@ -11,12 +11,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cmograph.diagnostics import Diagnostic
-from cmograph.format.model import FORMAT_VERSION, NUMBER_PATTERN
+from cmograph.format.model import FORMAT_VERSION, LIST_BY_NAME, NUMBER_PATTERN
 from cmograph.ingest.build import DATE, YEAR, YEAR_MONTH
 from cmograph.ingest.importers import Imported, ImportOptions
 from cmograph.ingest.importers.cells import FORMULA_HINT, Cell, grid, text_of
-from cmograph.ingest.importers.layout import LAYOUT, Column, SheetLayout
-from cmograph.ingest.importers.problems import ImportProblems, Location, problem
+from cmograph.ingest.importers.layout import LAYOUT, REQUIRED_SHEETS, Column, SheetLayout
+from cmograph.ingest.importers.problems import ImportProblems, Location, counted, problem
 from cmograph.ingest.importers.sheets import Sheet
 from cmograph.ingest.yaml_json import Path_
 
@@ -43,11 +43,18 @@ class WorkbookReader:
             if sheet is not None:
                 self._sheet(layout, sheet)
         self._check_refs()
+        for name in REQUIRED_SHEETS:
+            if not self.data.get(name):
+                sheet = self.sheets.get(name)
+                noun = "an evaluation" if name == "evaluation" else f"at least one {LIST_BY_NAME[name].noun}"
+                self.fail(sheet.location(1, 0) if sheet else Location(self.file),
+                          f"the {name} sheet {'has no rows' if sheet else 'is missing'}: a file needs {noun}",
+                          "fill in a row under the header" if sheet else f"add a sheet named {name}")
         if self.problems:
             raise ImportProblems(self.file, self.problems)
         if self.options.evaluation_id:
             self.data.setdefault("evaluation", {})["id"] = self.options.evaluation_id
-        counts = [f"{len(v)} {k}" for k, v in self.data.items() if isinstance(v, list)]
+        counts = [counted(len(v), LIST_BY_NAME[k].noun) for k, v in self.data.items() if isinstance(v, list)]
         self.report.insert(0, f"read {self.file} (a cmograph workbook): {', '.join(counts) or 'no items'}")
         return Imported(self.data, self.file, self.report, self.places)
 
