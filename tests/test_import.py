@@ -492,3 +492,49 @@ def test_libreoffice_ods_copy_of_a_workbook_imports_back(tmp_path: Path) -> None
     result = run("import", ods, "-o", back)
     assert result.exit_code == 0, result.output
     assert isomorphic(graph_of(original), graph_of(back))
+
+
+def test_heading_rows_in_a_csv_group_the_rows_below(tmp_path: Path) -> None:
+    table = tmp_path / "h.csv"
+    table.write_text("ID,Context,Mechanism,Outcome\nMember level,,,\nA1,C1,M1,O1\nA2,C2,M2,O2\n"
+                     "Facility level,,,\nA3,C3,M3,O3\nCMO 4: Feedback works,,,\n,C4,M4,O4\n", encoding="utf-8")
+    data = imported(tmp_path, str(table))
+    assert [(t["label"], t["cmocs"]) for t in data["theories"]] == [
+        ("Member level", ["A1", "A2"]), ("Facility level", ["A3"])]
+    assert configuration(data, "CMO4")["statement"] == "Feedback works"
+
+
+def test_the_sheet_to_read(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Notes"
+    table = book.create_sheet("CMOCs")
+    for row in (HEADER, ROW):
+        table.append(row)
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    out = tmp_path / "out.yaml"
+    refused(run("import", path, "-o", out), out,
+            "[ERROR] two.xlsx:Notes!A1: the first sheet is empty (name the sheet that holds the table with --sheet, "
+            "e.g. --sheet 'CMOCs')")
+    result = run("import", path, "--sheet", "cmocs", "-o", out)
+    assert result.exit_code == 0 and "read two.xlsx, sheet 'CMOCs' (Excel workbook)" in result.output
+
+
+def test_semicolons_in_cells_are_pointed_out(tmp_path: Path) -> None:
+    result = run("import", TABLES / "bosongo2024_table3.tsv", "-o", tmp_path / "out.yaml")
+    assert result.exit_code == 0
+    assert ("cells of 'Context' (D), 'Mechanisms' (F) hold '; ', kept within their items: if it separates items, "
+            "import again with --separator \"; \"") in result.output
+
+
+def test_a_workbook_with_entities_is_refused(tmp_path: Path) -> None:
+    hostile = tmp_path / "xxe.ods"
+    with zipfile.ZipFile(hostile, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                         "<x>&e;</x>")
+    result = run("import", hostile, "-o", tmp_path / "out.yaml")
+    assert result.exit_code == 2 and "xxe.ods: the workbook's XML cannot be read safely" in result.output
+    assert "root:" not in result.output

@@ -25,8 +25,17 @@ def import_spreadsheet(path: Path, options: ImportOptions) -> Imported:
     from cmograph.ingest.importers.table import read_table
 
     sheet = _chosen(path, sheets, options.sheet)
+    others = [s.name for s in sheets if s is not sheet and _filled(s)]
+    if options.sheet is None and others and not _filled(sheet):
+        raise ImportProblems(path.name, [problem(sheet.whole(), "the first sheet is empty",
+                                                 f"name the sheet that holds the table with --sheet, e.g. "
+                                                 f"--sheet '{others[0]}'")])
     source = path.name if sheet.name is None or len(sheets) == 1 else f"{path.name}, sheet '{sheet.name}'"
     return read_table(sheet, options, source)
+
+
+def _filled(sheet: Sheet) -> bool:
+    return any(value is not None and str(value).strip() for row in sheet.rows for value in row)
 
 
 def _chosen(path: Path, sheets: list[Sheet], name: str | None) -> Sheet:
@@ -36,9 +45,9 @@ def _chosen(path: Path, sheets: list[Sheet], name: str | None) -> Sheet:
         return sheets[0]
     if sheets[0].name is None:
         raise UsageError(f"--sheet: {path.name} has no sheets", "--sheet names a sheet of an .xlsx or .ods workbook")
-    for same in (name, name.casefold()):
-        found = [s for s in sheets if (s.name if same == name else (s.name or "").casefold()) == same]
-        if found:
-            return found[0]
+    found = [s for s in sheets if s.name == name] or [
+        s for s in sheets if (s.name or "").casefold() == name.casefold()]
+    if found:
+        return found[0]
     raise UsageError(f"--sheet: {path.name} has no sheet '{name}'",
                      f"its sheets are: {', '.join(repr(s.name) for s in sheets)}")

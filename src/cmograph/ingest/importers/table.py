@@ -9,8 +9,9 @@ How a table is read, in order:
 - a cell merged down over several rows (or, with ``--fill-down COLUMN``, an empty cell below a full one) applies to
   every row it covers; a cell merged across columns below the header is an error, unless it is the only text of
   its row: then the row is a heading;
-- a heading names what is below it up to the next heading: it gives its id (``CMO1: ...``) to the configuration
-  below it, and its text becomes that configuration's statement, or, over several rows, a programme theory;
+- a heading names what is below it up to the next heading: one that starts with an id (``CMO1: ...``) gives it to
+  the configuration below, and its text becomes that configuration's statement; a heading over several rows, or
+  without an id (``Member level``), becomes a programme theory of the configurations below it;
 - a row that repeats the header is skipped; every other row is a configuration;
 - a cell of contexts, mechanisms, outcomes, groups, sites, periods or references is split into items at the
   separators (line breaks unless told otherwise), bullets dropped; each distinct text becomes one element;
@@ -546,7 +547,7 @@ class TableReader:
                 continue
             first = self.cmocs[heading.rows[0]]
             twins = [i for i in heading.rows if self.cmocs[i].get("mechanism_activated") is False]
-            if len(heading.rows) - len(twins) == 1 and not has_statements and "statement" not in first:
+            if heading.id and len(heading.rows) - len(twins) == 1 and not has_statements and "statement" not in first:
                 first["statement"] = heading.text
                 self.places[("cmocs", heading.rows[0], "statement")] = heading.cell.origin
                 told.append(f"row {heading.row + 1} -> the statement of {first['id']}")
@@ -606,6 +607,12 @@ class TableReader:
                          f"{len(self.tagged)} row{'s' * (len(self.tagged) != 1)}")
         if self.made_ids:
             lines.append("ids made from the cells: " + ", ".join(self.made_ids))
+        semicolons = sorted({c for r in rows for c, t in self.columns.items() if t in LISTS
+                             and "; " in _show(self.grid[r][c])}) if self.options.separators is None else []
+        if semicolons:
+            names = ", ".join(f"'{_show(self.grid[header][c])}' ({column_letter(c)})" for c in semicolons)
+            lines.append(f"cells of {names} hold '; ', kept within their items: if it separates items, import "
+                         "again with --separator \"; \"")
         made = [counted(len(s.items), LIST_BY_NAME[name].noun) for name, s in self.sections.items() if s.items]
         twins = f" ({self.not_activated} of them with the mechanism not activated)" if self.not_activated else ""
         lines.append(f"made {', '.join(made)}; {counted(len(self.cmocs), 'configuration')}{twins}")
