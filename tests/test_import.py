@@ -538,3 +538,9 @@ def test_a_workbook_with_entities_is_refused(tmp_path: Path) -> None:
     result = run("import", hostile, "-o", tmp_path / "out.yaml")
     assert result.exit_code == 2 and "xxe.ods: the workbook's XML cannot be read safely" in result.output
     assert "root:" not in result.output
+
+
+def test_an_empty_separator_keeps_each_cell_whole(tmp_path: Path) -> None:
+    data = imported(tmp_path, "luetsch2021_table5.xlsx", "--separator", "")
+    first = configuration(data, "1")
+    assert labels(data, "contexts", first["context"]) == ["\n".join(expected("luetsch2021_table5")[0]["context"])]

@@ -10,13 +10,15 @@ import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-TARGETS_HELP = ("id, context, mechanism, mechanism_resource, mechanism_response, outcome, outcome_not_activated, "
-                "statement, for_whom, sites, when, status, confidence, theory, leads_to, refines, quote, summary, "
-                "refs, source, locator, informant, ignore")
+from cmograph.ingest.importers.columns import TARGETS
+
+if TYPE_CHECKING:
+    from cmograph.diagnostics import Diagnostic
+    from cmograph.ingest.importers import Imported, ImportOptions
 
 
 @click.command("import")
@@ -26,7 +28,7 @@ TARGETS_HELP = ("id, context, mechanism, mechanism_resource, mechanism_response,
 @click.option("--id", "evaluation_id", metavar="ID", help="The evaluation's id (default: made from FILE's name).")
 @click.option("--columns", multiple=True, metavar="MAPPING",
               help=f'What columns hold, by header: "Context=context,Actors=for_whom", or a YAML, JSON or TOML file of '
-                   f"header: target (repeatable). Targets: {TARGETS_HELP}.")
+                   f"header: target (repeatable). Targets: {', '.join(TARGETS)}.")
 @click.option("--fill-down", multiple=True, metavar="COLUMN",
               help="An empty cell of this column (by header) repeats the one above, as a cell the paper prints once "
                    "for several rows (repeatable; merged cells in a workbook need no option).")
@@ -99,7 +101,7 @@ def _project_output(evaluation_id: str) -> Path:
     return root / EVALUATIONS / f"{evaluation_id}.yaml"
 
 
-def evidence_text(imported: Any, file: Path, options: Any) -> str:
+def evidence_text(imported: Imported, file: Path, options: ImportOptions) -> str:
     """The YAML evidence file of an import, with a header saying where it came from and how it was made."""
     from cmograph.render.evidence_yaml import evidence_yaml
 
@@ -120,7 +122,7 @@ def evidence_text(imported: Any, file: Path, options: Any) -> str:
     return evidence_yaml(imported.data, header)
 
 
-def check_imported(imported: Any, text: str, name: str) -> list[Any]:
+def check_imported(imported: Imported, text: str, name: str) -> list[Diagnostic]:
     """Validate the evidence text (as the file ``name``) with the pipeline every file goes through; raise
     :class:`ImportProblems` with each problem at the cell it came from, or return the warnings."""
     from cmograph.checks.pipeline import check_file
@@ -140,12 +142,12 @@ def check_imported(imported: Any, text: str, name: str) -> list[Any]:
     return shown
 
 
-def _at_cell(diagnostic: Any, imported: Any, text: str, name: str) -> Any:
+def _at_cell(diagnostic: Diagnostic, imported: Imported, text: str, name: str) -> Diagnostic:
     """A problem of the written YAML shown at the cell its value came from (else at the input file)."""
     from cmograph.diagnostics import Diagnostic
     from cmograph.ingest.yaml_json import parse_text
 
-    lines: dict[int, list[tuple[Any, ...]]] = {}
+    lines: dict[int, list[tuple[str | int, ...]]] = {}
     for path, line in parse_text(Path(name), text).lines.items():
         lines.setdefault(line, []).append(path)
     place = None

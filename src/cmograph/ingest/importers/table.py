@@ -108,7 +108,8 @@ class TableReader:
         self.places: dict[Path_, Location] = {}
         self.grid = grid(sheet)
         self.across = [r for r in sheet.merged if r.right > r.left]
-        self.separators = options.separators if options.separators is not None else ("\n",)
+        given = ("\n",) if options.separators is None else options.separators
+        self.separators = tuple(s for s in given if s)  # '' (alone): each cell is one item
         self.sections = {
             "contexts": _Elements("contexts", "c", False), "mechanisms": _Elements("mechanisms", "m", False),
             "outcomes": _Elements("outcomes", "o", False), "groups": _Elements("groups", "g", True),
