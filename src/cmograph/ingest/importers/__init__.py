@@ -6,7 +6,8 @@ it reads. It returns the evidence as plain values (``{"cmograph": 1, "evaluation
 (what became what, what was skipped and why), and where each value came from, so that a problem found later,
 when the result is validated, can be shown at its cell. An input that cannot become evidence raises
 :class:`~cmograph.ingest.importers.problems.ImportProblems` naming each bad cell, or
-:class:`~cmograph.errors.InputError` when the file cannot be read at all.
+:class:`~cmograph.errors.InputError` (an :class:`~cmograph.ingest.importers.problems.UnreadableTable`) when the
+file cannot be read at all.
 
 To add a format, write a module with one such function and add its suffixes here.
 """

@@ -60,6 +60,12 @@ def problem(location: Location, message: str, hint: str | None = None) -> Diagno
     return Diagnostic(one_line(str(location)), None, "", message, hint)
 
 
+class UnreadableTable(InputError):
+    """A table that cannot be read at all (not a workbook, not text, too large)."""
+
+    page = "commands/import"
+
+
 class ImportProblems(InputError):
     """An input that cannot become a valid evidence file: each problem names its cell and what to do. Nothing is
     written."""

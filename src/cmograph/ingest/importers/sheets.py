@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from cmograph.errors import InputError
-from cmograph.ingest.importers.problems import Location, column_letter
+from cmograph.ingest.importers.problems import Location, UnreadableTable, column_letter
 
 MAX_TABLE_BYTES = 32 * 1024 * 1024
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -83,23 +82,23 @@ class Sheet:
 
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of ``path`` (one for CSV and TSV), by suffix; a file that cannot be read raises
-    :class:`InputError`."""
+    :class:`UnreadableTable`."""
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file", "check the path") from None
+        raise UnreadableTable(f"{path}: no such file", "check the path") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise UnreadableTable(f"{path}: cannot be read ({exc.strerror})") from None
     if size > MAX_TABLE_BYTES:
-        raise InputError(f"{path.name}: {-(-size // 2**20)} MiB is larger than the {MAX_TABLE_BYTES // 2**20} MiB "
-                         "cmograph reads in one table", "split the table into several files")
+        raise UnreadableTable(f"{path.name}: {-(-size // 2**20)} MiB is larger than the {MAX_TABLE_BYTES // 2**20} MiB "
+                              "cmograph reads in one table", "split the table into several files")
     if suffix in TEXT_SUFFIXES:
         return [read_text_table(path)]
     if suffix in WORKBOOK_SUFFIXES:
         return read_workbook(path)
-    raise InputError(f"{path.name}: not a table cmograph reads",
-                     f"save it as one of {', '.join(TEXT_SUFFIXES + WORKBOOK_SUFFIXES)}")
+    raise UnreadableTable(f"{path.name}: not a table cmograph reads",
+                          f"save it as one of {', '.join(TEXT_SUFFIXES + WORKBOOK_SUFFIXES)}")
 
 
 # ------------------------------------------------------------------------------------------------- CSV and TSV
@@ -122,9 +121,9 @@ def _decoded(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: neither UTF-8 nor Windows-1252 text (byte {exc.start})",
-                         "save the table as 'CSV UTF-8' (Excel), or choose the UTF-8 character set (LibreOffice)"
-                         ) from None
+        raise UnreadableTable(f"{name}: neither UTF-8 nor Windows-1252 text (byte {exc.start})",
+                              "save the table as 'CSV UTF-8' (Excel), or choose the UTF-8 character set (LibreOffice)"
+                              ) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -154,15 +153,15 @@ def read_text_table(path: Path) -> Sheet:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise UnreadableTable(f"{path}: cannot be read ({exc.strerror})") from None
     text, encoding = decode(data, path.name)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
     try:
         rows: list[list[Value]] = [list(row) for row in
                                    csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
     except csv.Error as exc:
-        raise InputError(f"{path.name}: not a readable {DELIMITER_NAMES[delimiter]}-separated table ({exc})",
-                         "check for a quote (\") that is opened and never closed") from None
+        raise UnreadableTable(f"{path.name}: not a readable {DELIMITER_NAMES[delimiter]}-separated table ({exc})",
+                              "check for a quote (\") that is opened and never closed") from None
     for row in rows:
         for i, cell in enumerate(row):
             if isinstance(cell, str) and "\r" in cell:
@@ -186,9 +185,9 @@ def read_workbook(path: Path) -> list[Sheet]:
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             if sheet.height * sheet.width > MAX_CELLS:
-                raise InputError(f"{path.name}: sheet '{name}' spans {sheet.height} rows x {sheet.width} columns, "
-                                 f"more than the {MAX_CELLS:,} cells cmograph reads",
-                                 "copy the table into a new sheet, or save it as CSV")
+                raise UnreadableTable(f"{path.name}: sheet '{name}' spans {sheet.height} rows x {sheet.width} columns, "
+                                      f"more than the {MAX_CELLS:,} cells cmograph reads",
+                                      "copy the table into a new sheet, or save it as CSV")
             rows = _padded(sheet.to_python(skip_empty_area=False), sheet.start)
             merged = [Range(top, left, bottom, right)
                       for (top, left), (bottom, right) in (sheet.merged_cell_ranges or [])]
@@ -196,8 +195,8 @@ def read_workbook(path: Path) -> list[Sheet]:
             sheets.append(Sheet(path.name, name, rows, merged or found.merged, found.formulas,
                                 described=kind.split(" (")[0].removeprefix("an ")))
     except python_calamine.CalamineError as exc:
-        raise InputError(f"{path.name}: cannot be read as {kind} ({_one_line(exc)})",
-                         "open it in a spreadsheet program and save it again") from None
+        raise UnreadableTable(f"{path.name}: cannot be read as {kind} ({_one_line(exc)})",
+                              "open it in a spreadsheet program and save it again") from None
     return sheets
 
 
@@ -223,16 +222,16 @@ def _structure(path: Path, suffix: str, kind: str) -> dict[str, _Structure]:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise InputError(f"{path.name}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB",
-                                 "this is not a table cmograph reads; nothing was read")
+                raise UnreadableTable(f"{path.name}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MiB",
+                                      "this is not a table cmograph reads; nothing was read")
             if suffix == ".ods":
                 return _ods_structure(_parse(archive.read("content.xml"), path.name))
             return _xlsx_formulas(archive, path.name)
     except (zipfile.BadZipFile, KeyError, EOFError) as exc:
-        raise InputError(f"{path.name}: not {kind} ({_one_line(exc)})",
-                         "open it in a spreadsheet program and save it again") from None
+        raise UnreadableTable(f"{path.name}: not {kind} ({_one_line(exc)})",
+                              "open it in a spreadsheet program and save it again") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise UnreadableTable(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 def _parse(data: bytes, name: str) -> Any:
@@ -243,8 +242,8 @@ def _parse(data: bytes, name: str) -> Any:
     try:
         return safe.fromstring(data, forbid_dtd=True)
     except (DefusedXmlException, safe.ParseError) as exc:
-        raise InputError(f"{name}: the workbook's XML cannot be read safely ({_one_line(exc)})",
-                         "open it in a spreadsheet program and save it again") from None
+        raise UnreadableTable(f"{name}: the workbook's XML cannot be read safely ({_one_line(exc)})",
+                              "open it in a spreadsheet program and save it again") from None
 
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"

@@ -595,8 +595,9 @@ class TableReader:
     def _summarise(self, header: int, rows: list[int], titles: list[int]) -> None:
         sheet = self.sheet
         read = f"read {self.source} ({sheet.described})" if sheet.described else f"read {self.source}"
-        lines = [f"{read}: header in row {header + 1}, {len(self.cmocs) - self.not_activated} configuration"
-                 f"{'s' * (len(self.cmocs) - self.not_activated != 1)} in rows {rows[0] + 1}-{rows[-1] + 1}"]
+        where = f"row {rows[0] + 1}" if len(rows) == 1 else f"rows {rows[0] + 1}-{rows[-1] + 1}"
+        lines = [f"{read}: header in row {header + 1}, {counted(len(self.cmocs) - self.not_activated, 'configuration')}"
+                 f" in {where}"]
         if titles:
             lines.append(f"skipped above the header: row{'s' * (len(titles) != 1)} "
                          f"{', '.join(str(r + 1) for r in titles)} (title)")
