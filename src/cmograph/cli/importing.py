@@ -161,6 +161,12 @@ def _at_cell(diagnostic: Diagnostic, imported: Imported, text: str, name: str) -
     return Diagnostic(where, None, diagnostic.where, diagnostic.message, diagnostic.hint, diagnostic.severity)
 
 
+def _evaluation_id(data: object, path: Path) -> str:
+    """The id of the evaluation a file describes (its name, when it has none: it is reported when checked)."""
+    evaluation = data.get("evaluation") if isinstance(data, dict) else None
+    return str(evaluation.get("id")) if isinstance(evaluation, dict) else path.name
+
+
 @click.command()
 @click.argument("output", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
@@ -206,7 +212,7 @@ def export_workbook(data: Sequence[Path], store: Path | None, example: bool, end
     files = [f for f in files if f.suffix.lower() in EVIDENCE_SUFFIXES]
     if not files:
         raise UsageError("--format xlsx is written from a YAML or JSON evidence file", "name one with --data")
-    docs = {str(read_document(f).data.get("evaluation", {}).get("id")): f for f in files}
+    docs = {_evaluation_id(read_document(f).data, f): f for f in files}
     if evaluations:
         missing = [e for e in evaluations if e not in docs]
         if missing:
