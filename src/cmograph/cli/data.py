@@ -9,7 +9,7 @@ from typing import TextIO
 import click
 
 from cmograph.cli.common import KEEP_FORMULAS_HELP, data_options, format_option
-from cmograph.render.formats import EXPORTS, RENDERERS
+from cmograph.render.formats import EXPORT_CHOICES, RENDERERS
 
 
 @click.command()
@@ -102,13 +102,19 @@ def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: boo
 
 @click.command()
 @data_options
-@format_option(EXPORTS, "RDF format.", default="turtle")
+@format_option(EXPORT_CHOICES, "RDF format, or xlsx: a cmograph workbook of one evaluation.", default="turtle")
 @click.option("-e", "--evaluation", "evaluations", multiple=True, help="Only this evaluation id (repeatable).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write to this file (- for standard output, the default).")
 def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, endpoint: str | None,
            fmt: str, evaluations: tuple[str, ...], output: Path | None) -> None:
-    """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads)."""
+    """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads), or one as a
+    workbook (xlsx) that `cmograph import` reads back."""
+    if fmt == "xlsx":
+        from cmograph.cli.importing import export_workbook
+
+        export_workbook(data, store, example, endpoint, evaluations, output)
+        return
     from cmograph.cli.common import open_source
 
     if output is not None and str(output) != "-":

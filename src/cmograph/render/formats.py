@@ -122,6 +122,18 @@ EXPORTS: Registry[RdfFormat] = Registry("RDF format", [
 ])
 
 
+class WorkbookFormat(NamedTuple):
+    """An export written from evidence files rather than from the graph (see :mod:`cmograph.render.workbook`)."""
+
+    name: str
+    title: str
+    aliases: tuple[str, ...] = ()
+
+
+EXPORT_CHOICES: Registry[Format] = Registry("export format", [
+    *EXPORTS.values(), WorkbookFormat(name="xlsx", title="a cmograph workbook of one evaluation")])
+
+
 def render(columns: Sequence[str], rows: Rows, fmt: str, options: Options | None = None) -> str:
     """The rows in format ``fmt`` (a name or alias of :data:`RENDERERS`), 80 columns wide unless told."""
     return RENDERERS.find(fmt).load()(columns, rows, options or Options())
