@@ -17,7 +17,9 @@ from click.testing import CliRunner
 
 from cmograph.cli import main
 from cmograph.errors import EndpointError, UsageError
-from cmograph.remote.endpoint import ENV_PASSWORD, ENV_TIMEOUT, ENV_USER, Credentials, Endpoint
+from cmograph.remote.credentials import ENV_PASSWORD, ENV_USER, Credentials
+from cmograph.remote.endpoint import Endpoint
+from cmograph.remote.http import ENV_TIMEOUT
 
 PASSWORD = "s3cret-Pa55word-never-shown"
 EMPTY = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}})
