@@ -42,6 +42,7 @@ ENV_MAX_MB = "CMOGRAPH_ENDPOINT_MAX_MB"
 TIMEOUT = 120.0  # seconds, unless CMOGRAPH_ENDPOINT_TIMEOUT says otherwise
 MAX_MB = 256  # MiB of one answer, unless CMOGRAPH_ENDPOINT_MAX_MB says otherwise
 RETRIED = {429: "Too Many Requests", 502: "Bad Gateway", 503: "Service Unavailable"}
+REDIRECTED = {301, 302, 303, 307, 308}
 REDIRECTS = 5  # redirects followed for one request
 ERROR_BODY = 64 * 1024  # bytes of an error answer read, for its first line
 MAX_PAUSE = 30.0  # seconds between tries, whatever Retry-After asks
@@ -200,7 +201,25 @@ class Http:
             verify=_tls(), timeout=httpx.Timeout(self.read_timeout, connect=self.connect_timeout,
                                                  pool=self.connect_timeout),
             limits=httpx.Limits(max_keepalive_connections=0),  # a connection per request, for the deadline
-            follow_redirects=False, headers={"User-Agent": "cmograph"})
+            follow_redirects=False, headers={"User-Agent": "cmograph"},
+            event_hooks={"response": [self._check_location]})
+
+    def _check_location(self, response: httpx.Response) -> None:
+        """Refuse a redirect to anything but an http(s) URL as soon as it comes (httpx would read its URL first)."""
+        location = response.headers.get("Location", "").strip()
+        if response.status_code not in REDIRECTED or not location:
+            return
+        target = _shorten(redact(urllib.parse.urljoin(str(response.request.url), location)))
+        scheme = urllib.parse.urlsplit(target).scheme.lower()
+        if scheme not in ("http", "https"):
+            response.close()
+            raise self.fail(f"{self.endpoint} redirected to a {scheme or 'relative'}: URL ({target}), which cmograph "
+                            "never follows", "use the server's http:// or https:// SPARQL URL")
+        try:
+            httpx.URL(target)
+        except httpx.InvalidURL:
+            response.close()
+            raise self.fail(f"{self.endpoint} redirected to a URL that is not valid ({target})") from None
 
     def fail(self, message: str, hint: str | None = None) -> EndpointError:
         """An :class:`EndpointError` with the credentials scrubbed from its text."""
@@ -322,7 +341,7 @@ class Http:
         """Where to send the request again: a 307 or 308 (or, for HEAD, any redirect) to the same scheme, host and
         port; otherwise ``None`` (the redirect is the answer, and :meth:`send` explains it)."""
         location = answer.headers.get("Location")
-        if answer.status not in (301, 302, 303, 307, 308) or not location:
+        if answer.status not in REDIRECTED or not location:
             return None
         if answer.status not in (307, 308) and method != "HEAD":
             return None
@@ -358,10 +377,6 @@ class Http:
         if not location:
             return self.fail(f"{where} answered {status} {reason} without saying where to go")
         target = _shorten(redact(urllib.parse.urljoin(url, location)))
-        scheme = urllib.parse.urlsplit(target).scheme.lower()
-        if scheme not in ("http", "https"):
-            return self.fail(f"{where} redirected to a {scheme or 'relative'}: URL ({target}), which cmograph never "
-                             "follows", "use the server's http:// or https:// SPARQL URL")
         return self.fail(f"{where} redirected the request to {target} ({status} {reason}), which cmograph does not "
                          "follow", "cmograph follows only 307 and 308 redirects within one server (scheme, host and "
                          "port); if that is the server's address, use it with --endpoint (or --update-endpoint)")
