@@ -396,6 +396,18 @@ def test_an_echoed_digest_answer_is_scrubbed() -> None:
 
 
 @pytest.mark.usefixtures("alice")
+@pytest.mark.parametrize("challenge", ['realm="x", nonce="1", algorithm=SHA-999', 'realm="x", nonce="1", stale',
+                                       'realm="x", nonce="1", qop="auth-int"', 'realm="x", nonce="1", qop="x"',
+                                       'realm="x"'])
+def test_a_digest_challenge_that_cannot_be_met_is_one_clear_error(challenge: str) -> None:
+    with Fake(answer(401, "", {"WWW-Authenticate": f"Digest {challenge}"})) as fake:
+        code, output = run_cli("ask", "what-worked", "--endpoint", fake.url)
+    assert code == 2 and "Traceback" not in output
+    assert output.startswith(f"error: {fake.url} asks for Digest authentication in a form cmograph cannot answer (")
+    assert all("Authorization" not in r for r in fake.requests)
+
+
+@pytest.mark.usefixtures("alice")
 def test_a_malformed_answer_echoing_the_credentials_is_scrubbed() -> None:
     bad = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": f"{TOKEN} {HUNTER}"}}]}}
     with Fake(BASIC_CHALLENGE, answer(200, json.dumps(bad))) as fake, pytest.raises(EndpointError) as caught:

@@ -297,22 +297,34 @@ class Http:
                deadline: _Deadline) -> Response:
         """Run httpx's flow for ``scheme``, from the ``challenge`` already answered to ``request`` if any."""
         flow: Generator[httpx.Request, httpx.Response, None] = scheme.auth_flow(request)
-        outgoing = next(flow)
+        outgoing = self._step(flow, None)
+        if outgoing is not None and challenge is not None and "Authorization" not in outgoing.headers:
+            outgoing = self._step(flow, httpx.Response(challenge.status, headers=challenge.headers, request=request))
+        answer = challenge
+        while outgoing is not None:
+            self.secrets.sent(outgoing.headers.get("Authorization"))
+            answer = self._fetch(outgoing, deadline)
+            outgoing = self._step(flow, httpx.Response(answer.status, headers=answer.headers, request=outgoing))
+        assert answer is not None
+        return answer
+
+    def _step(self, flow: Generator[httpx.Request, httpx.Response, None],
+              response: httpx.Response | None) -> httpx.Request | None:
+        """The flow's next request (given the answer to the last), or ``None`` when it is done."""
         try:
-            if challenge is not None and "Authorization" not in outgoing.headers:  # Digest: it reads the challenge
-                outgoing = flow.send(httpx.Response(challenge.status, headers=challenge.headers, request=request))
-            while True:
-                self.secrets.sent(outgoing.headers.get("Authorization"))
-                answer = self._fetch(outgoing, deadline)
-                challenge = answer
-                outgoing = flow.send(httpx.Response(answer.status, headers=answer.headers, request=outgoing))
+            return next(flow) if response is None else flow.send(response)
         except StopIteration:
-            assert challenge is not None
-            return challenge
+            return None
+        except (KeyError, ValueError, NotImplementedError, httpx.ProtocolError) as exc:  # a challenge httpx cannot meet
+            raise self.fail(f"{self.endpoint} asks for Digest authentication in a form cmograph cannot answer "
+                            f"({_shorten(str(exc) or type(exc).__name__)})",
+                            "cmograph answers Digest challenges with qop=auth and the MD5, SHA or SHA-256/512 "
+                            "algorithms") from None
 
     def _fetch(self, request: httpx.Request, deadline: _Deadline) -> Response:
         """Send one request and read its answer: a success up to the size cap (else an error), a failure's first
         ``ERROR_BODY`` bytes."""
+        deadline.answered = False
         response = self._client.send(request, stream=True)
         deadline.answered = True
         try:
