@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email.utils
 import json
 import re
 import socket
@@ -12,6 +13,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -135,6 +137,14 @@ def test_retry_after_is_honoured() -> None:
         started = time.monotonic()
         remote(fake.url).select("SELECT ?x WHERE {}")
     assert time.monotonic() - started >= 1.0
+
+
+def test_retry_after_as_a_date_is_honoured() -> None:
+    later = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
+    with Fake(answer(503, "busy", {"Retry-After": later}), answer(200)) as fake:
+        started = time.monotonic()
+        assert remote(fake.url).select("SELECT ?x WHERE {}")[1] == [{"x": "ok"}]
+    assert time.monotonic() - started >= 1.0  # at least the 2 whole seconds the date still names
 
 
 def test_dropped_connection_is_retried() -> None:

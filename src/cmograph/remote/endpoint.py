@@ -17,7 +17,7 @@ from cmograph.format.terms import iri_term
 from cmograph.namespaces import CMO_NS, COMMON_PREFIXES, ONTOLOGY_IRI
 from cmograph.query.engine import several_evaluations
 from cmograph.query.local import python_value
-from cmograph.query.raw import QueryResult, check_read_only
+from cmograph.query.raw import QueryResult, Solution, check_read_only
 from cmograph.query.types import Row
 from cmograph.remote.credentials import check_url, credentials_for
 from cmograph.remote.graphstore import GraphWriter
@@ -69,9 +69,9 @@ class Endpoint:
 
     # ------------------------------------------------------------------ reading
 
-    def _results(self, sparql: str, *, keep_labels: bool = True) -> Results:
+    def _results(self, sparql: str) -> Results:
         _, answer = send_query(self.http, sparql)
-        return results(self.http, answer, keep_labels=keep_labels)
+        return results(self.http, answer)
 
     def select(self, sparql: str) -> tuple[list[str], list[Row]]:
         """Run a SELECT query; rows hold plain Python values, as the embedded engine gives them."""
@@ -125,7 +125,7 @@ class Endpoint:
         store = ox.Store()
         chosen: set[str] = set()
         for row in self._results(EVALUATION_GRAPHS).solutions:
-            graph, subject, name = row.get("g"), row.get("e"), row.get("id")
+            graph, subject, name = row["g"], row["e"], row["id"]
             if not (isinstance(graph, ox.NamedNode) and isinstance(subject, ox.NamedNode) and name is not None):
                 raise self.http.fail(f"{self.url} answered with an evaluation that is not in a named graph or has "
                                      "no IRI or identifier")
@@ -135,12 +135,13 @@ class Endpoint:
                 chosen.add(graph.value)
         for iri in sorted(chosen):
             query = f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri_term(iri)} {{ ?s ?p ?o }} }}"
-            store.extend(self._quad(row, ox.NamedNode(iri))
-                         for row in self._results(query, keep_labels=False).solutions)  # new blank nodes per graph
+            blanks: dict[ox.BlankNode, ox.BlankNode] = {}  # new ones for each graph, as the server's are its own
+            store.extend(self._quad(row, ox.NamedNode(iri), blanks) for row in self._results(query).solutions)
         return store
 
-    def _quad(self, row: dict[str, Any], graph: ox.NamedNode) -> ox.Quad:
-        subject, predicate, value = row.get("s"), row.get("p"), row.get("o")
+    def _quad(self, row: Solution, graph: ox.NamedNode, blanks: dict[ox.BlankNode, ox.BlankNode]) -> ox.Quad:
+        subject, predicate, value = (blanks.setdefault(t, ox.BlankNode()) if isinstance(t, ox.BlankNode) else t
+                                     for t in (row["s"], row["p"], row["o"]))
         if not (isinstance(subject, ox.NamedNode | ox.BlankNode) and isinstance(predicate, ox.NamedNode)
                 and value is not None):
             raise self.http.fail(f"{self.url} answered with a triple that RDF does not allow in {graph.value}",

@@ -1,10 +1,10 @@
 """The SPARQL 1.1 Protocol: a query sent to an endpoint as a form POST, and its answer read strictly.
 
-SELECT and ASK answers are SPARQL 1.1 JSON results, checked against that format: a ``head`` naming the variables,
-rows that are objects binding only those, and terms with a ``type`` and a text ``value``, each made a pyoxigraph
-term (so a bad IRI, datatype or language tag is refused as the local store refuses it). Blank node labels that are
-not valid RDF labels (Virtuoso's ``nodeID://b1``) get labels of their own, the same within one answer.
-CONSTRUCT and DESCRIBE answers are parsed by pyoxigraph. Anything else is one error naming the endpoint.
+SELECT and ASK answers are SPARQL 1.1 JSON results, read by pyoxigraph's parser (native, and light on memory). An
+answer it refuses is read again by a strict reader of this module, which names what is wrong (the row, the
+variable, the value) and accepts blank node labels RDF does not allow (Virtuoso's ``nodeID://b1``), giving them
+labels of their own, the same within one answer. CONSTRUCT and DESCRIBE answers are parsed by pyoxigraph.
+Anything else is one error naming the endpoint.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from cmograph.namespaces import COMMON_PREFIXES
 from cmograph.query.lexer import TOKEN
-from cmograph.query.raw import short
+from cmograph.query.raw import Solution, short
 from cmograph.remote.http import Http, Response
 
 JSON_TYPES = "application/sparql-results+json,application/json,text/javascript,application/javascript"
@@ -30,7 +30,6 @@ MALFORMED_HINT = ("the answer breaks the SPARQL 1.1 JSON results format; check t
                   "endpoint")
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-Solution = dict[str, Term | None]
 
 
 @dataclass
@@ -89,8 +88,16 @@ def send_query(http: Http, sparql: str) -> tuple[str, Response]:
     return form, answer
 
 
-def results(http: Http, answer: Response, *, keep_labels: bool = True) -> Results:
-    """The SPARQL JSON results in ``answer``; with ``keep_labels=False`` every blank node is a new one."""
+def results(http: Http, answer: Response) -> Results:
+    """The SPARQL JSON results in ``answer``."""
+    if b'"triple"' not in answer.body:  # RDF-star terms, which cmograph does not read: the strict reader names them
+        try:
+            parsed = ox.parse_query_results(answer.body, ox.QueryResultsFormat.JSON)
+            if isinstance(parsed, ox.QueryBoolean):
+                return Results([], [], bool(parsed))
+            return Results([v.value for v in parsed.variables], list(parsed))
+        except (SyntaxError, ValueError):
+            pass  # not SPARQL JSON, malformed, or with labels RDF does not allow: the strict reader says which
     kind = answer.headers.get("Content-Type", "")
     try:
         data = json.loads(answer.body)
@@ -100,7 +107,7 @@ def results(http: Http, answer: Response, *, keep_labels: bool = True) -> Result
         raise http.fail(f"{http.endpoint} did not answer with SPARQL JSON results ({kind or 'no content type'})",
                         "check that the URL is a SPARQL query endpoint")
     try:
-        return _read(data, keep_labels)
+        return _read(data)
     except _Malformed as exc:
         raise http.fail(f"{http.endpoint} answered with malformed SPARQL JSON results: {exc}",
                         MALFORMED_HINT) from None
@@ -116,7 +123,7 @@ def triples(http: Http, answer: Response) -> list[ox.Triple]:
         raise http.fail(f"{http.endpoint} answered with unreadable RDF ({short(str(exc))})") from None
 
 
-def _read(data: dict[str, Any], keep_labels: bool) -> Results:
+def _read(data: dict[str, Any]) -> Results:
     if "boolean" in data:
         if not isinstance(data["boolean"], bool):
             raise _Malformed("'boolean' is not true or false")
@@ -136,18 +143,19 @@ def _read(data: dict[str, Any], keep_labels: bool) -> Results:
     declared = set(variables)
     blanks: dict[str, ox.BlankNode] = {}
     solutions: list[Solution] = []
-    for number, row in enumerate(rows, 1):
+    for index, row in enumerate(rows):
+        rows[index] = None  # let the JSON go as its terms are made: the peak is one of them, not both
+        number = index + 1
         if not isinstance(row, dict):
             raise _Malformed(f"row {number} is not an object")
         unknown = sorted(set(row) - declared)
         if unknown:
             raise _Malformed(f"row {number} binds {_quote(unknown[0])}, which 'head' does not name")
-        solutions.append({v: _term(row[v], f"row {number}, ?{v}", blanks, keep_labels) if v in row else None
-                          for v in variables})
+        solutions.append({v: _term(row[v], f"row {number}, ?{v}", blanks) if v in row else None for v in variables})
     return Results(variables, solutions)
 
 
-def _term(binding: Any, where: str, blanks: dict[str, ox.BlankNode], keep_labels: bool) -> Term:
+def _term(binding: Any, where: str, blanks: dict[str, ox.BlankNode]) -> Term:
     if not isinstance(binding, dict):
         raise _Malformed(f"{where} is not an object")
     kind, value = binding.get("type"), binding.get("value")
@@ -159,7 +167,7 @@ def _term(binding: Any, where: str, blanks: dict[str, ox.BlankNode], keep_labels
         return _named(value, where, "an IRI")
     if kind == "bnode":
         if value not in blanks:
-            blanks[value] = _blank(value) if keep_labels else ox.BlankNode()
+            blanks[value] = _blank(value)
         return blanks[value]
     if kind not in ("literal", "typed-literal"):
         raise _Malformed(f"{where} has the unknown type {_quote(kind)}")
