@@ -44,7 +44,7 @@ def push(data: tuple[Path, ...], store: Path | None, example: bool, base: str | 
 
     root = find_project(Path.cwd())
     settings = Project(root).settings if root is not None else None
-    from_project = False  # a server a (maybe cloned) project names gets the environment's credentials only so far
+    from_project = False  # a server only the project (perhaps a clone) names gets no credentials from the environment
     if endpoint is None and settings is not None and settings.endpoint:
         endpoint, update_endpoint = settings.endpoint, update_endpoint or settings.update_endpoint
         from_project = True
