@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import tempfile
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,9 +30,11 @@ from cmograph.query.engine import Engine
 from cmograph.query.local import StoreEngine
 from cmograph.query.resolve import Resolver
 from cmograph.query.run import Answer, ask
-from cmograph.remote.endpoint import ENV_PASSWORD, ENV_USER, Endpoint, with_prefixes
+from cmograph.remote.credentials import ENV_HOST, ENV_PASSWORD, ENV_USER
+from cmograph.remote.endpoint import Endpoint
 from cmograph.remote.serve import HOST, free_port, oxigraph_command
 from cmograph.remote.serve import Server as Served
+from cmograph.remote.sparql import with_prefixes
 from cmograph.render.rdf import export
 from cmograph.source import example_path, load_memory
 
@@ -55,7 +58,10 @@ class Server:
     password: str | None = None
 
     def env(self) -> dict[str, str]:
-        return {ENV_USER: self.user, ENV_PASSWORD: self.password} if self.user and self.password else {}
+        """The credentials, tied to the server's host (so that a project's cmograph.toml naming it gets them)."""
+        if not (self.user and self.password):
+            return {}
+        return {ENV_USER: self.user, ENV_PASSWORD: self.password, ENV_HOST: urllib.parse.urlsplit(self.query).netloc}
 
 
 def _configured() -> dict[str, Server]:

@@ -417,11 +417,11 @@ def test_a_long_name_in_an_error_is_cut_and_its_length_given(tmp_path: Path, arg
 
 class HostileServer:
     """A real SPARQL endpoint on 127.0.0.1 whose answers hold control sequences: a SELECT answer with them in a
-    column name and a value, or (``failing``) an error whose first line holds them."""
+    value (and in the column name ``variable``), or (``failing``) an error whose first line holds them."""
 
-    def __init__(self, *, failing: bool = False) -> None:
-        body = json.dumps({"head": {"vars": ["x\x1b[2J"]},
-                           "results": {"bindings": [{"x\x1b[2J": {"type": "literal", "value": HOSTILE_LABEL}}]}})
+    def __init__(self, *, failing: bool = False, variable: str = "x") -> None:
+        body = json.dumps({"head": {"vars": [variable]},
+                           "results": {"bindings": [{variable: {"type": "literal", "value": HOSTILE_LABEL}}]}})
         status, payload = (500, "failed \x1b]0;pwned\x07\nmore") if failing else (200, body)
 
         class Handler(BaseHTTPRequestHandler):
@@ -459,9 +459,13 @@ def test_control_sequences_from_an_endpoint_are_escaped(tmp_path: Path, fmt: str
     assert done.returncode == 0, done.stderr
     assert not RAW_CONTROL.search(done.stdout + done.stderr)
     if fmt == "json":
-        assert json.loads(done.stdout) == [{"x\x1b[2J": HOSTILE_LABEL}]
+        assert json.loads(done.stdout) == [{"x": HOSTILE_LABEL}]
     else:
-        assert "x\\u001b[2J" in done.stdout and ESCAPED_LABEL in done.stdout
+        assert ESCAPED_LABEL in done.stdout
+    with HostileServer(variable="x\x1b[2J") as server:  # not a variable name: refused, and shown escaped
+        refused = cmograph("query", "--endpoint", server.url, "-f", fmt, cwd=tmp_path, stdin="SELECT * WHERE {}")
+    assert refused.returncode == 2 and "'x\\x1b[2J' in 'vars' is not a SPARQL variable name" in refused.stderr
+    assert not RAW_CONTROL.search(refused.stdout + refused.stderr)
     with HostileServer(failing=True) as server:
         failed = cmograph("query", "--endpoint", server.url, cwd=tmp_path, stdin="SELECT * WHERE {}")
     assert failed.returncode == 2 and "failed \\u001b]0;pwned\\u0007" in failed.stderr, failed.stderr

@@ -155,7 +155,7 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
         raise UsageError("no data: this folder is not a cmograph project", NO_DATA_HINT)
     project = Project(root)
     if remote and project.settings.endpoint:
-        return open_endpoint(project.settings.endpoint, f" (from {root / 'cmograph.toml'})")
+        return open_endpoint(project.settings.endpoint, root / "cmograph.toml")
     refreshed = project.refresh(progress, reading=True)
     if not refreshed.report.conforms:
         raise NotConforming(refreshed.report)
@@ -163,9 +163,10 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
     return Source(opened, f"the project in {root}", refreshed, many=memory, generation=generation)
 
 
-def open_endpoint(url: str, origin: str = "") -> Source:
-    """A SPARQL endpoint as a source of data."""
+def open_endpoint(url: str, settings: Path | None = None) -> Source:
+    """A SPARQL endpoint as a source of data: one the user named, or one a project's ``settings`` file names."""
     from cmograph.remote.endpoint import Endpoint
 
-    remote = Endpoint(url)
+    remote = Endpoint(url, from_project=settings is not None)
+    origin = f" (from {settings})" if settings is not None else ""
     return Source(None, f"the endpoint {remote.url}{origin}", remote=remote)

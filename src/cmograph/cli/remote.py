@@ -44,11 +44,13 @@ def push(data: tuple[Path, ...], store: Path | None, example: bool, base: str | 
 
     root = find_project(Path.cwd())
     settings = Project(root).settings if root is not None else None
+    from_project = False  # a server only the project (perhaps a clone) names gets no credentials from the environment
     if endpoint is None and settings is not None and settings.endpoint:
         endpoint, update_endpoint = settings.endpoint, update_endpoint or settings.update_endpoint
+        from_project = True
     if endpoint is None:
         raise UsageError("push needs a server", "name it with --endpoint URL, or `endpoint` in cmograph.toml")
-    remote = Endpoint(endpoint, update_endpoint)
+    remote = Endpoint(endpoint, update_endpoint, from_project=from_project)
     if deletions:
         if data or store is not None or example:
             raise UsageError("--delete takes no data options", "push and delete in two separate commands")

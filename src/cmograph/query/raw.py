@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -20,6 +22,12 @@ _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _UPDATES = ("LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD")
 
 
+class Solution(Protocol):
+    """A row of terms by variable name, unbound ones ``None``: a pyoxigraph solution, or an endpoint's row."""
+
+    def __getitem__(self, variable: str, /) -> ox.NamedNode | ox.BlankNode | ox.Literal | None: ...
+
+
 @dataclass
 class QueryResult:
     """Rows of a SELECT, the truth of an ASK, or the triples of a CONSTRUCT/DESCRIBE (as N-Triples)."""
@@ -28,6 +36,18 @@ class QueryResult:
     rows: list[dict[str, Cell]]
     boolean: bool | None = None
     triples: str | None = None
+
+    @classmethod
+    def of_boolean(cls, value: bool) -> QueryResult:
+        return cls(["result"], [{"result": value}], boolean=value)
+
+    @classmethod
+    def of_solutions(cls, columns: list[str], solutions: Iterable[Solution]) -> QueryResult:
+        return cls(columns, [{c: python_value(s[c]) for c in columns} for s in solutions])
+
+    @classmethod
+    def of_triples(cls, triples: Iterable[ox.Triple]) -> QueryResult:
+        return cls([], [], triples=(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8"))
 
 
 def check_read_only(sparql: str) -> None:
@@ -111,10 +131,7 @@ def _evaluate(store: ox.Store, sparql: str) -> QueryResult:
         raise UsageError(f"the query is not valid SPARQL: {short(str(exc))}",
                          f"the prefixes {', '.join(COMMON_PREFIXES)} are declared for you") from None
     if isinstance(result, ox.QueryBoolean):
-        return QueryResult(["result"], [{"result": bool(result)}], boolean=bool(result))
+        return QueryResult.of_boolean(bool(result))
     if isinstance(result, ox.QuerySolutions):
-        columns = [v.value for v in result.variables]
-        rows: list[dict[str, Cell]] = [{c: python_value(s[c]) for c in columns} for s in result]
-        return QueryResult(columns, rows)
-    data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
-    return QueryResult([], [], triples=(data or b"").decode("utf-8"))
+        return QueryResult.of_solutions([v.value for v in result.variables], result)
+    return QueryResult.of_triples(result)
