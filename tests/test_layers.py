@@ -119,3 +119,8 @@ def test_no_module_imports_from_a_layer_above_its_own() -> None:
 ])
 def test_an_import_from_above_is_found_wherever_it_is(module: str, source: str, found: list[str]) -> None:
     assert upward(module, source) == found
+
+
+def test_the_architecture_page_maps_every_layer() -> None:
+    page = (PACKAGE.parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert [layer for layer, _, _ in ROW.findall(page)] == LAYERS, "copy the table above into docs/architecture.md"
