@@ -29,7 +29,7 @@ from cmograph.query.catalogue import Question, questions
 from cmograph.query.engine import Engine
 from cmograph.query.local import StoreEngine
 from cmograph.query.resolve import Resolver
-from cmograph.query.run import Answer, ask
+from cmograph.query.run import Answer, ask, prepare
 from cmograph.remote.credentials import ENV_HOST, ENV_PASSWORD, ENV_USER
 from cmograph.remote.endpoint import Endpoint
 from cmograph.remote.serve import HOST, free_port, oxigraph_command
@@ -382,3 +382,23 @@ def test_an_empty_answer_on_a_union_default_graph(server: Server) -> None:
     code, output = cli("ask", "contradictions", "--endpoint", server.query, "-f", "table")
     assert code == 0, output
     assert output == questions()["contradictions"].empty + "\n"
+
+
+def test_the_fastest_form_each_server_accepts_is_found_once(loaded: Endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
+    oxigraph = loaded.url == server_named("oxigraph").query
+    remote = Endpoint(loaded.url)
+    sent: list[str] = []
+    real = remote._results
+
+    def counted(sparql: str) -> Any:
+        sent.append(sparql)
+        return real(sparql)
+
+    monkeypatch.setattr(remote, "_results", counted)
+    assert remote.lateral is oxigraph  # Oxigraph runs LATERAL; Virtuoso keeps the SPARQL 1.1 form
+    assert remote.lateral is oxigraph and len(sent) == 1  # asked once
+    question = questions()["why"]
+    bound = prepare(question, remote, {"outcome": "Higher staff morale"}, like=True)
+    assert ("LATERAL" in bound) is oxigraph
+    assert outcome(question, remote, {"outcome": "Higher staff morale"}) == outcome(
+        question, Endpoint(loaded.url), {"outcome": "Higher staff morale"})
