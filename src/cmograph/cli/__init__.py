@@ -12,6 +12,7 @@ import click
 
 from cmograph.cli.ask import ask
 from cmograph.cli.data import export, init, load, query, schema, validate
+from cmograph.cli.publishing import publish
 from cmograph.cli.remote import push, serve
 
 
@@ -38,7 +39,7 @@ def main() -> None:
     """
 
 
-for command in (init, validate, load, ask, query, export, push, serve, schema):
+for command in (init, validate, load, ask, query, export, publish, push, serve, schema):
     main.add_command(command)
 
 
