@@ -36,7 +36,7 @@ def test_version_and_help() -> None:
     assert run("--version").output.startswith("cmograph, version ")
     result = run("--help")
     assert result.exit_code == 0
-    for command in ("init", "validate", "load", "ask", "query", "export", "schema"):
+    for command in ("init", "validate", "load", "ask", "query", "export", "publish", "schema"):
         assert command in result.output
 
 

@@ -33,10 +33,13 @@ def publish(outdir: Path, data: tuple[Path, ...], store: Path | None, example: b
     written whole or not at all.
     """
     from cmograph.cli.common import open_source, progress_printer
+    from cmograph.publish.paths import check_base
     from cmograph.publish.site import Settings, check_folder
     from cmograph.publish.site import publish as publish_site
     from cmograph.store.project import check_not_evidence
 
+    if base is not None:
+        check_base(base)
     check_folder(outdir, replace)
     check_not_evidence(outdir / "index.ttl", data, Path.cwd())
     source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint)

@@ -17,6 +17,7 @@ from cmograph.publish.graph import RDF_TYPE, SiteGraph
 from cmograph.render.rdf import export
 
 DUMPS = "dumps"
+TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"  # UTC, as xsd:dateTime writes it canonically
 NAME = "dataset"
 # (export format, suffix, media type, what it is)
 DUMP_FORMATS = (("trig", "trig", "application/trig", "TriG"), ("nquads", "nq", "application/n-quads", "N-Quads"))
@@ -92,7 +93,7 @@ def description(graph: SiteGraph, about: About, found: list[Dump], entities: int
     def add(s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
         triples.append(ox.Triple(s, p, o))
 
-    made = _typed(about.made.isoformat(timespec="seconds"), "dateTime")
+    made = _typed(about.made.strftime(TIMESTAMP), "dateTime")
     add(dataset, RDF_TYPE, _term("void", "Dataset"))
     add(dataset, RDF_TYPE, _term("dcat", "Dataset"))
     add(dataset, _term("dcterms", "title"), ox.Literal(about.title))
@@ -159,7 +160,7 @@ def schema_org(about: About, found: list[Dump], keywords: list[str]) -> dict[str
         "url": about.base,
         "license": about.licence,
         "isAccessibleForFree": True,
-        "dateModified": about.made.isoformat(timespec="seconds"),
+        "dateModified": about.made.strftime(TIMESTAMP),
         "keywords": keywords,
         "distribution": [{"@type": "DataDownload", "encodingFormat": d.media_type, "contentUrl": about.base + d.path,
                           "contentSize": f"{d.size} B", "name": d.name} for d in found],

@@ -74,6 +74,9 @@ def serialize(triples: Sequence[ox.Triple], suffix: str, context: str) -> bytes:
     if suffix == "jsonld":
         return jsonld(triples, context)
     target = FORMATS[suffix]
-    prefixes = PREFIXES if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    prefixes = None
+    if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):  # the prefixes the triples use
+        text = "".join(map(str, triples))
+        prefixes = {prefix: namespace for prefix, namespace in PREFIXES.items() if f"<{namespace}" in text}
     text = ox.serialize(triples, format=target, prefixes=prefixes) or b""
     return text if text.endswith(b"\n") else text + b"\n"

@@ -29,11 +29,11 @@ class SiteGraph:
 
     def __init__(self, store: ox.Store) -> None:
         rows = list(store.query(EVALUATION_GRAPHS))  # type: ignore[arg-type]
-        self.graphs: dict[str, ox.NamedNode] = {str(r["id"].value): r["g"] for r in rows}  # type: ignore[index]
+        self.graphs: dict[str, ox.NamedNode] = {str(r["id"].value): r["g"] for r in rows}
         self.quads: list[ox.Quad] = [q for g in sorted(self.graphs.values(), key=str)
                                      for q in store.quads_for_pattern(None, None, None, g)]
         self.out: dict[Node, list[ox.Quad]] = defaultdict(list)
-        self.into: dict[Node, list[ox.Quad]] = defaultdict(list)
+        self.into: dict[Term, list[ox.Quad]] = defaultdict(list)
         for quad in self.quads:
             self.out[quad.subject].append(quad)  # type: ignore[index]
             if not isinstance(quad.object, ox.Literal):
@@ -53,8 +53,9 @@ class SiteGraph:
 
     def subjects(self, predicate: str | ox.NamedNode, target: Term) -> list[Node]:
         wanted = predicate if isinstance(predicate, ox.NamedNode) else ox.NamedNode(predicate)
-        return sorted({q.subject for q in self.into.get(target, ()) if q.predicate == wanted},  # type: ignore[arg-type]
-                      key=self.sort_key)
+        found = {q.subject for q in self.into.get(target, ())
+                 if q.predicate == wanted and isinstance(q.subject, ox.NamedNode | ox.BlankNode)}
+        return sorted(found, key=self.sort_key)
 
     def types(self, node: Node) -> list[ox.NamedNode]:
         return sorted((t for t in self.values(node, RDF_TYPE) if isinstance(t, ox.NamedNode)), key=str)

@@ -44,7 +44,10 @@ class TermDoc:
     facts: list[tuple[str, list[Link]]] = field(default_factory=list)
 
 
-def _objects(store: ox.Store, subject: ox.NamedNode | ox.BlankNode, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def _objects(store: ox.Store, subject: ox.NamedNode | ox.BlankNode, predicate: str) -> list[Term]:
     return sorted((q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)),  # type: ignore[misc]
                   key=str)
 
@@ -54,20 +57,20 @@ def _text(store: ox.Store, subject: ox.NamedNode, predicate: str) -> list[str]:
             if isinstance(o, ox.Literal) and o.language in ("", "en", None)]
 
 
-def _members(store: ox.Store, node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Iterator[ox.NamedNode | ox.BlankNode | ox.Literal]:
+def _members(store: ox.Store, node: Term) -> Iterator[Term]:
     """A named class as itself; a union (``owl:unionOf``) as its members."""
     if not isinstance(node, ox.BlankNode):
         yield node
         return
     for union in _objects(store, node, OWL + "unionOf"):
-        item: ox.NamedNode | ox.BlankNode | ox.Literal = union
+        item: Term = union
         while isinstance(item, ox.BlankNode):
             yield from _objects(store, item, RDF + "first")
             rest = _objects(store, item, RDF + "rest")
             item = rest[0] if rest else ox.NamedNode(RDF + "nil")
 
 
-def _link(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Link:
+def _link(node: Term) -> Link:
     if isinstance(node, ox.NamedNode) and node.value.startswith(CMO_NS):
         return Link(node.value[len(CMO_NS):], "#" + node.value[len(CMO_NS):])
     if isinstance(node, ox.NamedNode):
@@ -97,22 +100,19 @@ def term_doc(store: ox.Store, iri: str) -> TermDoc:
     return doc
 
 
+def _subjects(store: ox.Store, cls: str) -> list[str]:
+    """The ``cmo:`` terms of type ``cls``, sorted."""
+    return sorted({q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(cls))
+                   if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(CMO_NS)})
+
+
 def sections() -> list[tuple[str, str, list[TermDoc]]]:
     """(anchor, heading, terms) for each kind of term, then the closed lists' values."""
     store = ontology()
-    schemes = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"),
-                                                           ox.NamedNode(SKOS + "ConceptScheme"))}
-    values = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"),
-                                                                ox.NamedNode(OWL + "NamedIndividual"))
-              if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(CMO_NS)} - {s.value for s in schemes}
-    found = []
-    for kind, heading in KINDS:
-        iris = sorted({q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"),
-                                                                         ox.NamedNode(OWL + kind))
-                       if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(CMO_NS)})
-        found.append((kind, heading, [term_doc(store, i) for i in iris]))
-    found.append(("ConceptScheme", "Closed lists (concept schemes)",
-                  [term_doc(store, s.value) for s in sorted(schemes, key=str) if s.value.startswith(CMO_NS)]))
+    schemes = set(_subjects(store, SKOS + "ConceptScheme"))
+    values = set(_subjects(store, OWL + "NamedIndividual")) - schemes
+    found = [(kind, heading, [term_doc(store, i) for i in _subjects(store, OWL + kind)]) for kind, heading in KINDS]
+    found.append(("ConceptScheme", "Closed lists (concept schemes)", [term_doc(store, s) for s in sorted(schemes)]))
     found.append(("Value", "Values of the closed lists", [term_doc(store, i) for i in sorted(values)]))
     return found
 

@@ -98,8 +98,9 @@ RewriteCond %{{HTTP_ACCEPT}} {pattern}
 RewriteCond %{{REQUEST_FILENAME}}.{suffix} -f
 RewriteRule ^([^.]+)$ $1.{suffix} [L,E=CONNEG:1]
 """)
-    forms = " [OR]\n".join(f"RewriteCond %{{REQUEST_FILENAME}}.{s} -f" for s in ("html", *(f.suffix for f in RDF_FORMS)))
-    return f"""# Written by `cmograph publish`: content negotiation for this site on Apache 2.4 (the same as nginx.conf).
+    forms = " [OR]\n".join(f"RewriteCond %{{REQUEST_FILENAME}}.{suffix} -f"
+                            for suffix in ("html", *(f.suffix for f in RDF_FORMS)))
+    return f"""# Written by `cmograph publish`: content negotiation for this site on Apache 2.4 (as nginx.conf does).
 # Needs mod_rewrite, mod_headers, mod_mime and "AllowOverride FileInfo Indexes Options".
 # A path without a suffix is answered with the form the Accept header asks for, in this order of preference:
 # Turtle, JSON-LD, N-Triples, RDF/XML, then HTML; any other type gets 406 Not Acceptable.

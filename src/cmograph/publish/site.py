@@ -21,7 +21,7 @@ from cmograph.errors import UsageError
 from cmograph.namespaces import COMMON_PREFIXES, DEFAULT_BASE
 from cmograph.publish import ontology as ontology_docs
 from cmograph.publish.answers import Table, answer_tables
-from cmograph.publish.dataset import About, Dump, checksums, description, dumps, schema_org
+from cmograph.publish.dataset import TIMESTAMP, About, Dump, checksums, description, dumps, schema_org
 from cmograph.publish.forms import CONTEXT_FILE, context_document, serialize
 from cmograph.publish.graph import SiteGraph, cmo
 from cmograph.publish.licences import licence_iri, licence_name
@@ -140,12 +140,14 @@ class Files(dict[str, bytes]):
         self.owners: dict[str, str] = {}
 
     def put(self, path: str, content: bytes, owner: str) -> None:
+        """Add the file ``path``, written for ``owner`` (an IRI, or what the file is)."""
+        named = f"<{owner}>" if "://" in owner else owner
         if path in self:
-            raise UsageError(f"<{owner}> and {self.owners[path]} would both be written to {path}",
+            raise UsageError(f"{self.owners[path]} and {named} would both be written to {path}",
                              "rename the element whose id makes one of them (the site's own files are index.*, "
                              "ontology.*, context.jsonld, assets/ and dumps/)")
         self[path] = content
-        self.owners[path] = f"<{owner}>" if "://" in owner else owner
+        self.owners[path] = named
 
 
 def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str]]:
@@ -166,7 +168,7 @@ def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str]]:
                   f"evaluation{'s' * (len(titles) != 1)} ({'; '.join(titles)}), with the evidence bearing on them, "
                   "published as linked data with cmograph.", licence, made, cmograph_version(), settings.endpoint)
     text = SiteText(title, licence, licence_name(licence), f"{title} [dataset]. {made.year}. {base}", about.version,
-                    ", ".join(settings.inputs) or "its evidence files", made.isoformat(timespec="seconds"))
+                    ", ".join(settings.inputs) or "its evidence files", made.strftime(TIMESTAMP))
     found = Files()
     context = base + CONTEXT_FILE
     for page in pages:

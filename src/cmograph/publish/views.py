@@ -28,7 +28,8 @@ SECTIONS = (("Site", "Sites"), ("Group", "Groups"), ("Period", "Periods"), ("Sou
             ("ProgrammeTheory", "Programme theories"))
 # a configuration's parts: heading, property, what to say when there is none (None: leave the heading out)
 FACTS = (("In the context of", "hasContext", "none"), ("Mechanism", "hasMechanism", "none"),
-         ("Outcome", "hasOutcome", "none"), ("For whom", "forWhom", "not recorded"), ("When", "inPeriod", "not recorded"),
+         ("Outcome", "hasOutcome", "none"), ("For whom", "forWhom", "not recorded"),
+         ("When", "inPeriod", "not recorded"),
          ("Where", "atSite", "not attributed to a site"), ("Status", "status", "not recorded"),
          ("Confidence", "confidence", "not recorded"), ("Leads to", "leadsTo", None), ("Refines", "refines", None))
 DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
@@ -91,7 +92,7 @@ class Views:
         self.paths: dict[str, str] = {}
         for subject in graph.subjects_under(base):
             path = site_path(subject.value, base)
-            if path is not None and path != INDEX:
+            if path is not None:
                 self.paths[subject.value] = path
         for concept in self.concepts():
             self.paths.setdefault(concept.value, concept_path(concept.value, base))
@@ -230,13 +231,12 @@ class Views:
         configurations = []
         for c in members:
             if graph.is_a(c, "Configuration"):
+                status, confidence = graph.value(c, cmo("status")), graph.value(c, cmo("confidence"))
                 configurations.append({
                     "link": self.link(c, path, graph.text(c, COMMON_PREFIXES["dcterms"] + "identifier")),
                     "statement": graph.text(c, cmo("statement")) or "",
-                    "status": self.link(graph.value(c, cmo("status")), path) if graph.value(c, cmo("status"))
-                    else Link(""),
-                    "confidence": self.link(graph.value(c, cmo("confidence")), path)
-                    if graph.value(c, cmo("confidence")) else Link(""),
+                    "status": self.link(status, path) if status is not None else Link(""),
+                    "confidence": self.link(confidence, path) if confidence is not None else Link(""),
                     "triggered": graph.text(c, cmo("mechanismActivated")) != "false",
                 })
         doi = graph.text(node, cmo("doi"))
