@@ -172,7 +172,8 @@ def test_a_configuration_page_reads_as_a_realist_would_read_it(site: Path) -> No
     text = re.sub(r"\s+", " ", page)
     assert "Where change comes as an externally derived initiative with imposed targets" in text
     assert '<svg class="cmo-diagram" role="img"' in text and "Mechanism (not triggered)" in text
-    assert "<dt>Mechanism triggered</dt><dd>no: the configuration reports the mechanism NOT being triggered</dd>" in text
+    assert ("<dt>Mechanism triggered</dt><dd>no: the configuration reports the mechanism NOT being triggered</dd>"
+            in text)
     assert '<dt>For whom</dt><dd><a href="../group/staff.html">Clinical microsystem staff' in text
     assert "<dt>Where</dt><dd>not attributed to a site</dd>" in text
     assert '<a href="../../ontology.html#ConfidenceLow">low</a>' in text
@@ -250,7 +251,8 @@ def test_the_search_index_names_every_page_with_its_label(site: Path) -> None:
     assert len(entries) == len(pages(site)) - 2  # all but the index and the ontology's page
     assert all((site / unquote(e["u"])).is_file() for e in entries)
     morale = [e for e in entries if e["t"] == "Higher staff morale"]
-    assert morale == [{"t": "Higher staff morale", "k": "outcome", "u": "clinical-microsystems-nhs/outcome/o-staff-morale.html",
+    assert morale == [{"t": "Higher staff morale", "k": "outcome",
+                       "u": "clinical-microsystems-nhs/outcome/o-staff-morale.html",
                        "e": "Clinical microsystems and the NHS: a sustainable method for improvement?"}]
     script = (site / "assets/search.js").read_text(encoding="utf-8")
     assert "innerHTML" not in script and "http" not in script  # results are text; nothing is fetched from elsewhere
@@ -337,7 +339,8 @@ def test_the_ontology_page_has_an_anchor_label_and_definition_per_term(site: Pat
     names = list(CMO.__annotations__)
     assert len(names) > 100
     assert [n for n in names if n not in ids] == []
-    assert '<h3 id="h-Configuration">context-mechanism-outcome configuration <code>cmo:Configuration</code></h3>' in text
+    heading = '<h3 id="h-Configuration">context-mechanism-outcome configuration <code>cmo:Configuration</code></h3>'
+    assert heading in text
     assert "A context-mechanism-outcome configuration (CMOC): the proposition that" in text
     assert 'close match</dt><dd><a href="http://purl.obolibrary.org/obo/SEPIO_0000002"' in text  # an alignment
     assert "<dt>domain</dt><dd><a href=\"#Context\">Context</a>; <a href=\"#Mechanism\">Mechanism</a>; " in text
@@ -529,12 +532,12 @@ def test_the_site_is_not_written_into_a_projects_evaluations(study: Path) -> Non
 ])
 def test_links_are_relative_and_encoded(source: str, target: str, expected: str) -> None:
     assert link(source, target) == expected
-    assert urljoin(f"http://h/{source}", expected) == f"http://h/{target}.html".replace(" ", "%20").replace(":y", "%3Ay")
+    assert unquote(urljoin(f"http://h/{source}", expected)) == f"http://h/{target}.html"
 
 
-@pytest.mark.parametrize(("text", "iri"), [("10.1108/147", "https://doi.org/10.1108/147"),
-                                           ("doi:10.1234/x", "https://doi.org/10.1234/x"),
-                                           ("https://dx.doi.org/10.1234/x", "https://doi.org/10.1234/x"), ("n/a", None)])
+@pytest.mark.parametrize(("text", "iri"), [
+    ("10.1108/147", "https://doi.org/10.1108/147"), ("doi:10.1234/x", "https://doi.org/10.1234/x"),
+    ("https://dx.doi.org/10.1234/x", "https://doi.org/10.1234/x"), ("n/a", None)])
 def test_dois_become_links(text: str, iri: str | None) -> None:
     assert doi_iri(text) == iri
 
