@@ -76,7 +76,7 @@ def serialize(triples: Sequence[ox.Triple], suffix: str, context: str) -> bytes:
     target = FORMATS[suffix]
     prefixes = None
     if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):  # the prefixes the triples use
-        text = "".join(map(str, triples))
-        prefixes = {prefix: namespace for prefix, namespace in PREFIXES.items() if f"<{namespace}" in text}
+        written = "".join(map(str, triples))
+        prefixes = {prefix: namespace for prefix, namespace in PREFIXES.items() if f"<{namespace}" in written}
     text = ox.serialize(triples, format=target, prefixes=prefixes) or b""
     return text if text.endswith(b"\n") else text + b"\n"
