@@ -220,7 +220,7 @@ def test_every_link_of_every_page_leads_to_a_file_of_the_site(site: Path) -> Non
         parsed = read(page)
         for url in parsed.urls:
             parts = urlsplit(url)
-            if parts.scheme in ("http", "https"):
+            if parts.scheme in ("http", "https", "data"):  # out of the site, or the empty icon
                 continue
             target = page.parent / unquote(parts.path) if parts.path else page
             if not target.resolve().is_file():
@@ -468,9 +468,10 @@ def test_a_bad_base_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_project_is_published_under_its_base(study: Path, tmp_path: Path) -> None:
-    (study / "cmograph.toml").write_text(f'base = "{BASE}"\n', encoding="utf-8")
-    result = run(tmp_path / "site", "--license", "CC-BY-4.0", cwd=study)
+    (study / "cmograph.toml").write_text(f'base = "{BASE}"\nlicense = "CC-BY-4.0"\n', encoding="utf-8")
+    result = run(tmp_path / "site", cwd=study)  # the settings' licence wins over the evaluations' (CC0)
     assert result.exit_code == 0, result.output
+    assert "<https://creativecommons.org/licenses/by/4.0/>" in (tmp_path / "site/index.ttl").read_text(encoding="utf-8")
     assert (tmp_path / "site/riverside-wards.html").is_file() and (tmp_path / "site/hillside-review.html").is_file()
     index = (tmp_path / "site/index.html").read_text(encoding="utf-8")
     assert "from hillside-review.json, riverside-wards.yaml on" in index  # file names, never where they are

@@ -44,6 +44,11 @@ def publish(outdir: Path, data: tuple[Path, ...], store: Path | None, example: b
     check_not_evidence(outdir / "index.ttl", data, Path.cwd())
     source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint)
     dataset = source.remote.dataset() if source.remote is not None else source.local()
+    if licence is None and not (data or store or example or endpoint):
+        from cmograph.store.project import Project, find_project
+
+        root = find_project(Path.cwd())
+        licence = Project(root).settings.license if root else None
     settings = Settings(base=base, licence=licence, title=title, inputs=inputs(data, store, example),
                         endpoint=sparql_endpoint, default_base=default_base)
     published = publish_site(dataset, outdir, settings, replace=replace)
