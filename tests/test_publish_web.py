@@ -7,7 +7,7 @@
   kind. Screenshots are kept under pytest's temporary folder (the path is printed).
 
 Both are slow (``-m "not slow"`` leaves them out) and need their programs: a machine without nginx or chromium
-skips them, saying which is missing.
+skips them, saying which is missing, except in CI (``CI`` set), where that fails the run.
 """
 
 from __future__ import annotations
@@ -43,7 +43,16 @@ MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "app
                "rdf": "application/rdf+xml"}
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 HOSTILE = "<script>alert('x')</script>"
-needs_nginx = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx)")
+IN_CI = bool(os.environ.get("CI"))  # there, a missing program fails the run instead of skipping its tests
+
+
+def missing(what: str) -> None:
+    """Skip, or in CI fail: the web tests must run there."""
+    (pytest.fail if IN_CI else pytest.skip)(what)
+
+
+needs_nginx = pytest.mark.skipif(NGINX is None and not IN_CI,
+                                 reason="nginx is not installed (Debian: apt-get install nginx)")
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +90,7 @@ class Server:
 def nginx(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """nginx serving the site on 127.0.0.1, the site's nginx.conf included as the docs say; stopped by its PID."""
     if NGINX is None:
-        pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
+        missing("nginx is not installed (Debian: apt-get install nginx)")
     prefix = tmp_path_factory.mktemp("nginx")
     port = free_port()
     user = "user root root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""  # workers must read the site
@@ -250,9 +259,12 @@ RUN_AXE = """async () => {
 
 @pytest.fixture(scope="module")
 def browser(nginx: Server) -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    try:
+        import playwright.sync_api as playwright_api
+    except ImportError:
+        missing("the playwright package is not installed (pip install -e '.[test]')")
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM)")
+        missing(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM)")
     with playwright_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
