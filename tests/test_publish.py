@@ -204,6 +204,8 @@ def test_an_evaluation_page_lists_its_configurations_and_answers_the_questions_f
     assert '<h3 id="q-gaps">' in text and "no patient voice" in text
     assert "No answer" in text or "No " in text  # some questions have no answer for the example (e.g. theory-changes)
     assert 'DOI: <a href="https://doi.org/10.1108/14777260910942597"' in text
+    source = (site / "clinical-microsystems-nhs/source/article.html").read_text(encoding="utf-8")
+    assert '<a href="https://doi.org/10.1108/14777260910942597" rel="noopener noreferrer">10.1108/' in source
 
 
 def test_a_concept_page_lists_its_members_across_evaluations(site: Path) -> None:
@@ -434,10 +436,13 @@ def test_a_licence_is_required_and_spdx_ids_become_iris(tmp_path: Path) -> None:
     assert not (tmp_path / "site").exists()
     unknown = run(tmp_path / "site", "--data", VALID / "minimal.yaml", "--base", BASE, "--license", "free to use")
     assert unknown.exit_code == 2 and "'free to use' is neither a licence IRI nor an SPDX id" in unknown.output
-    ok = run(tmp_path / "site", "--data", VALID / "minimal.yaml", "--base", BASE, "--license", "cc-by-sa-4.0")
+    ok = run(tmp_path / "site", "--data", VALID / "minimal.yaml", "--base", BASE, "--license", "cc-by-sa-4.0",
+             "--title", "My <review>", "--sparql-endpoint", "https://example.org/sparql")
     assert ok.exit_code == 0, ok.output
-    assert "dcterms:license <https://creativecommons.org/licenses/by-sa/4.0/>" in (
-        tmp_path / "site/index.ttl").read_text(encoding="utf-8")
+    described = (tmp_path / "site/index.ttl").read_text(encoding="utf-8")
+    assert "dcterms:license <https://creativecommons.org/licenses/by-sa/4.0/>" in described
+    assert 'dcterms:title "My <review>"' in described and "void:sparqlEndpoint <https://example.org/sparql>" in described
+    assert "<title>My &lt;review&gt; · My &lt;review&gt;</title>" in (tmp_path / "site/index.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize(("text", "iri"), [

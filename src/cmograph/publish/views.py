@@ -124,6 +124,12 @@ class Views:
     def links(self, terms_: Iterable[Term], here: str) -> list[Link]:
         return [self.link(t, here) for t in self.graph.ordered(terms_)]
 
+    def values(self, predicate: ox.NamedNode, values: list[Term], here: str) -> list[Link]:
+        """A property's values as links; a DOI, to its resolver."""
+        if predicate == cmo("doi"):
+            return [Link(v.value, doi_iri(v.value), external=doi_iri(v.value) is not None) for v in values]
+        return self.links(values, here)
+
     def property_name(self, predicate: ox.NamedNode, here: str) -> Link:
         if predicate.value in terms():
             return Link(name_of(predicate.value), f"{link(here, ONTOLOGY_PAGE)}#{predicate.value[len(CMO_NS):]}")
@@ -150,7 +156,7 @@ class Views:
         by_predicate: dict[ox.NamedNode, list[Term]] = {}
         for quad in graph.out.get(node, ()):
             by_predicate.setdefault(quad.predicate, []).append(quad.object)  # type: ignore[arg-type]
-        page.statements = [Statement(self.property_name(p, path), self.links(v, path))
+        page.statements = [Statement(self.property_name(p, path), self.values(p, v, path))
                            for p, v in sorted(by_predicate.items(), key=lambda item: name_of(item[0].value))]
         page.incoming = sorted(
             ((self.link(q.subject, path), self.property_name(q.predicate, path))  # type: ignore[arg-type]
