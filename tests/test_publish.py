@@ -441,7 +441,8 @@ def test_a_licence_is_required_and_spdx_ids_become_iris(tmp_path: Path) -> None:
     assert ok.exit_code == 0, ok.output
     described = (tmp_path / "site/index.ttl").read_text(encoding="utf-8")
     assert "dcterms:license <https://creativecommons.org/licenses/by-sa/4.0/>" in described
-    assert 'dcterms:title "My <review>"' in described and "void:sparqlEndpoint <https://example.org/sparql>" in described
+    assert 'dcterms:title "My <review>"' in described
+    assert "void:sparqlEndpoint <https://example.org/sparql>" in described
     assert "<title>My &lt;review&gt; · My &lt;review&gt;</title>" in (tmp_path / "site/index.html").read_text("utf-8")
 
 

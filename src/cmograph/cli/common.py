@@ -26,7 +26,8 @@ OS_HINTS = {
     errno.ENOSPC: "the disk is full: free some space and run the command again; nothing was changed",
     errno.ENAMETOOLONG: "use a shorter path",
 }
-UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "served"}  # else answered
+UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "served",
+          "publish": "published"}  # else answered
 
 
 def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: None) -> Any:
