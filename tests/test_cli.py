@@ -36,7 +36,7 @@ def test_version_and_help() -> None:
     assert run("--version").output.startswith("cmograph, version ")
     result = run("--help")
     assert result.exit_code == 0
-    for command in ("init", "validate", "load", "ask", "query", "export", "schema"):
+    for command in ("init", "validate", "load", "ask", "query", "export", "publish", "schema"):
         assert command in result.output
 
 
@@ -46,6 +46,18 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
             "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyoxigraph', 'owlready2') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_publish_exit_codes(tmp_path: Path) -> None:
+    ok = run("publish", tmp_path / "site", "--example", "--base", "https://example.org/cmo/")
+    assert ok.exit_code == 0
+    assert ok.output == f"published 65 pages (337 files) to {tmp_path / 'site'}, to be served at https://example.org/cmo/\n"
+    bad = run("publish", tmp_path / "other", "--data", INVALID / "dangling-context-ref.yaml", "--base",
+              "https://example.org/cmo/", "--license", "CC0-1.0")
+    assert bad.exit_code == 1
+    assert "Nothing was loaded or published." in bad.output and not (tmp_path / "other").exists()
+    usage = run("publish", tmp_path / "other", "--example", "--data", VALID / "minimal.yaml")
+    assert usage.exit_code == 2 and "use only one of" in usage.output
 
 
 def test_validate_exit_codes() -> None:

@@ -5,7 +5,8 @@
 - Every value of every closed list appears in the format guide.
 - Every top-level command has a page ``docs/commands/<command>.md`` that names each of its options.
 - Every canned question has a page ``docs/questions/<id>.md``.
-- Every ```console block of ``docs/commands/*.md`` and ``docs/questions/*.md`` prints what it shows:
+- Every ```console block of ``docs/commands/*.md``, ``docs/questions/*.md`` and ``docs/publish.md`` prints what it
+  shows:
 
   - A block is a series of ``$ command`` lines, each followed by the output shown for it (standard output and
     standard error together). A block whose one command asks for ``-f markdown`` and shows no output is followed
@@ -144,7 +145,7 @@ def test_every_question_has_a_page(qid: str) -> None:
 
 # --- The example outputs of the command and question pages --------------------------------------------------------
 
-PAGES = sorted((DOCS / "commands").glob("*.md")) + sorted((DOCS / "questions").glob("*.md"))
+PAGES = sorted((DOCS / "commands").glob("*.md")) + sorted((DOCS / "questions").glob("*.md")) + [DOCS / "publish.md"]
 FENCED = re.compile(r"^```(\w*)[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 MARKER = re.compile(r"^<!-- (not run|setup|file): (\S.*?) -->$")
 WIDTH = re.compile(r"on a terminal (\d+) columns wide")

@@ -28,7 +28,8 @@ OS_HINTS = {
     errno.ENOSPC: "the disk is full: free some space and run the command again; nothing was changed",
     errno.ENAMETOOLONG: "use a shorter path",
 }
-UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "served"}  # else answered
+UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "served",
+          "publish": "published"}  # else answered
 LONG_VALUE = 200  # a value longer than this is shown in a message by its first KEPT characters and its length
 KEPT = 100
 # a long value quoted in a message ('a name'), and not the text between two apostrophes ("the project's")

@@ -61,6 +61,7 @@ class Settings:
     base: str = DEFAULT_BASE
     endpoint: str | None = None
     update_endpoint: str | None = None
+    license: str | None = None  # the licence `cmograph publish` gives the dataset (an SPDX id or an IRI)
 
 
 def read_settings(path: Path) -> Settings:
@@ -68,7 +69,7 @@ def read_settings(path: Path) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
-    known = {"base", "endpoint", "update_endpoint"}
+    known = {"base", "endpoint", "update_endpoint", "license"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(f"{path}: unknown setting '{unknown[0]}'", f"known settings: {', '.join(sorted(known))}")
