@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import processes
 import pytest
 import yaml
 
@@ -45,6 +46,8 @@ from cmograph.checks.pipeline import check_file
 from cmograph.cli import main
 from cmograph.format.model import ALL_SECTIONS, ENUMERATIONS, EVALUATION, LISTS, TOP_LEVEL_KEYS, Section
 from cmograph.query.catalogue import questions
+
+pytestmark = pytest.mark.slow  # every console block of every page, run again
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -281,8 +284,8 @@ def _in_bash(console: Console, where: Path) -> tuple[list[str], Path]:
     """The outputs of a block run by bash in ``where`` (standard error mixed in), and the folder it ended in."""
     env = dict(os.environ, COLUMNS=str(console.columns),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    done = subprocess.run(["bash", "-c", _script(console)], cwd=where, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, check=False, timeout=300)
+    done = processes.run(["bash", "-c", _script(console)], cwd=where, env=env, stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, check=False, timeout=300)
     *outputs, last = done.stdout.split(f"\n{END}\n")
     assert len(outputs) == len(console.commands), f"line {console.line}: {done.stdout}{done.stderr}"
     return outputs, Path(last)

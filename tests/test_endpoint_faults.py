@@ -121,6 +121,7 @@ def test_busy_then_success_is_retried(status: int) -> None:
     assert len(fake.requests) == 2
 
 
+@pytest.mark.slow
 def test_retry_after_is_honoured() -> None:
     with Fake(answer(503, "busy", {"Retry-After": "1"}), answer(200)) as fake:
         started = time.monotonic()
@@ -275,6 +276,7 @@ def test_push_needs_a_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert code == 2 and "push needs a server" in output
 
 
+@pytest.mark.slow
 def test_large_writes_carry_credentials_from_the_first_byte(credentials: None) -> None:
     """A server that refuses an unauthenticated write before reading its body (as Virtuoso does) breaks the
     connection under a large body: cmograph meets the challenge first, with a request that has no body."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 from functools import cache
 from pathlib import Path
 
+import processes
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
@@ -248,10 +248,11 @@ def test_files_and_stores_with_hostile_names_answer_like_plain_ones(tmp_path: Pa
     assert run("ask", "what-worked", "--store", store, "-f", "csv", cwd=tmp_path).output == plain.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [b"\xff\xfe.yaml", b"caf\xe9", b"x\" } UNION {\xff"])
 def test_undecodable_names_from_the_shell_give_a_clear_error(tmp_path: Path, name: bytes) -> None:
     for option in (b"--data", b"--store"):
-        done = subprocess.run([sys.executable.encode(), b"-c", b"from cmograph.cli import main; main()", b"ask",
-                               b"what-worked", option, name], cwd=tmp_path, capture_output=True, check=False)
+        done = processes.run([sys.executable.encode(), b"-c", b"from cmograph.cli import main; main()", b"ask",
+                              b"what-worked", option, name], cwd=tmp_path, capture_output=True, check=False)
         assert done.returncode == 2, done.stderr
         assert b"Traceback" not in done.stderr and b"error:" in done.stderr

@@ -427,6 +427,7 @@ def test_owlready2_loads_it() -> None:
     assert not onto.imported_ontologies
 
 
+@pytest.mark.slow
 @needs_java
 @pytest.mark.usefixtures("no_network")
 def test_hermit_finds_it_consistent_with_no_unsatisfiable_class() -> None:
@@ -456,6 +457,7 @@ INCONSISTENT = {
 }
 
 
+@pytest.mark.slow
 @needs_java
 @pytest.mark.usefixtures("no_network")
 @pytest.mark.parametrize("case", sorted(INCONSISTENT))
@@ -588,6 +590,7 @@ def sample_evaluation() -> list[tuple[object, object, object]]:
     return triples
 
 
+@pytest.mark.slow
 @needs_java
 @pytest.mark.usefixtures("no_network")
 def test_hermit_accepts_a_graph_shaped_like_the_builder_output() -> None:
@@ -633,6 +636,7 @@ def test_builder_output_only_uses_declared_terms(graph: Graph, triples: list[tup
             assert (obj, RDF.type, None) in graph, f"{obj} is used by the builder but not defined"
 
 
+@pytest.mark.slow
 @needs_java
 @pytest.mark.usefixtures("no_network")
 @pytest.mark.parametrize("triples", EXAMPLES)
