@@ -47,8 +47,6 @@ from cmograph.cli import main
 from cmograph.format.model import ALL_SECTIONS, ENUMERATIONS, EVALUATION, LISTS, TOP_LEVEL_KEYS, Section
 from cmograph.query.catalogue import questions
 
-pytestmark = pytest.mark.slow  # every console block of every page, run again
-
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 GUIDE = DOCS / "evidence-format.md"
@@ -314,6 +312,7 @@ def _transcript(command: str, output: str) -> str:
     return f"$ {command}\n{output}".rstrip("\n")
 
 
+@pytest.mark.slow  # every console block of the page, run again
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib reading JSON-LD
 @pytest.mark.parametrize("path", [p for p in PAGES if "```console" in p.read_text(encoding="utf-8")],
                          ids=lambda p: f"{p.parent.name}/{p.name}")
