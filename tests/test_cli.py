@@ -6,11 +6,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+import processes
 import pytest
 from click.testing import CliRunner, Result
 
@@ -44,7 +44,7 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
     code = ("import sys; from cmograph.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyoxigraph', 'owlready2') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = processes.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
 
 
@@ -297,15 +297,16 @@ def test_schema_command_prints_the_json_schema() -> None:
     assert schema["title"] == "cmograph evidence file"
 
 
+@pytest.mark.slow
 def test_the_installed_command_runs_the_example_without_a_traceback(tmp_path: Path) -> None:
     exe = shutil.which("cmograph")
     assert exe is not None, "cmograph must be installed"
-    done = subprocess.run([exe, "ask", "what-worked", "--example", "-f", "csv"], capture_output=True, text=True,
-                          cwd=tmp_path, check=False)
+    done = processes.run([exe, "ask", "what-worked", "--example", "-f", "csv"], capture_output=True, text=True,
+                         cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("outcome,")
-    bad = subprocess.run([exe, "ask", "why", "--example", "--outcome", 'x" } UNION { ?s ?p ?o } #'],
-                         capture_output=True, text=True, cwd=tmp_path, check=False)
+    bad = processes.run([exe, "ask", "why", "--example", "--outcome", 'x" } UNION { ?s ?p ?o } #'],
+                        capture_output=True, text=True, cwd=tmp_path, check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
@@ -396,6 +397,7 @@ def test_progress_is_told_of_every_file_with_the_total(tmp_path: Path) -> None:
     assert len(calls) >= 3 and {c[2] for c in calls} <= set(files)
 
 
+@pytest.mark.slow
 def test_load_of_many_evaluations_names_the_first_ten(tmp_path: Path) -> None:
     text = (VALID / "riverside-wards.yaml").read_text(encoding="utf-8")
     for n in range(12):

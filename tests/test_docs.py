@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import processes
 import pytest
 import yaml
 
@@ -282,8 +283,8 @@ def _in_bash(console: Console, where: Path) -> tuple[list[str], Path]:
     """The outputs of a block run by bash in ``where`` (standard error mixed in), and the folder it ended in."""
     env = dict(os.environ, COLUMNS=str(console.columns),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    done = subprocess.run(["bash", "-c", _script(console)], cwd=where, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, check=False, timeout=300)
+    done = processes.run(["bash", "-c", _script(console)], cwd=where, env=env, stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, check=False, timeout=300)
     *outputs, last = done.stdout.split(f"\n{END}\n")
     assert len(outputs) == len(console.commands), f"line {console.line}: {done.stdout}{done.stderr}"
     return outputs, Path(last)
@@ -312,6 +313,7 @@ def _transcript(command: str, output: str) -> str:
     return f"$ {command}\n{output}".rstrip("\n")
 
 
+@pytest.mark.slow  # every console block of the page, run again
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib reading JSON-LD
 @pytest.mark.parametrize("path", [p for p in PAGES if "```console" in p.read_text(encoding="utf-8")],
                          ids=lambda p: f"{p.parent.name}/{p.name}")

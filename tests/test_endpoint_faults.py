@@ -7,7 +7,6 @@ import email.utils
 import json
 import re
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -17,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import processes
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
@@ -132,6 +132,7 @@ def test_busy_then_success_is_retried(status: int) -> None:
     assert len(fake.requests) == 2
 
 
+@pytest.mark.slow
 def test_retry_after_is_honoured() -> None:
     with Fake(answer(503, "busy", {"Retry-After": "1"}), answer(200)) as fake:
         started = time.monotonic()
@@ -294,6 +295,7 @@ def test_push_needs_a_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert code == 2 and "push needs a server" in output
 
 
+@pytest.mark.slow
 def test_large_writes_carry_credentials_from_the_first_byte(credentials: None) -> None:
     """A server that refuses an unauthenticated write before reading its body (as Virtuoso does) breaks the
     connection under a large body: cmograph meets the challenge first, with a request that has no body."""
@@ -721,5 +723,5 @@ def test_help_does_not_import_httpx() -> None:
     code = ("import sys; from cmograph.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "print('httpx' in sys.modules, 'cmograph.remote.http' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = processes.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False False"

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import processes
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
@@ -37,6 +38,8 @@ from cmograph.remote.serve import Server as Served
 from cmograph.remote.sparql import with_prefixes
 from cmograph.render.rdf import export
 from cmograph.source import example_path, load_memory
+
+pytestmark = pytest.mark.slow  # needs the SPARQL servers of scripts/servers
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVERS_FILE = Path(os.environ.get("CMOGRAPH_TEST_SERVERS", ROOT / ".servers" / "servers.env"))
@@ -351,7 +354,7 @@ def separate_default_graph(tmp_path: Path) -> Iterator[str]:
     folder = tempfile.TemporaryDirectory(dir=tmp_path)
     port = free_port()
     with open(Path(folder.name) / "server.log", "wb") as log:
-        process = subprocess.Popen(
+        process = processes.start(
             [oxigraph_command(), "serve", "--location", str(Path(folder.name) / "data"), "--bind", f"{HOST}:{port}"],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     served = Served(process, port, True, folder)

@@ -18,11 +18,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
 
+import processes
 import pytest
 import yaml
 from click.testing import CliRunner, Result
@@ -464,7 +464,7 @@ def soffice(tmp_path: Path, target: str, source: Path) -> Path:
             pytest.fail("LibreOffice (soffice) is not installed: scripts/test installs libreoffice-calc-nogui")
         pytest.skip("LibreOffice (soffice) is not installed")
     outdir = tmp_path / "converted"
-    done = subprocess.run([program, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+    done = processes.run([program, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                            "--norestore", "--convert-to", target, "--outdir", str(outdir), str(source)],
                           capture_output=True, text=True, timeout=300, check=False)
     converted = outdir / f"{source.stem}.{target.split(':')[0]}"

@@ -21,6 +21,7 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import processes
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
@@ -254,11 +255,12 @@ def test_files_and_stores_with_hostile_names_answer_like_plain_ones(tmp_path: Pa
     assert run("ask", "what-worked", "--store", store, "-f", "csv", cwd=tmp_path).output == plain.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [b"\xff\xfe.yaml", b"caf\xe9", b"x\" } UNION {\xff"])
 def test_undecodable_names_from_the_shell_give_a_clear_error(tmp_path: Path, name: bytes) -> None:
     for option in (b"--data", b"--store"):
-        done = subprocess.run([sys.executable.encode(), b"-c", b"from cmograph.cli import main; main()", b"ask",
-                               b"what-worked", option, name], cwd=tmp_path, capture_output=True, check=False)
+        done = processes.run([sys.executable.encode(), b"-c", b"from cmograph.cli import main; main()", b"ask",
+                              b"what-worked", option, name], cwd=tmp_path, capture_output=True, check=False)
         assert done.returncode == 2, done.stderr
         assert b"Traceback" not in done.stderr and b"error:" in done.stderr
 
@@ -302,7 +304,7 @@ ESCAPED_LABEL = "Morale \\u001b[2J\\u001b]0;pwned\\u0007\\u009b31m\\u202eup"
 
 def cmograph(*args: str | Path, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """The real command, in its own process, its output read as UTF-8 text."""
-    return subprocess.run([sys.executable, "-m", "cmograph", *map(str, args)], cwd=cwd, input=stdin,
+    return processes.run([sys.executable, "-m", "cmograph", *map(str, args)], cwd=cwd, input=stdin,
                           capture_output=True, text=True, encoding="utf-8", check=False)
 
 
@@ -335,7 +337,7 @@ def test_data_formats_printed_on_a_terminal_show_control_characters_escaped(host
     pty = pytest.importorskip("pty")
     for fmt in ("csv", "tsv"):
         leader, follower = pty.openpty()
-        with subprocess.Popen([sys.executable, "-m", "cmograph", "ask", "what-worked", "--data", str(hostile), "-f",
+        with processes.start([sys.executable, "-m", "cmograph", "ask", "what-worked", "--data", str(hostile), "-f",
                                fmt], stdout=follower, stderr=subprocess.PIPE, cwd=hostile.parent) as process:
             os.close(follower)
             screen = b""
@@ -474,7 +476,7 @@ def test_control_sequences_from_an_endpoint_are_escaped(tmp_path: Path, fmt: str
 
 def test_rdf_exports_and_constructs_write_control_characters_as_escapes(hostile: Path) -> None:
     for fmt in EXPORTS.spellings():
-        done = subprocess.run([sys.executable, "-m", "cmograph", "export", "--data", str(hostile), "-f", fmt],
+        done = processes.run([sys.executable, "-m", "cmograph", "export", "--data", str(hostile), "-f", fmt],
                               cwd=hostile.parent, capture_output=True, check=False)
         assert done.returncode == 0, done.stderr
         assert not RAW_CONTROL.search(done.stdout.decode("utf-8")), fmt

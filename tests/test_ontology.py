@@ -507,6 +507,7 @@ def test_owlready2_loads_it() -> None:
     assert not onto.imported_ontologies
 
 
+@pytest.mark.slow
 @needs_java
 @pytest.mark.usefixtures("no_network")
 def test_hermit_finds_it_consistent_with_no_unsatisfiable_class() -> None:
@@ -536,6 +537,7 @@ INCONSISTENT = {
 }
 
 
+@pytest.mark.slow
 @needs_java
 @pytest.mark.usefixtures("no_network")
 @pytest.mark.parametrize("case", sorted(INCONSISTENT))
@@ -668,6 +670,7 @@ def sample_evaluation() -> list[tuple[object, object, object]]:
     return triples
 
 
+@pytest.mark.slow
 @needs_java
 @pytest.mark.usefixtures("no_network")
 def test_hermit_accepts_a_graph_shaped_like_the_builder_output() -> None:
@@ -713,6 +716,7 @@ def test_builder_output_only_uses_declared_terms(graph: Graph, triples: list[tup
             assert (obj, RDF.type, None) in graph, f"{obj} is used by the builder but not defined"
 
 
+@pytest.mark.slow
 @needs_java
 @pytest.mark.usefixtures("no_network")
 @pytest.mark.parametrize("triples", EXAMPLES)

@@ -27,6 +27,7 @@ from importlib.resources import files
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
+import processes
 import pytest
 from click.testing import CliRunner
 
@@ -114,9 +115,9 @@ http {{
 }}
 """, encoding="utf-8")
     command = [NGINX, "-p", f"{prefix}/", "-e", f"{prefix}/error.log", "-c", f"{prefix}/nginx.conf"]
-    checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True, check=False)
+    checked = processes.run([*command, "-t", "-q"], capture_output=True, text=True, check=False)
     assert checked.returncode == 0, checked.stderr + (prefix / "error.log").read_text(encoding="utf-8")
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = processes.start(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 10
         while True:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import processes
 import pytest
 
 from cmograph.errors import EndpointError
@@ -29,6 +30,8 @@ from cmograph.remote.serve_front import BODIES_HELD, Front
 from cmograph.remote.serve_guard import check_request
 from cmograph.source import load_memory
 
+pytestmark = pytest.mark.slow  # starts Oxigraph servers
+
 ROOT = Path(__file__).resolve().parents[1]
 VALID = ROOT / "tests" / "data" / "valid"
 CMOGRAPH = str(Path(sys.executable).parent / "cmograph")
@@ -38,17 +41,15 @@ CMOGRAPH = str(Path(sys.executable).parent / "cmograph")
 def serving(*args: str, cwd: Path, tmp: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """Run ``cmograph serve ARGS`` until the block ends; yields the process and the URL it printed."""
     env = {**os.environ, "TMPDIR": str(tmp)}
-    process = subprocess.Popen([CMOGRAPH, "serve", "--port", "0", *args], cwd=cwd, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = processes.start([CMOGRAPH, "serve", "--port", "0", *args], cwd=cwd, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:") and url.endswith("/query"), process.stderr and process.stderr.read()
         yield process, url
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        processes.stop(process)  # with its oxigraph, if the test ended before stopping it
 
 
 def stop(process: subprocess.Popen[str], how: int = signal.SIGINT) -> str:
@@ -86,9 +87,9 @@ def test_writable_serves_a_scratch_copy_and_stops_on_sigterm(tmp_path: Path) -> 
     temp = tmp_path / "tmp"
     temp.mkdir()
     with serving("--data", str(VALID / "minimal.yaml"), "--writable", cwd=tmp_path, tmp=temp) as (process, url):
-        pushed = subprocess.run([CMOGRAPH, "push", "--data", str(VALID / "hillside-review.json"), "--endpoint", url,
-                                 "--update-endpoint", url.replace("/query", "/store")],
-                                cwd=tmp_path, capture_output=True, text=True, check=False)
+        pushed = processes.run([CMOGRAPH, "push", "--data", str(VALID / "hillside-review.json"), "--endpoint", url,
+                                "--update-endpoint", url.replace("/query", "/store")],
+                               cwd=tmp_path, capture_output=True, text=True, check=False)
         assert pushed.returncode == 0, pushed.stderr
         assert sorted(Endpoint(url).evaluation_graphs()) == ["hillside-review", "minimal"]
         stop(process, signal.SIGTERM)
@@ -105,10 +106,10 @@ def test_serving_a_project_leaves_its_store_free(tmp_path: Path) -> None:
         assert sorted(Endpoint(url).evaluation_graphs()) == ["minimal"]
         # two new generations while the server runs: the one it started from is collected
         (project / "evaluations" / "hillside.json").write_bytes((VALID / "hillside-review.json").read_bytes())
-        loaded = subprocess.run([CMOGRAPH, "load"], cwd=project, capture_output=True, text=True, check=False)
+        loaded = processes.run([CMOGRAPH, "load"], cwd=project, capture_output=True, text=True, check=False)
         assert loaded.returncode == 0, loaded.stderr
         (project / "evaluations" / "hillside.json").unlink()
-        subprocess.run([CMOGRAPH, "load"], cwd=project, capture_output=True, check=True)
+        processes.run([CMOGRAPH, "load"], cwd=project, capture_output=True, check=True)
         assert len(list((project / ".cmograph" / "store").glob("gen-*"))) == 2
         assert sorted(Endpoint(url).evaluation_graphs()) == ["minimal"]  # the data as it was at start
         stop(process)
@@ -119,8 +120,8 @@ def test_a_port_in_use(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
-        result = subprocess.run([CMOGRAPH, "serve", "--example", "--port", port], cwd=tmp_path,
-                                capture_output=True, text=True, check=False, timeout=60)
+        result = processes.run([CMOGRAPH, "serve", "--example", "--port", port], cwd=tmp_path,
+                               capture_output=True, text=True, check=False, timeout=60)
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: port {port} on 127.0.0.1 is in use")
     assert result.stdout == ""
@@ -132,17 +133,15 @@ def test_the_same_port_serves_again_at_once_after_a_stop(tmp_path: Path) -> None
         stop(process)
     port = url.split(":")[2].split("/")[0]
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    again = subprocess.Popen([CMOGRAPH, "serve", "--example", "--port", port], cwd=tmp_path, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    again = processes.start([CMOGRAPH, "serve", "--example", "--port", port], cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         assert again.stdout is not None
         assert again.stdout.readline().strip() == url, again.stderr and again.stderr.read()
         assert list(Endpoint(url).evaluation_graphs()) == ["clinical-microsystems-nhs"]
         stop(again)
     finally:
-        if again.poll() is None:
-            again.kill()
-            again.wait()
+        processes.stop(again)
 
 
 # ---------------------------------------------------------------------------------------------- the front
@@ -344,7 +343,7 @@ def test_a_watched_server_stops_when_its_pipe_closes(tmp_path: Path) -> None:
     from cmograph.remote.serve_child import watched
 
     port = free_port()
-    process = subprocess.Popen(watched([oxigraph_command(), "serve", "--bind", f"127.0.0.1:{port}"]),
+    process = processes.start(watched([oxigraph_command(), "serve", "--bind", f"127.0.0.1:{port}"]),
                                stdin=subprocess.PIPE)
     server = Server(process, port, True, tempfile.TemporaryDirectory(dir=tmp_path))
     try:
@@ -374,7 +373,7 @@ def test_a_start_removes_only_the_copies_whose_owner_is_gone(tmp_path: Path, mon
     for folder in (stale, live):
         (folder / "oxigraph").mkdir(parents=True)
         (folder / "owner.lock").write_text("1")  # as a killed owner leaves it: its PID, and no lock held
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(live / "owner.lock")], stdout=subprocess.PIPE, text=True)
+    holder = processes.start([sys.executable, "-c", HOLD, str(live / "owner.lock")], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         first = start(load_memory([VALID / "minimal.yaml"]), 0)

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import processes
 import pyoxigraph as ox
 import pytest
 
@@ -132,7 +133,7 @@ def test_an_evaluation_id_may_move_to_another_file_in_one_edit(tmp_path: Path) -
 def test_a_second_writer_is_told_who_holds_the_store(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "store")
     load_into(store, [VALID / "minimal.yaml"])
-    holder = subprocess.Popen(
+    holder = processes.start(
         [sys.executable, "-c",
          "import fcntl, os, sys, time\n"
          f"h = open({str(store.path / 'lock')!r}, 'a+')\n"
@@ -278,10 +279,10 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Project,
     if how == "cp -p":  # another file of the same size and times copied over it, times kept (as rsync -t, tar x)
         edited = project.root / "edited.yaml"
         _same_size_edit(path.rename(edited), old)
-        subprocess.run(["cp", "-p", str(edited), str(path)], check=True)
+        processes.run(["cp", "-p", str(edited), str(path)], check=True)
     else:
-        subprocess.run(["sed", "-i", "s/Riverside/Riverbank/", str(path)], check=True)
-        subprocess.run(["touch", "-d", "@" + str(old // 10**9), str(path)], check=True)
+        processes.run(["sed", "-i", "s/Riverside/Riverbank/", str(path)], check=True)
+        processes.run(["touch", "-d", "@" + str(old // 10**9), str(path)], check=True)
     assert path.stat().st_size == (VALID / "riverside-wards.yaml").stat().st_size
     assert project.refresh().loaded == ["riverside-wards"]
 
@@ -301,6 +302,7 @@ def test_a_file_changed_just_before_it_was_read_is_compared_by_content(project: 
     assert project.refresh().loaded == ["riverside-wards"]
 
 
+@pytest.mark.slow
 def test_a_load_of_many_files_is_all_or_nothing(project: Project) -> None:
     from cmograph.checks.pipeline import PARALLEL_FILES
 

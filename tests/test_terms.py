@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
+import processes
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
@@ -69,6 +69,6 @@ def test_asking_a_store_does_not_load_rdflib(tmp_path: Path) -> None:
             f"try:\n    main(['ask', 'what-worked', '--store', {str(store)!r}, '-f', 'csv'])\n"
             "except SystemExit as e:\n    assert not e.code, e.code\n"
             "print(sorted(m for m in ('rdflib', 'pyshacl', 'owlready2') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = processes.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.startswith("outcome,") and len(out.splitlines()) > 2  # it answered
     assert out.strip().splitlines()[-1] == "[]"

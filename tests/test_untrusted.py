@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import processes
 import pyoxigraph as ox
 import pytest
 
@@ -276,12 +277,13 @@ def test_a_literal_longer_than_the_limit_is_refused(tmp_path: Path) -> None:
     assert refused(path, f"longer than the {MAX_TEXT_CHARS:,} cmograph reads") == []
 
 
+@pytest.mark.slow
 def test_a_100_mb_literal_is_refused_within_time_and_memory(tmp_path: Path) -> None:
     path = tmp_path / "huge.ttl"
     big_literal_turtle(path, 100 * 2**20)
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", "from cmograph.cli import main; main()", "validate", str(path)],
-                          capture_output=True, text=True, check=False)
+    done = processes.run([sys.executable, "-c", "from cmograph.cli import main; main()", "validate", str(path)],
+                         capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child so far
     assert done.returncode == 2 and "longer than the 1,048,576 cmograph reads" in done.stderr
@@ -515,6 +517,7 @@ def test_a_query_over_the_time_limit_is_given_up_with_a_clear_error() -> None:
     assert time.monotonic() - started < 2
 
 
+@pytest.mark.slow
 def test_the_command_exits_promptly_after_giving_up_a_query() -> None:
     code = ("from cmograph.cli.common import guarded\nfrom cmograph.query.raw import run_query\n"
             "from cmograph.source import example_path, load_memory\n"
@@ -522,7 +525,7 @@ def test_the_command_exits_promptly_after_giving_up_a_query() -> None:
             "guarded(lambda: run_query(store, 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }', "
             "timeout=0.5))\n")
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    done = processes.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "ran for more than 0.5 seconds" in done.stderr, done.stderr
     assert time.monotonic() - started < 15
 
@@ -539,6 +542,7 @@ def turtle_of(path: Path) -> str:
             or b"").decode()
 
 
+@pytest.mark.slow
 def test_an_rdf_evaluation_with_another_evaluations_iri_is_refused(tmp_path: Path) -> None:
     other = tmp_path / "other.ttl"
     other.write_text(turtle_of(VALID / "minimal.yaml").replace('"minimal"', '"other"'), encoding="utf-8")
@@ -550,16 +554,16 @@ def test_an_rdf_evaluation_with_another_evaluations_iri_is_refused(tmp_path: Pat
     load_into(store, [VALID / "minimal.yaml"])
     before = sorted(map(str, store.open()))
     root = tmp_path / "p"  # and in a project where minimal is loaded already: the new file is refused
-    subprocess.run([sys.executable, "-m", "cmograph", "init", str(root)], check=True, capture_output=True)
+    processes.run([sys.executable, "-m", "cmograph", "init", str(root)], check=True, capture_output=True)
     (root / "evaluations" / "my-evaluation.yaml").unlink()
     (root / "evaluations" / "minimal.yaml").write_bytes((VALID / "minimal.yaml").read_bytes())
-    assert subprocess.run([sys.executable, "-m", "cmograph", "load"], cwd=root, capture_output=True).returncode == 0
+    assert processes.run([sys.executable, "-m", "cmograph", "load"], cwd=root, capture_output=True).returncode == 0
     other.rename(root / "evaluations" / "other.ttl")
-    done = subprocess.run([sys.executable, "-m", "cmograph", "load"], cwd=root, capture_output=True, text=True)
+    done = processes.run([sys.executable, "-m", "cmograph", "load"], cwd=root, capture_output=True, text=True)
     assert done.returncode == 2 and "the evaluation 'other' has the IRI" in done.stderr, done.stderr
     (root / "evaluations" / "other.ttl").unlink()  # as the issue found: deleting it must drop nothing of minimal's
-    done = subprocess.run([sys.executable, "-m", "cmograph", "ask", "gaps", "-f", "csv"], cwd=root,
-                          capture_output=True, text=True)
+    done = processes.run([sys.executable, "-m", "cmograph", "ask", "gaps", "-f", "csv"], cwd=root,
+                         capture_output=True, text=True)
     assert done.returncode == 0 and "cmoc-1" in done.stdout
     assert sorted(map(str, load_into(store, [VALID / "minimal.yaml"]) and store.open())) == before
 
@@ -742,7 +746,7 @@ def serve_process(tmp_path: Path, *args: str) -> Iterator[tuple[subprocess.Popen
     """``cmograph serve ARGS --port 0`` as a process of its own (stopped by PID at the end, whatever happens);
     yields the process and its port."""
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    process = subprocess.Popen([sys.executable, "-m", "cmograph", "serve", "--port", "0", *args], cwd=tmp_path,
+    process = processes.start([sys.executable, "-m", "cmograph", "serve", "--port", "0", *args], cwd=tmp_path,
                                env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         assert process.stdout is not None
