@@ -688,7 +688,7 @@ def _result_keys(results: object) -> set[tuple[str, ...]]:
 
 def _reaching_the_shapes() -> list[Path]:
     """The fixtures whose data the shapes check: a syntax or structural error stops a file before them."""
-    from cmograph.ingest.build import check_structure
+    from cmograph.checks.structure import check_structure
     from cmograph.ingest.yaml_json import read_document
 
     reaching = []
