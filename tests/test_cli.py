@@ -451,6 +451,7 @@ def test_an_empty_answer_in_a_data_format_is_said_on_standard_error(command: tup
         assert result.stdout.startswith(said) and result.stderr == "", fmt
 
 
+@pytest.mark.slow
 def test_export_takes_the_usual_short_names_of_formats(tmp_path: Path) -> None:
     for short, name in (("ttl", "turtle"), ("nq", "nquads")):
         exported = run("export", "--data", VALID / "riverside-wards.yaml", "-f", short)

@@ -140,6 +140,7 @@ def test_retry_after_is_honoured() -> None:
     assert time.monotonic() - started >= 1.0
 
 
+@pytest.mark.slow
 def test_retry_after_as_a_date_is_honoured() -> None:
     later = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
     with Fake(answer(503, "busy", {"Retry-After": later}), answer(200)) as fake:
@@ -576,6 +577,7 @@ def drip(at_once: int) -> Reply:
     return reply
 
 
+@pytest.mark.slow
 def test_an_answer_sent_a_byte_at_a_time_is_cut_off_at_the_deadline() -> None:
     with Fake(drip(WHOLE.index(b"\r\n\r\n") + 4)) as fake, pytest.raises(EndpointError) as caught:
         remote(fake.url, timeout=1).select("SELECT ?x WHERE {}")
@@ -584,6 +586,7 @@ def test_an_answer_sent_a_byte_at_a_time_is_cut_off_at_the_deadline() -> None:
     assert len(fake.requests) == 1  # not tried again
 
 
+@pytest.mark.slow
 def test_headers_sent_a_byte_at_a_time_are_cut_off_at_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_TIMEOUT, "1")
     with Fake(drip(0)) as fake:

@@ -30,6 +30,7 @@ def test_committed_schema_is_generated_from_the_model() -> None:
     assert (ROOT / "schema" / "cmograph-evidence.schema.json").read_text(encoding="utf-8") == json_schema_text()
 
 
+@pytest.mark.slow
 def test_the_shapes_are_a_graph_serialised_the_same_every_time() -> None:
     graph = shapes()
     assert isomorphic(graph, Graph().parse(data=shapes_turtle(), format="turtle"))

@@ -315,6 +315,7 @@ def hostile(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["table", "markdown", "md"])
 def test_control_sequences_in_the_data_are_shown_escaped_in_tables_and_markdown(hostile: Path, fmt: str) -> None:
     done = cmograph("ask", "what-worked", "--data", hostile, "-f", fmt, cwd=hostile.parent)
@@ -323,6 +324,7 @@ def test_control_sequences_in_the_data_are_shown_escaped_in_tables_and_markdown(
     assert not RAW_CONTROL.search(done.stdout + done.stderr)
 
 
+@pytest.mark.slow
 def test_data_formats_keep_control_characters_exact_and_json_escapes_them(hostile: Path) -> None:
     runs = {fmt: cmograph("ask", "what-worked", "--data", hostile, "-f", fmt, cwd=hostile.parent)
             for fmt in ("csv", "tsv", "json")}
@@ -333,6 +335,7 @@ def test_data_formats_keep_control_characters_exact_and_json_escapes_them(hostil
     assert json.loads(runs["json"].stdout)[0]["outcome"] == HOSTILE_LABEL
 
 
+@pytest.mark.slow
 def test_data_formats_printed_on_a_terminal_show_control_characters_escaped(hostile: Path) -> None:
     pty = pytest.importorskip("pty")
     for fmt in ("csv", "tsv"):
@@ -357,6 +360,7 @@ def _read_or_end(fd: int) -> bytes:
         return b""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_csv_and_tsv_cells_a_spreadsheet_would_run_as_formulas_get_a_leading_quote(hostile: Path, fmt: str) -> None:
     columns = {"c-1": "contexts", "m-1": "mechanisms", "g-1": "for_whom"}
@@ -409,6 +413,7 @@ def test_error_messages_show_control_characters_escaped(tmp_path: Path, args: tu
     ("export", "--example", "-e", LONG),
     ("ask", "what-worked", "--data", LONG),
 ], ids=["name", "question", "format", "option", "evaluation", "data"])
+@pytest.mark.slow
 def test_a_long_name_in_an_error_is_cut_and_its_length_given(tmp_path: Path, args: tuple[str, ...]) -> None:
     done = cmograph(*args, cwd=tmp_path)
     assert done.returncode == 2, done.stderr
@@ -454,6 +459,7 @@ class HostileServer:
         self.server.server_close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
 def test_control_sequences_from_an_endpoint_are_escaped(tmp_path: Path, fmt: str) -> None:
     with HostileServer() as server:
@@ -474,6 +480,7 @@ def test_control_sequences_from_an_endpoint_are_escaped(tmp_path: Path, fmt: str
     assert not RAW_CONTROL.search(failed.stderr)
 
 
+@pytest.mark.slow
 def test_rdf_exports_and_constructs_write_control_characters_as_escapes(hostile: Path) -> None:
     for fmt in EXPORTS.spellings():
         done = processes.run([sys.executable, "-m", "cmograph", "export", "--data", str(hostile), "-f", fmt],

@@ -68,6 +68,7 @@ def test_stop_ends_the_child_and_what_it_started(tmp_path: Path) -> None:
     assert gone(grandchild)
 
 
+@pytest.mark.slow
 def test_run_stops_the_child_and_what_it_started_on_timeout(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
     with pytest.raises(subprocess.TimeoutExpired):

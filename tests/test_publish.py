@@ -216,6 +216,7 @@ def test_a_concept_page_lists_its_members_across_evaluations(site: Path) -> None
     assert len(turtle) == 2
 
 
+@pytest.mark.slow
 def test_every_link_of_every_page_leads_to_a_file_of_the_site(site: Path) -> None:
     broken = []
     for page in pages(site):
@@ -473,6 +474,7 @@ def test_a_bad_base_is_refused(tmp_path: Path) -> None:
     assert (tmp_path / "site/riverside-wards.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_project_is_published_under_its_base(study: Path, tmp_path: Path) -> None:
     (study / "cmograph.toml").write_text(f'base = "{BASE}"\nlicense = "CC-BY-4.0"\n', encoding="utf-8")
     result = run(tmp_path / "site", cwd=study)  # the settings' licence wins over the evaluations' (CC0)
@@ -483,6 +485,7 @@ def test_a_project_is_published_under_its_base(study: Path, tmp_path: Path) -> N
     assert "from hillside-review.json, riverside-wards.yaml on" in index  # file names, never where they are
 
 
+@pytest.mark.slow
 def test_an_existing_folder_is_replaced_only_when_asked_and_only_if_publish_wrote_it(tmp_path: Path) -> None:
     folder = tmp_path / "site"
     assert run(folder, "--example", "--base", BASE).exit_code == 0

@@ -325,6 +325,7 @@ def test_a_load_of_many_files_is_all_or_nothing(project: Project) -> None:
     assert len(answers(project.store.open(memory=True))) == PARALLEL_FILES + 2
 
 
+@pytest.mark.slow
 def test_a_large_write_compacts_the_database_with_the_same_quads(project: Project,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import cmograph.store.disk as store_mod

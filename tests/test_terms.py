@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import processes
+import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
@@ -49,6 +50,7 @@ def test_every_vocabulary_term_is_defined() -> None:
     assert {NS + name for name in CMO.__annotations__} - defined_terms() == set()
 
 
+@pytest.mark.slow
 def test_the_element_types_of_questions_are_the_models_classes() -> None:
     """A question's element kind is the segment its elements' IRIs show, and its class is its section's."""
     sections = {s.cls: s for s in (EVALUATION, *LISTS)}

@@ -693,6 +693,7 @@ def serve_smuggling_update(rng: random.Random, url: str) -> str:
             f"{rng.choice(['<{url}/x>', 'ex:x', ':x']).format(url=url)}{rng.choice(['', ' INTO GRAPH <urn:g>'])}")
 
 
+@pytest.mark.slow
 def test_serve_refuses_every_generated_request_that_oxigraph_would_send_out(serve_writable: Any,
                                                                              listener: Listener) -> None:
     """Differential test against the Oxigraph server: whatever makes it fetch when asked directly, the front
@@ -762,6 +763,7 @@ def serve_process(tmp_path: Path, *args: str) -> Iterator[tuple[subprocess.Popen
             process.wait()
 
 
+@pytest.mark.slow
 def test_slow_clients_do_not_stop_serve_from_answering(tmp_path: Path) -> None:
     """300 connections that send their headers a line at a time (slow-loris: about 256 of them stopped the bare
     Oxigraph server answering anyone) do not keep a query from being answered."""
@@ -803,6 +805,7 @@ def serve_peak_kib(pid: int) -> int:
     return int(status.split("VmHWM:")[1].split()[0])
 
 
+@pytest.mark.slow
 def test_serve_refuses_a_too_large_upload_with_413_and_bounded_memory(tmp_path: Path) -> None:
     from contextlib import suppress
 
