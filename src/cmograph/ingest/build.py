@@ -47,6 +47,7 @@ YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 YEAR = re.compile(r"^\d{4}$")
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 HTTP_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+CONCEPT_SCHEME = re.compile(r"^(?:https?://|urn:)", re.IGNORECASE)  # a concept is named on the web or by a URN
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,10 @@ def check_structure(doc: Document) -> list[Diagnostic]:
                 report(("prefixes", prefix), f"prefixes.{prefix}",
                        f"'{doc.text(('prefixes', prefix), namespace)}' is not an absolute IRI",
                        f"write in full the IRI '{prefix}:' stands for, e.g. 'https://w3id.org/cmograph/concepts/'")
+            elif not CONCEPT_SCHEME.match(namespace):
+                report(("prefixes", prefix), f"prefixes.{prefix}",
+                       f"'{doc.text(('prefixes', prefix), namespace)}' is not an http, https or urn IRI",
+                       "shared concepts are named by web IRIs, e.g. 'https://w3id.org/cmograph/concepts/', or URNs")
     for section in LISTS:
         items = data.get(section.name)
         if items is None:
@@ -376,9 +381,9 @@ class _Builder:
 
     def _concept(self, text: str) -> Node:
         prefix, _, local = text.partition(":")
-        if local and prefix in self.prefixes and is_iri(self.prefixes[prefix] + local):
+        if local and prefix in self.prefixes and _concept_iri(self.prefixes[prefix] + local):
             return URIRef(self.prefixes[prefix] + local)
-        if ABSOLUTE_IRI.match(text) and "://" in text and is_iri(text):
+        if ABSOLUTE_IRI.match(text) and "://" in text and _concept_iri(text):
             return URIRef(text)
         return Literal(text)
 
@@ -395,6 +400,12 @@ class _Builder:
         if item.get("mechanism_activated") is False:
             return f"In the context of {contexts}, {mechanisms} is not triggered, and the outcome is {outcomes}."
         return f"In the context of {contexts}, {mechanisms} leads to {outcomes}."
+
+
+def _concept_iri(iri: str) -> bool:
+    """Whether ``iri`` may name a shared concept: an IRI on the web (http, https) or a URN, as a ``url`` may only be
+    http or https (no ``javascript:`` or ``file:`` link reaches the data)."""
+    return bool(CONCEPT_SCHEME.match(iri)) and is_iri(iri)
 
 
 def _int_literal(value: Any) -> Literal:
