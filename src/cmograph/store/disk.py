@@ -254,9 +254,9 @@ class DiskStore:
             except BaseException as exc:
                 store = None  # close the half-written generation, then delete it: the store is as it was
                 shutil.rmtree(generation, ignore_errors=True)
-                if isinstance(exc, OSError) and _no_space(exc):
-                    raise StoreError(f"{self.path}: the disk is full, so the store cannot be written ({exc})",
-                                     "free some space on that disk (or name a store elsewhere with --store) and "
+                if isinstance(exc, OSError) and _no_room(exc):
+                    raise StoreError(f"{self.path}: there is no room to write the store ({exc})",
+                                     "free some space on that disk (or name a store elsewhere with --store), then "
                                      "run the command again; nothing was changed") from None
                 raise
             _write_synced(self.path / "CURRENT.tmp", generation.name)
@@ -271,12 +271,12 @@ class DiskStore:
                 shutil.rmtree(generation, ignore_errors=True)
 
 
-_FULL = {errno.ENOSPC: "No space left on device", errno.EDQUOT: "Disk quota exceeded"}
+_FULL = {errno.ENOSPC: "No space left on device", errno.EDQUOT: "Disk quota exceeded", errno.EFBIG: "File too large"}
 
 
-def _no_space(error: OSError) -> bool:
-    """Whether ``error`` says the disk (or the user's quota) is full; RocksDB's errors give no ``errno``, only the
-    system's text."""
+def _no_room(error: OSError) -> bool:
+    """Whether ``error`` says the disk is full, or the user's quota, or the size a file may grow to; RocksDB's errors
+    give no ``errno``, only the system's text."""
     return error.errno in _FULL or (error.errno is None and any(text in str(error) for text in _FULL.values()))
 
 
