@@ -65,8 +65,8 @@ def check_consistency(triples: Iterable[Triple], file: str, origins: dict[Node, 
                 message = f"the versions go round in a circle: {steps}"
                 hint = f"each '{key.name}' names an earlier {section.noun}: leave it out of the first version"
             out.append(report(cycle[-1], key.name, message, hint))
-    named = sorted((o for o in origins.values() if o.item_id is not None), key=lambda o: o.line or 0)
-    out.extend(confusables(Named(o.item_id, file, o.line, o.where) for o in named if o.item_id is not None))
+    by_line = sorted(origins.values(), key=lambda o: o.line or 0)
+    out.extend(confusables(Named(o.item_id, file, o.line, o.where) for o in by_line if o.item_id is not None))
     return out
 
 

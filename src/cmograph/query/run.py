@@ -84,7 +84,7 @@ def _check_text(name: str, text: str) -> None:
     code = ord(bad.group())
     what = f"byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"a lone surrogate U+{code:04X}"
     raise UsageError(f"--{name}: the text given is not valid UTF-8 ({what} at character {bad.start() + 1})",
-                     "type it again in a terminal set to UTF-8, or give the element's id instead")
+                     "type it again, in a terminal that uses UTF-8")
 
 
 def _named(question: Question, options: Mapping[str, Any]) -> dict[str, Any]:
