@@ -9,15 +9,18 @@ All evidence written here is MADE UP synthetic test data.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +39,7 @@ from cmograph.store.project import Project, digest, init_project, load_into
 pytestmark = pytest.mark.slow  # real loads killed at random moments and before every filesystem step
 
 VALID = Path(__file__).parent / "data" / "valid"
+EXAMPLE = Path(__file__).parent.parent / "examples" / "clinical-microsystems-nhs.yaml"
 CLI = [sys.executable, "-m", "cmograph"]  # the real command, in this Python
 SEED = 20261127
 KILLS = 24  # random SIGKILLs of a large load (the issue asks for at least 20)
@@ -731,3 +735,63 @@ def test_where_the_system_cannot_tie_the_server_to_cmograph_a_watcher_stops_it(t
         assert serve_gone(watched), "the watcher or the server outlived the process that started them"
     finally:
         serve_kill([parent], watched)
+
+
+# ---------------------------------------------------------------------------------------------- bounds (issue #18)
+
+
+def test_deleting_the_store_during_asks_gives_answers_or_a_clear_error(tmp_path: Path) -> None:
+    # the issue: deleting .cmograph 0.13 s into an ask raised "RuntimeError: Corruption" in 3 tries of 20
+    root = tmp_path / "project"
+    init_project(root)
+    shutil.copy(VALID / "minimal.yaml", root / "evaluations" / "my-evaluation.yaml")
+    rng = random.Random(SEED)
+    outcomes = set()
+    for _ in range(20):
+        shutil.rmtree(root / ".cmograph", ignore_errors=True)
+        assert Project(root).refresh().report.conforms
+        reader = subprocess.Popen([*CLI, "ask", "what-worked", "-f", "csv"], cwd=root, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.05, 0.5))
+        shutil.rmtree(root / ".cmograph", ignore_errors=True)  # the reader may be making it again: never mind
+        _, err = reader.communicate(timeout=120)
+        assert "Traceback" not in err, err
+        assert reader.returncode == 0 or (reader.returncode == 2 and "\n  hint: run the command again" in err), err
+        outcomes.add(reader.returncode)
+    assert 0 in outcomes
+
+
+@contextlib.contextmanager
+def full_disk(tmp_path: Path) -> Iterator[tuple[Path, Callable[[], None] | None]]:
+    """A folder on a 2 MiB file system (mounted, where this may), else one where no file may grow past 1 MiB (a
+    child's file-size limit); with what a child must run before it starts (the limit), if anything."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mounted = os.geteuid() == 0 and subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)],
+                                                  capture_output=True, check=False).returncode == 0
+    if mounted:
+        try:
+            yield folder, None
+        finally:
+            subprocess.run(["umount", str(folder)], check=True)
+        return
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, rather than killing the child
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
+
+    yield folder, limit
+
+
+def test_a_full_disk_is_a_clear_error_that_changes_nothing(tmp_path: Path) -> None:
+    # the issue: a full disk showed RocksDB's own text, with no hint
+    with full_disk(tmp_path) as (folder, limit):
+        store = folder / "store"
+        done = subprocess.run([*CLI, "load", "--store", str(store), str(EXAMPLE)], capture_output=True, text=True,
+                              check=False, timeout=120, preexec_fn=limit)
+        assert done.returncode == 2, done.stderr
+        first, hint = done.stderr.splitlines()[:2]
+        assert first.startswith(f"error: {store}: there is no room to write the store (IO error: "), first
+        assert hint == ("  hint: free some space on that disk (or name a store elsewhere with --store), then run the "
+                        "command again; nothing was changed")
+        assert sorted(p.name for p in store.iterdir()) == ["lock"]  # no generation left behind

@@ -357,3 +357,37 @@ def test_manifest_keys_are_relative_below_the_project_and_absolute_outside(tmp_p
     assert list(keyed) == ["evaluations/sub/a.yaml", str(outside.resolve())]
     assert keyed["evaluations/sub/a.yaml"] == tmp_path / "alias" / "evaluations" / "sub" / "a.yaml"
     assert list(_keys([inside], None)) == [str(inside.resolve())]
+
+
+# ---------------------------------------------------------------------------------------------- bounds (issue #18)
+
+
+def test_a_store_deleted_while_it_is_read_is_a_clear_error(tmp_path: Path) -> None:
+    disk = DiskStore(tmp_path / "store")
+    load_into(disk, [VALID / "minimal.yaml"])
+    live = disk.live()
+    assert live is not None
+    for part in (live / "oxigraph").iterdir():  # what `rm -rf` of the store has done so far: the folders are left
+        part.unlink()
+    (live / "manifest.json").unlink()
+    expected = f"{disk.path}: the store changed or was deleted while it was being read ({live.name})"
+    for read in (disk.open, disk.manifest, lambda: disk.open(memory=True)):
+        with pytest.raises(StoreError) as error:
+            read()
+        assert (error.value.message, error.value.hint) == (expected, "run the command again")
+    done = subprocess.run([sys.executable, "-m", "cmograph", "ask", "what-worked", "--store", str(disk.path)],
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 2 and done.stderr.startswith(f"error: {expected}\n  hint: run the command again\n")
+
+
+def test_a_damaged_store_that_did_not_change_says_to_delete_it(tmp_path: Path) -> None:
+    disk = DiskStore(tmp_path / "store")
+    load_into(disk, [VALID / "minimal.yaml"])
+    live = disk.live()
+    assert live is not None
+    for part in (live / "oxigraph").glob("*.sst"):
+        part.unlink()
+    with pytest.raises(StoreError) as error:
+        disk.open()
+    assert error.value.message.startswith(f"{disk.path}: the store cannot be opened (")
+    assert error.value.hint == "delete the store folder; it is rebuilt from your evidence files"

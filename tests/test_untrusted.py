@@ -25,9 +25,10 @@ import pyoxigraph as ox
 import pytest
 
 from cmograph.checks.pipeline import check_file, check_files
+from cmograph.diagnostics import Severity
 from cmograph.errors import InputError, UsageError
-from cmograph.ingest.rdf import MAX_RDF_BYTES
-from cmograph.ingest.yaml_json import MAX_TEXT_CHARS
+from cmograph.ingest.rdf import MAX_RDF_BYTES, parse_rdf
+from cmograph.ingest.yaml_json import MAX_EVIDENCE_BYTES, MAX_ITEMS, MAX_TEXT_CHARS, MAX_VALUES
 from cmograph.query.catalogue import questions
 from cmograph.query.raw import check_read_only, run_query
 from cmograph.store.disk import DiskStore, memory_store
@@ -841,3 +842,192 @@ def test_serve_refuses_a_too_large_upload_with_413_and_bounded_memory(tmp_path: 
         assert after[0] - before[0] < 32 * 1024 and after[1] - before[1] < 32 * 1024, (before, after)
         small = b"<urn:s> <urn:p> '" + b"y" * 900_000 + b"' .\n"  # within the limit: taken
         assert serve_request(port, "PUT", "/store?graph=urn:small", small, {"Content-Type": "text/turtle"})[0] == 201
+
+
+# ---------------------------------------------------------------------------------------------- bounds (issue #18)
+
+
+def test_a_long_literal_in_n_triples_or_n_quads_reads_as_fast_as_in_turtle(tmp_path: Path) -> None:
+    # rdflib's line reader took quadratic time on a long line: a 5 MiB literal took 104 s, in Turtle 0.2 s
+    literal = "x" * (5 * 2**20)
+    seconds = {}
+    for suffix, graph in ((".ttl", ""), (".nt", ""), (".nq", " <http://example.org/g>")):
+        path = tmp_path / f"long{suffix}"
+        path.write_text(f'<http://example.org/a> <http://example.org/p> "{literal}"{graph} .\n', encoding="utf-8")
+        started = time.monotonic()
+        with pytest.raises(InputError, match=r"a literal of 5,242,880 characters is longer than the 1,048,576"):
+            check_file(path)
+        seconds[suffix] = time.monotonic() - started
+    turtle = max(seconds[".ttl"], 0.05)
+    assert seconds[".nt"] < 20 * turtle and seconds[".nq"] < 20 * turtle, seconds
+
+
+def test_n_triples_and_n_quads_read_as_rdflib_reads_them(tmp_path: Path) -> None:
+    from rdflib import BNode, Dataset
+
+    text = ('<http://example.org/a> <http://example.org/p> "one\\nline" <http://example.org/g> .\r\n'
+            '_:b <http://example.org/p> "\\u00e9"@fr .\r<http://example.org/a> <http://example.org/q> _:b _:g .\n'
+            '# a comment\n\n<http://example.org/a> <http://example.org/p> "last line, no newline" .')
+    for suffix, fmt in ((".nq", "nquads"), (".nt", "nt")):
+        path = tmp_path / f"lines{suffix}"
+        written = text if fmt == "nquads" else text.replace(" <http://example.org/g>", "").replace(" _:g", "")
+        path.write_text(written, encoding="utf-8")
+        theirs = Dataset(default_union=False)
+        theirs.parse(data=written.encode(), format=fmt, publicID=path.resolve().as_uri())
+
+        def shape(dataset: Dataset) -> list[tuple[str, ...]]:
+            return sorted(tuple("_" if isinstance(t, BNode) else str(t) for t in quad)
+                          for quad in dataset.quads((None, None, None, None)))
+
+        assert shape(parse_rdf(path)) == shape(theirs) and len(shape(theirs)) == 4
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<http://example.org/a> <http://example.org/p> "x" .\n<http://example.org/a> <b> .\n',
+                   encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad.nt: not valid nt RDF: Invalid line"):
+        check_file(bad)
+
+
+def many_contexts(path: Path, n: int) -> None:
+    """A made-up evaluation of ``n`` contexts, one per line."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write("cmograph: 1\nevaluation: {id: many, title: Many}\ncontexts:\n")
+        out.writelines(f"  - {{id: c{i}, label: C}}\n" for i in range(n))
+
+
+READ_AND_MEASURE = """import resource, sys
+from pathlib import Path
+from cmograph.checks.pipeline import check_file
+from cmograph.errors import InputError
+try:
+    check_file(Path(sys.argv[1]))
+except InputError as error:
+    print(error.message)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_an_evidence_file_of_too_many_values_is_refused_within_time_and_memory(tmp_path: Path) -> None:
+    # the issue's file: 603k contexts in 16 MiB, under the size limit, took 187 s and 5.1 GB to check
+    path = tmp_path / "many.yaml"
+    many_contexts(path, 603_000)
+    assert path.stat().st_size < MAX_EVIDENCE_BYTES
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", READ_AND_MEASURE, str(path)], capture_output=True, text=True,
+                          check=True, timeout=120)
+    seconds = time.monotonic() - started
+    message, peak_mib = done.stdout.splitlines()
+    assert message == (f"many.yaml:4001: the file holds more than the {MAX_VALUES:,} keys and values cmograph reads "
+                       "in one file")
+    assert seconds < 10 and int(peak_mib) < 512, (seconds, peak_mib)
+    under = tmp_path / "under.yaml"  # just under the limit: read, not refused
+    many_contexts(under, (MAX_VALUES - 20) // 5)
+    assert not any("keys and values" in d.message for d in check_file(under).report.diagnostics)
+
+
+def test_a_json_file_of_too_many_values_is_refused(tmp_path: Path) -> None:
+    # under 64 KiB, so counted as it is walked, not by the parser first (as the file above)
+    path = yaml_file(tmp_path, '{"cmograph": 1, "x": [' + ", ".join(["1"] * MAX_VALUES) + "]}", ".json")
+    assert refused(path, f"hostile.json:1: the file holds more than the {MAX_VALUES:,} keys and values") == []
+
+
+def test_a_long_list_inside_an_item_is_refused(tmp_path: Path) -> None:
+    ids = ", ".join(["c-minimal"] * (MAX_ITEMS + 1))
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8").replace("context: [c-minimal]", f"context: [{ids}]")
+    assert refused(yaml_file(tmp_path, text), r"hostile.yaml: cmocs\[1\].context:18: a list of 1,001 items is longer "
+                   r"than the 1,000 cmograph reads inside an item") == []
+
+
+def test_a_query_with_more_rows_than_the_cap_is_stopped_with_a_clear_error() -> None:
+    cross = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+    with pytest.raises(UsageError) as error:
+        run_query(STORE, cross, max_rows=1000)
+    assert error.value.message == "the query gives more than 1,000 rows, so cmograph stopped it"
+    assert error.value.hint == ("narrow it with more specific patterns, a FILTER or a LIMIT, or allow more rows with "
+                                "--max-rows (0 for no cap)")
+    with pytest.raises(UsageError, match="more than 1,000 rows"):
+        run_query(STORE, "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }", max_rows=1000)
+    assert len(run_query(STORE, cross + " LIMIT 1000", max_rows=1000).rows) == 1000  # the cap itself is allowed
+    assert len(run_query(STORE, cross + " LIMIT 5000", max_rows=0).rows) == 5000  # 0: no cap
+
+
+def test_the_row_cap_of_the_query_command_is_an_option() -> None:
+    def query(sparql: str, *options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "cmograph", "query", "--example", "-f", "csv", *options],
+                              input=sparql, capture_output=True, text=True, check=False, timeout=120)
+
+    capped = query("SELECT * WHERE { ?a ?b ?c } LIMIT 7", "--max-rows", "6")
+    assert capped.returncode == 2 and capped.stdout == ""
+    assert capped.stderr.startswith("error: the query gives more than 6 rows, so cmograph stopped it\n")
+    assert len(query("SELECT * WHERE { ?a ?b ?c } LIMIT 7", "--max-rows", "7").stdout.splitlines()) == 8
+    refused_option = query("ASK {}", "--max-rows", "-1")
+    assert refused_option.returncode == 2 and "--max-rows" in refused_option.stderr
+
+
+def test_a_huge_answer_under_a_memory_limit_ends_in_a_clear_error() -> None:
+    # the issue: this ended in a MemoryError traceback or a Rust abort (exit 134)
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (768 * 2**20, 768 * 2**20))
+
+    done = subprocess.run([sys.executable, "-m", "cmograph", "query", "--example", "-f", "csv"],
+                          input="SELECT * { ?a ?b ?c . ?d ?e ?f }", preexec_fn=limit, capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: the query gives more than 100,000 rows, so cmograph stopped it\n")
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_a_query_past_its_time_limit_stops_taking_rows() -> None:
+    before = set(threading.enumerate())
+    huge = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # about 10^9 rows, given one at a time
+    with pytest.raises(UsageError, match=r"ran for more than 0.5 seconds"):
+        run_query(STORE, huge, timeout=0.5, max_rows=0)
+    mine = [t for t in threading.enumerate() if t not in before and t.name == "cmograph-query"]
+    for thread in mine:
+        thread.join(5)
+    assert not any(thread.is_alive() for thread in mine), "the query's thread must stop taking rows"
+
+
+def test_an_option_that_is_not_utf8_is_named() -> None:
+    done = subprocess.run([sys.executable.encode(), b"-m", b"cmograph", b"ask", b"what-worked", b"--example",
+                           b"--for", b"a\xffb"], capture_output=True, check=False, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines()[:2] == [
+        "error: --for: the text given is not valid UTF-8 (byte 0xFF at character 2)",
+        "  hint: type it again, in a terminal that uses UTF-8"]
+    query = subprocess.run([sys.executable, "-m", "cmograph", "query", "--example"], input=b"ASK { ?a ?b \"\xff\" }",
+                           capture_output=True, check=False, timeout=120)
+    assert query.returncode == 2 and query.stderr.decode().startswith("error: <stdin>: the query is not UTF-8 text")
+
+
+def test_ids_that_only_look_the_same_are_warned_about(tmp_path: Path) -> None:
+    # the issue: contexts 'c-minimal' (Latin c) and '\u0441-minimal' (Cyrillic es) passed without a warning
+    cyrillic = "\u0441-minimal"
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8").replace(
+        "contexts:\n", f"contexts:\n  - id: {cyrillic}\n    label: Another context\n")
+    checked = check_file(yaml_file(tmp_path, text))
+    assert checked.report.conforms and checked.graphs
+    assert [(d.severity, str(d)) for d in checked.report.diagnostics] == [(Severity.WARNING, (
+        f"[WARNING] hostile.yaml:10: contexts[c-minimal]: the id 'c-minimal' looks the same as '{cyrillic}' "
+        f"(contexts[{cyrillic}], hostile.yaml:8) but is written with other characters (in '{cyrillic}', "
+        "'\u0441' is U+0441 CYRILLIC SMALL LETTER ES) (write both with the same letters (plain ASCII is safest), or "
+        "make them look different)"))]
+    for other in ("c-m\u0456nimal", "c-m\u03b9nimal", "\uff43-minimal", "c-mini\u200bmal"):  # Cyrillic and Greek
+        # i, a fullwidth c, a zero-width space
+        assert len(check_file(yaml_file(tmp_path, text.replace(cyrillic, other))).report.diagnostics) == 1, other
+    plain = text.replace(cyrillic, "c-minimal2")
+    assert check_file(yaml_file(tmp_path, plain)).report.diagnostics == []
+
+
+def test_a_concept_iri_is_only_http_https_or_urn(tmp_path: Path) -> None:
+    # the issue: a concept took a javascript: IRI through a prefix, while a url refuses it
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8").replace(
+        "contexts:\n", "prefixes:\n  js: 'javascript:alert'\n  web: https://example.org/c/\n  u: 'urn:example:'\n"
+        "contexts:\n").replace("label: Minimal context", "label: Minimal context\n    concept: js:(1)")
+    checked = check_file(yaml_file(tmp_path, text))
+    assert [str(d) for d in checked.report.diagnostics] == [
+        "[ERROR] hostile.yaml:8: prefixes.js: 'javascript:alert' is not an http, https or urn IRI (shared concepts "
+        "are named by web IRIs, e.g. 'https://w3id.org/cmograph/concepts/', or URNs)"]
+    for concept, conforms in (("web:x", True), ("u:x", True), ("https://example.org/y", True),
+                              ("file:///etc/passwd", False), ("ftp://example.org/z", False)):
+        fine = text.replace("  js: 'javascript:alert'\n", "").replace("concept: js:(1)", f"concept: {concept}")
+        assert check_file(yaml_file(tmp_path, fine)).report.conforms is conforms, concept

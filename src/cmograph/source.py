@@ -72,11 +72,17 @@ class Source:
         assert self.store is not None, "an endpoint has no local store"
         return self.store
 
-    def run_query(self, sparql: str) -> QueryResult:
-        """``cmograph query``: the user's read-only SPARQL, on the store or the endpoint."""
-        from cmograph.query.raw import run_query
+    def run_query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
+        """``cmograph query``: the user's read-only SPARQL, on the store or the endpoint; an error at more than
+        ``max_rows`` rows or triples (default :data:`~cmograph.query.raw.QUERY_ROWS`, ``0``: no cap)."""
+        from cmograph.query.raw import QUERY_ROWS, check_rows, run_query
 
-        return self.remote.run_query(sparql) if self.remote is not None else run_query(self.local(), sparql)
+        max_rows = QUERY_ROWS if max_rows is None else max_rows
+        if self.remote is None:
+            return run_query(self.local(), sparql, max_rows=max_rows)
+        result = self.remote.run_query(sparql)
+        check_rows(len(result.rows) if result.triples is None else result.triples.count("\n"), max_rows)
+        return result
 
     def export(self, fmt: str, evaluations: Sequence[str] = ()) -> bytes:
         """``cmograph export``: the chosen evaluations' graphs (all by default) in ``fmt``."""

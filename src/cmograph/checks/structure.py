@@ -9,7 +9,7 @@ from typing import Any
 
 from cmograph.diagnostics import Diagnostic, Location
 from cmograph.format.model import EVALUATION, LISTS, SLUG_PATTERN, TOP_LEVEL_KEYS, Section
-from cmograph.format.values import ABSOLUTE_IRI, is_iri
+from cmograph.format.values import ABSOLUTE_IRI, CONCEPT_SCHEME, is_iri
 from cmograph.ingest.yaml_json import Document, Path_
 
 
@@ -52,6 +52,10 @@ def check_structure(doc: Document) -> list[Diagnostic]:
                 report(("prefixes", prefix), f"prefixes.{prefix}",
                        f"'{doc.text(('prefixes', prefix), namespace)}' is not an absolute IRI",
                        f"write in full the IRI '{prefix}:' stands for, e.g. 'https://w3id.org/cmograph/concepts/'")
+            elif not CONCEPT_SCHEME.match(namespace):
+                report(("prefixes", prefix), f"prefixes.{prefix}",
+                       f"'{doc.text(('prefixes', prefix), namespace)}' is not an http, https or urn IRI",
+                       "shared concepts are named by web IRIs, e.g. 'https://w3id.org/cmograph/concepts/', or URNs")
     for section in LISTS:
         items = data.get(section.name)
         if items is None:

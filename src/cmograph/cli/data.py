@@ -81,15 +81,23 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare:
 @data_options
 @format_option(RENDERERS, "How to print SELECT rows (default: table on a terminal, else csv).")
 @click.option("--keep-formulas", is_flag=True, help=KEEP_FORMULAS_HELP)
+@click.option("--max-rows", type=click.IntRange(min=0), default=None,
+              help="Stop with an error at more rows (or triples) than this (default 100,000; 0 for no cap).")
 def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: bool,
-          base: str | None, endpoint: str | None, fmt: str | None, keep_formulas: bool) -> None:
+          base: str | None, endpoint: str | None, fmt: str | None, keep_formulas: bool, max_rows: int | None) -> None:
     """Run your own read-only SPARQL query (from FILE, or standard input) over all evaluations.
 
     CONSTRUCT and DESCRIBE print N-Triples; ASK prints true or false. SERVICE, LOAD and updates are refused.
     """
     from cmograph.cli.common import echo_rows, open_source
 
-    result = open_source(data, store, example, base, endpoint=endpoint).run_query(file.read())
+    try:
+        sparql = file.read()
+    except UnicodeDecodeError:
+        from cmograph.errors import UsageError
+
+        raise UsageError(f"{file.name}: the query is not UTF-8 text", "save it as UTF-8") from None
+    result = open_source(data, store, example, base, endpoint=endpoint).run_query(sparql, max_rows)
     if result.triples is not None:
         from cmograph.render.controls import u_escaped
 

@@ -25,7 +25,16 @@ from cmograph.format.model import (
     Key,
     Section,
 )
-from cmograph.format.values import ABSOLUTE_IRI, HTTP_IRI, YEAR, date_literal, is_date, is_iri, number_literal
+from cmograph.format.values import (
+    ABSOLUTE_IRI,
+    HTTP_IRI,
+    YEAR,
+    date_literal,
+    is_concept_iri,
+    is_date,
+    is_iri,
+    number_literal,
+)
 from cmograph.format.vocab import CMO
 
 Place = tuple[str | int, ...]  # where a value is in the file: keys and list indexes
@@ -315,9 +324,9 @@ class Concept(Kind):
     def objects(self, w: Writer, node: URIRef, key: Key, value: Any, place: Place) -> Iterator[Node]:
         text = w.text(place, value)
         prefix, _, local = text.partition(":")
-        if local and prefix in w.prefixes and is_iri(w.prefixes[prefix] + local):
+        if local and prefix in w.prefixes and is_concept_iri(w.prefixes[prefix] + local):
             yield URIRef(w.prefixes[prefix] + local)
-        elif ABSOLUTE_IRI.match(text) and "://" in text and is_iri(text):
+        elif ABSOLUTE_IRI.match(text) and "://" in text and is_concept_iri(text):
             yield URIRef(text)
         else:
             yield Literal(text)

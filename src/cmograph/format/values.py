@@ -22,6 +22,7 @@ YEAR_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 YEAR = re.compile(r"^\d{4}$")
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 HTTP_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+CONCEPT_SCHEME = re.compile(r"^(?:https?://|urn:)", re.IGNORECASE)  # a concept is named on the web or by a URN
 
 
 def is_iri(text: str) -> bool:
@@ -75,3 +76,9 @@ def date_literal(text: str) -> Literal:
 def is_date(text: str) -> bool:
     """Whether ``text`` is written as a date, a year-month or a year (valid or not)."""
     return bool(DATE.match(text) or YEAR_MONTH.match(text) or YEAR.match(text))
+
+
+def is_concept_iri(iri: str) -> bool:
+    """Whether ``iri`` may name a shared concept: an IRI on the web (http, https) or a URN, as a ``url`` may only be
+    http or https (no ``javascript:`` or ``file:`` link reaches the data)."""
+    return bool(CONCEPT_SCHEME.match(iri)) and is_iri(iri)

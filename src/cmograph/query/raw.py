@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
+import time
+import traceback
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -18,6 +20,8 @@ from cmograph.query.local import python_value
 from cmograph.query.types import Cell
 
 QUERY_SECONDS = 60.0  # a user query running longer than this is given up with a clear error
+QUERY_ROWS = 100_000  # a user query giving more rows (or triples) than this is stopped with a clear error; 0: no cap
+_T = TypeVar("_T")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _UPDATES = ("LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD")
 
@@ -94,16 +98,23 @@ def short(message: str, limit: int = 160) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def run_query(store: ox.Store, sparql: str, timeout: float = QUERY_SECONDS) -> QueryResult:
+def run_query(store: ox.Store, sparql: str, timeout: float = QUERY_SECONDS,
+              max_rows: int = QUERY_ROWS) -> QueryResult:
     """Run a read-only query over the union of all evaluations (or the graphs its ``FROM`` clauses name); give up
-    after ``timeout`` seconds."""
+    after ``timeout`` seconds, or at more than ``max_rows`` rows or triples (``0``: no cap).
+
+    Rows are taken one at a time, so a query with a huge answer stops at the cap, and the time is checked between
+    rows; a query that works long before its first row (``ORDER BY``, ``GROUP BY``) is given up at the time limit.
+    """
     check_read_only(sparql)
+    deadline = time.monotonic() + timeout
     outcome: list[QueryResult | BaseException] = []
 
     def evaluate() -> None:
         try:
-            outcome.append(_evaluate(store, sparql))
+            outcome.append(_evaluate(store, sparql, _Bounds(deadline, timeout, max_rows)))
         except BaseException as exc:  # handed to the caller's thread below
+            traceback.clear_frames(exc.__traceback__)  # pyoxigraph's answers are dropped here, in their own thread
             outcome.append(exc)
 
     # pyoxigraph cannot cancel a query, but it releases the GIL: run it in a daemon thread and stop waiting
@@ -111,11 +122,41 @@ def run_query(store: ox.Store, sparql: str, timeout: float = QUERY_SECONDS) -> Q
     worker.start()
     worker.join(timeout)
     if not outcome:
-        raise UsageError(f"the query ran for more than {timeout:g} seconds, so cmograph gave up on it",
-                         "narrow it with more specific patterns, a FILTER or a LIMIT")
+        raise _too_long(timeout)
+    if isinstance(outcome[0], MemoryError):
+        raise UsageError("the query's answer is too large for the memory available", _NARROW) from None
     if isinstance(outcome[0], BaseException):
         raise outcome[0]
     return outcome[0]
+
+
+_NARROW = "narrow it with more specific patterns, a FILTER or a LIMIT"
+
+
+def _too_long(timeout: float) -> UsageError:
+    return UsageError(f"the query ran for more than {timeout:g} seconds, so cmograph gave up on it", _NARROW)
+
+
+def check_rows(count: int, max_rows: int) -> None:
+    """Refuse an answer of ``count`` rows (or triples) if that is more than ``max_rows`` (``0``: no cap)."""
+    if max_rows and count > max_rows:
+        raise UsageError(f"the query gives more than {max_rows:,} rows, so cmograph stopped it",
+                         f"{_NARROW}, or allow more rows with --max-rows (0 for no cap)")
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    deadline: float  # time.monotonic() past which the query is given up
+    timeout: float
+    max_rows: int
+
+    def take(self, items: Iterable[_T]) -> Iterator[_T]:
+        """``items``, stopped with an error past the row cap or the deadline."""
+        for count, item in enumerate(items, 1):
+            check_rows(count, self.max_rows)
+            if count % 256 == 0 and time.monotonic() > self.deadline:
+                raise _too_long(self.timeout)
+            yield item
 
 
 def names_its_dataset(sparql: str) -> bool:
@@ -123,7 +164,7 @@ def names_its_dataset(sparql: str) -> bool:
     return any(t.lastgroup == "word" and t.group().upper() == "FROM" for t in TOKEN.finditer(sparql))
 
 
-def _evaluate(store: ox.Store, sparql: str) -> QueryResult:
+def _evaluate(store: ox.Store, sparql: str, bounds: _Bounds) -> QueryResult:
     union = not names_its_dataset(sparql)  # by default the default graph is every evaluation's graph together
     try:
         result = store.query(sparql, use_default_graph_as_union=union, prefixes=COMMON_PREFIXES)
@@ -133,5 +174,5 @@ def _evaluate(store: ox.Store, sparql: str) -> QueryResult:
     if isinstance(result, ox.QueryBoolean):
         return QueryResult.of_boolean(bool(result))
     if isinstance(result, ox.QuerySolutions):
-        return QueryResult.of_solutions([v.value for v in result.variables], result)
-    return QueryResult.of_triples(result)
+        return QueryResult.of_solutions([v.value for v in result.variables], bounds.take(result))
+    return QueryResult.of_triples(list(bounds.take(result)))

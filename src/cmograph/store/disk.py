@@ -15,6 +15,7 @@ on-disk database; see ``docs/performance.md``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -125,7 +126,10 @@ class DiskStore:
         current = self.live()
         if current is None:
             return Manifest()
-        return Manifest.from_json((current / "manifest.json").read_text(encoding="utf-8"))
+        try:
+            return Manifest.from_json((current / "manifest.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise self._gone(current) from None
 
     def open(self, *, memory: bool = False) -> ox.Store:
         """The live generation, read-only (it is never written again), or with ``memory`` a copy in memory.
@@ -145,20 +149,34 @@ class DiskStore:
     def _open(self, current: Path, memory: bool) -> ox.Store:
         try:
             disk = ox.Store.read_only(str(current / "oxigraph"))
-        except OSError as exc:
+            if not memory:
+                return disk
+            store = ox.Store()
+            snapshots = current / GRAPHS
+            if snapshots.is_dir():  # one N-Quads file per evaluation graph, plus the ontology
+                store.extend(ontology_quads())
+                for snapshot in sorted(snapshots.iterdir()):
+                    store.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+            else:  # a generation written before snapshots were kept: copy the database (slower, same quads)
+                store.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            return store
+        except (OSError, RuntimeError) as exc:  # RocksDB reports a file deleted under it as corruption
+            if self._moved_on(current):
+                raise self._gone(current) from None
             raise StoreError(f"{self.path}: the store cannot be opened ({exc})",
                              "delete the store folder; it is rebuilt from your evidence files") from None
-        if not memory:
-            return disk
-        store = ox.Store()
-        snapshots = current / GRAPHS
-        if snapshots.is_dir():  # one N-Quads file per evaluation graph, plus the ontology
-            store.extend(ontology_quads())
-            for snapshot in sorted(snapshots.iterdir()):
-                store.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
-        else:  # a generation written before snapshots were kept: copy the database (slower, same quads)
-            store.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-        return store
+
+    def _moved_on(self, generation: Path) -> bool:
+        """Whether ``generation`` is no longer the live one, or no longer whole (deleted while it was read)."""
+        try:
+            name = (self.path / "CURRENT").read_text(encoding="utf-8").strip()
+        except OSError:
+            return True
+        return name != generation.name or not (generation / "manifest.json").is_file()
+
+    def _gone(self, generation: Path) -> StoreError:
+        return StoreError(f"{self.path}: the store changed or was deleted while it was being read "
+                          f"({generation.name})", "run the command again")
 
     # ------------------------------------------------------------------ writing
 
@@ -233,9 +251,13 @@ class DiskStore:
                 store.flush()
                 store = None  # closes the database
                 _write_synced(generation / "manifest.json", manifest.to_json())
-            except BaseException:
+            except BaseException as exc:
                 store = None  # close the half-written generation, then delete it: the store is as it was
                 shutil.rmtree(generation, ignore_errors=True)
+                if isinstance(exc, OSError) and _no_room(exc):
+                    raise StoreError(f"{self.path}: there is no room to write the store ({exc})",
+                                     "free some space on that disk (or name a store elsewhere with --store), then "
+                                     "run the command again; nothing was changed") from None
                 raise
             _write_synced(self.path / "CURRENT.tmp", generation.name)
             os.replace(self.path / "CURRENT.tmp", self.path / "CURRENT")
@@ -247,6 +269,15 @@ class DiskStore:
         for generation in self.path.glob("gen-*"):
             if generation.name not in keep:
                 shutil.rmtree(generation, ignore_errors=True)
+
+
+_FULL = {errno.ENOSPC: "No space left on device", errno.EDQUOT: "Disk quota exceeded", errno.EFBIG: "File too large"}
+
+
+def _no_room(error: OSError) -> bool:
+    """Whether ``error`` says the disk is full, or the user's quota, or the size a file may grow to; RocksDB's errors
+    give no ``errno``, only the system's text."""
+    return error.errno in _FULL or (error.errno is None and any(text in str(error) for text in _FULL.values()))
 
 
 def snapshot_name(graph: str) -> str:
