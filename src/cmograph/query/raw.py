@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import traceback
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -15,14 +13,13 @@ import pyoxigraph as ox
 
 from cmograph.errors import UsageError
 from cmograph.namespaces import COMMON_PREFIXES
-from cmograph.query.lexer import TOKEN
+from cmograph.query.lexer import TOKEN, escape_views, holds
 from cmograph.query.local import python_value
 from cmograph.query.types import Cell
 
 QUERY_SECONDS = 60.0  # a user query running longer than this is given up with a clear error
 QUERY_ROWS = 100_000  # a user query giving more rows (or triples) than this is stopped with a clear error; 0: no cap
 _T = TypeVar("_T")
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _UPDATES = ("LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD")
 
 
@@ -61,14 +58,11 @@ def check_read_only(sparql: str) -> None:
     parsing (as the SPARQL grammar says), once more with those escapes read. A keyword glued to other letters
     (``SERVICEex:x``, ``1SERVICE``) still counts: some parsers read it as the keyword.
     """
-    views = [sparql]
-    if _CODEPOINT.search(sparql):
-        views.append(_CODEPOINT.sub(_codepoint, sparql))
-    tokens = [(view, token) for view in views for token in TOKEN.finditer(view)]
+    tokens = [(view, token) for view in escape_views(sparql) for token in TOKEN.finditer(view)]
     for _, token in tokens:
         kind = token.lastgroup
         text = token.group("prefix") if kind == "local" else token.group() if kind == "word" else None
-        if text and _holds(text, "SERVICE"):
+        if text and holds(text, "SERVICE"):
             raise UsageError(f"the query uses SERVICE ({text!r}), which cmograph does not run: it would fetch data "
                              "from elsewhere", "query the data here, without SERVICE")
         if kind == "word" and text and text.upper() in _UPDATES:
@@ -79,17 +73,6 @@ def check_read_only(sparql: str) -> None:
             line = view.count("\n", 0, token.start()) + 1
             raise UsageError(f"the query is not valid SPARQL: an unclosed string or a stray backslash on line {line}",
                              "check the quotes and escapes on that line")
-
-
-def _codepoint(match: re.Match[str]) -> str:
-    code = int(match.group(1) or match.group(2), 16)
-    return chr(code) if code <= 0x10FFFF else match.group()
-
-
-def _holds(text: str, keyword: str) -> bool:
-    """Whether ``text`` holds ``keyword`` in any case, also after Unicode case folding and normalisation."""
-    forms = {text.upper(), text.casefold().upper(), unicodedata.normalize("NFKC", text).upper()}
-    return any(keyword in form for form in forms)
 
 
 def short(message: str, limit: int = 160) -> str:

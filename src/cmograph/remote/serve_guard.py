@@ -11,16 +11,13 @@ Oxigraph's parser may read as the keyword.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator
 from typing import NoReturn
 from urllib.parse import parse_qsl
 
-from cmograph.query.lexer import TOKEN
+from cmograph.query.lexer import TOKEN, escape_views, holds
 from cmograph.remote.serve_front import Refusal, Request
 
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _FORM = "application/x-www-form-urlencoded"
 _REFUSED = {"query": ("SERVICE",), "update": ("SERVICE", "LOAD")}
 
@@ -28,7 +25,7 @@ _REFUSED = {"query": ("SERVICE",), "update": ("SERVICE", "LOAD")}
 def check_request(request: Request) -> None:
     """Refuse (:class:`Refusal`, 403) a request whose SPARQL could make Oxigraph reach another server."""
     for kind, text in sparql_texts(request):
-        for view in _views(text):
+        for view in escape_views(text):
             _check_tokens(kind, view)
 
 
@@ -45,18 +42,6 @@ def sparql_texts(request: Request) -> Iterator[tuple[str, str]]:
         yield "update" if path == "/update" or "update" in media else "query", body.decode("utf-8", "replace")
 
 
-def _views(text: str) -> list[str]:
-    """The text as written and, for parsers that read ``\\u0053`` escapes first, with them read."""
-    if not _CODEPOINT.search(text):
-        return [text]
-    return [text, _CODEPOINT.sub(_codepoint, text)]
-
-
-def _codepoint(match: re.Match[str]) -> str:
-    code = int(match.group(1) or match.group(2), 16)
-    return chr(code) if code <= 0x10FFFF else match.group()
-
-
 def _check_tokens(kind: str, text: str) -> None:
     upper = text.upper()
     if text.isascii() and not any(keyword in upper for keyword in _REFUSED[kind]):
@@ -65,10 +50,8 @@ def _check_tokens(kind: str, text: str) -> None:
         word = token.group("prefix") if token.lastgroup == "local" else \
             token.group() if token.lastgroup == "word" else None
         if word:
-            forms = (word.upper(),) if word.isascii() else \
-                {word.upper(), word.casefold().upper(), unicodedata.normalize("NFKC", word).upper()}
             for keyword in _REFUSED[kind]:
-                if any(keyword in form for form in forms):
+                if holds(word, keyword):
                     _refuse(keyword, word)
         elif token.lastgroup == "other" and token.group() in "\"'\\":
             # a quote or backslash outside any string: the tokens may then not be the parser's
