@@ -10,6 +10,7 @@ concept scheme that does not parse or names an unknown member, each a clear erro
 from __future__ import annotations
 
 import csv
+import gc
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def cmograph(*args: str, cwd: Path) -> tuple[int, str, str]:
         result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     finally:
         os.chdir(old)
+        gc.collect()  # no store stays open (and is closed in a forked worker) for the commands after
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -52,6 +52,11 @@ def _model() -> tuple[Any, Any]:
     if folder is None or not available():
         raise UsageError("semantic matching needs the wordllama package, which is not installed",
                          "install it with `pip install 'cmograph[match]'`, or use --method lexical")
+    import os
+
+    # no thread pool in the tokenizer: a process that forks workers later (a project's files are checked in
+    # forked processes) would hang on its locks
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import numpy as np
     from safetensors.numpy import load_file
     from tokenizers import Tokenizer
