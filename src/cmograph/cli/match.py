@@ -53,8 +53,9 @@ def match(data: tuple[Path, ...], store: Path | None, example: bool, base: str |
     scheme = None
     if accept is not None:
         scheme = _scheme_to_write(data, example, concepts)
+    reading = concepts if accept is None or (concepts is not None and concepts.exists()) else None  # new: to write
     source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint,
-                         concepts=concepts)
+                         concepts=reading)
     found = elements(source.engine, kinds or KINDS)
     if accept is not None:
         assert scheme is not None
