@@ -53,7 +53,7 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_lexical_scores_real_wording() -> None:
-    assert lexical.normalised("Patients’ experience and attitudes.") == "patients experience and attitudes"
+    assert lexical.normalised("Patients\u2019 experience and attitudes.") == "patients experience and attitudes"
     assert lexical.stems("trust in pharmacist skill.") == {"trust", "pharmacist", "skill"}
     pairs = dict(((i, j), s) for i, j, s in lexical.candidates(
         ["a", "b", "c"], ["empowerment", "Empowerment.", "reducing stigma"], 0.2))
@@ -134,7 +134,7 @@ def test_accept_writes_the_kept_clusters_into_the_scheme_and_questions_see_them(
     assert "decided_by:\n  - orcid:0000-0002-1825-0097\n" in scheme and "decided_on: '2026-11-30'" in scheme
     assert {p.name: p.read_bytes() for p in (project / "evaluations").iterdir()} == before  # never rewritten
 
-    code, out, err = cmograph("ask", "circumstances", "--mechanism", "concept:empowerment", "--like", "-f", "csv",
+    code, _, err = cmograph("ask", "circumstances", "--mechanism", "concept:empowerment", "--like", "-f", "csv",
                               cwd=project)
     assert code == 0, err
 
@@ -165,7 +165,7 @@ concepts:
 
 
 def test_one_evaluation_has_nothing_to_match(tmp_path: Path) -> None:
-    code, out, err = cmograph("match", "--data", str(EVALUATIONS / "howe-2024.yaml"), "-o", "m.tsv", cwd=tmp_path)
+    code, _, err = cmograph("match", "--data", str(EVALUATIONS / "howe-2024.yaml"), "-o", "m.tsv", cwd=tmp_path)
     assert code == 0
     assert "No mappings proposed: the data holds 1 evaluation" in err
     assert rows(tmp_path / "m.tsv") == []
@@ -251,7 +251,7 @@ def test_a_skos_scheme_and_concepts_with_data(tmp_path: Path) -> None:
 <https://example.org/c/trust> a skos:Concept ; skos:inScheme <https://example.org/c/> ; skos:prefLabel "Trust" .
 <https://w3id.org/cmograph/data/howe-2024/mechanism/m3> cmo:concept <https://example.org/c/trust> .
 """, encoding="utf-8")
-    code, out, err = cmograph("ask", "circumstances", "--data", str(EVALUATIONS), "--concepts", "concepts.ttl",
+    code, _, err = cmograph("ask", "circumstances", "--data", str(EVALUATIONS), "--concepts", "concepts.ttl",
                               "--mechanism", "https://example.org/c/trust", "-f", "csv", cwd=tmp_path)
     assert code == 0, err
     code, _, err = cmograph("ask", "what-worked", "--example", "--concepts", "concepts.ttl", cwd=tmp_path)
