@@ -261,7 +261,7 @@ def test_date_properties_document_their_datatypes(graph: Graph, name: str) -> No
     ("name", "classes"),
     [
         ("doi", {CMO.Evaluation, CMO.Source}),
-        ("concept", {CMO.Context, CMO.Mechanism, CMO.Outcome}),
+        ("concept", {CMO.Site, CMO.Group, CMO.Context, CMO.Mechanism, CMO.Outcome}),
         ("position", {CMO.Evidence, CMO.Measure}),
         ("atPeriod", {CMO.Measure}),
         ("atDate", {CMO.Measure}),

@@ -127,9 +127,28 @@ def _renamed(diagnostic: Diagnostic, file: str) -> Diagnostic:
 
 
 def validate_paths(paths: Sequence[Path | str] | Path | str, base: str = DEFAULT_BASE,
-                   progress: Progress | None = None) -> ValidationReport:
-    """Check files and folders (or one of them); one report for all of them."""
+                   progress: Progress | None = None, concepts: Path | str | None = None) -> ValidationReport:
+    """Check files and folders (or one of them), and the concept scheme ``concepts`` among them; one report for
+    all of them."""
     named = [paths] if isinstance(paths, Path | str) else paths
     checked = check_files(evidence_files([Path(p) for p in named]), base, progress)
-    return ValidationReport([d for c in checked for d in c.report.diagnostics])
+    report = ValidationReport([d for c in checked for d in c.report.diagnostics])
+    if concepts is not None:
+        report.extend(scheme_problems(Path(concepts), checked, base, among=report.conforms))
+    return report
+
+
+def scheme_problems(concepts: Path, checked: Sequence[CheckedFile], base: str, *, among: bool) -> list[Diagnostic]:
+    """The problems of the concept scheme ``concepts``: ``among`` the evaluations ``checked`` (its members must be
+    their elements), or, while they have errors of their own, those of the file alone."""
+    from cmograph.checks.concepts import check_scheme
+    from cmograph.ingest.concepts import read_scheme
+
+    if not among:
+        return read_scheme(concepts, base).problems
+    store = ox.Store()
+    for item in checked:
+        for graph in item.graphs:
+            store.bulk_load(graph.nquads, format=ox.RdfFormat.N_QUADS)
+    return check_scheme(concepts, store, base)[0].diagnostics
 

@@ -112,14 +112,16 @@ def _check_item(doc: Document, item: dict[str, Any], section: Section, path: Pat
                 else:
                     report((*kpath, i), f"{kwhere}[{i + 1}]", f"expected a {key.section.noun} (a mapping), "
                            f"found {_kind(sub)}")
-        elif key.kind in ("refs", "texts"):
+        elif key.kind in _MANY:
             values = value if isinstance(value, list) else [value]
             if not all(_is_scalar(v) for v in values):
-                report(kpath, kwhere, f"expected {'ids' if key.kind == 'refs' else 'text'} or a list of them, "
-                       f"found {_kind(value)}")
+                report(kpath, kwhere, f"expected {_MANY[key.kind]} or a list of them, found {_kind(value)}")
         elif not _is_scalar(value):
             report(kpath, kwhere, f"expected a single value, found {_kind(value)}",
                    "write one value on the same line as the key")
+
+
+_MANY = {"refs": "ids", "texts": "text", "concept": "a concept"}  # kinds of key that take one value or a list
 
 
 def _unknown_keys(mapping: dict[str, Any], known: tuple[str, ...], path: Path_, where: str, report: Any) -> None:

@@ -13,6 +13,7 @@ import click
 from cmograph.cli.ask import ask
 from cmograph.cli.data import export, init, load, query, schema, validate
 from cmograph.cli.importing import import_command, template
+from cmograph.cli.match import match
 from cmograph.cli.publishing import publish
 from cmograph.cli.remote import push, serve
 
@@ -40,7 +41,8 @@ def main() -> None:
     """
 
 
-for command in (init, validate, load, ask, query, export, publish, push, serve, schema, import_command, template):
+for command in (init, validate, load, ask, query, export, match, publish, push, serve, schema, import_command,
+                template):
     main.add_command(command)
 
 

@@ -167,6 +167,17 @@ DATA_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
 ]
 
 
+CONCEPTS_OPTION: tuple[tuple[str, ...], dict[str, Any]] = (
+    ("--concepts",), {"type": click.Path(path_type=Path, dir_okay=False), "metavar": "FILE",
+                      "help": "A concept scheme (concepts.yaml, or SKOS as .ttl) to read with --data or --example; "
+                              "a project reads its own concepts.yaml."})
+
+
+def concepts_option(f: F) -> F:
+    """``--concepts FILE``: the concept scheme read with ``--data`` or ``--example``."""
+    return click.option(*CONCEPTS_OPTION[0], **CONCEPTS_OPTION[1])(f)
+
+
 def data_options(f: F) -> F:
     """``--data``, ``--store``, ``--example``, ``--base`` and ``--endpoint``: where the data comes from."""
     for declarations, attributes in reversed(DATA_OPTIONS):
@@ -175,8 +186,9 @@ def data_options(f: F) -> F:
 
 
 def data_params() -> list[click.Parameter]:
-    """The same options as parameter objects, for commands built at run time."""
-    return [click.Option(list(declarations), **attributes) for declarations, attributes in DATA_OPTIONS]
+    """The same options, and ``--concepts``, as parameter objects, for commands built at run time."""
+    return [click.Option(list(declarations), **attributes) for declarations, attributes in
+            (*DATA_OPTIONS, CONCEPTS_OPTION)]
 
 
 class FormatChoice(click.Choice[str]):
@@ -263,7 +275,8 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
 
     options = {p.name: kwargs.get(p.variable) for p in question.parameters}
     source = open_source(kwargs["data"], kwargs["store"], kwargs["example"], kwargs["base"],
-                         progress=progress_printer("checking"), endpoint=kwargs["endpoint"])
+                         progress=progress_printer("checking"), endpoint=kwargs["endpoint"],
+                         concepts=kwargs["concepts"])
     with waiting(f"answering {question.id}"):
         answer = ask(question, source.engine, options, like=kwargs["like"])
     if kwargs["show_sparql"]:

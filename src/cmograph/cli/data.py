@@ -8,7 +8,7 @@ from typing import TextIO
 
 import click
 
-from cmograph.cli.common import KEEP_FORMULAS_HELP, data_options, format_option
+from cmograph.cli.common import KEEP_FORMULAS_HELP, concepts_option, data_options, format_option
 from cmograph.render.formats import EXPORT_CHOICES, RENDERERS
 
 
@@ -27,22 +27,28 @@ def init(folder: Path) -> None:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--base", metavar="IRI", help="Base IRI for the data's IRIs.")
-def validate(paths: tuple[Path, ...], base: str | None) -> None:
+@click.option("--concepts", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Also check this concept scheme (concepts.yaml, or SKOS as .ttl) against the files.")
+def validate(paths: tuple[Path, ...], base: str | None, concepts: Path | None) -> None:
     """Check evidence files (YAML, JSON or RDF) against the format's rules.
 
-    With no PATHS, checks the project's evaluations/ folder. Exits 1 if any file does not conform.
+    With no PATHS, checks the project's evaluations/ folder and its concepts.yaml. Exits 1 if any file does not
+    conform.
     """
     from cmograph.cli.common import echo_report, progress_printer, summary
-    from cmograph.store.project import project_paths
+    from cmograph.store.project import project_concepts, project_paths
 
     files, base_iri = project_paths(paths, base, Path.cwd())
+    if concepts is None and not paths:
+        concepts = project_concepts(Path.cwd())
     from cmograph.checks.pipeline import validate_paths
 
-    report = validate_paths(files, base_iri, progress_printer("checking"))
+    report = validate_paths(files, base_iri, progress_printer("checking"), concepts)
     echo_report(report)
-    verdict = ("it conforms" if report.conforms else "it does not conform") if len(files) == 1 else (
+    count = len(files) + (concepts is not None)
+    verdict = ("it conforms" if report.conforms else "it does not conform") if count == 1 else (
         "they conform" if report.conforms else "they do not conform")
-    click.echo(f"{len(files)} file{'s' * (len(files) != 1)} checked: {summary(report)}; {verdict}.", err=True)
+    click.echo(f"{count} file{'s' * (count != 1)} checked: {summary(report)}; {verdict}.", err=True)
     sys.exit(0 if report.conforms else 1)
 
 
@@ -79,12 +85,14 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare:
 @click.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
 @data_options
+@concepts_option
 @format_option(RENDERERS, "How to print SELECT rows (default: table on a terminal, else csv).")
 @click.option("--keep-formulas", is_flag=True, help=KEEP_FORMULAS_HELP)
 @click.option("--max-rows", type=click.IntRange(min=0), default=None,
               help="Stop with an error at more rows (or triples) than this (default 100,000; 0 for no cap).")
 def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: bool,
-          base: str | None, endpoint: str | None, fmt: str | None, keep_formulas: bool, max_rows: int | None) -> None:
+          base: str | None, endpoint: str | None, concepts: Path | None, fmt: str | None,
+          keep_formulas: bool, max_rows: int | None) -> None:
     """Run your own read-only SPARQL query (from FILE, or standard input) over all evaluations.
 
     CONSTRUCT and DESCRIBE print N-Triples; ASK prints true or false. SERVICE, LOAD and updates are refused.
@@ -97,7 +105,7 @@ def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: boo
         from cmograph.errors import UsageError
 
         raise UsageError(f"{file.name}: the query is not UTF-8 text", "save it as UTF-8") from None
-    result = open_source(data, store, example, base, endpoint=endpoint).run_query(sparql, max_rows)
+    result = open_source(data, store, example, base, endpoint=endpoint, concepts=concepts).run_query(sparql, max_rows)
     if result.triples is not None:
         from cmograph.render.controls import u_escaped
 

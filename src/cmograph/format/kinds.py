@@ -317,25 +317,27 @@ class RefOrDate(Kind):
 
 
 class Concept(Kind):
-    """A shared concept: an IRI, or a CURIE with a prefix the file declares."""
+    """Shared concepts, one or a list of them: each an IRI, or a CURIE with a prefix the file declares."""
 
     name = "concept"
+    many = True
 
     def objects(self, w: Writer, node: URIRef, key: Key, value: Any, place: Place) -> Iterator[Node]:
-        text = w.text(place, value)
-        prefix, _, local = text.partition(":")
-        if local and prefix in w.prefixes and is_concept_iri(w.prefixes[prefix] + local):
-            yield URIRef(w.prefixes[prefix] + local)
-        elif ABSOLUTE_IRI.match(text) and "://" in text and is_concept_iri(text):
-            yield URIRef(text)
-        else:
-            yield Literal(text)
+        for at, v in _each(value, place):
+            text = w.text(at, v)
+            prefix, _, local = text.partition(":")
+            if local and prefix in w.prefixes and is_concept_iri(w.prefixes[prefix] + local):
+                yield URIRef(w.prefixes[prefix] + local)
+            elif ABSOLUTE_IRI.match(text) and "://" in text and is_concept_iri(text):
+                yield URIRef(text)
+            else:
+                yield Literal(text)
 
     def constraints(self, key: Key) -> Shape:
         return {SH.nodeKind: SH.IRI}
 
     def json(self, key: Key) -> dict[str, Any]:
-        return {"type": "string"}
+        return {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 
 
 class Url(Kind):

@@ -190,7 +190,8 @@ ID = Key("id", "id", dcterms.identifier, "identifier, unique within its list (no
          required=True)
 LABEL = Key("label", "text", rdfs.label, "a short human-readable name", required=True)
 DESCRIPTION = Key("description", "text", dcterms.description, "a longer description")
-CONCEPT = Key("concept", "concept", cmo.concept, "a shared concept (CURIE or IRI) this element instantiates")
+CONCEPT = Key("concept", "concept", cmo.concept,
+              "the shared concepts (CURIEs or IRIs) this element belongs to: one, or a list of them")
 
 MICROSYSTEM = Section(
     "microsystem", "microsystem", None,
@@ -255,13 +256,13 @@ SITES = Section(
         ID, LABEL,
         Key("setting", "enum", cmo.setting, "the care setting", enum=SETTING),
         Key("size", "text", cmo.size, "the site's size, as reported"),
-        DESCRIPTION,
+        DESCRIPTION, CONCEPT,
         Key("microsystem", "object", None, "the clinical-microsystem 5 Ps", section=MICROSYSTEM),
     ),
     "Cases or sites of the evaluation.", path="site",
 )
 GROUPS = Section(
-    "groups", "group", cmo.Group, (ID, LABEL, DESCRIPTION),
+    "groups", "group", cmo.Group, (ID, LABEL, DESCRIPTION, CONCEPT),
     'Populations or stakeholder groups: the "for whom".', path="group",
 )
 PERIODS = Section(

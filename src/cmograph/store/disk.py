@@ -20,7 +20,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -64,6 +65,7 @@ class Manifest:
     """Which file gave which evaluations, with the hash of the file's content when it was loaded."""
 
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> {digest, evaluations: {id: graph}}
+    concepts: dict[str, Any] | None = None  # the project's concept scheme: {path, digest, stat, graph}
 
     def graphs(self) -> dict[str, str]:
         """Evaluation id -> named graph IRI, over all files."""
@@ -79,7 +81,10 @@ class Manifest:
                     None)
 
     def to_json(self) -> str:
-        return json.dumps({"format": STORE_FORMAT, "files": self.files}, indent=1, sort_keys=True)
+        written: dict[str, Any] = {"format": STORE_FORMAT, "files": self.files}
+        if self.concepts is not None:
+            written["concepts"] = self.concepts
+        return json.dumps(written, indent=1, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -87,7 +92,7 @@ class Manifest:
         if data.get("format") != STORE_FORMAT:
             raise StoreError(f"the store was written by an incompatible cmograph (format {data.get('format')})",
                              "delete the store folder; it is rebuilt from your evidence files")
-        return cls(data["files"])
+        return cls(data["files"], data.get("concepts"))
 
 
 def memory_store(graphs: Iterable[EvaluationGraph]) -> ox.Store:
@@ -210,12 +215,15 @@ class DiskStore:
                                  f"{', ...' if len(others) > 3 else ''}), so cmograph will not make it a store",
                                  "name a new or empty folder, or a cmograph store, with --store")
 
-    def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph], manifest: Manifest) -> None:
+    def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph], manifest: Manifest,
+              finish: Callable[[ox.Store], Iterable[EvaluationGraph]] | None = None) -> None:
         """Atomically replace graphs: drop the ``remove`` graph IRIs, add ``add``, record ``manifest``.
 
         ``add`` is consumed as the new generation is built, in batches of about :data:`BATCH_BYTES`, so memory
         stays bounded whatever the size of the load; if it raises, the new generation is deleted and the store
-        is exactly as it was. ``manifest`` is written once ``add`` is consumed (it may be filled in meanwhile).
+        is exactly as it was. ``finish`` is then given the new generation's store, whole, and gives graphs to add
+        that depend on it (the concept scheme, whose members must be elements of the store); it may raise too.
+        ``manifest`` is written once both are done (it may be filled in meanwhile).
         """
         with self.writing():
             current = self.live()
@@ -246,13 +254,20 @@ class DiskStore:
                 if batch:
                     store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
                     total += size
+                for graph in finish(store) if finish is not None else ():
+                    snapshots.write(graph)
+                    store.bulk_load(graph.nquads, format=ox.RdfFormat.N_QUADS)
                 if total >= OPTIMIZE_BYTES:  # compact what bulk loads left in many files: queries 20-25% faster
                     store.optimize()
                 store.flush()
                 store = None  # closes the database
                 _write_synced(generation / "manifest.json", manifest.to_json())
             except BaseException as exc:
-                store = None  # close the half-written generation, then delete it: the store is as it was
+                # close the half-written generation, then delete it: the store is as it was. The frames of the
+                # failure (``finish``'s, say) hold the database too: cleared, so that it closes now and a later
+                # write in this process (a library user's, a test's) is not refused its lock
+                traceback.clear_frames(exc.__traceback__)
+                store = None
                 shutil.rmtree(generation, ignore_errors=True)
                 if isinstance(exc, OSError) and _no_room(exc):
                     raise StoreError(f"{self.path}: there is no room to write the store ({exc})",

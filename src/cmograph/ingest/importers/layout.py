@@ -145,6 +145,8 @@ def _item(doc: Document, item: dict[str, Any], section: Section, path: Path_) ->
         elif key.kind in ("refs", "texts"):
             out[key.name] = ([doc.text((*kpath, i), v) for i, v in enumerate(value)] if isinstance(value, list)
                              else [doc.text(kpath, value)])
+        elif key.kind == "concept" and isinstance(value, list):
+            out[key.name] = [doc.text((*kpath, i), v) for i, v in enumerate(value)]
         elif key.kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
             try:
                 out[key.name] = Decimal(doc.text(kpath, value))

@@ -199,6 +199,8 @@ class WorkbookReader:
             self.refs.append((key.target, text, cell.origin))
         if kind == "texts":
             return [line.strip() for line in text.split("\n") if line.strip()]
+        if kind == "concept" and "\n" in text:  # several concepts, one per line
+            return [line.strip() for line in text.split("\n") if line.strip()]
         return text
 
     def _whole(self, cell: Cell) -> int | None:
