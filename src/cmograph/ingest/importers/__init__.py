@@ -33,6 +33,8 @@ class ImportOptions:
     fill_down: tuple[str, ...] = ()  # headers of columns whose empty cells repeat the cell above
     separators: tuple[str, ...] | None = None  # what splits a cell into items (None: line breaks)
     sheet: str | None = None  # the sheet to read in a workbook (default: the first)
+    code_groups: Mapping[str, str] = field(default_factory=dict)  # a QDA project's group of codes -> what it holds
+    sources: Path | None = None  # the folder of a QDA project's sources kept outside its archive
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Imported:
     source: str  # the input as messages and the written file's header name it ("table.xlsx, sheet 'Table 5'")
     report: list[str] = field(default_factory=list)  # what became what, and what was skipped and why
     places: dict[Path_, Location] = field(default_factory=dict)  # where the value at a path of ``data`` came from
+    files: dict[str, bytes] = field(default_factory=dict)  # files to write too (transcripts), by path relative to
+    # the evidence file's project, as ``data`` names them
 
 
 Importer = Callable[[Path, ImportOptions], Imported]
@@ -54,7 +58,14 @@ def _spreadsheet(path: Path, options: ImportOptions) -> Imported:
     return import_spreadsheet(path, options)
 
 
+def _qdpx(path: Path, options: ImportOptions) -> Imported:
+    from cmograph.ingest.importers.qdpx import import_qdpx
+
+    return import_qdpx(path, options)
+
+
 IMPORTERS: dict[str, Importer] = {suffix: _spreadsheet for suffix in (".csv", ".tsv", ".xlsx", ".ods")}
+IMPORTERS[".qdpx"] = _qdpx
 
 
 def import_file(path: Path, options: ImportOptions) -> Imported:
