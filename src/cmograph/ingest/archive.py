@@ -1,9 +1,10 @@
 """Zip archives from outside (a REFI-QDA project, a ``.docx`` transcript), read in memory and never unpacked to disk.
 
 Every entry name is checked before anything is read: a name that is absolute (``/tmp/x``, ``C:/x``), holds a
-backslash or a ``..`` step, or equals another ignoring case, refuses the whole archive. Entries are read with
-caps: what an entry and the whole archive declare they unpack to, the ratio of unpacked to packed size, and the
-bytes actually unpacked, counted while reading (a declared size can lie).
+backslash or a ``..`` step, or equals another ignoring case, refuses the whole archive. Only the entries needed are
+read, each with caps: what it declares it unpacks to, the ratio of unpacked to packed size, and the bytes actually
+unpacked, counted while reading (a declared size can lie), one entry and all of them together. Entries that are not
+read (a project's audio and video, say) may be of any size.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from pathlib import Path
 
 from cmograph.errors import InputError
 
-MAX_ARCHIVE_BYTES = 512 * 1024 * 1024  # the archive file itself
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # one entry, unpacked
-MAX_TOTAL_BYTES = 512 * 1024 * 1024  # every entry, unpacked
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # every entry read, unpacked
 MAX_RATIO = 200  # unpacked / packed, for an entry that unpacks to more than RATIO_FROM bytes
 RATIO_FROM = 1024 * 1024
 MAX_ENTRIES = 100_000
@@ -39,6 +39,7 @@ class Archive:
     name: str  # as messages name the archive
     zip: zipfile.ZipFile
     entries: dict[str, zipfile.ZipInfo]  # by name, case-folded
+    unpacked: int = 0  # bytes read so far, of every entry
 
     def find(self, name: str) -> zipfile.ZipInfo | None:
         return self.entries.get(name.casefold())
@@ -58,9 +59,13 @@ class Archive:
             with self.zip.open(info) as stream:
                 while chunk := stream.read(_CHUNK):
                     out += chunk
+                    self.unpacked += len(chunk)
                     if len(out) > limit:
                         raise ArchiveRefused(f"{what} unpacks to more than the {limit:,} bytes it declares or "
                                              "cmograph reads", "nothing was read")
+                    if self.unpacked > MAX_TOTAL_BYTES:
+                        raise ArchiveRefused(f"{self.name}: its entries unpack to more than the {MAX_TOTAL_BYTES:,} "
+                                             "bytes cmograph reads", "nothing was read")
         except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
             raise ArchiveRefused(f"{what} cannot be unpacked ({' '.join(str(exc).split())[:200]})",
                                  "export the file again") from None
@@ -73,15 +78,8 @@ def open_archive(path: Path, name: str | None = None, kind: str = "zip archive",
     :class:`ArchiveRefused` for a file that is not a zip, is damaged, or whose names or declared sizes are unsafe.
     ``kind`` names what the file should be, in messages."""
     shown = name or path.name
-    try:
-        size = path.stat().st_size if data is None else len(data)
-    except FileNotFoundError:
-        raise ArchiveRefused(f"{path}: no such file", "check the path") from None
-    except OSError as exc:
-        raise ArchiveRefused(f"{path}: cannot be read ({exc.strerror})") from None
-    if size > MAX_ARCHIVE_BYTES:
-        raise ArchiveRefused(f"{shown}: {-(-size // 2**20)} MiB is more than the {MAX_ARCHIVE_BYTES // 2**20} MiB "
-                             f"cmograph reads")
+    if data is None and not path.exists():
+        raise ArchiveRefused(f"{path}: no such file", "check the path")
     try:
         archive = zipfile.ZipFile(path if data is None else io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
@@ -100,7 +98,6 @@ def _checked(shown: str, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipI
     if len(infos) > MAX_ENTRIES:
         raise ArchiveRefused(f"{shown}: {len(infos):,} entries, more than the {MAX_ENTRIES:,} cmograph reads")
     entries: dict[str, zipfile.ZipInfo] = {}
-    total = 0
     for info in infos:
         unsafe = unsafe_name(info.filename)
         if unsafe:
@@ -111,10 +108,6 @@ def _checked(shown: str, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipI
             raise ArchiveRefused(f"{shown}: two entries are named '{info.filename}' (ignoring case)",
                                  "an archive with two entries of one name is ambiguous; nothing was read")
         entries[key] = info
-        total += info.file_size
-    if total > MAX_TOTAL_BYTES:
-        raise ArchiveRefused(f"{shown}: unpacks to {total:,} bytes, more than the {MAX_TOTAL_BYTES:,} cmograph reads",
-                             "nothing was read")
     return entries
 
 

@@ -8,6 +8,7 @@ DOCTYPE is refused, and so is one nested deeper than libxml2's default limit (25
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -115,6 +116,10 @@ def read_project(archive: Archive) -> Project:
 def _parse(data: bytes, where: str, archive: str) -> Any:
     from lxml import etree
 
+    if _DOCTYPE.match(_prolog(data)):
+        raise ImportProblems(archive, [problem(Location(where, 1), "project.qde has a DOCTYPE (a DTD or entity "
+                             "declarations), which REFI-QDA projects never need; it is not read",
+                             "a DOCTYPE can read local files or expand into gigabytes: export the project again")])
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
@@ -125,11 +130,25 @@ def _parse(data: bytes, where: str, archive: str) -> Any:
                              f"not well-formed XML: {_plain(exc.msg or str(exc))}",
                              "export the project again from your QDA program")]) from None
     info = root.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:  # in an encoding not seen above
         raise ImportProblems(archive, [problem(Location(where, 1), "project.qde has a DOCTYPE (a DTD or "
                              "entity declarations), which REFI-QDA projects never need; it is not read",
                              "a DOCTYPE can read local files or expand into gigabytes: export the project again")])
     return root
+
+
+# what may come before the root element: the XML declaration, comments, processing instructions, white space
+_BEFORE_ROOT = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+_DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
+
+
+def _prolog(data: bytes) -> str:
+    """What follows the XML declaration, comments and white space at the start of ``data`` (decoded as UTF-16 or
+    UTF-8 by its byte order mark): a DOCTYPE, if there is one, starts it."""
+    head = data[:1 << 20]
+    text = head.decode("utf-16", "replace") if head.startswith((b"\xff\xfe", b"\xfe\xff")) else \
+        head.decode("utf-8", "replace").lstrip("\ufeff")
+    return text[_BEFORE_ROOT.match(text).end():]  # type: ignore[union-attr]
 
 
 @cache

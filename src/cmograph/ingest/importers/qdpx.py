@@ -96,6 +96,15 @@ class _Reader:
     def fail(self, line: int, message: str, hint: str | None = None) -> None:
         self.problems.append(problem(Location(self.project.file, line), message, hint))
 
+    def fail_at(self, source: Source, selection: Selection, message: str, hint: str | None = None) -> None:
+        """A problem of a selection, at its range of its source (at its line of ``project.qde`` when the range is
+        not one)."""
+        if 0 <= selection.start <= selection.end:
+            at = Location(self.name, source=source.name, start=selection.start, end=selection.end)
+        else:
+            at = Location(self.project.file, selection.line)
+        self.problems.append(problem(at, message, hint))
+
     def stop(self) -> None:
         if self.problems:
             raise ImportProblems(self.name, self.problems)
@@ -107,7 +116,6 @@ class _Reader:
         coded = [s for s in self.project.sources if s.selections]
         self._check_references(coded)
         texts = {s.guid: text for s in coded if (text := self._text(s)) is not None}
-        self.stop()
         passages = self._positions([s for s in coded if s.guid in texts], texts)
         self.stop()
         used = self._configurations(passages, placed)
@@ -128,11 +136,11 @@ class _Reader:
             for selection in source.selections:
                 for code in selection.codes:
                     if code not in self.project.codes:
-                        self.fail(selection.line, f"a passage of '{source.name}' is coded with '{code}', which is "
-                                  "no code of the project", "export the project again from your QDA program")
+                        self.fail_at(source, selection, f"a passage of '{source.name}' is coded with '{code}', which "
+                                     "is no code of the project", "export the project again from your QDA program")
                 if not 0 <= selection.start <= selection.end:
-                    self.fail(selection.line, f"a passage of '{source.name}' starts at {selection.start} and ends at "
-                              f"{selection.end}", "export the project again from your QDA program")
+                    self.fail_at(source, selection, f"a passage of '{source.name}' starts at {selection.start} and "
+                                 f"ends at {selection.end}", "export the project again from your QDA program")
 
     def _text(self, source: Source) -> Text | None:
         if source.content is not None:
@@ -219,9 +227,9 @@ class _Reader:
         for order, source, selection, placed, fit in found:
             text = texts[source.guid]
             if not placed:
-                self.fail(selection.line, f"a passage of '{source.name}' ({selection.start}-{selection.end}) is "
-                          f"outside its text of {len(text.lf):,} characters, however its positions are read",
-                          "export the project again from your QDA program")
+                self.fail_at(source, selection, f"a passage of '{source.name}' is outside its text of "
+                             f"{len(text.lf):,} characters, however its positions are read",
+                             "export the project again from your QDA program")
                 continue
             reading = best if best in fit else next(iter(fit), best if best in placed else next(iter(placed)))
             start, end = placed[reading]
@@ -243,10 +251,10 @@ class _Reader:
                                "and no character beyond U+FFFF)")
         else:
             own = program_name is not None and readings[0] == best
-            others = ", ".join(f"{score[r]}" for r in readings if r != best)
-            self.report.append(f"positions: read as {READINGS[best]}{f' ({program_name} counts so)' if own else ''}: "
+            others = max(score[r] for r in readings if r != best)
+            self.report.append(f"positions: read as {READINGS[best]}{f' (as {program_name} counts)' if own else ''}: "
                                f"{score[best]} of {len(found)} passages fit (they start and end at the edges of words, "
-                               f"or are the text their name gives); under the other readings {others}")
+                               f"or are the text of their name), at most {others} under any other reading")
         self.report.extend(f"positions: {line}" for line in odd)
         return passages
 
@@ -372,7 +380,7 @@ class _Reader:
         self.places[("cmocs", index)] = at
         evidence: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for passage in sorted(passages, key=lambda p: (p.order, p.start, p.end)):
+        for passage in sorted(passages, key=lambda p: (p.order, p.start, -p.end)):
             if passage.selection.guid in seen:
                 continue
             seen.add(passage.selection.guid)
