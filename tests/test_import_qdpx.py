@@ -183,7 +183,7 @@ def test_maxqda_style_cmoc_group_configurations_nameless_cases_and_a_comment(tmp
 def test_imported_quotes_are_checked_against_the_transcripts(tmp_path: Path) -> None:
     """The transcripts written with the file are what validate checks every quote against: a changed quote is an
     error naming the closest passage, a changed transcript too."""
-    data, _ = imported(tmp_path, "nvivo_style.qdpx")
+    imported(tmp_path, "nvivo_style.qdpx")
     out = tmp_path / "out.yaml"
     text = out.read_text(encoding="utf-8")
     out.write_text(text.replace("quote: Referrals went from two a month to nine.",
