@@ -981,5 +981,5 @@ cmocs: [{{id: CMOC1, context: c1, mechanism: m1, outcome: o1, evidence: [{{quote
         checked = check_file(path)
     assert not checked.report.conforms and violations == []
     (found,) = checked.report
-    assert found.where == "sources[s1].transcript" and "leads out of the project" in found.message or \
+    assert (found.where == "sources[s1].transcript" and "leads out of the project" in found.message) or \
         "is an absolute path" in found.message

@@ -3,8 +3,9 @@
 An importer is a function ``(path, options) -> Imported``, registered in :data:`IMPORTERS` under the file suffixes
 it reads. It returns the evidence as plain values (``{"cmograph": 1, "evaluation": {...}, "contexts": [...],
 ...}``: exactly what :func:`cmograph.ingest.yaml_json.read_document` gives for a YAML file), an import report
-(what became what, what was skipped and why), and where each value came from, so that a problem found later,
-when the result is validated, can be shown at its cell. An input that cannot become evidence raises
+(what became what, what was skipped and why), where each value came from, so that a problem found later,
+when the result is validated, can be shown at its cell (or its passage of a QDA project), and any files to write
+with it (the transcripts of a QDA project). An input that cannot become evidence raises
 :class:`~cmograph.ingest.importers.problems.ImportProblems` naming each bad cell, or
 :class:`~cmograph.errors.InputError` (an :class:`~cmograph.ingest.importers.problems.UnreadableTable`) when the
 file cannot be read at all.

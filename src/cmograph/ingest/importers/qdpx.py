@@ -452,13 +452,13 @@ class _Reader:
     # ------------------------------------------------------------------------------------------------ the result
 
     def _unused_codes(self, placed: Placed, used: set[str]) -> None:
+        """Codes of the groups that make nothing and were applied to no passage (the passages skipped say why
+        the others make nothing)."""
         coded = {c for s in self.project.sources for sel in s.selections for c in sel.codes}
         for key, role in placed.roles.items():
-            if key in used:
-                continue
-            what = _a(role.part) if role.part else "a configuration"
-            why = "no passage is coded with it" if key not in coded else "it is in no configuration"
-            self.skipped.append(f"the code '{self.project.codes[key].name}' ({what}): {why}")
+            if key not in used and key not in coded:
+                what = _a(role.part) if role.part else "a configuration"
+                self.skipped.append(f"the code '{self.project.codes[key].name}' ({what}): no passage is coded with it")
 
     def _result(self) -> Imported:
         project = self.project
