@@ -207,11 +207,18 @@ def _read(root: Path, name: str, place: Location, where: str, out: list[Diagnost
                               "project", "move the transcript into the project folder and give its path from there"))
         return None
     path = root / written
-    if not path.resolve().is_relative_to(root.resolve()):
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+        there = path.is_file()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it, a loop of links
+        out.append(Diagnostic(place, where, f"'{name}' cannot be a transcript's path ({exc})",
+                              "give the path of a file in the project"))
+        return None
+    if not inside:
         out.append(Diagnostic(place, where, f"'{name}' leads out of the project (through a link); a transcript must "
                               "be in the project", "copy the transcript into the project folder"))
         return None
-    if not path.is_file():
+    if not there:
         out.append(Diagnostic(place, where, f"no transcript at '{name}' (looked for {path}); the quotes of this source "
                               "are not checked", "put the transcript there, or correct the path",
                               Severity.WARNING))
