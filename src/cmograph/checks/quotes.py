@@ -18,6 +18,7 @@ ignored.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 import unicodedata
 from collections import Counter
@@ -97,14 +98,16 @@ def find_quote(transcript: Normal, parts: list[str]) -> tuple[int, int] | None:
         return None
     text = transcript.text
     best: tuple[int, int] | None = None
+    last = [-1] * len(parts)  # where each later part was last found: still the first one after a later start
     at = text.find(parts[0])
     tried = 0
     while at >= 0 and tried < MAX_STARTS:
         end = at + len(parts[0])
-        for part in parts[1:]:
-            found = text.find(part, end)
+        for k, part in enumerate(parts[1:], 1):
+            found = last[k] if last[k] >= end else text.find(part, end)
             if found < 0:
                 return best
+            last[k] = found
             end = found + len(part)
         if best is None or end - at < best[1] - best[0]:
             best = (at, end)
@@ -138,7 +141,7 @@ def closest(transcript: Normal, parts: list[str]) -> tuple[int, int] | None:
             window[gone] -= 1
         if index >= size - 1:
             ranked.append((shared, index - size + 1))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
+    ranked = heapq.nsmallest(5, ranked, key=lambda r: (-r[0], r[1]))
     if not ranked or ranked[0][0] == 0:
         return None
     quote = " ".join(parts)
@@ -147,7 +150,7 @@ def closest(transcript: Normal, parts: list[str]) -> tuple[int, int] | None:
         start, end = words[first][0], words[first + size - 1][1]
         return difflib.SequenceMatcher(None, quote, transcript.text[start:end], autojunk=False).ratio()
 
-    first = max((r[1] for r in ranked[:5]), key=lambda f: (likeness(f), -f))
+    first = max((r[1] for r in ranked), key=lambda f: (likeness(f), -f))
     return words[first][0], words[first + size - 1][1]
 
 
