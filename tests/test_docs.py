@@ -1,7 +1,9 @@
 """The documentation cannot fall behind the code.
 
 - The worked file in ``docs/evidence-format.md`` (the ```yaml block whose first line is ``# worked-example``)
-  validates with no diagnostics at all, and uses every key of every section of :mod:`cmograph.format.model`.
+  validates with no diagnostics at all (beside the files the guide shows after ``<!-- file: NAME -->``: the
+  transcript its quotes are checked against), and uses every key of every section of
+  :mod:`cmograph.format.model`.
 - Every value of every closed list appears in the format guide.
 - Every top-level command has a page ``docs/commands/<command>.md`` that names each of its options.
 - Every canned question has a page ``docs/questions/<id>.md``.
@@ -65,6 +67,13 @@ def worked_examples() -> list[str]:
     return [b for b in yaml_blocks(GUIDE.read_text(encoding="utf-8")) if b.splitlines()[:1] == [MARK]]
 
 
+def guide_files() -> dict[str, str]:
+    """The files the guide shows beside the worked file (a fenced block right after ``<!-- file: NAME -->``)."""
+    found = re.finditer(r"^<!-- file: (\S+) -->\n```\w*\n(.*?)^```", GUIDE.read_text(encoding="utf-8"),
+                        re.MULTILINE | re.DOTALL)
+    return {m.group(1): m.group(2) for m in found}
+
+
 def keys_used(data: dict[str, Any]) -> dict[str, set[str]]:
     """Per section name, the keys the file writes in any item of that section (nested sections included)."""
     used: dict[str, set[str]] = defaultdict(set)
@@ -93,6 +102,9 @@ def test_the_guide_has_exactly_one_worked_example() -> None:
 def test_worked_example_validates_without_any_diagnostic(index: int, tmp_path: Path) -> None:
     path = tmp_path / "worked-example.yaml"
     path.write_text(worked_examples()[index], encoding="utf-8")
+    for name, text in guide_files().items():  # the transcripts its quotes are checked against
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
     checked = check_file(path)
     assert checked.report.conforms, "\n".join(str(d) for d in checked.report)
     assert not checked.report.diagnostics, "\n".join(str(d) for d in checked.report)

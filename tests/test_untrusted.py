@@ -1031,3 +1031,150 @@ def test_a_concept_iri_is_only_http_https_or_urn(tmp_path: Path) -> None:
                               ("file:///etc/passwd", False), ("ftp://example.org/z", False)):
         fine = text.replace("  js: 'javascript:alert'\n", "").replace("concept: js:(1)", f"concept: {concept}")
         assert check_file(yaml_file(tmp_path, fine)).report.conforms is conforms, concept
+
+
+# ====================================================================================================================
+# REFI-QDA projects (.qdpx) and transcripts: `cmograph import` and the quote check. The hostile archives are in
+# tests/data/qdpx/hostile/ (HOSTILE.json says what each is and what an importer should do; make_fixtures.py in the
+# folder above makes them). Each is refused with a clear error, exit 2, nothing written, no file outside the
+# archive opened and no connection made (the guard and the listener above watch).
+# ====================================================================================================================
+
+QDPX_HOSTILE = Path(__file__).parent / "data" / "qdpx" / "hostile"
+QDPX_REFUSALS = {  # file -> what the error says
+    "zipbomb_source.qdpx": "unpacks to 1,100,000,007 bytes, more than the 67,108,864 cmograph reads",
+    "zipbomb_qde.qdpx": "the entry 'project.qde' unpacks to 1,100,000,018 bytes, more than the 67,108,864",
+    "zip_slip_dotdot.qdpx": "the entry '../../cmograph_zip_slip_poc.txt' leads out of the archive (..)",
+    "absolute_entry.qdpx": "the entry '/tmp/cmograph_absolute_entry_poc.txt' is an absolute path",
+    "path_traversal_in_qde.qdpx": "has the path 'internal://../../../../etc/passwd', which leads out of the archive",
+    "absolute_source_path.qdpx": "is kept outside the archive (absolute:///etc/passwd); cmograph reads no file a "
+                                 "project names by itself",
+    "xxe_file.qdpx": "project.qde has a DOCTYPE",
+    "xxe_external_dtd.qdpx": "project.qde has a DOCTYPE",
+    "billion_laughs.qdpx": "project.qde has a DOCTYPE",
+    "not_a_zip.qdpx": "not_a_zip.qdpx: not a REFI-QDA project (.qdpx, a zip archive)",
+    "truncated_zip.qdpx": "truncated_zip.qdpx: not a REFI-QDA project (.qdpx, a zip archive)",
+    "no_project_qde.qdpx": "no project.qde in the archive",
+    "duplicate_project_qde.qdpx": "two entries are named 'project.qde' (ignoring case)",
+    "invalid_schema.qdpx": "invalid_schema.qdpx:project.qde:7: breaks the REFI-QDA schema: Element "
+                           "'PlainTextSelection', attribute 'startPosition': 'ten' is not a valid value",
+    "positions_out_of_range.qdpx": "positions_out_of_range.qdpx:t#char=40,5000: a passage of 't' is outside its "
+                                   "text of 12 characters",
+    "deep_code_nesting.qdpx": "Excessive depth in document: 256",
+}
+
+
+def import_guarded(archive: Path, out: Path, *options: str, allowed: tuple[Path, ...] = ()) -> tuple[Any, list[str]]:
+    """`cmograph import ARCHIVE -o OUT` in this process under the guard (``archive`` and ``allowed`` may be opened);
+    the result and the guard's record."""
+    from click.testing import CliRunner
+
+    from cmograph.cli import main
+
+    with GUARD.only(archive, *allowed) as violations:
+        result = CliRunner().invoke(main, ["import", str(archive), *options, "-o", str(out)], catch_exceptions=False)
+    return result, violations
+
+
+def test_the_hostile_qdpx_list_is_complete() -> None:
+    import json
+
+    listed = {entry["file"] for entry in json.loads((QDPX_HOSTILE / "HOSTILE.json").read_text(encoding="utf-8"))}
+    assert listed == set(QDPX_REFUSALS) == {p.name for p in QDPX_HOSTILE.glob("*.qdpx")}
+
+
+@pytest.mark.parametrize("name", sorted(QDPX_REFUSALS))
+def test_every_hostile_qdpx_is_refused_with_nothing_written_read_or_fetched(name: str, tmp_path: Path,
+                                                                          listener: Listener) -> None:
+    out = tmp_path / "out.yaml"
+    result, violations = import_guarded(QDPX_HOSTILE / name, out)
+    assert result.exit_code == 2, result.output
+    assert QDPX_REFUSALS[name] in result.output and "Traceback" not in result.output
+    assert violations == [] and listener.settle() == []
+    assert list(tmp_path.iterdir()) == []  # neither the file nor a transcript
+
+
+def small_qdpx(path: Path, qde: bytes, *entries: tuple[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", qde)
+        for name, data in entries:
+            archive.writestr(name, data)
+    return path
+
+
+QDE_HEAD = '<Project xmlns="urn:QDA-XML:project:1.0" name="made up">'
+
+
+@pytest.mark.parametrize("doctype", [
+    '<!DOCTYPE Project SYSTEM "{url}/project.dtd">',
+    '<!DOCTYPE Project [ <!ENTITY x SYSTEM "{secret}"> ]>',
+    '<!DOCTYPE Project [ <!ENTITY % p SYSTEM "{url}/p.dtd"> %p; ]>',
+    '<!-- a comment first --><!DOCTYPE Project [ <!ENTITY x SYSTEM "{url}/x"> ]>',
+])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_a_qde_with_a_doctype_is_refused_before_any_access(doctype: str, encoding: str, tmp_path: Path,
+                                                           secret: Path, listener: Listener) -> None:
+    text = (f'<?xml version="1.0" encoding="{encoding.split("-sig")[0]}"?>\n'
+            + doctype.format(url=listener.url, secret=secret.as_uri())
+            + f"\n{QDE_HEAD}<Description>&x;</Description></Project>\n")
+    archive = small_qdpx(tmp_path / "doctype.qdpx", text.encode(encoding))
+    result, violations = import_guarded(archive, tmp_path / "out.yaml")
+    assert result.exit_code == 2 and "project.qde has a DOCTYPE" in result.output, result.output
+    assert violations == [] and listener.settle() == [] and not (tmp_path / "out.yaml").exists()
+
+
+def test_a_qdpx_entry_that_unpacks_too_far_for_its_size_is_refused_as_a_bomb(tmp_path: Path) -> None:
+    """An entry under the size limit whose unpacked size is over 200 times its packed size."""
+    guid = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+    qde = (f'{QDE_HEAD}<Sources><TextSource guid="{guid}" name="t" plainTextPath="internal://{guid}.txt">'
+           f'<PlainTextSelection guid="{guid}" startPosition="0" endPosition="5"/></TextSource></Sources>'
+           "</Project>").encode()
+    archive = small_qdpx(tmp_path / "ratio.qdpx", qde, (f"sources/{guid}.txt", b"a" * 8 * 2**20))
+    result, violations = import_guarded(archive, tmp_path / "out.yaml")
+    assert result.exit_code == 2 and "times its packed size: a zip bomb" in result.output, result.output
+    assert violations == []
+
+
+@pytest.mark.parametrize("path", ["relative:///../secret.txt", "relative:///sub/../../secret.txt",
+                                  "absolute:///{secret}", "absolute:///C:/Data/secret.txt"])
+def test_a_qdpx_source_outside_the_archive_is_read_only_from_the_sources_folder(path: str, tmp_path: Path,
+                                                                             secret: Path) -> None:
+    """With --sources FOLDER, a relative path stays in FOLDER and an absolute one is looked up there by its name
+    only: the file beside the folder (the secret) is never opened."""
+    guid = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    qde = (f'{QDE_HEAD}<Sources><TextSource guid="{guid}" name="t" '
+           f'plainTextPath="{path.format(secret=secret.as_posix().lstrip("/"))}">'
+           f'<PlainTextSelection guid="{guid}" startPosition="0" endPosition="5"/></TextSource></Sources>'
+           "</Project>").encode()
+    archive = small_qdpx(tmp_path / "external.qdpx", qde)
+    result, violations = import_guarded(archive, tmp_path / "out.yaml", "--sources", str(folder), allowed=(folder,))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "leads out of --sources" in result.output or "cannot be read from" in result.output, result.output
+    assert violations == [] and not (tmp_path / "out.yaml").exists()
+
+
+@pytest.mark.parametrize("written", ["../secret.txt", "{secret}", "link/secret.txt"])
+def test_a_transcript_outside_the_project_is_never_opened(written: str, tmp_path: Path, secret: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    if written.startswith("link/"):
+        (project / "link").symlink_to(tmp_path, target_is_directory=True)
+    path = project / "study.yaml"
+    path.write_text(f"""cmograph: 1
+evaluation: {{id: s, title: Made up}}
+sources: [{{id: s1, label: Source, transcript: '{written.format(secret=secret)}'}}]
+contexts: [{{id: c1, label: C}}]
+mechanisms: [{{id: m1, label: M}}]
+outcomes: [{{id: o1, label: O}}]
+cmocs: [{{id: CMOC1, context: c1, mechanism: m1, outcome: o1, evidence: [{{quote: do not read me, source: s1}}]}}]
+""", encoding="utf-8")
+    with GUARD.only(path) as violations:
+        checked = check_file(path)
+    assert not checked.report.conforms and violations == []
+    (found,) = checked.report
+    assert (found.where == "sources[s1].transcript" and "leads out of the project" in found.message) or \
+        "is an absolute path" in found.message

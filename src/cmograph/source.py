@@ -14,12 +14,12 @@ import pyoxigraph as ox
 
 from cmograph.diagnostics import Progress, ValidationReport
 from cmograph.errors import NotConforming, UsageError
-from cmograph.ingest.files import evidence_files
+from cmograph.ingest.files import evidence_files, find_project
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.query.local import StoreEngine
 from cmograph.resources import data
 from cmograph.store.disk import DiskStore, memory_store
-from cmograph.store.project import LoadResult, Project, find_project
+from cmograph.store.project import LoadResult, Project
 
 if TYPE_CHECKING:
     from cmograph.query.engine import Engine

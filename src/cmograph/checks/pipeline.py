@@ -15,6 +15,7 @@ from rdflib import Graph
 
 from cmograph.checks.consistency import check_consistency
 from cmograph.checks.crossfile import Claims, display_names
+from cmograph.checks.quotes import check_quotes
 from cmograph.checks.rdf_input import check_rdf
 from cmograph.checks.results import CheckedFile, EvaluationGraph
 from cmograph.checks.shapes import Locator, compiled_shapes, shape_diagnostics
@@ -55,6 +56,7 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         result.report.extend(shape_diagnostics(store, locator))
         result.report.extend(check_consistency(built.triples, doc.name, built.origins, built.key_lines))
+        result.report.extend(check_quotes(doc))
         if result.report.conforms:
             result.graphs.append(EvaluationGraph.of(built.evaluation_id, built.graph, triples))
     elif is_rdf(path):

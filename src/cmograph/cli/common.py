@@ -92,8 +92,10 @@ def summary(report: Any) -> str:
     from cmograph.diagnostics import Severity
 
     errors = sum(1 for d in report.diagnostics if d.severity is Severity.ERROR)
-    warnings = len(report.diagnostics) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    notes = sum(1 for d in report.diagnostics if d.severity is Severity.INFO)
+    warnings = len(report.diagnostics) - errors - notes
+    noted = f", {notes} note{'s' * (notes != 1)}" if notes else ""
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{noted}"
 
 
 def terminal_width() -> int:

@@ -36,19 +36,29 @@ if TYPE_CHECKING:
               help=r"What separates the items of a cell (repeatable; \n is a line break, the default; '' keeps each "
                    "cell whole).")
 @click.option("--sheet", metavar="NAME", help="The sheet of the workbook to read (default: the first).")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--codes", multiple=True, metavar="MAPPING",
+              help='A QDA project (.qdpx): the names of its groups of codes, "Kontext=context,KMO=cmoc", or a YAML, '
+                   "JSON or TOML file of name: target (repeatable). Targets: context, mechanism, outcome, cmoc.")
+@click.option("--sources", "sources_folder", type=click.Path(path_type=Path, file_okay=False), metavar="FOLDER",
+              help="A QDA project (.qdpx): the folder that holds the sources it keeps outside its archive.")
+@click.option("--force", is_flag=True, help="Replace the output file (and transcripts) if they exist.")
 def import_command(file: Path, output: Path | None, evaluation_id: str | None, columns: tuple[str, ...],
-                   fill_down: tuple[str, ...], separators: tuple[str, ...], sheet: str | None, force: bool) -> None:
-    """Turn a table of configurations (.csv, .tsv, .xlsx, .ods), or a cmograph workbook, into an evidence file.
+                   fill_down: tuple[str, ...], separators: tuple[str, ...], sheet: str | None, codes: tuple[str, ...],
+                   sources_folder: Path | None, force: bool) -> None:
+    """Turn a table of configurations (.csv, .tsv, .xlsx, .ods), a cmograph workbook, or a REFI-QDA project
+    (.qdpx, from NVivo, ATLAS.ti, MAXQDA...) into an evidence file.
 
     A paper's CMOC table: one configuration per row, columns found by their headers (or --columns); each distinct
-    text becomes one context, mechanism or outcome. The file is checked before it is written, and is written only
-    if it is valid. Exits 2 (writing nothing) when the table cannot become valid evidence, naming each cell.
+    text becomes one context, mechanism or outcome. A QDA project: codes grouped as contexts, mechanisms, outcomes
+    or CMOCs become elements and configurations, coded passages evidence, and each source's text a transcript
+    beside the file. The file is checked before it is written, and is written only if it is valid. Exits 2
+    (writing nothing) when the input cannot become valid evidence, naming each place.
     """
     from cmograph.errors import UsageError
     from cmograph.format.model import SLUG_PATTERN
     from cmograph.ingest.files import write_atomically
     from cmograph.ingest.importers import ImportOptions, import_file
+    from cmograph.ingest.importers.codegroups import parse_code_groups
     from cmograph.ingest.importers.columns import parse_columns
     from cmograph.ingest.importers.problems import ImportProblems
 
@@ -57,7 +67,8 @@ def import_command(file: Path, output: Path | None, evaluation_id: str | None, c
     if output is not None:
         _check_output(output, file, force)
     options = ImportOptions(evaluation_id, parse_columns(columns), fill_down,
-                            tuple(s.replace("\\n", "\n").replace("\\t", "\t") for s in separators) or None, sheet)
+                            tuple(s.replace("\\n", "\n").replace("\\t", "\t") for s in separators) or None, sheet,
+                            parse_code_groups(codes), sources_folder)
     try:
         imported = import_file(file, options)
     except ImportProblems as exc:
@@ -68,7 +79,11 @@ def import_command(file: Path, output: Path | None, evaluation_id: str | None, c
         output = _project_output(imported.data["evaluation"]["id"])
         _check_output(output, file, force)
     text = evidence_text(imported, file, options)
+    companions = _companions(imported, output, force)
     warnings = check_imported(imported, text, output.name)
+    for path, content in companions.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, content)
     write_atomically(output, text.encode("utf-8"))
     for line in imported.report:
         click.echo(line, err=True)
@@ -90,9 +105,35 @@ def _check_output(output: Path, source: Path, force: bool) -> None:
                          "--force")
 
 
+def _companions(imported: Imported, output: Path, force: bool) -> dict[Path, bytes]:
+    """The files to write with the evidence (transcripts), by path: relative to the project of ``output`` (the
+    nearest folder at or above it with ``cmograph.toml``, else its folder). One that exists with other content is
+    replaced only with ``--force``."""
+    from cmograph.errors import UsageError
+    from cmograph.ingest.files import project_root
+
+    root = project_root(output.absolute())
+    out: dict[Path, bytes] = {}
+    for name, content in imported.files.items():
+        path = root / name
+        try:
+            same = path.read_bytes() == content
+        except FileNotFoundError:
+            same = False
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot be read ({exc.strerror}); nothing was written") from None
+        if path.exists() and not same and not force:
+            raise UsageError(f"{path} exists with other text; nothing was written",
+                             "replace it with --force, or import with another --id")
+        if not same:
+            out[path] = content
+    return out
+
+
 def _project_output(evaluation_id: str) -> Path:
     from cmograph.errors import UsageError
-    from cmograph.store.project import EVALUATIONS, find_project
+    from cmograph.ingest.files import find_project
+    from cmograph.store.project import EVALUATIONS
 
     root = find_project(Path.cwd())
     if root is None:
@@ -116,6 +157,10 @@ def evidence_text(imported: Imported, file: Path, options: ImportOptions) -> str
         command += ["--separator", separator.replace("\n", "\\n").replace("\t", "\\t")]
     if options.sheet:
         command += ["--sheet", options.sheet]
+    if options.code_groups:
+        command += ["--codes", ",".join(f"{h}={t}" for h, t in options.code_groups.items())]
+    if options.sources:
+        command += ["--sources", str(options.sources)]
     header = [f"Imported from {imported.source} by:", f"  {shlex.join(command)}", "", "Import report:",
               *(wrapped for line in imported.report
                 for wrapped in textwrap.wrap(line, 100, initial_indent="  ", subsequent_indent="    ")), ""]
@@ -127,11 +172,16 @@ def check_imported(imported: Imported, text: str, name: str) -> list[Diagnostic]
     :class:`ImportProblems` with each problem at the cell it came from, or return the warnings."""
     from cmograph.checks.pipeline import check_file
     from cmograph.diagnostics import Severity
+    from cmograph.ingest.files import PROJECT_CONFIG
     from cmograph.ingest.importers.problems import ImportProblems
 
     with tempfile.TemporaryDirectory(prefix="cmograph-import-") as folder:
         path = Path(folder) / name
         path.write_text(text, encoding="utf-8")
+        (Path(folder) / PROJECT_CONFIG).touch()  # the folder is the file's project, whatever holds it
+        for companion, content in imported.files.items():  # the transcripts, where the file names them
+            (Path(folder) / companion).parent.mkdir(parents=True, exist_ok=True)
+            (Path(folder) / companion).write_bytes(content)
         checked = check_file(path)
     shown = [_at_cell(d, imported, text, name) for d in checked.report]
     errors = [d for d in shown if d.severity is Severity.ERROR]
@@ -190,12 +240,12 @@ def export_workbook(data: Sequence[Path], store: Path | None, example: bool, end
     """``cmograph export --format xlsx``: one evaluation's evidence file as a cmograph workbook."""
     from cmograph.checks.pipeline import check_file
     from cmograph.errors import NotConforming, UsageError
-    from cmograph.ingest.files import EVIDENCE_SUFFIXES, evidence_files, write_atomically
+    from cmograph.ingest.files import EVIDENCE_SUFFIXES, evidence_files, find_project, write_atomically
     from cmograph.ingest.importers.layout import plain_evidence
     from cmograph.ingest.yaml_json import read_document
     from cmograph.render.workbook import workbook_bytes
     from cmograph.source import example_path
-    from cmograph.store.project import Project, check_not_evidence, find_project
+    from cmograph.store.project import Project, check_not_evidence
 
     if store is not None or endpoint is not None:
         raise UsageError("--format xlsx is written from evidence files, not a store or a server",

@@ -68,7 +68,8 @@ def match(data: tuple[Path, ...], store: Path | None, example: bool, base: str |
 def _scheme_to_write(data: tuple[Path, ...], example: bool, concepts: Path | None) -> Path:
     """The concept scheme ``--accept`` writes: the project's, or with ``--data`` the ``--concepts`` file."""
     from cmograph.errors import UsageError
-    from cmograph.store.project import CONFIG, Project, find_project
+    from cmograph.ingest.files import PROJECT_CONFIG, find_project
+    from cmograph.store.project import Project
 
     if data or example:
         if concepts is None:
@@ -77,7 +78,7 @@ def _scheme_to_write(data: tuple[Path, ...], example: bool, concepts: Path | Non
         return concepts
     root = find_project(Path.cwd())
     if root is None:
-        raise UsageError(f"--accept writes the concept scheme of a project, and this folder has no {CONFIG}",
+        raise UsageError(f"--accept writes the concept scheme of a project, and this folder has no {PROJECT_CONFIG}",
                          "run it in the project, or with --data FILES --concepts FILE")
     return Project(root).concepts() or root / "concepts.yaml"
 

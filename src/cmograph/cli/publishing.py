@@ -45,7 +45,8 @@ def publish(outdir: Path, data: tuple[Path, ...], store: Path | None, example: b
     source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint)
     dataset = source.remote.dataset() if source.remote is not None else source.local()
     if licence is None and not (data or store or example or endpoint):
-        from cmograph.store.project import Project, find_project
+        from cmograph.ingest.files import find_project
+        from cmograph.store.project import Project
 
         root = find_project(Path.cwd())
         licence = Project(root).settings.license if root else None
@@ -70,7 +71,8 @@ def inputs(data: tuple[Path, ...], store: Path | None, example: bool) -> list[st
         return sorted({p.name for p in evidence_files(list(data))})
     if store is not None:
         return [f"the store {store.name}"]
-    from cmograph.store.project import Project, find_project
+    from cmograph.ingest.files import find_project
+    from cmograph.store.project import Project
 
     root = find_project(Path.cwd())
     return sorted(p.name for p in Project(root).evidence()) if root else []

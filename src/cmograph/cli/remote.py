@@ -39,8 +39,9 @@ def push(data: tuple[Path, ...], store: Path | None, example: bool, base: str | 
     """
     from cmograph.cli.common import open_source
     from cmograph.errors import EndpointError, UsageError
+    from cmograph.ingest.files import find_project
     from cmograph.remote.endpoint import Endpoint
-    from cmograph.store.project import Project, find_project
+    from cmograph.store.project import Project
 
     root = find_project(Path.cwd())
     settings = Project(root).settings if root is not None else None

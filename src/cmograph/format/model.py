@@ -283,6 +283,9 @@ SOURCES = Section(
         Key("doi", "text", cmo.doi, "its DOI"),
         Key("url", "url", rdfs.seeAlso, "where it can be read"),
         Key("cited_as", "text", dcterms.bibliographicCitation, "how it is cited"),
+        Key("transcript", "text", cmo.transcript,
+            "its transcript file (.txt or .docx), a path relative to the project; quotes from it are checked "
+            "against it"),
     ),
     "Documents the evidence comes from.", path="source",
 )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cmograph.diagnostics import Progress, ValidationReport
 from cmograph.errors import InputError, UsageError
 from cmograph.ingest.concepts import CONCEPTS_FILES
-from cmograph.ingest.files import evidence_files, is_evidence_file, scan_folder
+from cmograph.ingest.files import PROJECT_CONFIG, evidence_files, find_project, is_evidence_file, scan_folder
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.resources import data
 from cmograph.store.disk import DiskStore, Manifest, StoreInUse
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
     from cmograph.checks.results import CheckedFile, EvaluationGraph
 
-CONFIG = "cmograph.toml"
 EVALUATIONS = "evaluations"
 STORE = ".cmograph/store"
 
@@ -82,18 +81,10 @@ def read_settings(path: Path) -> Settings:
     return Settings(**data)
 
 
-def find_project(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` holding ``cmograph.toml``."""
-    for folder in (start, *start.parents):
-        if (folder / CONFIG).is_file():
-            return folder
-    return None
-
-
 def init_project(folder: Path) -> list[tuple[str, Path]]:
     """Create a project in ``folder``: settings, ``evaluations/`` with a starter file, a ``.gitignore``; returns
     what was done to which file ("created", "updated"). Checks everything before it writes anything."""
-    if (folder / CONFIG).exists():
+    if (folder / PROJECT_CONFIG).exists():
         raise UsageError(f"{folder} is already a cmograph project", "run `cmograph ask --list` to start asking")
     where = folder.resolve()
     parent = find_project(where.parent) if where.parent != where else None
@@ -105,7 +96,7 @@ def init_project(folder: Path) -> list[tuple[str, Path]]:
         if path.exists() and not path.is_dir():
             raise UsageError(f"{path} is a file, where the project needs a folder", "move it, or start elsewhere")
     folder.mkdir(parents=True, exist_ok=True)
-    config = folder / CONFIG
+    config = folder / PROJECT_CONFIG
     config.write_text(
         "# cmograph project settings (all optional)\n"
         f'# base = "{DEFAULT_BASE}"   # where the IRIs of your evaluations live\n'
@@ -300,7 +291,7 @@ class Project:
 
     @property
     def settings(self) -> Settings:
-        return read_settings(self.root / CONFIG)
+        return read_settings(self.root / PROJECT_CONFIG)
 
     @property
     def store(self) -> DiskStore:

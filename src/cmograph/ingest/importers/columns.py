@@ -108,38 +108,45 @@ _PAIR = re.compile(r"\s*(?P<header>[^=]+?)\s*=\s*(?P<target>[A-Za-z_]+)\s*(?:,|$
 def parse_columns(values: tuple[str, ...]) -> dict[str, str]:
     """``--columns`` values: ``"Header=target,Header 2=target"`` (a header may hold commas, not ``=``), or the path
     of a YAML, JSON or TOML file mapping headers to targets. Raises :class:`UsageError` for anything else."""
-    mapping: dict[str, str] = {}
-    for value in values:
-        path = Path(value)
-        if path.suffix.lower() in (".yaml", ".yml", ".json", ".toml") and "=" not in value:
-            mapping.update(_mapping_file(path))
-            continue
-        position = 0
-        while position < len(value):
-            match = _PAIR.match(value, position)
-            if match is None or match.end() == position:
-                raise UsageError(f"--columns {value!r}: expected HEADER=TARGET pairs separated by commas",
-                                 'e.g. --columns "Context=context,Actors=for_whom", or name a YAML file of them')
-            mapping[match["header"]] = match["target"]
-            position = match.end()
+    mapping = parse_pairs(values, "--columns", "HEADER", 'e.g. --columns "Context=context,Actors=for_whom", or name '
+                          "a YAML file of them", ("column headers", "'Actors: for_whom' for each column"))
     for header, target in mapping.items():
         check_target(header, target)
     return mapping
 
 
-def _mapping_file(path: Path) -> dict[str, str]:
+def parse_pairs(values: tuple[str, ...], option: str, name: str, example: str, named: tuple[str, str]
+                ) -> dict[str, str]:
+    """The ``NAME=target`` pairs of an option's values, each a comma-separated list of pairs or the path of a
+    YAML, JSON or TOML file mapping names to targets (``named``: what the names are, and an example line)."""
+    mapping: dict[str, str] = {}
+    for value in values:
+        path = Path(value)
+        if path.suffix.lower() in (".yaml", ".yml", ".json", ".toml") and "=" not in value:
+            mapping.update(_mapping_file(path, option, named))
+            continue
+        position = 0
+        while position < len(value):
+            match = _PAIR.match(value, position)
+            if match is None or match.end() == position:
+                raise UsageError(f"{option} {value!r}: expected {name}=TARGET pairs separated by commas", example)
+            mapping[match["header"]] = match["target"]
+            position = match.end()
+    return mapping
+
+
+def _mapping_file(path: Path, option: str, named: tuple[str, str]) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"--columns {path}: cannot be read ({exc.strerror})", "check the path") from None
+        raise UsageError(f"{option} {path}: cannot be read ({exc.strerror})", "check the path") from None
     try:
         data = (tomllib.loads(text) if path.suffix.lower() == ".toml" else
                 json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text))
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise UsageError(f"--columns {path}: cannot be read ({' '.join(str(exc).split())[:200]})") from None
+        raise UsageError(f"{option} {path}: cannot be read ({' '.join(str(exc).split())[:200]})") from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise UsageError(f"--columns {path}: expected a mapping of column headers to targets",
-                         "e.g. a line 'Actors: for_whom' for each column")
+        raise UsageError(f"{option} {path}: expected a mapping of {named[0]} to targets", f"e.g. a line {named[1]}")
     return data
 
 
