@@ -8,7 +8,7 @@ inside functions count too). The table is the order, top to bottom; the test rea
 | `cli` | the click commands, their options, error handling, reports, progress bars | `match` to `diagnostics` |
 | `match` | matching elements across evaluations, SSSOM mapping sets, accepting them | `source` to `diagnostics` |
 | `source` | opening data to ask: a project, files, a store, the example, an endpoint | `publish` to `diagnostics` |
-| `publish` | `cmograph publish`: the linked-data site, its web server settings | `render` to `diagnostics` |
+| `publish` | `cmograph publish`'s linked-data site and web servers; nanopublications | `render` to `diagnostics` |
 | `render` | answers as table, CSV, TSV, JSON or Markdown; RDF exports | `remote` to `diagnostics` |
 | `remote` | SPARQL endpoints: the client, Graph Store writes, `cmograph serve` | `store` to `diagnostics` |
 | `store` | the disk store and its generations, the lock, projects, kept answers | `query` to `diagnostics` |

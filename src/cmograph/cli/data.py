@@ -9,6 +9,7 @@ from typing import TextIO
 import click
 
 from cmograph.cli.common import KEEP_FORMULAS_HELP, concepts_option, data_options, format_option
+from cmograph.errors import UsageError
 from cmograph.render.formats import EXPORT_CHOICES, RENDERERS
 
 
@@ -118,14 +119,34 @@ def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: boo
 
 @click.command()
 @data_options
-@format_option(EXPORT_CHOICES, "RDF format, or xlsx: a cmograph workbook of one evaluation.", default="turtle")
+@format_option(EXPORT_CHOICES, "RDF format; xlsx: a cmograph workbook of one evaluation; nanopub: each configuration "
+               "as a nanopublication (TriG).", default="turtle")
 @click.option("-e", "--evaluation", "evaluations", multiple=True, help="Only this evaluation id (repeatable).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write to this file (- for standard output, the default).")
+@click.option("--supersede", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
+              help="nanopub: an earlier export; unchanged configurations keep their nanopublications, changed ones "
+                   "get new ones that supersede theirs.")
+@click.option("--sign-key", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
+              help="nanopub: sign with this RSA private key (e.g. ~/.nanopub/id_rsa).")
+@click.option("--creator", metavar="IRI", help="nanopub: who publishes them, e.g. your ORCID IRI.")
+@click.option("--license", "licence", metavar="IRI|SPDX",
+              help="nanopub: their licence (default: each evaluation's, else the project's `license`).")
 def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, endpoint: str | None,
-           fmt: str, evaluations: tuple[str, ...], output: Path | None) -> None:
-    """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads), or one as a
-    workbook (xlsx) that `cmograph import` reads back."""
+           fmt: str, evaluations: tuple[str, ...], output: Path | None, supersede: Path | None,
+           sign_key: Path | None, creator: str | None, licence: str | None) -> None:
+    """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads), one as a
+    workbook (xlsx) that `cmograph import` reads back, or each configuration as a nanopublication (nanopub)."""
+    if fmt == "nanopub":
+        from cmograph.cli.publishing import NanopubOptions, export_nanopubs
+
+        export_nanopubs(data, store, example, base, endpoint, evaluations, output,
+                        NanopubOptions(supersede, sign_key, creator, licence))
+        return
+    given = [name for name, value in (("--supersede", supersede), ("--sign-key", sign_key), ("--creator", creator),
+                                      ("--license", licence)) if value is not None]
+    if given:
+        raise UsageError(f"{given[0]} is for nanopublications", "add --format nanopub, or leave it out")
     if fmt == "xlsx":
         from cmograph.cli.importing import export_workbook
 

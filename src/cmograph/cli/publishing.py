@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -44,12 +46,8 @@ def publish(outdir: Path, data: tuple[Path, ...], store: Path | None, example: b
     check_not_evidence(outdir / "index.ttl", data, Path.cwd())
     source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint)
     dataset = source.remote.dataset() if source.remote is not None else source.local()
-    if licence is None and not (data or store or example or endpoint):
-        from cmograph.ingest.files import find_project
-        from cmograph.store.project import Project
-
-        root = find_project(Path.cwd())
-        licence = Project(root).settings.license if root else None
+    if licence is None:
+        licence = project_licence(data, store, example, endpoint)
     settings = Settings(base=base, licence=licence, title=title, inputs=inputs(data, store, example),
                         endpoint=sparql_endpoint, default_base=default_base)
     published = publish_site(dataset, outdir, settings, replace=replace)
@@ -76,3 +74,62 @@ def inputs(data: tuple[Path, ...], store: Path | None, example: bool) -> list[st
 
     root = find_project(Path.cwd())
     return sorted(p.name for p in Project(root).evidence()) if root else []
+
+
+def project_licence(data: tuple[Path, ...], store: Path | None, example: bool, endpoint: str | None) -> str | None:
+    """The ``license`` of the project in this folder, when its data is the one read (no data option given)."""
+    if data or store or example or endpoint:
+        return None
+    from cmograph.ingest.files import find_project
+    from cmograph.store.project import Project
+
+    root = find_project(Path.cwd())
+    return Project(root).settings.license if root else None
+
+
+class NanopubOptions(NamedTuple):
+    """The options of ``cmograph export`` for nanopublications."""
+
+    supersede: Path | None
+    sign_key: Path | None
+    creator: str | None
+    licence: str | None
+
+
+def export_nanopubs(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None,
+                    endpoint: str | None, evaluations: tuple[str, ...], output: Path | None,
+                    options: NanopubOptions) -> None:
+    """``cmograph export --format nanopub``: the configurations as nanopublications, in TriG."""
+    from cmograph.cli.common import open_source, progress_printer, said
+    from cmograph.ingest.files import write_atomically
+    from cmograph.publish import nanopub
+    from cmograph.publish.signing import SigningKey
+    from cmograph.publish.site import cmograph_version, made_at
+
+    to_file = output if output is not None and str(output) != "-" else None
+    if to_file is not None:
+        from cmograph.store.project import check_not_evidence
+
+        check_not_evidence(to_file, data, Path.cwd())
+    creator = nanopub.check_creator(options.creator) if options.creator is not None else None
+    earlier = nanopub.read_earlier(options.supersede) if options.supersede is not None else None
+    key = SigningKey(options.sign_key) if options.sign_key is not None else None
+    source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint)
+    dataset = source.remote.dataset(evaluations) if source.remote is not None else source.local()
+    settings = nanopub.Settings(made_at(), cmograph_version(), options.licence,
+                                project_licence(data, store, example, endpoint), creator, key)
+    exported = nanopub.export_nanopubs(dataset, evaluations, settings, earlier)
+    for warning in exported.warnings:
+        click.echo(f"warning: {said(warning)}", err=True)
+    if not exported.count:
+        click.echo("The data holds no configuration, so no nanopublication was written.", err=True)
+        return
+    if to_file is None:
+        sys.stdout.buffer.write(exported.data)
+        return
+    write_atomically(to_file, exported.data)
+    superseding = "superseding an earlier one" if exported.superseding == 1 else "superseding earlier ones"
+    counts = [f"{n} {what}" for n, what in ((exported.new, "new"), (exported.unchanged, "unchanged"),
+                                             (exported.superseding, superseding)) if n]
+    click.echo(f"wrote {said(str(to_file))}: {exported.count} nanopublication{'s' * (exported.count != 1)} "
+               f"({', '.join(counts)})", err=True)

@@ -7,4 +7,7 @@ for the pages), ``vocabulary`` (the ontology's labels and definitions), ``forms`
 ``answers`` (the canned questions answered for an evaluation), ``dataset`` (VoID, DCAT, schema.org and the dumps),
 ``servers`` (nginx and Apache content negotiation), ``ontology`` (the ontology's documentation), ``pages``
 (HTML from the templates) and ``site`` (the whole site, written beside the folder and swapped in).
+
+``cmograph export --format nanopub`` is here too: ``nanopub`` (each configuration as a nanopublication),
+``trusty`` (trusty URI artifact codes) and ``signing`` (RSA signatures, with the user's key).
 """

@@ -1,4 +1,5 @@
-"""Every output format, registered once: answer formats (``RENDERERS``) and RDF export formats (``EXPORTS``).
+"""Every output format, registered once: answer formats (``RENDERERS``), RDF export formats (``EXPORTS``) and
+every format ``cmograph export`` writes (``EXPORT_CHOICES``: those, a workbook and nanopublications).
 
 The command line offers the names and aliases registered here, and nothing else names a format. The code that
 writes a format is named as ``"module:function"`` and imported only when that format is used, so listing the
@@ -122,8 +123,10 @@ EXPORTS: Registry[RdfFormat] = Registry("RDF format", [
 ])
 
 
-class WorkbookFormat(NamedTuple):
-    """An export written from evidence files rather than from the graph (see :mod:`cmograph.render.workbook`)."""
+class OtherExport(NamedTuple):
+    """An export that is not the graph in an RDF format, written by code of its own that ``cmograph export`` calls:
+    a workbook, from evidence files (:mod:`cmograph.render.workbook`), or nanopublications
+    (:mod:`cmograph.publish.nanopub`)."""
 
     name: str
     title: str
@@ -131,7 +134,8 @@ class WorkbookFormat(NamedTuple):
 
 
 EXPORT_CHOICES: Registry[Format] = Registry("export format", [
-    *EXPORTS.values(), WorkbookFormat(name="xlsx", title="a cmograph workbook of one evaluation")])
+    *EXPORTS.values(), OtherExport(name="xlsx", title="a cmograph workbook of one evaluation"),
+    OtherExport(name="nanopub", title="each configuration as a nanopublication, in TriG")])
 
 
 def render(columns: Sequence[str], rows: Rows, fmt: str, options: Options | None = None) -> str:
