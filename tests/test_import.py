@@ -469,7 +469,8 @@ def test_a_workbook_with_bad_cells(tmp_path: Path) -> None:
 def test_export_xlsx_needs_one_evaluation(tmp_path: Path) -> None:
     folder = ROOT / "tests" / "data" / "valid"
     many = run("export", "--data", folder, "--format", "xlsx", "-o", tmp_path / "x.xlsx")
-    assert many.exit_code == 2 and "choose one with -e: harbour-dental, hillside-review, minimal, riverside-wards" in many.output
+    assert many.exit_code == 2
+    assert "choose one with -e: harbour-dental, hillside-review, minimal, riverside-wards" in many.output
     one = run("export", "--data", folder, "-e", "hillside-review", "--format", "xlsx", "-o", tmp_path / "x.xlsx")
     assert one.exit_code == 0 and zipfile.is_zipfile(tmp_path / "x.xlsx")
     bad = run("export", "--data", ROOT / "tests/data/invalid/bad-enum-status.yaml", "--format", "xlsx", "-o",
