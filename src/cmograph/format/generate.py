@@ -87,8 +87,8 @@ class _ShapesGraph:
         assert section.cls is not None
         name = curie(section.cls).split(":")[1]
         self._shape(name + "Shape", section, Literal(section.doc), rules or {})
-        properties = [*extra, *(p for key in section.keys for p in KINDS[key.kind].shapes(_optional(section, key),
-                                                                                           key.name))]
+        properties = [*extra, *(p for key in section.keys
+                                for p in KINDS[key.kind].shapes(_optional(section, key), key.name))]
         for prop in properties:
             self.graph.add((Namespace(SHAPES_NS)[name + "Shape"], SH.property, self.node(prop)))
         if section.partial is None:
@@ -103,8 +103,8 @@ class _ShapesGraph:
                               SH.message: Literal(f"its {partial.key} is not {partial.value}")}
         paths = {k.name: k.predicate for k in section.keys if k.name in partial.parts and k.predicate is not None}
         for part, path in paths.items():  # required unless the item is partial
-            self._shape(f"{name}{part.capitalize()}Shape", section, Literal(
-                f"A {section.noun} has at least one {part} unless its {partial.key} is {partial.value}."),
+            comment = f"A {section.noun} has at least one {part} unless its {partial.key} is {partial.value}."
+            self._shape(f"{name}{part.capitalize()}Shape", section, Literal(comment),
                         {SH.name: Literal(part), SH["or"]: [is_partial, {SH.path: path, SH.minCount: Literal(1)}]})
         lacks_one: list[ShapeValue] = [  # one part absent, the others present
             {SH.property: tuple({SH.path: path, **({SH.maxCount: Literal(0)} if part == lacking

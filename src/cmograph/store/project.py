@@ -93,9 +93,8 @@ def init_project(folder: Path, example: bool = False) -> list[tuple[str, Path]]:
     "kept" for a file of the same name already there, never overwritten). Checks everything before it writes
     anything. With ``example``, a folder that is a project already just gets the example."""
     evaluations = folder / EVALUATIONS
-    if evaluations.exists() and not evaluations.is_dir():
-        raise UsageError(f"{evaluations} is a file, where the project needs a folder", "move it, or start elsewhere")
     if (folder / CONFIG).exists() and example:
+        _check_folders(folder, evaluations)
         evaluations.mkdir(exist_ok=True)
         return [_copy(EXAMPLE, evaluations)]
     if (folder / CONFIG).exists():
@@ -106,9 +105,7 @@ def init_project(folder: Path, example: bool = False) -> list[tuple[str, Path]]:
     if parent is not None and where.is_relative_to((parent / EVALUATIONS).resolve()):
         raise UsageError(f"{folder} is inside the evaluations folder of the project in {parent}, which would read "
                          "the new project's files as its own", "start the new project outside that folder")
-    for path in (folder, evaluations):
-        if path.exists() and not path.is_dir():
-            raise UsageError(f"{path} is a file, where the project needs a folder", "move it, or start elsewhere")
+    _check_folders(folder, evaluations)
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / CONFIG
     config.write_text(
@@ -132,12 +129,19 @@ def init_project(folder: Path, example: bool = False) -> list[tuple[str, Path]]:
     return done
 
 
+def _check_folders(*paths: Path) -> None:
+    for path in paths:
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{path} is a file, where the project needs a folder", "move it, or start elsewhere")
+
+
 def _copy(name: str, folder: Path, as_name: str | None = None) -> tuple[str, Path]:
-    """Copy the bundled ``examples/name`` into ``folder`` (as ``as_name``), unless a file of that name is there."""
+    """Copy the bundled ``examples/name`` into ``folder`` (as ``as_name``), byte for byte, unless a file of that
+    name is there."""
     target = folder / (as_name or name)
     if target.exists():
         return "kept", target
-    target.write_text((data("examples") / name).read_text(encoding="utf-8"), encoding="utf-8")
+    target.write_bytes((data("examples") / name).read_bytes())
     return "created", target
 
 
