@@ -77,7 +77,8 @@ def test_valid_files_pass_the_json_schema(path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["bad-enum-direction.yaml", "unknown-cmoc-key.yaml", "missing-context-label.yaml",
                                   "value-not-number.yaml", "wrong-format-version.yaml",
-                                  "empty-title.yaml", "blank-evidence-quote.yaml"])
+                                  "empty-title.yaml", "blank-evidence-quote.yaml", "missing-cmoc-mechanism.yaml",
+                                  "partial-but-complete.yaml", "partial-with-one-part.yaml"])
 def test_invalid_files_fail_the_json_schema(name: str) -> None:
     data = json.loads(json.dumps(_load(DATA / "invalid" / name), default=str))
     with pytest.raises(jsonschema.ValidationError):
