@@ -142,10 +142,55 @@ def test_project_workflow(tmp_path: Path) -> None:
     assert (root / "evaluations" / "riverside-wards.yaml").exists()
     asked = run("ask", "what-worked", "-f", "json", cwd=root)
     assert asked.exit_code == 0
-    assert {r["evaluation"] for r in json.loads(asked.output)} == {"riverside-wards"}  # the starter is hypothesised
+    assert {r["evaluation"] for r in json.loads(asked.output)} == {"my-evaluation", "riverside-wards"}
     failed = run("load", INVALID / "bad-date.yaml", cwd=root)
     assert failed.exit_code == 1 and "Nothing was loaded" in failed.output
     assert json.loads(run("ask", "what-worked", "-f", "json", cwd=root).output) == json.loads(asked.output)
+
+
+def test_the_starter_of_a_new_project_answers_what_worked(tmp_path: Path) -> None:
+    assert run("init", tmp_path / "p").exit_code == 0
+    asked = run("ask", "what-worked", "-f", "json", cwd=tmp_path / "p")
+    assert asked.exit_code == 0 and asked.stderr == ""
+    assert json.loads(asked.stdout) == [{
+        "outcome": "Improvement work is sustained", "direction": "positive",
+        "mechanisms": ["Staff feel ownership of the change"], "for_whom": ["Practice staff"],
+        "contexts": ["Protected time for the team to meet"], "sites": 1, "supporting": 1, "qualifying": 0,
+        "refuting": 0, "cmoc": ["CMOC1"]}]
+    starter = (tmp_path / "p" / "evaluations" / "my-evaluation.yaml").read_text(encoding="utf-8")
+    assert "MADE UP" in starter and "made up: give the status your evidence gives it" in starter
+
+
+def test_init_example_writes_the_bundled_example_and_never_overwrites(tmp_path: Path) -> None:
+    bundled = (Path(__file__).parent.parent / "examples" / "clinical-microsystems-nhs.yaml").read_bytes()
+    made = run("init", "--example", tmp_path / "new")
+    example = tmp_path / "new" / "evaluations" / "clinical-microsystems-nhs.yaml"
+    assert made.exit_code == 0 and f"created {example}\n" in made.output
+    assert example.read_bytes() == bundled
+    assert (tmp_path / "new" / "evaluations" / "my-evaluation.yaml").is_file()
+    checked = run("validate", cwd=tmp_path / "new")
+    assert checked.exit_code == 0 and "2 files checked: 0 errors" in checked.output
+    worked = run("ask", "what-worked", "-f", "json", cwd=tmp_path / "new")
+    assert {r["evaluation"] for r in json.loads(worked.stdout)} == {"clinical-microsystems-nhs", "my-evaluation"}
+    # in a project already made: only the example is added; a file of that name is kept as it is
+    assert run("init", tmp_path / "old").exit_code == 0
+    added = run("init", "--example", cwd=tmp_path / "old")
+    assert added.exit_code == 0 and added.output.splitlines()[0] == (
+        "created evaluations/clinical-microsystems-nhs.yaml")
+    mine = tmp_path / "old" / "evaluations" / "clinical-microsystems-nhs.yaml"
+    mine.write_text("# my own notes\n", encoding="utf-8")
+    again = run("init", "--example", cwd=tmp_path / "old")
+    assert again.exit_code == 0
+    assert "kept evaluations/clinical-microsystems-nhs.yaml (a file of that name" in again.output
+    assert mine.read_text(encoding="utf-8") == "# my own notes\n"
+    assert run("init", cwd=tmp_path / "old").exit_code == 2  # without --example, a project is still refused
+    # a project whose evaluations folder went missing gets it back; a file in its place is refused
+    shutil.rmtree(tmp_path / "old" / "evaluations")
+    assert run("init", "--example", cwd=tmp_path / "old").exit_code == 0 and mine.read_bytes() == bundled
+    shutil.rmtree(tmp_path / "old" / "evaluations")
+    (tmp_path / "old" / "evaluations").write_text("a file", encoding="utf-8")
+    refused = run("init", "--example", cwd=tmp_path / "old")
+    assert refused.exit_code == 2 and "is a file, where the project needs a folder" in refused.output
 
 
 def test_load_into_a_named_store_and_ask_it(tmp_path: Path) -> None:

@@ -298,10 +298,34 @@ def test_a_missing_part_an_unknown_status_and_a_repeated_id(tmp_path: Path) -> N
     out = tmp_path / "out.yaml"
     refused(run("import", table, "-o", out), out,
             "[ERROR] p.csv:2:4: no outcome in this row (fill it in; if the paper prints it once for several rows, "
-            "merge the cells down (in a workbook) or use --fill-down 'Outcome')",
+            "merge the cells down (in a workbook) or use --fill-down 'Outcome'; if the paper gives none, mark the "
+            "row's status 'partial')",
             "[ERROR] p.csv:3:5: 'likely' is not a status cmograph knows (use one of: hypothesised, supported, "
-            "refuted, refined, mixed)",
+            "refuted, refined, mixed, partial)",
             "[ERROR] p.csv:4:1: the id 'A2' is used by another row too (p.csv:3:1)")
+
+
+def test_a_row_marked_partial_may_lack_one_part(tmp_path: Path) -> None:
+    table = tmp_path / "p.csv"
+    table.write_text("ID;Context;Mechanism;Outcome;Status\nA1;Free care;;More uptake;partial\n"
+                     "A2;Free care;Access;;Partial\nA3;Free care;Access;More uptake;supported\n", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    assert run("import", table, "-o", out).exit_code == 0
+    cmocs = {c["id"]: c for c in yaml.safe_load(out.read_text(encoding="utf-8"))["cmocs"]}
+    assert cmocs["A1"] == {"id": "A1", "context": ["c1"], "outcome": ["o1"], "status": "partial"}
+    assert cmocs["A2"] == {"id": "A2", "context": ["c1"], "mechanism": ["m1"], "status": "partial"}
+    assert set(cmocs["A3"]) == {"id", "context", "mechanism", "outcome", "status"}
+    # a row marked partial lacks one part, not two; without a status column, the hint says how to mark one
+    table.write_text("ID;Context;Mechanism;Outcome;Status\nA4;;;More uptake;partial\n", encoding="utf-8")
+    out = tmp_path / "not-written.yaml"
+    refused(run("import", table, "-o", out), out,
+            "[ERROR] p.csv:2:2: no context in this row (fill it in; if the paper prints it once for several rows, "
+            "merge the cells down (in a workbook) or use --fill-down 'Context')")
+    table.write_text("ID;Context;Mechanism;Outcome\nA5;Free care;;More uptake\n", encoding="utf-8")
+    refused(run("import", table, "-o", out), out,
+            "[ERROR] p.csv:2:3: no mechanism in this row (fill it in; if the paper prints it once for several rows, "
+            "merge the cells down (in a workbook) or use --fill-down 'Mechanism'; if the paper gives none, add a "
+            "Status column and mark the row 'partial')")
 
 
 def test_files_that_are_not_tables(tmp_path: Path) -> None:
@@ -389,7 +413,7 @@ def test_the_template_is_made_from_the_model(tmp_path: Path) -> None:
     cmocs = book["cmocs"]
     validations = {str(dv.sqref).split(":")[0]: dv for dv in cmocs.data_validations.dataValidation}
     status = next(c.column_letter for c in cmocs[1] if c.value == "status")
-    assert validations[f"{status}2"].formula1 == '"hypothesised,supported,refuted,refined,mixed"'
+    assert validations[f"{status}2"].formula1 == '"hypothesised,supported,refuted,refined,mixed,partial"'
     context = next(c.column_letter for c in cmocs[1] if c.value == "context")
     assert validations[f"{context}2"].formula1.startswith("contexts!$A$2:$A$")
     assert "The ids of rows on the 'contexts' sheet" in cmocs[f"{context}1"].comment.text
@@ -446,7 +470,8 @@ def test_a_workbook_with_bad_cells(tmp_path: Path) -> None:
 def test_export_xlsx_needs_one_evaluation(tmp_path: Path) -> None:
     folder = ROOT / "tests" / "data" / "valid"
     many = run("export", "--data", folder, "--format", "xlsx", "-o", tmp_path / "x.xlsx")
-    assert many.exit_code == 2 and "choose one with -e: hillside-review, minimal, riverside-wards" in many.output
+    assert many.exit_code == 2
+    assert "choose one with -e: harbour-dental, hillside-review, minimal, riverside-wards" in many.output
     one = run("export", "--data", folder, "-e", "hillside-review", "--format", "xlsx", "-o", tmp_path / "x.xlsx")
     assert one.exit_code == 0 and zipfile.is_zipfile(tmp_path / "x.xlsx")
     bad = run("export", "--data", ROOT / "tests/data/invalid/bad-enum-status.yaml", "--format", "xlsx", "-o",

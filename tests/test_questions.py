@@ -31,6 +31,7 @@ VALID = ROOT / "tests" / "data" / "valid"
 RIVERSIDE = VALID / "riverside-wards.yaml"
 HILLSIDE = VALID / "hillside-review.json"
 MINIMAL = VALID / "minimal.yaml"
+HARBOUR = VALID / "harbour-dental.yaml"
 EXAMPLE = ROOT / "examples" / "clinical-microsystems-nhs.yaml"
 QUERIES = ROOT / "queries"
 ONTOLOGY = ROOT / "ontology" / "cmograph.ttl"
@@ -149,6 +150,11 @@ def minimal() -> StoreEngine:
 
 
 @pytest.fixture(scope="module")
+def harbour() -> StoreEngine:
+    return engine_for(HARBOUR)
+
+
+@pytest.fixture(scope="module")
 def example() -> StoreEngine:
     return engine_for(EXAMPLE)
 
@@ -207,22 +213,23 @@ OWNERSHIP = "Shared ownership of improvement"
 SUSTAINED = "Improvement work sustained beyond the pilot"
 WAITS = "Waiting time for routine appointments"
 DISENGAGE = "Staff disengage from improvement work"
+V1, V2 = "Initial programme theory", "Refined programme theory after the embedding phase"
 STATEMENT = {
     "CMO1": "Where the manager protects time for it, a daily huddle raises staff morale, because staff see "
             "problems dealt with the same day.",
-    "CMO2": "In the context of Manager protects time for the huddle, Daily improvement huddle leads to Higher "
+    "CMO2": "In the context of manager protects time for the huddle, daily improvement huddle leads to higher "
             "staff morale.",
     "CMO3": "Where staff shortages persist, a daily huddle is felt as one more meeting taken from patient care, "
             "so morale falls.",
-    "CMO4": "In the context of Stable, experienced team, Staff feel their voice counts in deciding changes leads "
-            "to Shared ownership of improvement.",
-    "CMO5": "In the context of Staff share ownership of improvement work, Microsystem coaching sessions and "
-            "Learning from peers in other microsystems leads to Improvement work sustained beyond the pilot.",
+    "CMO4": "In the context of stable, experienced team, staff feel their voice counts in deciding changes leads "
+            "to shared ownership of improvement.",
+    "CMO5": "In the context of staff share ownership of improvement work, microsystem coaching sessions and "
+            "learning from peers in other microsystems lead to improvement work sustained beyond the pilot.",
     "CMO6": "Where the manager protects time for it, weekly run-chart feedback shows the team the effect of its "
             "changes, so falls prevention is kept up and inpatient falls fall.",
     "CMO7": "Where the trust board imposes the targets and staff are short, staff do not feel their voice "
             "counts, so they disengage from the improvement work.",
-    "CMO8": "In the context of Many newly qualified staff, Microsystem coaching sessions leads to Waiting time "
+    "CMO8": "In the context of many newly qualified staff, microsystem coaching sessions leads to waiting time "
             "for routine appointments.",
     "CMO9": "Where many staff are newly qualified, coaching gives them the confidence to raise concerns, so they "
             "come to share ownership of improvement.",
@@ -668,18 +675,19 @@ INTERVIEWS = "Staff and patient interview transcripts"
 
 def test_evidence(riverside: StoreEngine) -> None:
     answer = run("evidence", riverside, {"cmoc": "CMO1"})
-    assert answer.columns == ["cmoc", "position", "stance", "quote", "summary", "refs", "source", "locator",
-                              "method", "data", "informant", "interpretation"]
+    assert answer.columns == ["cmoc", "theory", "position", "stance", "quote", "summary", "refs", "source",
+                              "locator", "method", "data", "informant", "interpretation"]
+    theories = {"theory": L(V1, V2)}  # CMO1 is in both versions of the theory
     assert answer.rows == [
-        {"cmoc": "CMO1", "position": 1, "stance": "supports",
+        {"cmoc": "CMO1", **theories, "position": 1, "stance": "supports",
          "quote": "Ten minutes every morning and the niggles actually get sorted. It's a nicer place to work.",
          "summary": None, "refs": [], "source": INTERVIEWS, "locator": "INT-03, 00:14:32", "method": "interview",
          "data": "qualitative", "informant": NURSES, "interpretation": "participant"},
-        {"cmoc": "CMO1", "position": 2, "stance": "supports", "quote": None,
+        {"cmoc": "CMO1", **theories, "position": 2, "stance": "supports", "quote": None,
          "summary": "Morale scores at the health centre rose between set-up and embedding.", "refs": [],
          "source": "Staff morale survey", "locator": "Table 2", "method": "survey", "data": "quantitative",
          "informant": NURSES, "interpretation": "author"},
-        {"cmoc": "CMO1", "position": 3, "stance": "supports",
+        {"cmoc": "CMO1", **theories, "position": 3, "stance": "supports",
          "quote": "The nurses seem happier these days, less rushed when you see them.", "summary": None,
          "refs": [], "source": INTERVIEWS, "locator": "INT-11, 00:05:10", "method": "interview",
          "data": "qualitative", "informant": PATIENTS, "interpretation": "participant"},
@@ -692,7 +700,7 @@ def test_evidence_more(riverside: StoreEngine, hillside: StoreEngine) -> None:
     assert pick(run("evidence", riverside, {"cmoc": "CMO4"}), "position", "stance", "informant") == [
         (1, "supports", NURSES), (2, "refutes", DOCTORS)]
     assert run("evidence", riverside, {"cmoc": "CMO9"}).rows[1] == {
-        "cmoc": "CMO9", "position": 2, "stance": "supports", "quote": None, "summary": None,
+        "cmoc": "CMO9", "theory": [V2], "position": 2, "stance": "supports", "quote": None, "summary": None,
         "refs": ["[14]", "[22]"], "source": None, "locator": None, "method": "literature", "data": None,
         "informant": None, "interpretation": "author"}
     assert pick(run("evidence", riverside, {"cmoc": "CMO5"}), "position", "refs", "source", "locator") == [
@@ -950,7 +958,7 @@ def test_theory_changes_empty(example: StoreEngine, minimal: StoreEngine, both: 
 
 def test_site(riverside: StoreEngine) -> None:
     answer = run("site", riverside, {"site": "cardiac-unit"})
-    assert answer.columns == ["site", "aspect", "value", "cmoc"]
+    assert answer.columns == ["site", "aspect", "value", "cmoc", "theory"]
     assert {r["site"] for r in answer.rows} == {CARDIAC}
     assert pick(answer, "aspect", "value", "cmoc") == [
         ("setting", "tertiary", None),
@@ -969,6 +977,9 @@ def test_site(riverside: StoreEngine) -> None:
         ("outcome (positive)", FALLS, "CMO6"),
         ("outcome (negative)", DISENGAGE, "CMO7"),
     ]
+    # CMO3 is in both versions of the theory, CMO6 and CMO7 in neither; a site's own facts belong to no theory
+    assert {(r["cmoc"], tuple(r["theory"])) for r in answer.rows} == {
+        (None, ()), ("CMO3", tuple(L(V1, V2))), ("CMO6", ()), ("CMO7", ())}
 
 
 def test_site_more(riverside: StoreEngine, example: StoreEngine) -> None:
@@ -988,6 +999,127 @@ def test_site_more(riverside: StoreEngine, example: StoreEngine) -> None:
 
 def test_site_empty(tidy: StoreEngine) -> None:
     assert run("site", tidy, {"site": "Site two"}).rows == []
+
+
+# ---------------------------------------------------------------------------------------------- partial configurations
+# and theories held side by side (harbour-dental.yaml): D2 lacks its mechanism, D3 its outcome, D4 its context;
+# D1 is in theory 1 (listed there), D2 to D4 name theory 2 (D4 theory 1 too), D2 is also listed by the refined
+# theory 2, which D6 (refining D3) names; D5's mechanism was blocked.
+
+FREE = "The service is free. Many patients could not otherwise afford treatment."
+VARIED = "Patients are heterogeneous in character."
+GUIDELINES = "NHS guidelines are open to interpretation."
+ACCESS = "Patients can reach treatment they would otherwise go without."
+TAILORING = "The HDA teams tailor their approach to what each patient needs."
+TRUST = "Patients come to trust the dentist."
+UPTAKE = "More patients take up treatment."
+CALMER = "Less dental anxiety.."
+NO_CHANGE = "Dental anxiety not reduced"
+ANXIOUS = "Patients with dental anxiety"
+HARBOUR_ST, HILL_RD = "Harbour Street dental clinic", "Hill Road dental clinic"
+PT1, PT2, PT2_REFINED = "Programme theory 1: access", "Programme theory 2: tailoring", \
+    "Programme theory 2: tailoring, refined"
+HARBOUR_STATEMENT = {
+    "D1": "In the context of the service is free; many patients could not otherwise afford treatment, patients can "
+          "reach treatment they would otherwise go without leads to more patients take up treatment.",
+    "D2": "In the context of patients are heterogeneous in character, a mechanism not yet identified leads to less "
+          "dental anxiety.",
+    "D3": "In the context of patients are heterogeneous in character and NHS guidelines are open to "
+          "interpretation, the HDA teams tailor their approach to what each patient needs leads to an outcome not "
+          "yet known.",
+    "D4": "In a context not yet identified, patients come to trust the dentist leads to less dental anxiety.",
+    "D5": "In the context of NHS guidelines are open to interpretation, the HDA teams tailor their approach to what "
+          "each patient needs is not triggered, and the outcome is dental anxiety not reduced.",
+    "D6": "In the context of patients are heterogeneous in character and NHS guidelines are open to "
+          "interpretation, the HDA teams tailor their approach to what each patient needs and patients come to "
+          "trust the dentist lead to less dental anxiety.",
+}
+
+
+def test_partial_configurations_are_left_out_of_the_questions_that_need_all_three(harbour: StoreEngine) -> None:
+    # D2 (no mechanism) and D4 (no context) lead to a positive outcome; D6 is hypothesised and D5 was blocked
+    assert run("what-worked", harbour).rows == [
+        {"outcome": UPTAKE, "direction": "positive", "mechanisms": [ACCESS], "for_whom": [ANXIOUS],
+         "contexts": [FREE], "sites": 2, "supporting": 1, "qualifying": 0, "refuting": 0, "cmoc": ["D1"]}]
+    assert pick(run("why", harbour, {"outcome": "o-anxiety"}), "mechanism", "triggered", "contexts", "cmoc") == [
+        (TAILORING, True, tuple(L(VARIED, GUIDELINES)), "D6"), (TRUST, True, tuple(L(VARIED, GUIDELINES)), "D6")]
+    # D3 has the tailoring mechanism but no outcome, D4 the trust mechanism but no context
+    assert pick(run("circumstances", harbour, {"mechanism": "m-tailoring"}), "triggered", "outcome", "cmoc") == [
+        (True, CALMER, "D6"), (False, NO_CHANGE, "D5")]
+    assert pick(run("circumstances", harbour, {"mechanism": TRUST}), "cmoc") == [("D6",)]
+    # D2 (no mechanism) and D3 (no outcome) name this context
+    assert pick(run("in-context", harbour, {"context": "c-varied"}), "cmoc", "with_contexts") == [
+        ("D6", (GUIDELINES,))]
+    patterns = run("demi-regularities", harbour, {"min-sites": 1})
+    assert sorted(c for r in patterns.rows for c in r["cmoc"]) == ["D1", "D6", "D6", "D6", "D6"]
+    assert run("contradictions", harbour).rows == []
+
+
+def test_partial_configurations_with_a_mechanism_and_an_outcome_are_in_for_whom_and_compare_sites(
+        harbour: StoreEngine) -> None:
+    # D4 (no context) takes part: these questions show no contexts; D2 (no mechanism) and D3 (no outcome) do not
+    assert pick(run("for-whom", harbour), "group", "outcome", "triggered", "mechanisms", "cmoc") == [
+        (ANXIOUS, CALMER, True, tuple(L(TRUST, TAILORING)), ("D4", "D6")),
+        (ANXIOUS, UPTAKE, True, (ACCESS,), ("D1",)),
+        (ANXIOUS, NO_CHANGE, False, (TAILORING,), ("D5",)),
+    ]
+    assert pick(run("compare-sites", harbour), "site", "outcome", "triggered", "mechanisms", "cmoc") == [
+        (HARBOUR_ST, CALMER, True, tuple(L(TRUST, TAILORING)), ("D6",)),
+        (HARBOUR_ST, UPTAKE, True, (ACCESS,), ("D1",)),
+        (HILL_RD, NO_CHANGE, False, (TAILORING,), ("D5",)),
+        (HILL_RD, CALMER, True, (TRUST,), ("D4",)),
+        (HILL_RD, UPTAKE, True, (ACCESS,), ("D1",)),
+    ]
+
+
+def test_gaps_lists_partial_configurations_with_the_part_they_lack(harbour: StoreEngine) -> None:
+    assert pick(run("gaps", harbour), "cmoc", "gaps", "evidence", "sources") == [
+        ("D1", ("no outcome measure", "no patient voice", "no source named", "only quantitative"), 1, 0),
+        ("D2", ("no outcome measure", "no patient voice", "no source named", "only qualitative",
+                "partial: no mechanism yet"), 1, 0),
+        ("D3", ("no evidence", "no patient voice", "partial: no outcome yet"), 0, 0),  # no outcome, so no measure
+        ("D4", ("no evidence", "no outcome measure", "no patient voice", "partial: no context yet"), 0, 0),
+        ("D5", ("no evidence", "no outcome measure", "no patient voice"), 0, 0),
+        ("D6", ("no evidence", "no outcome measure", "no patient voice"), 0, 0),
+    ]
+
+
+def test_site_names_partial_configurations_and_the_theories_each_belongs_to(harbour: StoreEngine) -> None:
+    assert pick(run("site", harbour, {"site": "harbour"}), "aspect", "value", "cmoc", "theory") == [
+        ("setting", "community", None, ()),
+        ("configuration", HARBOUR_STATEMENT["D1"], "D1", (PT1,)),
+        ("configuration (partial)", HARBOUR_STATEMENT["D2"], "D2", tuple(L(PT2, PT2_REFINED))),
+        ("configuration", HARBOUR_STATEMENT["D6"], "D6", (PT2_REFINED,)),
+        ("outcome (positive)", UPTAKE, "D1", (PT1,)),
+        ("outcome (positive)", CALMER, "D2", tuple(L(PT2, PT2_REFINED))),
+        ("outcome (positive)", CALMER, "D6", (PT2_REFINED,)),
+    ]
+    assert pick(run("site", harbour, {"site": HILL_RD}), "aspect", "cmoc", "theory") == [
+        ("setting", None, ()),
+        ("configuration", "D1", (PT1,)),
+        ("configuration (partial)", "D4", tuple(L(PT1, PT2))),
+        ("configuration (mechanism NOT triggered)", "D5", ()),
+        ("outcome (positive)", "D1", (PT1,)),
+        ("outcome (positive)", "D4", tuple(L(PT1, PT2))),
+        ("outcome (no-change)", "D5", ()),
+    ]
+
+
+def test_evidence_names_the_theories_of_its_configuration(harbour: StoreEngine) -> None:
+    assert pick(run("evidence", harbour, {"cmoc": "D2"}), "cmoc", "theory", "position", "quote", "informant") == [
+        ("D2", tuple(L(PT2, PT2_REFINED)), 1, "Each of them needs something different.", "Dentists")]
+    assert pick(run("evidence", harbour, {"cmoc": "D1"}), "theory", "summary") == [
+        ((PT1,), "Uptake rose once treatment was free.")]
+
+
+def test_theory_changes_read_the_theories_a_configuration_names(harbour: StoreEngine) -> None:
+    # theory 2 has D2, D3, D4 (they name it); its refinement lists D2 and is named by D6, which refines D3; the two
+    # theories side by side (1 and 2) are not compared
+    assert pick(run("theory-changes", harbour), "theory", "previous_theory", "change", "cmoc", "statement",
+                "previous_cmoc", "previous_statement") == [
+        (PT2_REFINED, PT2, "changed", "D6", HARBOUR_STATEMENT["D6"], "D3", HARBOUR_STATEMENT["D3"]),
+        (PT2_REFINED, PT2, "dropped", "D4", HARBOUR_STATEMENT["D4"], None, None),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- names

@@ -61,7 +61,7 @@ EXPECTED: dict[str, list[str]] = {
         "[ERROR] bad-enum-stance.yaml:23: cmocs[cmoc-1].evidence[1].stance: 'contradicts' is not a valid value for 'stance' (use one of: supports, refutes, qualifies)",
     ],
     'bad-enum-status.yaml': [
-        "[ERROR] bad-enum-status.yaml:21: cmocs[cmoc-1].status: 'confirmed' is not a valid value for 'status' (did you mean 'refined'? use one of: hypothesised, supported, refuted, refined, mixed)",
+        "[ERROR] bad-enum-status.yaml:21: cmocs[cmoc-1].status: 'confirmed' is not a valid value for 'status' (did you mean 'refined'? use one of: hypothesised, supported, refuted, refined, mixed, partial)",
     ],
     'bad-enum-theory-status.yaml': [
         "[ERROR] bad-enum-theory-status.yaml:25: theories[v1].status: 'draft' is not a valid value for 'status' (use one of: initial, refined, final)",
@@ -102,6 +102,9 @@ EXPECTED: dict[str, list[str]] = {
     'dangling-theory-cmocs.yaml': [
         "[ERROR] dangling-theory-cmocs.yaml:24: theories[v1].cmocs: 'cmoc-01' is not a configuration in this file (did you mean 'cmoc-1'?)",
     ],
+    'dangling-theory.yaml': [
+        "[ERROR] dangling-theory.yaml:21: cmocs[cmoc-1].theory: 'pt-2' is not a theory in this file (did you mean 'pt-1'?)",
+    ],
     'dangling-when.yaml': [
         "[ERROR] dangling-when.yaml:24: cmocs[cmoc-1].when: 'p-set-up' is not a period in this file (did you mean 'p-setup'?)",
     ],
@@ -112,7 +115,7 @@ EXPECTED: dict[str, list[str]] = {
         "[ERROR] empty-title.yaml:6: evaluation.title: 'title' is empty (write the study's title)",
     ],
     'empty-context-list.yaml': [
-        "[ERROR] empty-context-list.yaml:18: cmocs[cmoc-1].context: 'context' is empty (give at least one context id)",
+        "[ERROR] empty-context-list.yaml:18: cmocs[cmoc-1].context: 'context' is empty (give at least one context id; if the study does not give one yet, leave 'context' out and mark the configuration 'status: partial')",
     ],
     'evaluation-as-list.yaml': [
         '[ERROR] evaluation-as-list.yaml:5: evaluation: expected a mapping (id, title, ...), found a list',
@@ -139,7 +142,7 @@ EXPECTED: dict[str, list[str]] = {
         "[ERROR] mechanism-activated-not-bool.yaml:21: cmocs[cmoc-1].mechanism_activated: 'maybe' is not true or false (write true or false)",
     ],
     'missing-cmoc-mechanism.yaml': [
-        "[ERROR] missing-cmoc-mechanism.yaml:17: cmocs[cmoc-1]: missing required key 'mechanism' (add 'mechanism:' to this configuration)",
+        "[ERROR] missing-cmoc-mechanism.yaml:17: cmocs[cmoc-1]: missing required key 'mechanism' (add 'mechanism:' to this configuration; if the study does not give one yet, mark the configuration 'status: partial')",
     ],
     'missing-cmograph-version.yaml': [
         "[ERROR] missing-cmograph-version.yaml:4: cmograph: missing required key 'cmograph' (add 'cmograph: 1' as the first line of the file)",
@@ -156,6 +159,12 @@ EXPECTED: dict[str, list[str]] = {
     ],
     'missing-evaluation-title.yaml': [
         "[ERROR] missing-evaluation-title.yaml:5: evaluation: missing required key 'title' (add 'title:' to this evaluation)",
+    ],
+    'partial-but-complete.yaml': [
+        "[ERROR] partial-but-complete.yaml:21: cmocs[cmoc-1].status: a partial configuration has two of context, mechanism and outcome, not all three or only one (with all three it is complete: give it the status the evidence gives it, e.g. hypothesised or supported; with only one, add another from the study)",
+    ],
+    'partial-with-one-part.yaml': [
+        "[ERROR] partial-with-one-part.yaml:19: cmocs[cmoc-1].status: a partial configuration has two of context, mechanism and outcome, not all three or only one (with all three it is complete: give it the status the evidence gives it, e.g. hypothesised or supported; with only one, add another from the study)",
     ],
     'prefix-not-an-iri.yaml': [
         "[ERROR] prefix-not-an-iri.yaml:5: prefixes.cmoc: 'not an iri/' is not an absolute IRI (write in full the IRI 'cmoc:' stands for, e.g. 'https://w3id.org/cmograph/concepts/')",
@@ -618,7 +627,8 @@ MEASURE = (f'cmo:hasMeasure <{MINIMAL_IRI}/m> . <{MINIMAL_IRI}/m> a cmo:Measure 
     ('rdfs:label "Minimal context" ;', "",
      "contexts[c-minimal]: missing required key 'label' (add rdfs:label to this context)"),
     (f"\tcmo:hasMechanism <{MINIMAL_IRI}/mechanism/m-minimal> ;\n", "",
-     "cmocs[cmoc-1]: missing required key 'mechanism' (add cmo:hasMechanism to this configuration)"),
+     "cmocs[cmoc-1]: missing required key 'mechanism' (add cmo:hasMechanism to this configuration; if the study "
+     "does not give one yet, add cmo:status cmo:StatusPartial)"),
     (OUTCOME, OUTCOME + "cmo:direction cmo:DirectionNoChang ; ",
      "outcomes[o-minimal].direction: 'DirectionNoChang' is not a valid value for 'direction' (did you mean "
      "'cmo:DirectionNoChange'? use one of: cmo:DirectionPositive, cmo:DirectionNegative, cmo:DirectionMixed, "

@@ -11,6 +11,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 FOLDERS = ("ontology", "shapes", "queries", "examples", "schema")
+EXAMPLE = "clinical-microsystems-nhs.yaml"  # the bundled example evaluation, in ``examples``
+STARTER = "starter.yaml"  # the made-up file a new project starts with, in ``examples``
 
 
 def data(folder: str) -> Traversable:

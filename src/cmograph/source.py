@@ -17,7 +17,7 @@ from cmograph.errors import NotConforming, UsageError
 from cmograph.ingest.files import evidence_files, find_project
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.query.local import StoreEngine
-from cmograph.resources import data
+from cmograph.resources import EXAMPLE, data
 from cmograph.store.disk import DiskStore, memory_store
 from cmograph.store.project import LoadResult, Project
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from cmograph.query.run import Answer
     from cmograph.remote.endpoint import Endpoint
 
-EXAMPLE = "clinical-microsystems-nhs.yaml"
 NO_DATA_HINT = ("try `cmograph ask what-worked --example` for the bundled example, `--data FILE` for your own "
                 "evidence file, or `cmograph init` to start a project here")
 

@@ -25,6 +25,7 @@ from cmograph.format.model import (
     NUMBER_PATTERN,
     SLUG_PATTERN,
     TEXT_PATTERN,
+    Partial,
     section_for_class,
 )
 from cmograph.format.values import kept_decimal
@@ -167,11 +168,34 @@ def _datatype(f: Finding) -> Explained:
 
 
 def _or(f: Finding) -> Explained | None:
-    if f.path is None:  # only dates are a choice of datatypes on a key
+    partial = f.origin.section.partial if f.origin else None
+    if f.path is None and partial is not None and f.key in partial.parts:  # required unless the item is partial
+        return _missing_part(f, partial)
+    if f.path is None and partial is not None and f.key == partial.key and f.custom is not None:
+        return str(f.custom), (f"with all three it is complete: give it the {partial.key} the evidence gives it, "
+                               "e.g. hypothesised or supported; with only one, add another from the study")
+    if f.path is None:  # otherwise only dates are a choice of datatypes on a key
         return None
     return f"'{f.shown}' is not an ISO 8601 date", ('write an xsd:date, xsd:gYearMonth or xsd:gYear, e.g. '
                                                     '"2008-05"^^xsd:gYearMonth' if f.rdf
                                                     else "write YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2008-05")
+
+
+def _missing_part(f: Finding, partial: Partial) -> Explained:
+    """A key that only a partial item may lack, missing or empty."""
+    assert f.origin is not None and f.key is not None
+    keys = {k.name: k for k in f.origin.section.keys}
+    status = keys[partial.key].enum
+    assert status is not None
+    if f.rdf:
+        return (f"missing required key '{f.key}'", f"add {curie(str(keys[f.key].iri))} to this {f.noun}; if the "
+                f"study does not give one yet, add {curie(str(keys[partial.key].iri))} "
+                f"{curie(str(status.iri(partial.value)))}")
+    if f.written:
+        return f"'{f.key}' is empty", (f"give at least one {f.key} id; if the study does not give one yet, leave "
+                                       f"'{f.key}' out and mark the {f.noun} '{partial.key}: {partial.value}'")
+    return f"missing required key '{f.key}'", (f"add '{f.key}:' to this {f.noun}; if the study does not give one "
+                                               f"yet, mark the {f.noun} '{partial.key}: {partial.value}'")
 
 
 def _node_kind(f: Finding) -> Explained:

@@ -97,7 +97,9 @@ def diagnostic(results: Graph, shapes: Graph, result: Node, locator: Locator) ->
     if origin is not None:
         line = locator.key_lines.get((focus, (key_name or "").split(".")[0])) or origin.line  # type: ignore[arg-type]
     written = (focus, key_name or "") in locator.key_lines
-    absent = component == SH.MinCountConstraintComponent and not written
+    # a required key not written: a minimum count, or a node shape's rule naming a key (what a partial item may lack)
+    absent = not written and (component == SH.MinCountConstraintComponent or (
+        component == SH.OrConstraintComponent and results.value(result, SH.resultPath) is None))
     if origin is not None and origin.section.name == "evaluation" and key_name in TOP_LEVEL_KEYS:
         where = key_name
     elif key_name and not absent:

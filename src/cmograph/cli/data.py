@@ -15,14 +15,23 @@ from cmograph.render.formats import EXPORT_CHOICES, RENDERERS
 
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
-def init(folder: Path) -> None:
+@click.option("--example", is_flag=True,
+              help="Also write the bundled example evaluation into evaluations/, as a YAML file to read and learn "
+                   "from; in an existing project, only that (a file already there is never overwritten).")
+def init(folder: Path, example: bool) -> None:
     """Start a project in FOLDER: cmograph.toml, evaluations/ with a starter file, and a .gitignore."""
-    from cmograph.store.project import init_project
+    from cmograph.ingest.files import PROJECT_CONFIG
+    from cmograph.store.project import EVALUATIONS, STARTER_NAME, init_project
 
-    for what, path in init_project(folder):
-        click.echo(f"{what} {path}")
-    click.echo(f"Next: edit {folder / 'evaluations' / 'my-evaluation.yaml'}, then `cmograph validate` and "
-               "`cmograph ask --list`.")
+    new = not (folder / PROJECT_CONFIG).exists()
+    for what, path in init_project(folder, example):
+        click.echo(f"{what} {path}" + (" (a file of that name was there already)" if what == "kept" else ""))
+    if new:
+        beside = " (and read the example beside it)" if example else ""
+        click.echo(f"Next: edit {folder / EVALUATIONS / STARTER_NAME}{beside}, then `cmograph validate` and "
+                   "`cmograph ask --list`.")
+    else:
+        click.echo("Next: `cmograph ask --list`; the questions answer from it with your evaluations.")
 
 
 @click.command()

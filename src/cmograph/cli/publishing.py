@@ -60,7 +60,7 @@ def publish(outdir: Path, data: tuple[Path, ...], store: Path | None, example: b
 def inputs(data: tuple[Path, ...], store: Path | None, example: bool) -> list[str]:
     """The evidence a site says it was made from: file names only (never where they are on this machine)."""
     if example:
-        from cmograph.source import EXAMPLE
+        from cmograph.resources import EXAMPLE
 
         return [EXAMPLE]
     if data:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from cmograph.format.model import (
     MEASURE,
     MICROSYSTEM,
     REQUIRED_TOP_LEVEL,
+    Key,
     Section,
 )
 from cmograph.format.vocab import CMO
@@ -58,7 +60,8 @@ class _ShapesGraph:
         self._made = 0
 
     def node(self, value: ShapeValue) -> Node:
-        """The RDF node of ``value``, its triples added: a list is a collection, a mapping a blank node."""
+        """The RDF node of ``value``, its triples added: a list is a collection, a mapping a blank node (whose
+        property with a tuple has each of its values)."""
         if isinstance(value, list):
             cells = [self._blank() for _ in value]
             for item, cell, rest in zip(value, cells, [*cells[1:], RDF.nil], strict=True):
@@ -68,8 +71,10 @@ class _ShapesGraph:
         if isinstance(value, dict):
             blank = self._blank()
             for predicate, obj in value.items():
-                self.graph.add((blank, predicate, self.node(obj)))
+                for one in obj if isinstance(obj, tuple) else (obj,):
+                    self.graph.add((blank, predicate, self.node(one)))
             return blank
+        assert not isinstance(value, tuple), "several values are the values of a property"
         return value
 
     def _blank(self) -> BNode:
@@ -78,17 +83,54 @@ class _ShapesGraph:
 
     def node_shape(self, section: Section, extra: list[Shape], rules: Shape | None = None) -> None:
         """The shape of the items of ``section``: a property shape per key, after the ``extra`` ones, and the
-        node-level ``rules``."""
+        node-level ``rules``; a key that a partial item may lack is required by a shape of its own."""
         assert section.cls is not None
-        shape = Namespace(SHAPES_NS)[curie(section.cls).split(":")[1] + "Shape"]
+        name = curie(section.cls).split(":")[1]
+        self._shape(name + "Shape", section, Literal(section.doc), rules or {})
+        properties = [*extra, *(p for key in section.keys
+                                for p in KINDS[key.kind].shapes(_optional(section, key), key.name))]
+        for prop in properties:
+            self.graph.add((Namespace(SHAPES_NS)[name + "Shape"], SH.property, self.node(prop)))
+        if section.partial is None:
+            return
+        partial = section.partial
+        status = next(k for k in section.keys if k.name == partial.key)
+        assert status.enum is not None and status.predicate is not None
+        # (sh:in and counts: constraints whose results cmograph explains, should a validator report the inner ones)
+        is_partial: Shape = {SH.path: status.predicate, SH.minCount: Literal(1),
+                             SH["in"]: [status.enum.iri(partial.value)]}
+        not_partial: Shape = {SH["not"]: is_partial,
+                              SH.message: Literal(f"its {partial.key} is not {partial.value}")}
+        paths = {k.name: k.predicate for k in section.keys if k.name in partial.parts and k.predicate is not None}
+        for part, path in paths.items():  # required unless the item is partial
+            comment = f"A {section.noun} has at least one {part} unless its {partial.key} is {partial.value}."
+            self._shape(f"{name}{part.capitalize()}Shape", section, Literal(comment),
+                        {SH.name: Literal(part), SH["or"]: [is_partial, {SH.path: path, SH.minCount: Literal(1)}]})
+        lacks_one: list[ShapeValue] = [  # one part absent, the others present
+            {SH.property: tuple({SH.path: path, **({SH.maxCount: Literal(0)} if part == lacking
+                                                   else {SH.minCount: Literal(1)})} for part, path in paths.items())}
+            for lacking in paths]
+        self._shape(f"{name}{partial.value.capitalize()}Shape", section,
+                    Literal(f"A {section.noun} whose {partial.key} is {partial.value} lacks exactly one of its "
+                            f"{partial.named}."),
+                    {SH.name: Literal(partial.key), SH["or"]: [not_partial, *lacks_one],
+                     SH.message: Literal(f"a {partial.value} {section.noun} has two of {partial.named}, not all "
+                                         "three or only one")})
+
+    def _shape(self, local: str, section: Section, comment: Literal, rules: Shape) -> None:
+        """A node shape of the items of ``section``, with its ``rules``."""
+        assert section.cls is not None
+        shape = Namespace(SHAPES_NS)[local]
         self.graph.add((shape, RDF.type, SH.NodeShape))
         self.graph.add((shape, SH.targetClass, section.cls))
-        self.graph.add((shape, RDFS.comment, Literal(section.doc)))
-        properties = [*extra, *(p for key in section.keys for p in KINDS[key.kind].shapes(key, key.name))]
-        for prop in properties:
-            self.graph.add((shape, SH.property, self.node(prop)))
-        for predicate, obj in (rules or {}).items():
+        self.graph.add((shape, RDFS.comment, comment))
+        for predicate, obj in rules.items():
             self.graph.add((shape, predicate, self.node(obj)))
+
+
+def _optional(section: Section, key: Key) -> Key:
+    """``key`` as its property shape sees it: a key that a partial item may lack is required by another shape."""
+    return replace(key, required=False) if section.partial and key.name in section.partial.parts else key
 
 
 def shapes() -> Graph:
@@ -133,9 +175,16 @@ def _schema_for_section(section: Section) -> dict[str, Any]:
         "properties": {k.name: KINDS[k.kind].schema(k) for k in section.keys},
         "additionalProperties": False,
     }
-    required = [k.name for k in section.keys if k.required]
+    parts = section.partial.parts if section.partial else ()
+    required = [k.name for k in section.keys if k.required and k.name not in parts]
     if required:
         schema["required"] = required
+    if section.partial is not None:  # all the parts, or (when it says it is partial) all but one of them
+        partial = section.partial
+        schema["if"] = {"required": [partial.key], "properties": {partial.key: {"const": partial.value}}}
+        schema["then"] = {"oneOf": [{"required": [p for p in parts if p != lacking], "not": {"required": [lacking]}}
+                                    for lacking in parts]}
+        schema["else"] = {"required": list(parts)}
     if section is EVIDENCE:
         schema["anyOf"] = [{"required": [name]} for name in EVIDENCE_NEEDS]
     return schema

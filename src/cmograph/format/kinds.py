@@ -38,8 +38,9 @@ from cmograph.format.values import (
 from cmograph.format.vocab import CMO
 
 Place = tuple[str | int, ...]  # where a value is in the file: keys and list indexes
-# What a shape says, as RDF: a term, a list (an RDF collection) or a blank node with these properties.
-ShapeValue: TypeAlias = Node | list["ShapeValue"] | dict[URIRef, "ShapeValue"]
+# What a shape says, as RDF: a term, a list (an RDF collection), a blank node with these properties, or (a tuple)
+# several values of one property.
+ShapeValue: TypeAlias = Node | list["ShapeValue"] | dict[URIRef, "ShapeValue"] | tuple["ShapeValue", ...]
 Shape: TypeAlias = dict[URIRef, ShapeValue]
 DATE_OR: list[ShapeValue] = [{SH.datatype: XSD.date}, {SH.datatype: XSD.gYearMonth}, {SH.datatype: XSD.gYear}]
 

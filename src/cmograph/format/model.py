@@ -121,7 +121,7 @@ OUTCOME_LEVEL = Enumeration(
 )
 STATUS = Enumeration(
     "Status",
-    ("hypothesised", "supported", "refuted", "refined", "mixed"),
+    ("hypothesised", "supported", "refuted", "refined", "mixed", "partial"),
     "How far the evaluation supports a configuration.",
 )
 CONFIDENCE = Enumeration(
@@ -169,6 +169,22 @@ class Key:
 
 
 @dataclass(frozen=True)
+class Partial:
+    """Items of a section that may lack one of their ``parts`` (keys otherwise required) when ``key`` is ``value``,
+    and only then: a configuration marked ``status: partial`` has two of its context, mechanism and outcome (CO,
+    CM or MO) while a theory is being built."""
+
+    key: str
+    value: str
+    parts: tuple[str, ...]
+
+    @property
+    def named(self) -> str:
+        """The parts as a sentence names them: ``context, mechanism and outcome``."""
+        return ", ".join(self.parts[:-1]) + " and " + self.parts[-1]
+
+
+@dataclass(frozen=True)
 class Section:
     """A kind of item (a list entry or nested object) and the class its node gets."""
 
@@ -180,6 +196,7 @@ class Section:
     min_items: int = 0
     path: str = ""  # IRI path segment under the evaluation (``context``)
     identified: bool = True  # has an ``id`` key
+    partial: Partial | None = None  # the items that may lack a required key, and which keys
 
     @cached_property
     def cls(self) -> URIRef | None:
@@ -333,21 +350,23 @@ CMOCS = Section(
             target="cmocs"),
         Key("refines", "ref", cmo.refines, "the configuration this one refines (an earlier version)",
             target="cmocs"),
+        Key("theory", "refs", cmo.inTheory, "the programme theories it belongs to (theories held side by side)",
+            target="theories"),
         Key("evidence", "objects", cmo.hasEvidence, "evidence items", section=EVIDENCE),
     ),
     "Context-mechanism-outcome configurations.", min_items=1, path="cmoc",
+    partial=Partial("status", "partial", ("context", "mechanism", "outcome")),
 )
 THEORIES = Section(
     "theories", "theory", cmo.ProgrammeTheory,
     (
         ID, LABEL,
-        Key("cmocs", "refs", cmo.includesConfiguration, "the configurations of this version", required=True,
-            target="cmocs"),
+        Key("cmocs", "refs", cmo.includesConfiguration, "the configurations of this theory", target="cmocs"),
         Key("revises", "ref", prov.wasRevisionOf, "the earlier version this one revises", target="theories"),
         Key("status", "enum", cmo.theoryStatus, "initial, refined or final", enum=THEORY_STATUS),
         Key("note", "text", skos.note, "what changed and why"),
     ),
-    "Programme-theory versions.", path="theory",
+    "Programme theories: versions of one (revises) or theories held side by side.", path="theory",
 )
 
 LISTS: tuple[Section, ...] = (SITES, GROUPS, PERIODS, SOURCES, CONTEXTS, MECHANISMS, OUTCOMES, CMOCS, THEORIES)

@@ -26,6 +26,7 @@ from cmograph.format.model import (
 )
 from cmograph.format.values import is_iri
 from cmograph.format.vocab import CMO, DEFAULT_BASE
+from cmograph.ingest.statement import statement
 from cmograph.ingest.yaml_json import Document, Path_
 
 Triple = tuple[Node, Node, Node]
@@ -166,18 +167,13 @@ class _Builder:
         return element_iri(self.base, self.eid, LIST_BY_NAME[section], text) if text else Literal(text)
 
     def _render_statement(self, item: dict[str, Any]) -> str:
-        def labels(key: str, section: str) -> str:
+        def labels(key: str, section: str) -> list[str]:
             value = item.get(key)
             values = value if isinstance(value, list) else ([] if value is None else [value])
-            names = [self.built.ids[section].get(str(v), str(v)) for v in values if _is_scalar(v)]
-            return " and ".join(names) or "(none)"
+            return [self.built.ids[section].get(str(v), str(v)) for v in values if _is_scalar(v)]
 
-        contexts = labels("context", "contexts")
-        mechanisms = labels("mechanism", "mechanisms")
-        outcomes = labels("outcome", "outcomes")
-        if item.get("mechanism_activated") is False:
-            return f"In the context of {contexts}, {mechanisms} is not triggered, and the outcome is {outcomes}."
-        return f"In the context of {contexts}, {mechanisms} leads to {outcomes}."
+        return statement(labels("context", "contexts"), labels("mechanism", "mechanisms"),
+                         labels("outcome", "outcomes"), item.get("mechanism_activated") is not False)
 
 
 def _int_literal(value: Any) -> Literal:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from cmograph.errors import UsageError
-from cmograph.format.model import FORMAT_VERSION
+from cmograph.format.model import FORMAT_VERSION, LIST_BY_NAME
 from cmograph.ingest.importers.layout import INSTRUCTIONS, LAYOUT, LAYOUT_BY_NAME, MARK, Column, SheetLayout
 from cmograph.ingest.importers.problems import column_letter
 
@@ -101,6 +101,9 @@ def note(column: Column, layout: SheetLayout) -> str:
     key = column.key
     what = key.doc[0].upper() + key.doc[1:] + "."
     need = " Required." if key.required else ""
+    partial = LIST_BY_NAME[layout.name].partial if layout.name in LIST_BY_NAME else None
+    if partial is not None and key.name in partial.parts:
+        need = f" Required, unless {partial.key} is {partial.value} (then one of {partial.named} is left empty)."
     kind = key.kind
     if kind == "enum":
         assert key.enum is not None

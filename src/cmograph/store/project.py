@@ -21,7 +21,7 @@ from cmograph.errors import InputError, UsageError
 from cmograph.ingest.concepts import CONCEPTS_FILES
 from cmograph.ingest.files import PROJECT_CONFIG, evidence_files, find_project, is_evidence_file, scan_folder
 from cmograph.namespaces import DEFAULT_BASE
-from cmograph.resources import data
+from cmograph.resources import EXAMPLE, STARTER, data
 from cmograph.store.disk import DiskStore, Manifest, StoreInUse
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cmograph.checks.results import CheckedFile, EvaluationGraph
 
 EVALUATIONS = "evaluations"
+STARTER_NAME = "my-evaluation.yaml"  # the starter file of a new project, in its evaluations folder
 STORE = ".cmograph/store"
 
 
@@ -81,20 +82,25 @@ def read_settings(path: Path) -> Settings:
     return Settings(**data)
 
 
-def init_project(folder: Path) -> list[tuple[str, Path]]:
-    """Create a project in ``folder``: settings, ``evaluations/`` with a starter file, a ``.gitignore``; returns
-    what was done to which file ("created", "updated"). Checks everything before it writes anything."""
+def init_project(folder: Path, example: bool = False) -> list[tuple[str, Path]]:
+    """Create a project in ``folder``: settings, ``evaluations/`` with a starter file (and, with ``example``, a copy
+    of the bundled example), a ``.gitignore``; returns what was done to which file ("created", "updated", or
+    "kept" for a file of the same name already there, never overwritten). Checks everything before it writes
+    anything. With ``example``, a folder that is a project already just gets the example."""
+    evaluations = folder / EVALUATIONS
+    if (folder / PROJECT_CONFIG).exists() and example:
+        _check_folders(folder, evaluations)
+        evaluations.mkdir(exist_ok=True)
+        return [_copy(EXAMPLE, evaluations)]
     if (folder / PROJECT_CONFIG).exists():
-        raise UsageError(f"{folder} is already a cmograph project", "run `cmograph ask --list` to start asking")
+        raise UsageError(f"{folder} is already a cmograph project", "run `cmograph ask --list` to start asking, or "
+                         "`cmograph init --example` to add the bundled example to it")
     where = folder.resolve()
     parent = find_project(where.parent) if where.parent != where else None
     if parent is not None and where.is_relative_to((parent / EVALUATIONS).resolve()):
         raise UsageError(f"{folder} is inside the evaluations folder of the project in {parent}, which would read "
                          "the new project's files as its own", "start the new project outside that folder")
-    evaluations = folder / EVALUATIONS
-    for path in (folder, evaluations):
-        if path.exists() and not path.is_dir():
-            raise UsageError(f"{path} is a file, where the project needs a folder", "move it, or start elsewhere")
+    _check_folders(folder, evaluations)
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / PROJECT_CONFIG
     config.write_text(
@@ -105,17 +111,33 @@ def init_project(folder: Path) -> list[tuple[str, Path]]:
     )
     done = [("created", config)]
     evaluations.mkdir(exist_ok=True)
-    starter = evaluations / "my-evaluation.yaml"
-    if not starter.exists():
-        starter.write_text((data("examples") / "starter.yaml").read_text(encoding="utf-8"),
-                           encoding="utf-8")
-        done.append(("created", starter))
+    starter = _copy(STARTER, evaluations, STARTER_NAME)
+    if starter[0] == "created":
+        done.append(starter)
+    if example:
+        done.append(_copy(EXAMPLE, evaluations))
     ignore = folder / ".gitignore"
     lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.exists() else []
     if ".cmograph/" not in lines:
         done.append(("updated" if ignore.exists() else "created", ignore))
         ignore.write_text("\n".join([*lines, ".cmograph/"]) + "\n", encoding="utf-8")
     return done
+
+
+def _check_folders(*paths: Path) -> None:
+    for path in paths:
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{path} is a file, where the project needs a folder", "move it, or start elsewhere")
+
+
+def _copy(name: str, folder: Path, as_name: str | None = None) -> tuple[str, Path]:
+    """Copy the bundled ``examples/name`` into ``folder`` (as ``as_name``), byte for byte, unless a file of that
+    name is there."""
+    target = folder / (as_name or name)
+    if target.exists():
+        return "kept", target
+    target.write_bytes((data("examples") / name).read_bytes())
+    return "created", target
 
 
 def digest(path: Path) -> str:

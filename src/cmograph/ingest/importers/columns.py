@@ -28,7 +28,7 @@ TARGETS: dict[str, str] = {
     "for_whom": "groups of people the configuration is about",
     "sites": "sites or cases",
     "when": "periods or phases",
-    "status": "hypothesised, supported, refuted, refined or mixed",
+    "status": "hypothesised, supported, refuted, refined, mixed, or partial (a row that lacks one part)",
     "confidence": "high, moderate, low or very-low",
     "theory": "the programme theory (or theme) the row belongs to: one theory per distinct text",
     "leads_to": "ids of the configurations this one leads to",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cmograph.diagnostics import Diagnostic, Location
-from cmograph.format.model import CONFIDENCE, ID_PATTERN, LIST_BY_NAME, SLUG_PATTERN, STATUS, Enumeration
+from cmograph.format.model import CMOCS, CONFIDENCE, ID_PATTERN, LIST_BY_NAME, SLUG_PATTERN, STATUS, Enumeration
 from cmograph.ingest.importers import Imported, ImportOptions
 from cmograph.ingest.importers.cells import Cell, as_text, grid, text_of
 from cmograph.ingest.importers.columns import CORE, LISTS, known_target, normal
@@ -43,6 +43,7 @@ _HEADING_ID = re.compile(r"^\s*(?P<id>[A-Za-z]{0,12}[ -]?\d+[A-Za-z]?)\s*[:.\u20
 _PAPER_ID = re.compile(r"^\s*([A-Za-z]*)[\s.:#-]*(\d+(?:\.\d+)*[A-Za-z]?)\b")
 _NOT_AN_ID = ("table", "tab", "figure", "fig", "box", "appendix", "supplementary")
 _CORE_PARTS = ("context", "mechanism", "outcome")
+_PARTIAL = CMOCS.partial.value if CMOCS.partial else ""  # the status of a configuration that lacks one part
 
 
 @dataclass
@@ -378,10 +379,10 @@ class TableReader:
         missing = [p for p in _CORE_PARTS if not parts[p]]
         if missing and len(self.problems) > known:
             return  # a cell of the row is wrong already: that is what to fix first
-        if missing:
+        if missing and not (len(missing) == 1 and self._partial(r)):  # a partial configuration lacks one part
             self._missing(r, missing, narrative, statement_cells, row_at)
             return
-        for part in _CORE_PARTS:
+        for part in (p for p in _CORE_PARTS if parts[p]):
             section = self.sections[part + "s"]
             cmoc[part] = []
             for text, kind, at in parts[part]:
@@ -416,10 +417,18 @@ class TableReader:
             at = cells[0].at if cells else row_at
             header = ", ".join(f"'{_show(self.grid[self.header][c])}'" for c, t in self.columns.items()
                                if t.startswith(part) and t != "outcome_not_activated")
+            partial = "" if len(missing) > 1 else (
+                f"; if the paper gives none, mark the row's status '{_PARTIAL}'" if "status" in self.columns.values()
+                else f"; if the paper gives none, add a Status column and mark the row '{_PARTIAL}'")
             self.fail(at, f"no {part} in this row" + ("" if cells else " (no column holds one)"),
                       (f"fill it in; if the paper prints it once for several rows, merge the cells down (in a "
-                       f"workbook) or use --fill-down {header.split(', ')[0]}") if cells else
+                       f"workbook) or use --fill-down {header.split(', ')[0]}{partial}") if cells else
                       f"map the column that holds {part}s with --columns, e.g. \"Header={part}\"")
+
+    def _partial(self, r: int) -> bool:
+        """Whether the row's status says its configuration is partial, and so may lack one of its parts."""
+        texts = (text_of(c, dates=False) for c in self._cells(r, "status"))
+        return any(isinstance(t, str) and re.sub(r"[\s_]+", "-", t.strip().lower()) == _PARTIAL for t in texts)
 
     def _row_id(self, r: int, heading: _Heading | None, index: int, row_at: Location) -> str:
         given = [c for c in self._cells(r, "id") if not c.empty]
