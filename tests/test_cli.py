@@ -48,6 +48,19 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
     assert out.strip().splitlines()[-1] == "[]"
 
 
+
+def test_asking_a_loaded_project_imports_no_reader_web_or_template_library(tmp_path: Path) -> None:
+    """A cold question on a loaded project reads the store only: rdflib, yaml, httpx and jinja2 stay unimported."""
+    root = tmp_path / "proj"
+    assert run("init", root).exit_code == 0
+    assert run("load", VALID / "riverside-wards.yaml", cwd=root).exit_code == 0
+    code = ("import sys; from cmograph.cli import main\n"
+            "try:\n    main(['ask', 'why', '--outcome', 'o-morale-up', '-f', 'csv'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('rdflib', 'yaml', 'httpx', 'jinja2', 'pyshacl') if m in sys.modules))")
+    out = processes.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout
+    assert out.count("\n") > 2, out  # the question answered
+    assert out.strip().splitlines()[-1] == "[]"
+
 def test_publish_exit_codes(tmp_path: Path) -> None:
     ok = run("publish", tmp_path / "site", "--example", "--base", "https://example.org/cmo/")
     assert ok.exit_code == 0

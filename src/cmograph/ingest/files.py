@@ -29,6 +29,7 @@ RDF_SUFFIXES = tuple(RDF_FORMATS)
 SUFFIXES = EVIDENCE_SUFFIXES + RDF_SUFFIXES
 SCHEMA_SUFFIX = ".schema.json"  # a JSON Schema kept beside the evidence files, for an editor: not evidence
 PROJECT_CONFIG = "cmograph.toml"  # the file that makes a folder a cmograph project
+CONCEPTS_FILES = ("concepts.yaml", "concepts.yml", "concepts.ttl")  # the names a project's concept scheme may have
 
 
 def find_project(start: Path) -> Path | None:

@@ -18,8 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from cmograph.diagnostics import Progress, ValidationReport
 from cmograph.errors import InputError, UsageError
-from cmograph.ingest.concepts import CONCEPTS_FILES
-from cmograph.ingest.files import PROJECT_CONFIG, evidence_files, find_project, is_evidence_file, scan_folder
+from cmograph.ingest.files import (
+    CONCEPTS_FILES,
+    PROJECT_CONFIG,
+    evidence_files,
+    find_project,
+    is_evidence_file,
+    scan_folder,
+)
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.resources import data
 from cmograph.store.disk import DiskStore, Manifest, StoreInUse
