@@ -323,6 +323,22 @@ def test_the_installed_command_runs_the_example_without_a_traceback(tmp_path: Pa
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
+
+def test_a_command_that_leaves_at_once_prints_all_of_a_big_answer_into_a_pipe(tmp_path: Path) -> None:
+    """`ask` and `query` leave without the interpreter's teardown once their output is flushed: every byte of an
+    answer far bigger than a pipe's buffer still arrives, and the exit codes are as before."""
+    everything = tmp_path / "all.rq"
+    everything.write_text("SELECT * WHERE { GRAPH ?g { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } } "
+                          "ORDER BY ?g ?s ?p ?o\n", encoding="utf-8")
+    argv = ["query", "--example", str(everything), "-f", "csv"]
+    done = processes.run([sys.executable, "-m", "cmograph", *argv], capture_output=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout) > 256 * 1024  # several pipe buffers
+    assert done.stdout.decode() == run(*argv).output
+    bad = processes.run([sys.executable, "-m", "cmograph", "ask", "nosuch", "--example"], capture_output=True,
+                        text=True, check=False, cwd=tmp_path)
+    assert bad.returncode == 2 and "there is no question 'nosuch'" in bad.stderr
+
 @pytest.mark.parametrize("question", ["gaps", "what-worked", "for-whom"])
 def test_example_questions_answer(question: str) -> None:
     result = run("ask", question, "--example", "-f", "json")
