@@ -48,6 +48,19 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
     assert out.strip().splitlines()[-1] == "[]"
 
 
+
+def test_asking_a_loaded_project_imports_no_reader_web_or_template_library(tmp_path: Path) -> None:
+    """A cold question on a loaded project reads the store only: rdflib, yaml, httpx and jinja2 stay unimported."""
+    root = tmp_path / "proj"
+    assert run("init", root).exit_code == 0
+    assert run("load", VALID / "riverside-wards.yaml", cwd=root).exit_code == 0
+    code = ("import sys; from cmograph.cli import main\n"
+            "try:\n    main(['ask', 'why', '--outcome', 'o-morale-up', '-f', 'csv'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('rdflib', 'yaml', 'httpx', 'jinja2', 'pyshacl') if m in sys.modules))")
+    out = processes.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout
+    assert out.count("\n") > 2, out  # the question answered
+    assert out.strip().splitlines()[-1] == "[]"
+
 def test_publish_exit_codes(tmp_path: Path) -> None:
     ok = run("publish", tmp_path / "site", "--example", "--base", "https://example.org/cmo/")
     assert ok.exit_code == 0
@@ -354,6 +367,22 @@ def test_the_installed_command_runs_the_example_without_a_traceback(tmp_path: Pa
                         capture_output=True, text=True, cwd=tmp_path, check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
+
+
+def test_a_command_that_leaves_at_once_prints_all_of_a_big_answer_into_a_pipe(tmp_path: Path) -> None:
+    """`ask` and `query` leave without the interpreter's teardown once their output is flushed: every byte of an
+    answer far bigger than a pipe's buffer still arrives, and the exit codes are as before."""
+    everything = tmp_path / "all.rq"
+    everything.write_text("SELECT * WHERE { GRAPH ?g { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } } "
+                          "ORDER BY ?g ?s ?p ?o\n", encoding="utf-8")
+    argv = ["query", "--example", str(everything), "-f", "csv"]
+    done = processes.run([sys.executable, "-m", "cmograph", *argv], capture_output=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout) > 256 * 1024  # several pipe buffers
+    assert done.stdout.decode() == run(*argv).output
+    bad = processes.run([sys.executable, "-m", "cmograph", "ask", "nosuch", "--example"], capture_output=True,
+                        text=True, check=False, cwd=tmp_path)
+    assert bad.returncode == 2 and "there is no question 'nosuch'" in bad.stderr
 
 @pytest.mark.parametrize("question", ["gaps", "what-worked", "for-whom"])
 def test_example_questions_answer(question: str) -> None:

@@ -131,7 +131,8 @@ def test_every_key_and_value_of_the_model_is_in_the_guide() -> None:
 
 
 def top_level_commands() -> dict[str, click.Command]:
-    return dict(main.commands)
+    ctx = click.Context(main)
+    return {name: command for name in main.list_commands(ctx) if (command := main.get_command(ctx, name))}
 
 
 @pytest.mark.parametrize("name", sorted(top_level_commands()))

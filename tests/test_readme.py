@@ -7,6 +7,7 @@ import re
 import sys
 from pathlib import Path
 
+import click
 import processes
 import pytest
 
@@ -31,7 +32,7 @@ def test_the_tour_covers_every_command_and_question() -> None:
     shown = " ".join(command for command, _ in BLOCKS)
     for question in questions():
         assert f"cmograph ask {question} " in shown, question
-    for command in main.commands:
+    for command in main.list_commands(click.Context(main)):
         assert f"cmograph {command}" in shown, command
 
 

@@ -5,17 +5,20 @@ Library modules are imported inside command bodies so that ``cmograph --help`` s
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import click
 
-from cmograph.cli.ask import ask
-from cmograph.cli.data import export, init, load, query, schema, validate
-from cmograph.cli.importing import import_command, template
-from cmograph.cli.match import match
-from cmograph.cli.publishing import publish
-from cmograph.cli.remote import push, serve
+# Each command by name: the module under cmograph.cli that defines it, and the function's name there. A command's
+# module is imported when the command is run (or listed by --help), so `cmograph ask` loads no other command's imports.
+COMMANDS = {
+    "init": ("data", "init"), "validate": ("data", "validate"), "load": ("data", "load"), "ask": ("ask", "ask"),
+    "query": ("data", "query"), "export": ("data", "export"), "match": ("match", "match"),
+    "publish": ("publishing", "publish"), "push": ("remote", "push"), "serve": ("remote", "serve"),
+    "schema": ("data", "schema"), "import": ("importing", "import_command"), "template": ("importing", "template"),
+}
 
 
 class CmographGroup(click.Group):
@@ -25,6 +28,16 @@ class CmographGroup(click.Group):
         from cmograph.cli.common import guarded
 
         return guarded(lambda: super(CmographGroup, self).invoke(ctx), lambda: ctx.invoked_subcommand)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(f"cmograph.cli.{module}"), name)
+        return command
 
 
 @click.group(cls=CmographGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,11 +52,6 @@ def main() -> None:
     or your own evidence:
       cmograph init && cmograph validate && cmograph ask what-worked
     """
-
-
-for command in (init, validate, load, ask, query, export, match, publish, push, serve, schema, import_command,
-                template):
-    main.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover

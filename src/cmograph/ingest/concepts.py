@@ -24,7 +24,6 @@ from cmograph.ingest.rdf import is_rdf, parse_rdf
 from cmograph.ingest.yaml_json import Document, Path_, read_document
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-CONCEPTS_FILES = ("concepts.yaml", "concepts.yml", "concepts.ttl")  # the names a project's scheme may have
 DEFAULT_PREFIX = "concept"  # the CURIE prefix that names the scheme's concepts in questions: concept:trust
 NAMESPACE_SEGMENT = "_concepts/"  # under the base IRI; '_' is in no evaluation id, so no evaluation owns it
 SCHEME_KEYS = {"label": "text", "description": "text", "namespace": "iri", "prefix": "id"}

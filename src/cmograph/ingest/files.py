@@ -29,6 +29,7 @@ RDF_SUFFIXES = tuple(RDF_FORMATS)
 SUFFIXES = EVIDENCE_SUFFIXES + RDF_SUFFIXES
 SCHEMA_SUFFIX = ".schema.json"  # a JSON Schema kept beside the evidence files, for an editor: not evidence
 PROJECT_CONFIG = "cmograph.toml"  # the file that makes a folder a cmograph project
+CONCEPTS_FILES = ("concepts.yaml", "concepts.yml", "concepts.ttl")  # the names a project's concept scheme may have
 
 
 def find_project(start: Path) -> Path | None:
@@ -48,34 +49,59 @@ def project_root(evidence: Path) -> Path:
 
 def scan_folder(folder: Path) -> list[Path]:
     """Evidence and RDF files below ``folder``, sorted, skipping hidden files and folders and JSON Schemas
-    (``*.schema.json``).
+    (``*.schema.json``); see :func:`scan_folder_seen`."""
+    return list(scan_folder_seen(folder))
+
+
+FileSeen = tuple[os.stat_result, bool]  # a file's status (links followed) and whether it is a symbolic link
+
+
+def scan_folder_seen(folder: Path) -> dict[Path, FileSeen]:
+    """:func:`scan_folder`'s files, each with what was seen of it in the same ``os.scandir`` pass (one status call
+    per file, no more): its status, links followed, and whether it is a link. Linked folders are not entered.
 
     A folder that cannot be read, or a link to a file that is not there, is an error: skipping it would make its
     evaluations look deleted.
     """
-    found: list[str] = []
+    found: dict[Path, FileSeen] = {}
 
     def unreadable(error: OSError) -> NoReturn:
         raise InputError(f"{error.filename}: this folder cannot be read ({error.strerror})",
                          "check its permissions; nothing was changed") from None
 
-    for top, dirs, names in os.walk(folder, onerror=unreadable):  # not into linked folders, as Path.rglob
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in names:
-            full = os.path.join(top, name)
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES \
-                    or name.lower().endswith(SCHEMA_SUFFIX):  # an editor's copy of `cmograph schema`
+    pending = [os.fspath(folder)]
+    while pending:
+        top = pending.pop()
+        try:
+            with os.scandir(top) as listing:
+                entries = list(listing)
+        except OSError as error:
+            unreadable(OSError(error.errno, error.strerror, top))
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
             try:
-                is_file = stat.S_ISREG(os.stat(full).st_mode)
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not entry.is_symlink():  # not into linked folders, as Path.rglob
+                    pending.append(entry.path)
+                continue
+            if os.path.splitext(name)[1].lower() not in SUFFIXES \
+                    or name.lower().endswith(SCHEMA_SUFFIX):  # an editor's copy of `cmograph schema`
+                continue
+            try:  # on Windows a DirEntry's status has no inode: ask for the whole status there
+                seen = os.stat(entry.path) if os.name == "nt" else entry.stat()
             except OSError as error:
-                if os.path.islink(full):  # to nothing, or round in a circle
-                    raise InputError(f"{full}: a link that leads to no file ({error.strerror})",
+                if entry.is_symlink():  # to nothing, or round in a circle
+                    raise InputError(f"{entry.path}: a link that leads to no file ({error.strerror})",
                                      "point the link at the evidence file, or remove it; nothing was changed") from None
                 unreadable(OSError(error.errno, error.strerror, top))  # a folder that can be listed, not entered
-            if is_file:
-                found.append(full)
-    return sorted(map(Path, found))
+            if stat.S_ISREG(seen.st_mode):
+                found[Path(entry.path)] = (seen, entry.is_symlink())
+    return dict(sorted(found.items()))
 
 
 def evidence_files(paths: Iterable[Path]) -> list[Path]:

@@ -22,15 +22,12 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cmograph.errors import UsageError
 from cmograph.query.types import ELEMENT_TYPES
 from cmograph.resources import data
 
 SCALAR_TYPES = ("integer", "choice")
 INDEX = "index.json"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -73,6 +70,14 @@ class Question:
         return next((p for p in self.parameters if p.name == name), None)
 
 
+def parse_header(text: str) -> dict[str, Any]:
+    """A ``.rq`` file's header parsed as YAML (yaml is imported here: a question whose header is indexed needs none)."""
+    import yaml
+
+    meta: dict[str, Any] = yaml.load(header(text), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    return meta
+
+
 def header(text: str) -> str:
     """The ``#+`` header lines of a ``.rq`` file, without their marks."""
     return "\n".join(line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+")
@@ -81,7 +86,7 @@ def header(text: str) -> str:
 def parse_question(qid: str, text: str, meta: dict[str, Any] | None = None) -> Question:
     """A ``.rq`` file's question; ``meta`` is its header already parsed (from the index), else it is read here."""
     if meta is None:
-        meta = yaml.load(header(text), Loader=_LOADER) or {}
+        meta = parse_header(text)
     params = tuple(
         Parameter(
             name=name,
@@ -143,7 +148,7 @@ def index_text(folder: Path) -> str:
     index = {}
     for path in sorted(folder.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        index[path.stem] = {"header": header(text), "meta": yaml.load(header(text), Loader=_LOADER) or {}}
+        index[path.stem] = {"header": header(text), "meta": parse_header(text)}
     return json.dumps(index, indent=1, ensure_ascii=False) + "\n"
 
 

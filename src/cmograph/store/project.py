@@ -11,15 +11,22 @@ import errno
 import hashlib
 import os
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cmograph.diagnostics import Progress, ValidationReport
 from cmograph.errors import InputError, UsageError
-from cmograph.ingest.concepts import CONCEPTS_FILES
-from cmograph.ingest.files import PROJECT_CONFIG, evidence_files, find_project, is_evidence_file, scan_folder
+from cmograph.ingest.files import (
+    CONCEPTS_FILES,
+    PROJECT_CONFIG,
+    FileSeen,
+    evidence_files,
+    find_project,
+    is_evidence_file,
+    scan_folder_seen,
+)
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.resources import EXAMPLE, STARTER, data
 from cmograph.store.disk import DiskStore, Manifest, StoreInUse
@@ -145,7 +152,8 @@ def digest(path: Path) -> str:
 
 
 def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE, *, refresh_root: Path | None = None,
-              progress: Progress | None = None, recheck: bool = False, concepts: Path | None = None) -> LoadResult:
+              progress: Progress | None = None, recheck: bool = False, concepts: Path | None = None,
+              seen: Mapping[Path, FileSeen] | None = None) -> LoadResult:
     """Check ``paths`` and, only if every one conforms, write them into ``store`` in one atomic step.
 
     With ``refresh_root`` the paths are the whole set of files the store should hold: files the manifest knows
@@ -156,21 +164,26 @@ def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE,
 
     ``concepts`` is the project's concept scheme (see :mod:`cmograph.ingest.concepts`): checked again, against
     the evaluations as they will be, whenever it or any evaluation changed, and written in the same step.
+    ``seen`` is what a scan of the folder saw of the paths (:func:`~cmograph.ingest.files.scan_folder_seen`), so
+    that telling whether they changed needs no second status call per file.
     """
-    if up_to_date(store, paths, refresh_root, concepts) and not recheck:
+    if up_to_date(store, paths, refresh_root, concepts, seen) and not recheck:
         return LoadResult(unchanged=len(paths))
     with store.writing():
         return _load_into(store, paths, base, refresh_root, progress, recheck, concepts)
 
 
-def up_to_date(store: DiskStore, paths: Sequence[Path], root: Path | None, concepts: Path | None = None) -> bool:
+def up_to_date(store: DiskStore, paths: Sequence[Path], root: Path | None, concepts: Path | None = None,
+               seen: Mapping[Path, FileSeen] | None = None) -> bool:
     """Whether ``store`` holds the files ``paths`` and the concept scheme ``concepts`` of the project in ``root`` as
-    they are now, and nothing else."""
+    they are now, and nothing else (``seen``: see :func:`load_into`)."""
     if root is None or not store.exists():
         return False
     manifest = store.manifest()
-    keyed = _keys(paths, root)
-    return (set(keyed) == set(manifest.files) and all(unchanged(manifest.files[k], p) for k, p in keyed.items())
+    seen = seen or {}
+    keyed = _keys(paths, root, seen)
+    return (set(keyed) == set(manifest.files)
+            and all(unchanged(manifest.files[k], p, seen[p][0] if p in seen else None) for k, p in keyed.items())
             and not _concepts_changed(manifest, concepts, root))
 
 
@@ -185,15 +198,15 @@ def _concepts_changed(manifest: Manifest, concepts: Path | None, root: Path | No
 RACY_NS = 2_000_000_000  # a file changed this soon before it was read may change again with the same timestamp
 
 
-def unchanged(entry: dict[str, Any] | None, path: Path) -> bool:
+def unchanged(entry: dict[str, Any] | None, path: Path, status: os.stat_result | None = None) -> bool:
     """Whether ``path`` still holds what ``entry`` recorded: by size, times and inode (see
     :func:`~cmograph.checks.pipeline.file_stat`) when the file had not been touched for a while when it was read (as git
-    and make do), else by content hash."""
+    and make do), else by content hash. ``status`` is the file's status if it was just taken."""
     if entry is None:
         return False
     recorded = entry.get("stat")
     if recorded is not None and len(recorded) == 5 and max(recorded[1], recorded[3]) < recorded[2] - RACY_NS:
-        seen = path.stat()
+        seen = status or path.stat()
         if (seen.st_size, seen.st_mtime_ns, seen.st_ctime_ns, seen.st_ino) == (*recorded[:2], *recorded[3:]):
             return True
     return bool(entry["digest"] == digest(path))
@@ -283,10 +296,10 @@ def _entry(item: CheckedFile) -> dict[str, object]:
             "evaluations": {g.evaluation_id: str(g.graph) for g in item.graphs}}
 
 
-def _keys(paths: Sequence[Path], root: Path | None) -> dict[str, Path]:
+def _keys(paths: Sequence[Path], root: Path | None, seen: Mapping[Path, FileSeen] | None = None) -> dict[str, Path]:
     """Each path by its key in the manifest: relative to ``root`` (symbolic links followed) when it lies below
     it, else absolute. Folders are resolved once each and files only when they are links, so that checking
-    thousands of files before every question stays cheap."""
+    thousands of files before every question stays cheap (``seen`` tells which are links without asking again)."""
     top = os.path.realpath(root) + os.sep if root is not None else None
     folders: dict[str, str] = {}
     keyed: dict[str, Path] = {}
@@ -296,7 +309,7 @@ def _keys(paths: Sequence[Path], root: Path | None) -> dict[str, Path]:
         if real is None:
             real = folders[folder] = os.path.realpath(folder)
         full = os.path.join(real, name)
-        if os.path.islink(full):
+        if (seen[path][1] if seen and path in seen else os.path.islink(full)):
             full = os.path.realpath(full)
         keyed[full[len(top):].replace(os.sep, "/") if top and full.startswith(top) else full] = path
     return keyed
@@ -321,11 +334,15 @@ class Project:
 
     def evidence(self) -> list[Path]:
         """The project's evidence files (an error if ``evaluations/`` is missing: its evaluations are not dropped)."""
+        return list(self.evidence_seen())
+
+    def evidence_seen(self) -> dict[Path, FileSeen]:
+        """:meth:`evidence`, each file with what one folder scan saw of it (see :func:`load_into`)."""
         folder = self.root / EVALUATIONS
         if not folder.is_dir():
             raise InputError(f"{folder}: the project's evaluations folder is missing",
                              "restore it (an empty folder removes every evaluation); nothing was changed")
-        return scan_folder(folder)
+        return scan_folder_seen(folder)
 
     def concepts(self) -> Path | None:
         """The project's concept scheme, ``concepts.yaml`` (or ``.yml``, or SKOS as ``concepts.ttl``) beside
@@ -344,8 +361,9 @@ class Project:
         and the result says why (``behind``).
         """
         try:
-            return load_into(self.store, self.evidence(), self.settings.base, refresh_root=self.root,
-                             progress=progress, recheck=recheck, concepts=self.concepts())
+            seen = self.evidence_seen()
+            return load_into(self.store, list(seen), self.settings.base, refresh_root=self.root,
+                             progress=progress, recheck=recheck, concepts=self.concepts(), seen=seen)
         except StoreInUse as busy:
             if not reading:
                 raise

@@ -18,11 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmograph.diagnostics import Location
 from cmograph.errors import UsageError
-from cmograph.ingest.yaml_json import Path_
+
+if TYPE_CHECKING:
+    from cmograph.ingest.yaml_json import Path_
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,6 @@ import re
 import tomllib
 from pathlib import Path
 
-import yaml
-
 from cmograph.errors import UsageError
 
 # target -> what a column mapped to it holds (shown by `cmograph import --help` and in the docs)
@@ -136,6 +134,8 @@ def parse_pairs(values: tuple[str, ...], option: str, name: str, example: str, n
 
 
 def _mapping_file(path: Path, option: str, named: tuple[str, str]) -> dict[str, str]:
+    import yaml  # here, not at the top: `cmograph --help` reads this module's TARGETS
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
