@@ -356,15 +356,17 @@
     };
     const suggest = async () => {
       const ticket = ++asked;
+      const text = input.value;
       let found;
       try {
-        found = await source.names(option.type, input.value, $("like").checked);
+        found = await source.names(option.type, text, $("like").checked);
       } catch (refusal) {
         if (ticket === asked) note.textContent = refusal.message;
         return;
       }
       if (ticket !== asked) return; // a newer text was typed meanwhile
       list.replaceChildren();
+      list.dataset.for = text; // the text these names are for
       found.names.forEach((name, i) => {
         const details = name.group === "concept" ? `shared concept · ${plural(name.count, option.type === "cmoc" ? "configuration" : option.type)}`
           : name.group === "phase" ? `programme phase · ${plural(name.count, "period")}`
@@ -380,7 +382,7 @@
       });
       const more = found.total - found.names.length;
       const takenCount = found.names.filter((n) => n.taken).length;
-      note.textContent = found.error && input.value.trim()
+      note.textContent = found.error && text.trim()
         ? `${found.error}${found.hint ? ` (${found.hint})` : ""}`
         : `${plural(found.total, "name")} found${more > 0 ? `, ${found.names.length} shown: type more to narrow` : ""}`
           + (takenCount ? `; the text typed stands for ${plural(takenCount, "listed name")}.` : ".");
@@ -561,13 +563,13 @@
 
   /* ------------------------------------------------------------------------------------------ the diagram */
 
-  const WIDTH = 230;
-  const GAP = 110;
+  const WIDTH = 200;
+  const GAP = 80;
   const LINE = 16;
   const PAD = 8;
   const SPACE = 12;
   const TOP = 34;
-  const LEFT = 50;
+  const LEFT = 50; // room for the loops of leads-to arrows, on either side
   const ARROWS = { positive: "↑", negative: "↓", mixed: "↕", "no-change": "=" };
 
   function wrap(text, width) {
@@ -603,7 +605,7 @@
       let y = TOP;
       for (const iri of iris) {
         const element = elements[iri];
-        const lines = wrap(element.label || element.id || iri, 31);
+        const lines = wrap(element.label || element.id || iri, 25);
         const extra = kind === "outcome" && element.direction ? 1 : 0;
         const h = PAD * 2 + LINE * (lines.length + extra);
         boxes.set(iri, { x: LEFT + column * (WIDTH + GAP), y, h, lines, element, kind });
