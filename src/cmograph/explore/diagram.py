@@ -3,7 +3,8 @@
 An answer names its configurations by id (``cmoc``, and ``negative_cmoc`` in ``contradictions``), with their
 evaluation's id where several evaluations are loaded. They are looked up by those two ids, bound as literals,
 with their contexts, mechanisms (triggered or not), outcomes and ``leads_to`` links; the configurations they lead
-to are drawn too, chain by chain, up to :data:`MOST` configurations in all. Where a row lists the configurations
+to are drawn too, chain by chain, up to :data:`MOST` configurations in all (the configurations named are looked up
+:data:`MOST` at a time, until that many are found: an answer may name thousands). Where a row lists the configurations
 of several evaluations (``demi-regularities``), a configuration is taken only if it shows the row's pattern.
 """
 
@@ -135,19 +136,22 @@ def diagram(answer: Answer, engine: Engine) -> dict[str, Any]:
     wanted = named(answer)
     configurations: dict[str, Configuration] = {}
     elements: dict[str, Element] = {}
-    if wanted:
-        values = {"cmoc": sorted({literal_term(c) for _, c, _ in wanted})}
-        evaluations = {e for e, _, _ in wanted if e is not None}
+    for start in range(0, len(wanted), MOST):  # looked up a drawing's worth at a time, until one is full
+        chunk = wanted[start: start + MOST]
+        values = {"cmoc": sorted({literal_term(c) for _, c, _ in chunk})}
+        evaluations = {e for e, _, _ in chunk if e is not None}
         if evaluations:
             values["evaluation"] = sorted(literal_term(e) for e in evaluations)
         by_ids: dict[tuple[str, str], list[Configuration]] = {}
         for c in _fetch(engine, values, elements):
             by_ids.setdefault((c.evaluation, c.id), []).append(c)
             by_ids.setdefault(("", c.id), []).append(c)
-        for e, cmoc, row in wanted:
+        for e, cmoc, row in chunk:
             for c in by_ids.get((e or "", cmoc), []):
                 if len(configurations) < MOST and c.iri not in configurations and _shows_pattern(c, row, elements):
                     configurations[c.iri] = c
+        if len(configurations) >= MOST:
+            break
     in_answer = set(configurations)
     chained = _chain(engine, configurations, elements)
     return {"configurations": [c.json(c.iri in in_answer) for c in configurations.values()],

@@ -274,6 +274,7 @@
       return false;
     }
     state.current = question;
+    asking += 1; // an answer to the question shown before is not shown now
     markCurrent();
     $("intro").hidden = true;
     $("panel").hidden = false;
@@ -459,7 +460,10 @@
     await ask(question, options, like);
   }
 
+  let asking = 0; // the latest question asked: an earlier answer arriving after it is dropped
+
   async function ask(question, options, like) {
+    const ticket = ++asking;
     hideError();
     $("status").textContent = "Asking…";
     $("answer").setAttribute("aria-busy", "true");
@@ -467,12 +471,13 @@
     try {
       found = await source.ask(question, options, like);
     } catch (refusal) {
+      if (ticket !== asking) return;
       $("answer").removeAttribute("aria-busy");
       $("answer").hidden = true;
       showError(refusal);
       return;
     }
-    if (state.current !== question) return;
+    if (ticket !== asking) return;
     $("answer").removeAttribute("aria-busy");
     showAnswer(question, found, source.downloads(question, options, like, found));
   }
