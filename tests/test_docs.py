@@ -352,7 +352,7 @@ def test_the_explorer_page_shows_its_screenshots_paths_and_measurements() -> Non
     assert len(rows) == 2
     for row in rows:  # the page weight (or size) and the time to first answer, on the example and at 100k
         cells = row.strip("| ").split(" | ")
-        assert all(re.search(r"[0-9.]+ MB", c) and re.search(r"first answer [0-9.–]+ s", c) for c in cells[1:])
+        assert all(re.search(r"[0-9.]+ MB", c) and re.search(r"first answer [0-9.\u2013]+ s", c) for c in cells[1:])
     assert "| the example (2,081 triples) | a 100k-triple project" in table
     assert "**The published explorer writes every answer beforehand** (ii)" in table
     assert "(explorer.md)" in (DOCS / "index.md").read_text(encoding="utf-8")
