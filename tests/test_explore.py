@@ -181,7 +181,16 @@ def test_names_are_matched_as_the_command_line_matches_them(served: Client, exam
     assert [n["value"] for n in everything["names"]] == ids  # configurations have no labels: their ids
 
 
-def test_every_name_offered_stands_for_its_elements_alone(study: Source) -> None:
+@pytest.mark.parametrize("twice", [False, True], ids=["two evaluations", "one of them twice"])
+def test_every_name_offered_stands_for_its_elements_alone(study: Source, twice: bool, tmp_path: Path) -> None:
+    """Each element is offered under a name the command line takes for it alone: its label where no other element
+    of its kind is called so, else its id, else EVALUATION/ID (an evaluation loaded twice under two ids shares
+    every label and id with the other)."""
+    if twice:
+        copy = tmp_path / "riverside-copy.yaml"
+        text = (VALID / "riverside-wards.yaml").read_text(encoding="utf-8")
+        copy.write_text(text.replace("  id: riverside-wards\n", "  id: riverside-copy\n", 1), encoding="utf-8")
+        study = open_source([*STUDY, copy])
     names = Names(study.engine)
     resolver = Resolver(study.engine)
     for kind in ("context", "mechanism", "outcome", "group", "site", "cmoc", "evaluation", "period"):
@@ -191,8 +200,12 @@ def test_every_name_offered_stands_for_its_elements_alone(study: Source) -> None
         for name in listed:
             assert set(resolver.resolve(kind, name.value)) == name.iris, (kind, name.value)
     concepts = {n.value: len(n.iris) for n in names.of("mechanism") if n.group == "concept"}
-    assert concepts["cmoc:daily-huddle"] == 2  # one mechanism in each evaluation
-    assert {n.value for n in names.of("evaluation")} == {"hillside-review", "riverside-wards"}  # ids, not titles
+    assert concepts["cmoc:daily-huddle"] == 2 + twice  # a mechanism in each evaluation
+    evaluations = {"hillside-review", "riverside-wards", *(["riverside-copy"] if twice else [])}
+    assert {n.value for n in names.of("evaluation")} == evaluations  # ids, not titles
+    huddles = sorted(n.value for n in names.of("mechanism") if n.id == "m-huddle")
+    assert huddles == (["riverside-copy/m-huddle", "riverside-wards/m-huddle"] if twice else
+                       ["Daily improvement huddle"])
 
 
 @pytest.mark.parametrize(("path", "status", "error"), [

@@ -5,12 +5,18 @@ itself stands for is decided by :class:`~cmograph.query.resolve.Resolver`, exact
 spelt exactly, else ignoring case, or with ``--like`` every element whose id or label holds it. Besides elements,
 the shared concepts of a kind (a CURIE stands for every element linked to the concept) and the programme phases
 (a phase stands for its periods) are suggested, as the command line takes them too.
+
+Each element is offered under the first of its label, id, ``EVALUATION/ID`` and IRI (for an evaluation, whose
+label is its title, its id first) that no other element of its kind is called, ignoring case; a name is checked
+with the resolver before it is shown or written (labels repeat across evaluations: at 100k triples most need
+``EVALUATION/ID``, and checking every name of a kind through the resolver took 7 to 36 s).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cmograph.errors import UsageError
@@ -34,6 +40,7 @@ class Name:
     id: str | None = None
     evaluation: str | None = None
     group: str | None = None  # "concept" or "phase" for a name that stands for several elements
+    others: tuple[str, ...] = ()  # the names to try, in order, should ``value`` not resolve to ``iris`` alone
 
     def json(self, taken: bool = False) -> dict[str, Any]:
         return {"value": self.value, "label": self.label, "id": self.id, "evaluation": self.evaluation,
@@ -56,74 +63,109 @@ class Names:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._names: dict[str, list[Name]] = {}
-        self._lock = threading.Lock()
+        self.resolver = Resolver(engine)
+        self._listed: dict[str, list[Name]] = {}
+        self._checked: dict[tuple[str, str | None, frozenset[str]], Name | None] = {}
+        self._lock = threading.RLock()
 
     def of(self, kind: str) -> list[Name]:
-        """Every element of ``kind``, then every concept (and for periods, phase) standing for several, each with
-        the first of its label, id, ``EVALUATION/ID`` and IRI that resolves to it alone (for an evaluation, whose
-        label is its title, its id first)."""
+        """Every name of ``kind``, each checked: its elements, then its concepts and phases."""
+        return [n for n in (self.checked(kind, n) for n in self.listed(kind)) if n is not None]
+
+    def listed(self, kind: str) -> list[Name]:
+        """The names of ``kind`` as first chosen (not yet checked with the resolver)."""
         with self._lock:
-            if kind not in self._names:
-                self._names[kind] = self._find(kind)
-            return self._names[kind]
+            if kind not in self._listed:
+                self._listed[kind] = self._find(kind)
+            return self._listed[kind]
+
+    def checked(self, kind: str, name: Name) -> Name | None:
+        """``name`` under the first of its names that the resolver takes for its elements alone (None if none)."""
+        with self._lock:
+            key = (kind, name.group, name.iris)
+            if key not in self._checked:
+                self._checked[key] = next((replace(name, value=v, others=()) for v in (name.value, *name.others)
+                                           if self.resolved(kind, v) == name.iris), None)
+            return self._checked[key]
+
+    def resolved(self, kind: str, text: str, like: bool = False) -> frozenset[str]:
+        """The elements the command line takes ``text`` for; none if it names none, or several ambiguously."""
+        try:
+            return frozenset(self._resolver(like).resolve(kind, text))
+        except UsageError:
+            return frozenset()
+
+    def _resolver(self, like: bool) -> Resolver:
+        """A resolver as the command line's, with or without ``--like`` (the prefixes read once)."""
+        return Resolver(self.engine, like=like, _prefixes=self.resolver.prefixes())
 
     def _find(self, kind: str) -> list[Name]:
-        resolver = Resolver(self.engine)
-        pool = resolver.candidates(kind)
-        names = [n for n in (self._element(resolver, kind, c) for c in pool) if n is not None]
+        pool = self.resolver.candidates(kind)
+        prefixes = self.resolver.prefixes()
+        called = Counter(t.casefold() for c in pool for t in {c.label, c.id} if t)
+        names = [_element(kind, c, called, prefixes) for c in pool]
         names.sort(key=lambda n: (natural_key(n.label), n.value))
-        prefixes = resolver.prefixes()
-        for concept in sorted({c.concept for c in pool if c.concept}):
+        concepts: dict[str, set[str]] = {}
+        for c in pool:
+            if c.concept:
+                concepts.setdefault(c.concept, set()).add(c.iri)
+        for concept, iris in sorted(concepts.items(), key=lambda item: natural_key(item[0])):
             curie = _curie(concept, prefixes)
-            value = curie if _resolved(resolver, kind, curie) else concept
-            iris = _resolved(resolver, kind, value)
-            if iris:
-                names.append(Name(value, value, iris, group="concept"))
+            names.append(Name(curie, curie, frozenset(iris), group="concept",
+                              others=(concept,) if curie != concept else ()))
         if kind == "period":  # a phase no period is called stands for its periods
             for phase in sorted({str(row["phase"]) for row in self.engine.select(PHASES)[1]}, key=natural_key):
-                iris = _resolved(resolver, kind, phase)
+                iris = self.resolved(kind, phase)
                 if len(iris) > 1:
                     names.append(Name(phase, phase, iris, group="phase"))
         return names
 
-    @staticmethod
-    def _element(resolver: Resolver, kind: str, c: Candidate) -> Name | None:
-        qualified = f"{c.evaluation}/{c.id}" if c.id else None
-        tries = (c.id, c.label) if kind == "evaluation" else (c.label, c.id)  # an evaluation's label is its title
-        for value in (*tries, qualified, c.iri):
-            if value and value.strip() == value and _resolved(resolver, kind, value) == {c.iri}:
-                return Name(value, c.label or c.id or c.iri, frozenset({c.iri}), c.id, c.evaluation)
-        return None
-
     def suggest(self, kind: str, text: str, like: bool, limit: int = SUGGESTED) -> dict[str, Any]:
         """The names that hold ``text`` (ignoring case), best first, with which of them ``text`` stands for on the
         command line (``taken``), or why it stands for none (``error``, ``hint``)."""
-        names = self.of(kind)
         folded = text.strip().casefold()
         taken: frozenset[str] = frozenset()
         error = hint = None
         if text.strip():
             try:
-                taken = frozenset(Resolver(self.engine, like=like).resolve(kind, text))
+                taken = frozenset(self._resolver(like).resolve(kind, text))
             except UsageError as exc:
                 error, hint = exc.message, exc.hint
-        found = [n for n in names if n.holds(folded) or _taken(n, taken)]
+        found = [n for n in self.listed(kind) if n.holds(folded) or _taken(n, taken)]
         found.sort(key=lambda n: (not _taken(n, taken), n.rank(folded)))
+        shown = []
+        for name in found:
+            if len(shown) == limit:
+                break
+            checked = self.checked(kind, name)
+            if checked is not None:
+                shown.append(checked.json(_taken(checked, taken)))
         return {"kind": kind, "text": text, "like": like, "total": len(found), "error": error, "hint": hint,
-                "names": [n.json(_taken(n, taken)) for n in found[:limit]]}
+                "names": shown}
+
+
+def _element(kind: str, c: Candidate, called: Counter[str], prefixes: dict[str, list[str]]) -> Name:
+    """An element, under the first of its names that no other element of its kind is called, ignoring case (and
+    that is not read as a CURIE or IRI); the others kept in case the resolver does not take it."""
+    qualified = f"{c.evaluation}/{c.id}" if c.id else None
+    tries = [c.id, c.label] if kind == "evaluation" else [c.label, c.id]  # an evaluation's label is its title
+    names = [t for t in (*tries, qualified, c.iri) if t and t.strip() == t]
+    unique = [t for t in names if t in tries and called[t.casefold()] == 1 and not _read_as_iri(t, prefixes)]
+    rest = [t for t in names if t not in unique]
+    ordered = list(dict.fromkeys([*unique, *[t for t in rest if t not in tries], *rest]))  # shared names last
+    return Name(ordered[0], c.label or c.id or c.iri, frozenset({c.iri}), c.id, c.evaluation,
+                others=tuple(ordered[1:]))
+
+
+def _read_as_iri(text: str, prefixes: dict[str, list[str]]) -> bool:
+    """Whether the resolver reads ``text`` as an IRI or a CURIE of a declared prefix before it reads it as a name."""
+    prefix, colon, _ = text.partition(":")
+    return "://" in text or text.startswith("urn:") or bool(colon and prefix in prefixes)
 
 
 def _taken(name: Name, taken: frozenset[str]) -> bool:
     """Whether the text typed stands for ``name``: for an element, among others; for a concept or phase, exactly."""
     return bool(taken) and (name.iris == taken if name.group else name.iris <= taken)
-
-def _resolved(resolver: Resolver, kind: str, name: str) -> frozenset[str]:
-    """The elements the command line takes ``name`` for, or none if it names none, or several ambiguously."""
-    try:
-        return frozenset(resolver.resolve(kind, name))
-    except UsageError:
-        return frozenset()
 
 
 def _curie(iri: str, prefixes: dict[str, list[str]]) -> str:
