@@ -109,9 +109,9 @@ class Names:
         for c in pool:
             if c.concept:
                 concepts.setdefault(c.concept, set()).add(c.iri)
-        for concept, iris in sorted(concepts.items(), key=lambda item: natural_key(item[0])):
+        for concept, elements in sorted(concepts.items(), key=lambda item: natural_key(item[0])):
             curie = _curie(concept, prefixes)
-            names.append(Name(curie, curie, frozenset(iris), group="concept",
+            names.append(Name(curie, curie, frozenset(elements), group="concept",
                               others=(concept,) if curie != concept else ()))
         if kind == "period":  # a phase no period is called stands for its periods
             for phase in sorted({str(row["phase"]) for row in self.engine.select(PHASES)[1]}, key=natural_key):
@@ -133,7 +133,7 @@ class Names:
                 error, hint = exc.message, exc.hint
         found = [n for n in self.listed(kind) if n.holds(folded) or _taken(n, taken)]
         found.sort(key=lambda n: (not _taken(n, taken), n.rank(folded)))
-        shown = []
+        shown: list[dict[str, Any]] = []
         for name in found:
             if len(shown) == limit:
                 break
