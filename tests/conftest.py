@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from processes import STARTED, stop_started
 
 VALID = Path(__file__).parent / "data" / "valid"
+
+
+@pytest.fixture(autouse=True)
+def _stop_what_the_test_started() -> Iterator[None]:
+    """Every process the test started with ``processes.start`` or ``processes.run`` is stopped by PID when it ends."""
+    since = len(STARTED)
+    yield
+    stop_started(since)
+
+
+def pytest_sessionfinish() -> None:
+    """And any process started outside a test (by a module or session fixture)."""
+    stop_started()
 
 
 @pytest.fixture

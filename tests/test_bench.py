@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the benchmark
+
 ROOT = Path(__file__).resolve().parents[1]
 TRIPLES = 10_000
 SEED = 1

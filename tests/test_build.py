@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from cmograph.checks.pipeline import check_file
 from cmograph.checks.results import EvaluationGraph
-from cmograph.format.model import CMOCS
+from cmograph.format.model import ALL_SECTIONS, BUILDER_TERMS, CMOCS
 from cmograph.format.vocab import CMO, DEFAULT_BASE
 from cmograph.ingest.build import element_iri, graph_iri
 from cmograph.render.formats import EXPORTS
@@ -24,6 +24,7 @@ from cmograph.source import load_memory
 VALID = Path(__file__).parent / "data" / "valid"
 RIVERSIDE = VALID / "riverside-wards.yaml"
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # not rdflib's XSD, which warns when pytest probes it
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def canonical(path: Path, base: str = DEFAULT_BASE) -> bytes:
@@ -73,6 +74,22 @@ def test_a_base_must_end_with_a_slash_or_a_hash() -> None:
     assert caught.value.hint is not None and caught.value.hint.endswith("https://example.org/kb/")
     [graph] = check_file(RIVERSIDE, "https://example.org/kb#").graphs
     assert graph.graph == URIRef("https://example.org/kb#riverside-wards/graph")
+
+
+def test_a_file_with_every_key_writes_every_predicate_of_the_model_and_no_other(tmp_path: Path) -> None:
+    """The builder writes each key as its kind says, with no code of its own per key: the worked example of the
+    format guide (which uses every key; tests/test_docs.py) gives a triple for every predicate the model names."""
+    guide = (Path(__file__).parent.parent / "docs" / "evidence-format.md").read_text(encoding="utf-8")
+    (worked,) = (b for b in re.findall(r"^```yaml\n(.*?)^```$", guide, re.MULTILINE | re.DOTALL)
+                 if b.startswith("# worked-example\n"))
+    path = tmp_path / "worked.yaml"
+    path.write_text(worked, encoding="utf-8")
+    [graph] = check_file(path).graphs
+    written = {p for _, p, _ in rdflib_graph(graph)}
+    keys = {key.predicate for section in ALL_SECTIONS for key in section.keys if key.predicate is not None}
+    assert sorted(keys - written) == []
+    others = {RDF_TYPE, *(URIRef(t) for t in BUILDER_TERMS)}
+    assert sorted(written - keys - others) == []
 
 
 def test_defaults_and_generated_statement() -> None:

@@ -6,11 +6,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+import processes
 import pytest
 from click.testing import CliRunner, Result
 
@@ -36,7 +36,7 @@ def test_version_and_help() -> None:
     assert run("--version").output.startswith("cmograph, version ")
     result = run("--help")
     assert result.exit_code == 0
-    for command in ("init", "validate", "load", "ask", "query", "export", "schema"):
+    for command in ("init", "validate", "load", "ask", "query", "export", "publish", "schema"):
         assert command in result.output
 
 
@@ -44,8 +44,20 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
     code = ("import sys; from cmograph.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyoxigraph', 'owlready2') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = processes.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_publish_exit_codes(tmp_path: Path) -> None:
+    ok = run("publish", tmp_path / "site", "--example", "--base", "https://example.org/cmo/")
+    assert ok.exit_code == 0
+    assert ok.output == f"published 65 pages (337 files) to {tmp_path / 'site'}, to be served at https://example.org/cmo/\n"
+    bad = run("publish", tmp_path / "other", "--data", INVALID / "dangling-context-ref.yaml", "--base",
+              "https://example.org/cmo/", "--license", "CC0-1.0")
+    assert bad.exit_code == 1
+    assert "Nothing was loaded or published." in bad.output and not (tmp_path / "other").exists()
+    usage = run("publish", tmp_path / "other", "--example", "--data", VALID / "minimal.yaml")
+    assert usage.exit_code == 2 and "use only one of" in usage.output
 
 
 def test_validate_exit_codes() -> None:
@@ -285,15 +297,16 @@ def test_schema_command_prints_the_json_schema() -> None:
     assert schema["title"] == "cmograph evidence file"
 
 
+@pytest.mark.slow
 def test_the_installed_command_runs_the_example_without_a_traceback(tmp_path: Path) -> None:
     exe = shutil.which("cmograph")
     assert exe is not None, "cmograph must be installed"
-    done = subprocess.run([exe, "ask", "what-worked", "--example", "-f", "csv"], capture_output=True, text=True,
-                          cwd=tmp_path, check=False)
+    done = processes.run([exe, "ask", "what-worked", "--example", "-f", "csv"], capture_output=True, text=True,
+                         cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("outcome,")
-    bad = subprocess.run([exe, "ask", "why", "--example", "--outcome", 'x" } UNION { ?s ?p ?o } #'],
-                         capture_output=True, text=True, cwd=tmp_path, check=False)
+    bad = processes.run([exe, "ask", "why", "--example", "--outcome", 'x" } UNION { ?s ?p ?o } #'],
+                        capture_output=True, text=True, cwd=tmp_path, check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
@@ -384,6 +397,7 @@ def test_progress_is_told_of_every_file_with_the_total(tmp_path: Path) -> None:
     assert len(calls) >= 3 and {c[2] for c in calls} <= set(files)
 
 
+@pytest.mark.slow
 def test_load_of_many_evaluations_names_the_first_ten(tmp_path: Path) -> None:
     text = (VALID / "riverside-wards.yaml").read_text(encoding="utf-8")
     for n in range(12):
@@ -437,6 +451,7 @@ def test_an_empty_answer_in_a_data_format_is_said_on_standard_error(command: tup
         assert result.stdout.startswith(said) and result.stderr == "", fmt
 
 
+@pytest.mark.slow
 def test_export_takes_the_usual_short_names_of_formats(tmp_path: Path) -> None:
     for short, name in (("ttl", "turtle"), ("nq", "nquads")):
         exported = run("export", "--data", VALID / "riverside-wards.yaml", "-f", short)
@@ -448,7 +463,8 @@ def test_export_takes_the_usual_short_names_of_formats(tmp_path: Path) -> None:
         again = run("ask", "what-worked", "--data", path, "-f", "csv")  # the same answers from the export
         assert again.stdout == run("ask", "what-worked", "--data", VALID / "riverside-wards.yaml", "-f", "csv").stdout
     helped = run("export", "--help").output
-    assert "[turtle|ttl|nt|jsonld|trig|nquads|nq]" in helped and helped.count("ttl") == 2  # the choice, the note
+    assert "[turtle|ttl|nt|jsonld|trig|nquads|nq|xlsx|nanopub]" in helped
+    assert helped.count("ttl") == 2  # the choice, the note
     refused = run("export", "--example", "-f", "turtle2")
     assert refused.exit_code == 2 and "'turtle2' is not one of 'turtle', 'ttl'," in refused.output
 

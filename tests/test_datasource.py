@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
+import processes
 import pytest
 
 import cmograph
@@ -18,7 +18,7 @@ VALID = DATA / "valid"
 
 def test_open_data_is_not_imported_until_used() -> None:
     code = "import sys, cmograph; print('cmograph.source' in sys.modules, 'pyoxigraph' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = processes.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
     assert callable(cmograph.open_data) and callable(cmograph.validate_paths)
     with pytest.raises(AttributeError):

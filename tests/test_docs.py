@@ -1,11 +1,14 @@
 """The documentation cannot fall behind the code.
 
 - The worked file in ``docs/evidence-format.md`` (the ```yaml block whose first line is ``# worked-example``)
-  validates with no diagnostics at all, and uses every key of every section of :mod:`cmograph.format.model`.
+  validates with no diagnostics at all (beside the files the guide shows after ``<!-- file: NAME -->``: the
+  transcript its quotes are checked against), and uses every key of every section of
+  :mod:`cmograph.format.model`.
 - Every value of every closed list appears in the format guide.
 - Every top-level command has a page ``docs/commands/<command>.md`` that names each of its options.
 - Every canned question has a page ``docs/questions/<id>.md``.
-- Every ```console block of ``docs/commands/*.md`` and ``docs/questions/*.md`` prints what it shows:
+- Every ```console block of ``docs/commands/*.md``, ``docs/questions/*.md`` and ``docs/publish.md`` prints what it
+  shows:
 
   - A block is a series of ``$ command`` lines, each followed by the output shown for it (standard output and
     standard error together). A block whose one command asks for ``-f markdown`` and shows no output is followed
@@ -38,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import processes
 import pytest
 import yaml
 
@@ -61,6 +65,13 @@ def yaml_blocks(text: str) -> list[str]:
 
 def worked_examples() -> list[str]:
     return [b for b in yaml_blocks(GUIDE.read_text(encoding="utf-8")) if b.splitlines()[:1] == [MARK]]
+
+
+def guide_files() -> dict[str, str]:
+    """The files the guide shows beside the worked file (a fenced block right after ``<!-- file: NAME -->``)."""
+    found = re.finditer(r"^<!-- file: (\S+) -->\n```\w*\n(.*?)^```", GUIDE.read_text(encoding="utf-8"),
+                        re.MULTILINE | re.DOTALL)
+    return {m.group(1): m.group(2) for m in found}
 
 
 def keys_used(data: dict[str, Any]) -> dict[str, set[str]]:
@@ -91,6 +102,9 @@ def test_the_guide_has_exactly_one_worked_example() -> None:
 def test_worked_example_validates_without_any_diagnostic(index: int, tmp_path: Path) -> None:
     path = tmp_path / "worked-example.yaml"
     path.write_text(worked_examples()[index], encoding="utf-8")
+    for name, text in guide_files().items():  # the transcripts its quotes are checked against
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
     checked = check_file(path)
     assert checked.report.conforms, "\n".join(str(d) for d in checked.report)
     assert not checked.report.diagnostics, "\n".join(str(d) for d in checked.report)
@@ -144,7 +158,7 @@ def test_every_question_has_a_page(qid: str) -> None:
 
 # --- The example outputs of the command and question pages --------------------------------------------------------
 
-PAGES = sorted((DOCS / "commands").glob("*.md")) + sorted((DOCS / "questions").glob("*.md"))
+PAGES = sorted((DOCS / "commands").glob("*.md")) + sorted((DOCS / "questions").glob("*.md")) + [DOCS / "publish.md"]
 FENCED = re.compile(r"^```(\w*)[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 MARKER = re.compile(r"^<!-- (not run|setup|file): (\S.*?) -->$")
 WIDTH = re.compile(r"on a terminal (\d+) columns wide")
@@ -281,8 +295,8 @@ def _in_bash(console: Console, where: Path) -> tuple[list[str], Path]:
     """The outputs of a block run by bash in ``where`` (standard error mixed in), and the folder it ended in."""
     env = dict(os.environ, COLUMNS=str(console.columns),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    done = subprocess.run(["bash", "-c", _script(console)], cwd=where, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, check=False, timeout=300)
+    done = processes.run(["bash", "-c", _script(console)], cwd=where, env=env, stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, check=False, timeout=300)
     *outputs, last = done.stdout.split(f"\n{END}\n")
     assert len(outputs) == len(console.commands), f"line {console.line}: {done.stdout}{done.stderr}"
     return outputs, Path(last)
@@ -311,6 +325,7 @@ def _transcript(command: str, output: str) -> str:
     return f"$ {command}\n{output}".rstrip("\n")
 
 
+@pytest.mark.slow  # every console block of the page, run again
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib reading JSON-LD
 @pytest.mark.parametrize("path", [p for p in PAGES if "```console" in p.read_text(encoding="utf-8")],
                          ids=lambda p: f"{p.parent.name}/{p.name}")

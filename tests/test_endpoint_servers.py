@@ -12,12 +12,14 @@ import os
 import re
 import subprocess
 import tempfile
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import processes
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
@@ -28,12 +30,16 @@ from cmograph.query.catalogue import Question, questions
 from cmograph.query.engine import Engine
 from cmograph.query.local import StoreEngine
 from cmograph.query.resolve import Resolver
-from cmograph.query.run import Answer, ask
-from cmograph.remote.endpoint import ENV_PASSWORD, ENV_USER, Endpoint, with_prefixes
+from cmograph.query.run import Answer, ask, prepare
+from cmograph.remote.credentials import ENV_HOST, ENV_PASSWORD, ENV_USER
+from cmograph.remote.endpoint import Endpoint
 from cmograph.remote.serve import HOST, free_port, oxigraph_command
 from cmograph.remote.serve import Server as Served
+from cmograph.remote.sparql import with_prefixes
 from cmograph.render.rdf import export
 from cmograph.source import example_path, load_memory
+
+pytestmark = pytest.mark.slow  # needs the SPARQL servers of scripts/servers
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVERS_FILE = Path(os.environ.get("CMOGRAPH_TEST_SERVERS", ROOT / ".servers" / "servers.env"))
@@ -55,7 +61,10 @@ class Server:
     password: str | None = None
 
     def env(self) -> dict[str, str]:
-        return {ENV_USER: self.user, ENV_PASSWORD: self.password} if self.user and self.password else {}
+        """The credentials, tied to the server's host (so that a project's cmograph.toml naming it gets them)."""
+        if not (self.user and self.password):
+            return {}
+        return {ENV_USER: self.user, ENV_PASSWORD: self.password, ENV_HOST: urllib.parse.urlsplit(self.query).netloc}
 
 
 def _configured() -> dict[str, Server]:
@@ -345,7 +354,7 @@ def separate_default_graph(tmp_path: Path) -> Iterator[str]:
     folder = tempfile.TemporaryDirectory(dir=tmp_path)
     port = free_port()
     with open(Path(folder.name) / "server.log", "wb") as log:
-        process = subprocess.Popen(
+        process = processes.start(
             [oxigraph_command(), "serve", "--location", str(Path(folder.name) / "data"), "--bind", f"{HOST}:{port}"],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     served = Served(process, port, True, folder)
@@ -376,3 +385,23 @@ def test_an_empty_answer_on_a_union_default_graph(server: Server) -> None:
     code, output = cli("ask", "contradictions", "--endpoint", server.query, "-f", "table")
     assert code == 0, output
     assert output == questions()["contradictions"].empty + "\n"
+
+
+def test_the_fastest_form_each_server_accepts_is_found_once(loaded: Endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
+    oxigraph = loaded.url == server_named("oxigraph").query
+    remote = Endpoint(loaded.url)
+    sent: list[str] = []
+    real = remote._results
+
+    def counted(sparql: str) -> Any:
+        sent.append(sparql)
+        return real(sparql)
+
+    monkeypatch.setattr(remote, "_results", counted)
+    assert remote.lateral is oxigraph  # Oxigraph runs LATERAL; Virtuoso keeps the SPARQL 1.1 form
+    assert remote.lateral is oxigraph and len(sent) == 1  # asked once
+    question = questions()["why"]
+    bound = prepare(question, remote, {"outcome": "Higher staff morale"}, like=True)
+    assert ("LATERAL" in bound) is oxigraph
+    assert outcome(question, remote, {"outcome": "Higher staff morale"}) == outcome(
+        question, Endpoint(loaded.url), {"outcome": "Higher staff morale"})

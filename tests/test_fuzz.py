@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,8 @@ from cmograph.checks.results import CheckedFile
 from cmograph.errors import InputError
 from cmograph.store.disk import DiskStore, memory_store
 from cmograph.store.project import load_into
+
+pytestmark = pytest.mark.slow  # hundreds of generated files checked and loaded
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "data" / "valid"

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import jsonschema
 import pytest
 import yaml
-from rdflib import SH, Graph
+from rdflib import RDF, SH, Graph, Literal
+from rdflib.compare import isomorphic
 
 from cmograph.checks.shapes import shapes_graph
-from cmograph.format.generate import json_schema, json_schema_text, shapes_turtle
-from cmograph.format.model import ENUMERATIONS
+from cmograph.format.generate import json_schema, json_schema_text, shapes, shapes_turtle
+from cmograph.format.kinds import KINDS
+from cmograph.format.model import ALL_SECTIONS, ENUMERATIONS, MICROSYSTEM, SITES, KeyKind
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -25,6 +28,32 @@ def test_committed_shapes_are_generated_from_the_model() -> None:
 
 def test_committed_schema_is_generated_from_the_model() -> None:
     assert (ROOT / "schema" / "cmograph-evidence.schema.json").read_text(encoding="utf-8") == json_schema_text()
+
+
+@pytest.mark.slow
+def test_the_shapes_are_a_graph_serialised_the_same_every_time() -> None:
+    graph = shapes()
+    assert isomorphic(graph, Graph().parse(data=shapes_turtle(), format="turtle"))
+    assert shapes_turtle() == shapes_turtle()  # blank nodes are numbered, not random: no churn in the file
+
+
+def test_every_kind_has_one_entry_and_every_kind_is_used() -> None:
+    assert sorted(KINDS) == sorted(get_args(KeyKind))
+    used = {key.kind for section in ALL_SECTIONS for key in section.keys}
+    assert sorted(set(KINDS) - used) == [], "kinds no key of the model has"
+
+
+def test_every_key_of_the_model_has_a_property_shape_named_after_it() -> None:
+    graph = shapes_graph()
+    for section in ALL_SECTIONS:
+        holder = SITES if section is MICROSYSTEM else section  # the microsystem's keys describe its site
+        prefix = "microsystem." if section is MICROSYSTEM else ""
+        (node_shape,) = graph.subjects(SH.targetClass, holder.cls)
+        assert (node_shape, RDF.type, SH.NodeShape) in graph
+        names = {graph.value(p, SH.name) for p in graph.objects(node_shape, SH.property)}
+        for key in section.keys:
+            if key.kind != "object":  # a nested mapping: its own keys have the shapes
+                assert Literal(prefix + key.name) in names, f"{section.name}.{key.name}"
 
 
 def test_every_enumeration_value_is_in_a_shape() -> None:

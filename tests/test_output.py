@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 import sys
 from decimal import Decimal
 
+import processes
 import pyoxigraph as ox
 import pytest
 
@@ -132,7 +132,7 @@ def test_every_export_format_name_is_a_suffix_that_reads_back() -> None:
 def test_the_registry_imports_no_writer() -> None:
     code = ("import sys; import cmograph.render.formats\n"
             "print(sorted(m for m in sys.modules if m.startswith(('pyoxigraph', 'rdflib', 'cmograph.render.'))))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = processes.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['cmograph.render.formats']"
 
 

@@ -142,3 +142,25 @@ def test_an_unknown_tag_names_its_item_key_and_line() -> None:
     with pytest.raises(InputError, match=r"^a.yaml: title:1: the YAML tag '!<tag:example.org,2026:x>' is not one"):
         parse_text(Path("a.yaml"), "title: !<tag:example.org,2026:x> 12\n")
     assert parse_text(Path("a.yaml"), "title: !!str 12\n").data == {"title": "12"}  # a tag YAML defines is read
+
+
+# ---------------------------------------------------------------------------------------------- bounds (issue #18)
+
+
+def test_several_yaml_documents_are_named_as_such() -> None:
+    with pytest.raises(InputError) as error:
+        parse_text(Path("a.yaml"), "cmograph: 1\nevaluation:\n  id: a\n---\ncmograph: 1\n")
+    assert error.value.message == "a.yaml:4:1: this file has several YAML documents (separated by '---')"
+    assert error.value.hint == "put one evaluation per file, and remove the '---' line"
+    assert parse_text(Path("a.yaml"), "---\ncmograph: 1\n").data == {"cmograph": 1}  # one document may start so
+
+
+def test_a_key_longer_than_yaml_allows_is_named_as_such() -> None:
+    with pytest.raises(InputError) as error:
+        parse_text(Path("a.yaml"), "cmograph: 1\n" + "k" * 1100 + ": v\n")
+    assert error.value.message == "a.yaml:2:1: a key longer than 1024 characters"
+    assert error.value.hint is not None and error.value.hint.startswith(
+        "YAML does not allow implicit keys that long; keys are short names such as 'label'")
+    with pytest.raises(InputError) as error:  # a long line with no ':' at all is not a long key
+        parse_text(Path("a.yaml"), "cmograph: 1\n" + "k" * 1100 + "\nx: 1\n")
+    assert error.value.message == "a.yaml:3:1: YAML syntax error: could not find expected ':'"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
+import processes
 import pytest
 
 ROOT = Path(__file__).parent.parent
@@ -35,9 +35,10 @@ def test_the_tour_covers_every_command_and_question() -> None:
         assert f"cmograph {command}" in shown, command
 
 
+@pytest.mark.slow  # a bash and a cmograph process per block
 @pytest.mark.parametrize(("command", "expected"), BLOCKS, ids=[c[:60] for c, _ in BLOCKS])
 def test_tour_block_prints_what_it_shows(command: str, expected: str) -> None:
     env = dict(os.environ, COLUMNS="80", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    done = subprocess.run(["bash", "-c", command + " 2>&1"], capture_output=True, text=True, cwd=ROOT, env=env,
-                          check=False, timeout=180)
+    done = processes.run(["bash", "-c", command + " 2>&1"], capture_output=True, text=True, cwd=ROOT, env=env,
+                         check=False, timeout=180)
     assert done.stdout.rstrip("\n") == expected.rstrip("\n")

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import processes
 import pyoxigraph as ox
 import pytest
 
@@ -132,7 +133,7 @@ def test_an_evaluation_id_may_move_to_another_file_in_one_edit(tmp_path: Path) -
 def test_a_second_writer_is_told_who_holds_the_store(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "store")
     load_into(store, [VALID / "minimal.yaml"])
-    holder = subprocess.Popen(
+    holder = processes.start(
         [sys.executable, "-c",
          "import fcntl, os, sys, time\n"
          f"h = open({str(store.path / 'lock')!r}, 'a+')\n"
@@ -278,10 +279,10 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Project,
     if how == "cp -p":  # another file of the same size and times copied over it, times kept (as rsync -t, tar x)
         edited = project.root / "edited.yaml"
         _same_size_edit(path.rename(edited), old)
-        subprocess.run(["cp", "-p", str(edited), str(path)], check=True)
+        processes.run(["cp", "-p", str(edited), str(path)], check=True)
     else:
-        subprocess.run(["sed", "-i", "s/Riverside/Riverbank/", str(path)], check=True)
-        subprocess.run(["touch", "-d", "@" + str(old // 10**9), str(path)], check=True)
+        processes.run(["sed", "-i", "s/Riverside/Riverbank/", str(path)], check=True)
+        processes.run(["touch", "-d", "@" + str(old // 10**9), str(path)], check=True)
     assert path.stat().st_size == (VALID / "riverside-wards.yaml").stat().st_size
     assert project.refresh().loaded == ["riverside-wards"]
 
@@ -301,6 +302,7 @@ def test_a_file_changed_just_before_it_was_read_is_compared_by_content(project: 
     assert project.refresh().loaded == ["riverside-wards"]
 
 
+@pytest.mark.slow
 def test_a_load_of_many_files_is_all_or_nothing(project: Project) -> None:
     from cmograph.checks.pipeline import PARALLEL_FILES
 
@@ -323,6 +325,7 @@ def test_a_load_of_many_files_is_all_or_nothing(project: Project) -> None:
     assert len(answers(project.store.open(memory=True))) == PARALLEL_FILES + 2
 
 
+@pytest.mark.slow
 def test_a_large_write_compacts_the_database_with_the_same_quads(project: Project,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import cmograph.store.disk as store_mod
@@ -354,3 +357,37 @@ def test_manifest_keys_are_relative_below_the_project_and_absolute_outside(tmp_p
     assert list(keyed) == ["evaluations/sub/a.yaml", str(outside.resolve())]
     assert keyed["evaluations/sub/a.yaml"] == tmp_path / "alias" / "evaluations" / "sub" / "a.yaml"
     assert list(_keys([inside], None)) == [str(inside.resolve())]
+
+
+# ---------------------------------------------------------------------------------------------- bounds (issue #18)
+
+
+def test_a_store_deleted_while_it_is_read_is_a_clear_error(tmp_path: Path) -> None:
+    disk = DiskStore(tmp_path / "store")
+    load_into(disk, [VALID / "minimal.yaml"])
+    live = disk.live()
+    assert live is not None
+    for part in (live / "oxigraph").iterdir():  # what `rm -rf` of the store has done so far: the folders are left
+        part.unlink()
+    (live / "manifest.json").unlink()
+    expected = f"{disk.path}: the store changed or was deleted while it was being read ({live.name})"
+    for read in (disk.open, disk.manifest, lambda: disk.open(memory=True)):
+        with pytest.raises(StoreError) as error:
+            read()
+        assert (error.value.message, error.value.hint) == (expected, "run the command again")
+    done = subprocess.run([sys.executable, "-m", "cmograph", "ask", "what-worked", "--store", str(disk.path)],
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 2 and done.stderr.startswith(f"error: {expected}\n  hint: run the command again\n")
+
+
+def test_a_damaged_store_that_did_not_change_says_to_delete_it(tmp_path: Path) -> None:
+    disk = DiskStore(tmp_path / "store")
+    load_into(disk, [VALID / "minimal.yaml"])
+    live = disk.live()
+    assert live is not None
+    for part in (live / "oxigraph").glob("*.sst"):
+        part.unlink()
+    with pytest.raises(StoreError) as error:
+        disk.open()
+    assert error.value.message.startswith(f"{disk.path}: the store cannot be opened (")
+    assert error.value.hint == "delete the store folder; it is rebuilt from your evidence files"

@@ -14,12 +14,12 @@ import pyoxigraph as ox
 
 from cmograph.diagnostics import Progress, ValidationReport
 from cmograph.errors import NotConforming, UsageError
-from cmograph.ingest.files import evidence_files
+from cmograph.ingest.files import evidence_files, find_project
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.query.local import StoreEngine
 from cmograph.resources import data
 from cmograph.store.disk import DiskStore, memory_store
-from cmograph.store.project import LoadResult, Project, find_project
+from cmograph.store.project import LoadResult, Project
 
 if TYPE_CHECKING:
     from cmograph.query.engine import Engine
@@ -72,11 +72,17 @@ class Source:
         assert self.store is not None, "an endpoint has no local store"
         return self.store
 
-    def run_query(self, sparql: str) -> QueryResult:
-        """``cmograph query``: the user's read-only SPARQL, on the store or the endpoint."""
-        from cmograph.query.raw import run_query
+    def run_query(self, sparql: str, max_rows: int | None = None) -> QueryResult:
+        """``cmograph query``: the user's read-only SPARQL, on the store or the endpoint; an error at more than
+        ``max_rows`` rows or triples (default :data:`~cmograph.query.raw.QUERY_ROWS`, ``0``: no cap)."""
+        from cmograph.query.raw import QUERY_ROWS, check_rows, run_query
 
-        return self.remote.run_query(sparql) if self.remote is not None else run_query(self.local(), sparql)
+        max_rows = QUERY_ROWS if max_rows is None else max_rows
+        if self.remote is None:
+            return run_query(self.local(), sparql, max_rows=max_rows)
+        result = self.remote.run_query(sparql)
+        check_rows(len(result.rows) if result.triples is None else result.triples.count("\n"), max_rows)
+        return result
 
     def export(self, fmt: str, evaluations: Sequence[str] = ()) -> bytes:
         """``cmograph export``: the chosen evaluations' graphs (all by default) in ``fmt``."""
@@ -93,20 +99,29 @@ def example_path() -> Path:
 
 
 def load_memory(paths: Sequence[Path], base: str = DEFAULT_BASE,
-                progress: Progress | None = None) -> ox.Store:
-    """Check files and put them in an in-memory store; raises :class:`NotConforming` if any fails."""
+                progress: Progress | None = None, concepts: Path | None = None) -> ox.Store:
+    """Check files, and the concept scheme ``concepts`` among them, and put them in an in-memory store; raises
+    :class:`NotConforming` if any fails."""
     from cmograph.checks.pipeline import check_files
 
     checked = check_files(evidence_files(paths), base, progress)
     report = ValidationReport([d for c in checked for d in c.report.diagnostics])
     if not report.conforms:
         raise NotConforming(report)
-    return memory_store(g for c in checked for g in c.graphs)
+    store = memory_store(g for c in checked for g in c.graphs)
+    if concepts is not None:
+        from cmograph.checks.concepts import check_scheme
+
+        problems, graph = check_scheme(concepts, store, base)
+        if graph is None:
+            raise NotConforming(problems)
+        store.bulk_load(graph.nquads, format=ox.RdfFormat.N_QUADS)
+    return store
 
 
 def open_data(project: Path | str | None = None, *, data: Sequence[Path | str] = (), store: Path | str | None = None,
               example: bool = False, endpoint: str | None = None, memory: bool = False,
-              base: str | None = None) -> Source:
+              base: str | None = None, concepts: Path | str | None = None) -> Source:
     """Open data to ask questions of, from Python: the project in (or above) ``project`` (default: the current
     folder), brought up to date first; or evidence files (``data``), a store folder, the bundled ``example``, or
     a SPARQL ``endpoint``. With ``memory`` a project or store is read into memory once and the names of its
@@ -118,16 +133,18 @@ def open_data(project: Path | str | None = None, *, data: Sequence[Path | str] =
         answer.columns, answer.rows
 
     Raises :class:`~cmograph.UsageError` or :class:`~cmograph.InputError` as the command line would report
-    them, and :class:`NotConforming` (with the ``report``) when the evidence does not conform.
+    them, and :class:`NotConforming` (with the ``report``) when the evidence does not conform. ``concepts`` is a
+    concept scheme file (``concepts.yaml``) to read with ``data`` or the ``example``; a project reads its own.
     """
     return open_source([Path(p) for p in data], None if store is None else Path(store), example, base,
-                       None if project is None else Path(project), endpoint=endpoint, memory=memory)
+                       None if project is None else Path(project), endpoint=endpoint, memory=memory,
+                       concepts=None if concepts is None else Path(concepts))
 
 
 def open_source(data: Sequence[Path] = (), store: Path | None = None, example: bool = False,
                 base: str | None = None, cwd: Path | None = None,
                 progress: Progress | None = None, endpoint: str | None = None,
-                *, remote: bool = True, memory: bool = False) -> Source:
+                *, remote: bool = True, memory: bool = False, concepts: Path | None = None) -> Source:
     """Open the data a command should use, in the order of precedence of the CLI options.
 
     With ``remote=False`` a project's ``endpoint`` setting is ignored (for commands that read the local data);
@@ -137,13 +154,17 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
     chosen = sum([bool(data), store is not None, example, endpoint is not None])
     if chosen > 1:
         raise UsageError("use only one of --example, --data, --store and --endpoint")
+    if concepts is not None and not (data or example):
+        raise UsageError("--concepts goes with --data or --example",
+                         "a project reads its own concepts.yaml, and a store holds the scheme loaded into it")
     if endpoint is not None:
         return open_endpoint(endpoint)
     if example:
-        return Source(load_memory([example_path()], base or DEFAULT_BASE), "the bundled example", many=memory)
+        return Source(load_memory([example_path()], base or DEFAULT_BASE, concepts=concepts), "the bundled example",
+                      many=memory)
     if data:
         names = ", ".join(str(p) for p in data)
-        return Source(load_memory(list(data), base or DEFAULT_BASE, progress), names, many=memory)
+        return Source(load_memory(list(data), base or DEFAULT_BASE, progress, concepts), names, many=memory)
     if store is not None:
         disk = DiskStore(store)
         if not disk.exists():
@@ -155,7 +176,7 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
         raise UsageError("no data: this folder is not a cmograph project", NO_DATA_HINT)
     project = Project(root)
     if remote and project.settings.endpoint:
-        return open_endpoint(project.settings.endpoint, f" (from {root / 'cmograph.toml'})")
+        return open_endpoint(project.settings.endpoint, root / "cmograph.toml")
     refreshed = project.refresh(progress, reading=True)
     if not refreshed.report.conforms:
         raise NotConforming(refreshed.report)
@@ -163,9 +184,10 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
     return Source(opened, f"the project in {root}", refreshed, many=memory, generation=generation)
 
 
-def open_endpoint(url: str, origin: str = "") -> Source:
-    """A SPARQL endpoint as a source of data."""
+def open_endpoint(url: str, settings: Path | None = None) -> Source:
+    """A SPARQL endpoint as a source of data: one the user named, or one a project's ``settings`` file names."""
     from cmograph.remote.endpoint import Endpoint
 
-    remote = Endpoint(url)
+    remote = Endpoint(url, from_project=settings is not None)
+    origin = f" (from {settings})" if settings is not None else ""
     return Source(None, f"the endpoint {remote.url}{origin}", remote=remote)

@@ -1,4 +1,5 @@
-"""Rules the shapes do not state: a period does not end before it starts, and versions do not go round in a circle.
+"""Rules the shapes do not state: a period does not end before it starts, versions do not go round in a circle, and
+two different ids do not look the same.
 
 They are checked on the triples of a file (built from YAML or JSON, or read as RDF) beside the shapes, so that
 their problems are listed with the shapes' ones, each at the key that is wrong.
@@ -6,16 +7,19 @@ their problems are listed with the shapes' ones, each at the key that is wrong.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from re import Pattern
 
 from rdflib import XSD, Literal
 from rdflib.term import Node
 
-from cmograph.diagnostics import Diagnostic, Location
+from cmograph.diagnostics import Diagnostic, Location, Severity
 from cmograph.format.model import LISTS, PERIODS, Key, Section
+from cmograph.format.values import DATE, YEAR, YEAR_MONTH
 from cmograph.format.vocab import CMO
-from cmograph.ingest.build import DATE, YEAR, YEAR_MONTH, Origin, Triple
+from cmograph.ingest.build import Origin, Triple
 
 DATES: dict[Node, Pattern[str]] = {XSD.date: DATE, XSD.gYearMonth: YEAR_MONTH, XSD.gYear: YEAR}
 VERSIONS: tuple[tuple[Section, Key], ...] = tuple(
@@ -63,7 +67,61 @@ def check_consistency(triples: Iterable[Triple], file: str, origins: dict[Node, 
                 message = f"the versions go round in a circle: {steps}"
                 hint = f"each '{key.name}' names an earlier {section.noun}: leave it out of the first version"
             out.append(report(cycle[-1], key.name, message, hint))
+    by_line = sorted(origins.values(), key=lambda o: o.line or 0)
+    out.extend(confusables(Named(o.item_id, file, o.line, o.where) for o in by_line if o.item_id is not None))
     return out
+
+
+# Letters of other scripts that look like Latin ones (escaped), and those Latin ones: a part of Unicode's confusables
+# (UTS #39)
+_LOOK_ALIKES = dict(zip(
+    "\u0430\u0441\u0501\u0435\u04bb\u0456\u0458\u04cf\u043e\u0440\u051b\u0455\u051d\u0445\u0443\u0410"  # Cyrillic
+    "\u0412\u0421\u0415\u041d\u0406\u0408\u041a\u041c\u041e\u0420\u051a\u0405\u0422\u0425\u04ae\u051c"
+    "\u03b1\u03b9\u03bf\u03ba\u03bd\u03c1\u03c5\u03c7\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c"  # Greek
+    "\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
+    "acdehijlopqswxyABCEHIJKMOPQSTXYW"  # the Latin letters they look like
+    "aiokvpuxABEZHIKMNOPTYX", strict=True))
+_SKELETON = str.maketrans({**_LOOK_ALIKES, **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff")})
+
+
+def skeleton(text: str) -> str:
+    """How ``text`` looks: compatibility forms folded (a fullwidth ``c`` is ``c``), invisible characters dropped,
+    and Cyrillic and Greek letters that look like Latin ones read as those (Cyrillic ``\u0441`` is ``c``)."""
+    return unicodedata.normalize("NFKC", text).translate(_SKELETON)
+
+
+@dataclass(frozen=True)
+class Named:
+    """An id, and where it is given."""
+
+    id: str
+    file: str
+    line: int | None
+    where: str
+
+
+def confusables(named: Iterable[Named]) -> list[Diagnostic]:
+    """A warning for each id that looks the same as an earlier, different one (the same :func:`skeleton`): a
+    question given one of them would find that one only."""
+    first: dict[str, Named] = {}
+    out = []
+    for item in named:
+        seen = first.setdefault(skeleton(item.id), item)
+        if seen.id != item.id:
+            place = seen.file if seen.line is None else f"{seen.file}:{seen.line}"
+            odd = "; ".join(f"in '{n}', {_odd(n)}" for n in (item.id, seen.id) if _odd(n))
+            out.append(Diagnostic(
+                Location(item.file, item.line), item.where,
+                f"the id '{item.id}' looks the same as '{seen.id}' ({seen.where}, {place}) but is written with other "
+                f"characters ({odd})", "write both with the same letters (plain ASCII is safest), or make them "
+                "look different", severity=Severity.WARNING))
+    return out
+
+
+def _odd(text: str) -> str:
+    """The characters of ``text`` that only look like others, named."""
+    return ", ".join(f"'{c}' is U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
+                     for c in dict.fromkeys(text) if skeleton(c) != c)
 
 
 def _date(value: Node | None) -> str | None:

@@ -27,7 +27,8 @@ from cmograph.format.model import (
     TEXT_PATTERN,
     section_for_class,
 )
-from cmograph.ingest.build import Origin, kept_decimal
+from cmograph.format.values import kept_decimal
+from cmograph.ingest.build import Origin
 
 NOTATIONS: dict[Node, str] = {e.iri(v): v for e in ENUMERATIONS for v in e.values}
 

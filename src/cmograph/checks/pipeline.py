@@ -15,6 +15,7 @@ from rdflib import Graph
 
 from cmograph.checks.consistency import check_consistency
 from cmograph.checks.crossfile import Claims, display_names
+from cmograph.checks.quotes import check_quotes
 from cmograph.checks.rdf_input import check_rdf
 from cmograph.checks.results import CheckedFile, EvaluationGraph
 from cmograph.checks.shapes import Locator, compiled_shapes, shape_diagnostics
@@ -55,6 +56,7 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         result.report.extend(shape_diagnostics(store, locator))
         result.report.extend(check_consistency(built.triples, doc.name, built.origins, built.key_lines))
+        result.report.extend(check_quotes(doc))
         if result.report.conforms:
             result.graphs.append(EvaluationGraph.of(built.evaluation_id, built.graph, triples))
     elif is_rdf(path):
@@ -127,9 +129,28 @@ def _renamed(diagnostic: Diagnostic, file: str) -> Diagnostic:
 
 
 def validate_paths(paths: Sequence[Path | str] | Path | str, base: str = DEFAULT_BASE,
-                   progress: Progress | None = None) -> ValidationReport:
-    """Check files and folders (or one of them); one report for all of them."""
+                   progress: Progress | None = None, concepts: Path | str | None = None) -> ValidationReport:
+    """Check files and folders (or one of them), and the concept scheme ``concepts`` among them; one report for
+    all of them."""
     named = [paths] if isinstance(paths, Path | str) else paths
     checked = check_files(evidence_files([Path(p) for p in named]), base, progress)
-    return ValidationReport([d for c in checked for d in c.report.diagnostics])
+    report = ValidationReport([d for c in checked for d in c.report.diagnostics])
+    if concepts is not None:
+        report.extend(scheme_problems(Path(concepts), checked, base, among=report.conforms))
+    return report
+
+
+def scheme_problems(concepts: Path, checked: Sequence[CheckedFile], base: str, *, among: bool) -> list[Diagnostic]:
+    """The problems of the concept scheme ``concepts``: ``among`` the evaluations ``checked`` (its members must be
+    their elements), or, while they have errors of their own, those of the file alone."""
+    from cmograph.checks.concepts import check_scheme
+    from cmograph.ingest.concepts import read_scheme
+
+    if not among:
+        return read_scheme(concepts, base).problems
+    store = ox.Store()
+    for item in checked:
+        for graph in item.graphs:
+            store.bulk_load(graph.nquads, format=ox.RdfFormat.N_QUADS)
+    return check_scheme(concepts, store, base)[0].diagnostics
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from cmograph.diagnostics import Diagnostic, Location
 from cmograph.format.model import EVALUATION, LISTS, SLUG_PATTERN, TOP_LEVEL_KEYS, Section
-from cmograph.ingest.build import ABSOLUTE_IRI, is_iri
+from cmograph.format.values import ABSOLUTE_IRI, CONCEPT_SCHEME, is_iri
 from cmograph.ingest.yaml_json import Document, Path_
 
 
@@ -52,6 +52,10 @@ def check_structure(doc: Document) -> list[Diagnostic]:
                 report(("prefixes", prefix), f"prefixes.{prefix}",
                        f"'{doc.text(('prefixes', prefix), namespace)}' is not an absolute IRI",
                        f"write in full the IRI '{prefix}:' stands for, e.g. 'https://w3id.org/cmograph/concepts/'")
+            elif not CONCEPT_SCHEME.match(namespace):
+                report(("prefixes", prefix), f"prefixes.{prefix}",
+                       f"'{doc.text(('prefixes', prefix), namespace)}' is not an http, https or urn IRI",
+                       "shared concepts are named by web IRIs, e.g. 'https://w3id.org/cmograph/concepts/', or URNs")
     for section in LISTS:
         items = data.get(section.name)
         if items is None:
@@ -108,14 +112,16 @@ def _check_item(doc: Document, item: dict[str, Any], section: Section, path: Pat
                 else:
                     report((*kpath, i), f"{kwhere}[{i + 1}]", f"expected a {key.section.noun} (a mapping), "
                            f"found {_kind(sub)}")
-        elif key.kind in ("refs", "texts"):
+        elif key.kind in _MANY:
             values = value if isinstance(value, list) else [value]
             if not all(_is_scalar(v) for v in values):
-                report(kpath, kwhere, f"expected {'ids' if key.kind == 'refs' else 'text'} or a list of them, "
-                       f"found {_kind(value)}")
+                report(kpath, kwhere, f"expected {_MANY[key.kind]} or a list of them, found {_kind(value)}")
         elif not _is_scalar(value):
             report(kpath, kwhere, f"expected a single value, found {_kind(value)}",
                    "write one value on the same line as the key")
+
+
+_MANY = {"refs": "ids", "texts": "text", "concept": "a concept"}  # kinds of key that take one value or a list
 
 
 def _unknown_keys(mapping: dict[str, Any], known: tuple[str, ...], path: Path_, where: str, report: Any) -> None:

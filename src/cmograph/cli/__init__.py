@@ -12,6 +12,9 @@ import click
 
 from cmograph.cli.ask import ask
 from cmograph.cli.data import export, init, load, query, schema, validate
+from cmograph.cli.importing import import_command, template
+from cmograph.cli.match import match
+from cmograph.cli.publishing import publish
 from cmograph.cli.remote import push, serve
 
 
@@ -38,7 +41,8 @@ def main() -> None:
     """
 
 
-for command in (init, validate, load, ask, query, export, push, serve, schema):
+for command in (init, validate, load, ask, query, export, match, publish, push, serve, schema, import_command,
+                template):
     main.add_command(command)
 
 

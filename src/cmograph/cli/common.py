@@ -28,7 +28,8 @@ OS_HINTS = {
     errno.ENOSPC: "the disk is full: free some space and run the command again; nothing was changed",
     errno.ENAMETOOLONG: "use a shorter path",
 }
-UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "served"}  # else answered
+UNDONE = {"push": "pushed", "export": "exported", "query": "queried", "serve": "served",
+          "publish": "published"}  # else answered
 LONG_VALUE = 200  # a value longer than this is shown in a message by its first KEPT characters and its length
 KEPT = 100
 # a long value quoted in a message ('a name'), and not the text between two apostrophes ("the project's")
@@ -91,8 +92,10 @@ def summary(report: Any) -> str:
     from cmograph.diagnostics import Severity
 
     errors = sum(1 for d in report.diagnostics if d.severity is Severity.ERROR)
-    warnings = len(report.diagnostics) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    notes = sum(1 for d in report.diagnostics if d.severity is Severity.INFO)
+    warnings = len(report.diagnostics) - errors - notes
+    noted = f", {notes} note{'s' * (notes != 1)}" if notes else ""
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{noted}"
 
 
 def terminal_width() -> int:
@@ -166,6 +169,17 @@ DATA_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
 ]
 
 
+CONCEPTS_OPTION: tuple[tuple[str, ...], dict[str, Any]] = (
+    ("--concepts",), {"type": click.Path(path_type=Path, dir_okay=False), "metavar": "FILE",
+                      "help": "A concept scheme (concepts.yaml, or SKOS as .ttl) to read with --data or --example; "
+                              "a project reads its own concepts.yaml."})
+
+
+def concepts_option(f: F) -> F:
+    """``--concepts FILE``: the concept scheme read with ``--data`` or ``--example``."""
+    return click.option(*CONCEPTS_OPTION[0], **CONCEPTS_OPTION[1])(f)
+
+
 def data_options(f: F) -> F:
     """``--data``, ``--store``, ``--example``, ``--base`` and ``--endpoint``: where the data comes from."""
     for declarations, attributes in reversed(DATA_OPTIONS):
@@ -174,8 +188,9 @@ def data_options(f: F) -> F:
 
 
 def data_params() -> list[click.Parameter]:
-    """The same options as parameter objects, for commands built at run time."""
-    return [click.Option(list(declarations), **attributes) for declarations, attributes in DATA_OPTIONS]
+    """The same options, and ``--concepts``, as parameter objects, for commands built at run time."""
+    return [click.Option(list(declarations), **attributes) for declarations, attributes in
+            (*DATA_OPTIONS, CONCEPTS_OPTION)]
 
 
 class FormatChoice(click.Choice[str]):
@@ -262,7 +277,8 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
 
     options = {p.name: kwargs.get(p.variable) for p in question.parameters}
     source = open_source(kwargs["data"], kwargs["store"], kwargs["example"], kwargs["base"],
-                         progress=progress_printer("checking"), endpoint=kwargs["endpoint"])
+                         progress=progress_printer("checking"), endpoint=kwargs["endpoint"],
+                         concepts=kwargs["concepts"])
     with waiting(f"answering {question.id}"):
         answer = ask(question, source.engine, options, like=kwargs["like"])
     if kwargs["show_sparql"]:

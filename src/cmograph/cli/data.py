@@ -8,8 +8,9 @@ from typing import TextIO
 
 import click
 
-from cmograph.cli.common import KEEP_FORMULAS_HELP, data_options, format_option
-from cmograph.render.formats import EXPORTS, RENDERERS
+from cmograph.cli.common import KEEP_FORMULAS_HELP, concepts_option, data_options, format_option
+from cmograph.errors import UsageError
+from cmograph.render.formats import EXPORT_CHOICES, RENDERERS
 
 
 @click.command()
@@ -27,22 +28,28 @@ def init(folder: Path) -> None:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--base", metavar="IRI", help="Base IRI for the data's IRIs.")
-def validate(paths: tuple[Path, ...], base: str | None) -> None:
+@click.option("--concepts", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Also check this concept scheme (concepts.yaml, or SKOS as .ttl) against the files.")
+def validate(paths: tuple[Path, ...], base: str | None, concepts: Path | None) -> None:
     """Check evidence files (YAML, JSON or RDF) against the format's rules.
 
-    With no PATHS, checks the project's evaluations/ folder. Exits 1 if any file does not conform.
+    With no PATHS, checks the project's evaluations/ folder and its concepts.yaml. Exits 1 if any file does not
+    conform.
     """
     from cmograph.cli.common import echo_report, progress_printer, summary
-    from cmograph.store.project import project_paths
+    from cmograph.store.project import project_concepts, project_paths
 
     files, base_iri = project_paths(paths, base, Path.cwd())
+    if concepts is None and not paths:
+        concepts = project_concepts(Path.cwd())
     from cmograph.checks.pipeline import validate_paths
 
-    report = validate_paths(files, base_iri, progress_printer("checking"))
+    report = validate_paths(files, base_iri, progress_printer("checking"), concepts)
     echo_report(report)
-    verdict = ("it conforms" if report.conforms else "it does not conform") if len(files) == 1 else (
+    count = len(files) + (concepts is not None)
+    verdict = ("it conforms" if report.conforms else "it does not conform") if count == 1 else (
         "they conform" if report.conforms else "they do not conform")
-    click.echo(f"{len(files)} file{'s' * (len(files) != 1)} checked: {summary(report)}; {verdict}.", err=True)
+    click.echo(f"{count} file{'s' * (count != 1)} checked: {summary(report)}; {verdict}.", err=True)
     sys.exit(0 if report.conforms else 1)
 
 
@@ -79,17 +86,27 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare:
 @click.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
 @data_options
+@concepts_option
 @format_option(RENDERERS, "How to print SELECT rows (default: table on a terminal, else csv).")
 @click.option("--keep-formulas", is_flag=True, help=KEEP_FORMULAS_HELP)
+@click.option("--max-rows", type=click.IntRange(min=0), default=None,
+              help="Stop with an error at more rows (or triples) than this (default 100,000; 0 for no cap).")
 def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: bool,
-          base: str | None, endpoint: str | None, fmt: str | None, keep_formulas: bool) -> None:
+          base: str | None, endpoint: str | None, concepts: Path | None, fmt: str | None,
+          keep_formulas: bool, max_rows: int | None) -> None:
     """Run your own read-only SPARQL query (from FILE, or standard input) over all evaluations.
 
     CONSTRUCT and DESCRIBE print N-Triples; ASK prints true or false. SERVICE, LOAD and updates are refused.
     """
     from cmograph.cli.common import echo_rows, open_source
 
-    result = open_source(data, store, example, base, endpoint=endpoint).run_query(file.read())
+    try:
+        sparql = file.read()
+    except UnicodeDecodeError:
+        from cmograph.errors import UsageError
+
+        raise UsageError(f"{file.name}: the query is not UTF-8 text", "save it as UTF-8") from None
+    result = open_source(data, store, example, base, endpoint=endpoint, concepts=concepts).run_query(sparql, max_rows)
     if result.triples is not None:
         from cmograph.render.controls import u_escaped
 
@@ -102,13 +119,39 @@ def query(file: TextIO, data: tuple[Path, ...], store: Path | None, example: boo
 
 @click.command()
 @data_options
-@format_option(EXPORTS, "RDF format.", default="turtle")
+@format_option(EXPORT_CHOICES, "RDF format; xlsx: a cmograph workbook of one evaluation; nanopub: each configuration "
+               "as a nanopublication (TriG).", default="turtle")
 @click.option("-e", "--evaluation", "evaluations", multiple=True, help="Only this evaluation id (repeatable).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write to this file (- for standard output, the default).")
+@click.option("--supersede", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
+              help="nanopub: an earlier export; unchanged configurations keep their nanopublications, changed ones "
+                   "get new ones that supersede theirs.")
+@click.option("--sign-key", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
+              help="nanopub: sign with this RSA private key (e.g. ~/.nanopub/id_rsa).")
+@click.option("--creator", metavar="IRI", help="nanopub: who publishes them, e.g. your ORCID IRI.")
+@click.option("--license", "licence", metavar="IRI|SPDX",
+              help="nanopub: their licence (default: each evaluation's, else the project's `license`).")
 def export(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, endpoint: str | None,
-           fmt: str, evaluations: tuple[str, ...], output: Path | None) -> None:
-    """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads)."""
+           fmt: str, evaluations: tuple[str, ...], output: Path | None, supersede: Path | None,
+           sign_key: Path | None, creator: str | None, licence: str | None) -> None:
+    """Export the evaluations as linked data (each in its own named graph with TriG and N-Quads), one as a
+    workbook (xlsx) that `cmograph import` reads back, or each configuration as a nanopublication (nanopub)."""
+    if fmt == "nanopub":
+        from cmograph.cli.publishing import NanopubOptions, export_nanopubs
+
+        export_nanopubs(data, store, example, base, endpoint, evaluations, output,
+                        NanopubOptions(supersede, sign_key, creator, licence))
+        return
+    given = [name for name, value in (("--supersede", supersede), ("--sign-key", sign_key), ("--creator", creator),
+                                      ("--license", licence)) if value is not None]
+    if given:
+        raise UsageError(f"{given[0]} is for nanopublications", "add --format nanopub, or leave it out")
+    if fmt == "xlsx":
+        from cmograph.cli.importing import export_workbook
+
+        export_workbook(data, store, example, endpoint, evaluations, output)
+        return
     from cmograph.cli.common import open_source
 
     if output is not None and str(output) != "-":

@@ -39,16 +39,19 @@ def push(data: tuple[Path, ...], store: Path | None, example: bool, base: str | 
     """
     from cmograph.cli.common import open_source
     from cmograph.errors import EndpointError, UsageError
+    from cmograph.ingest.files import find_project
     from cmograph.remote.endpoint import Endpoint
-    from cmograph.store.project import Project, find_project
+    from cmograph.store.project import Project
 
     root = find_project(Path.cwd())
     settings = Project(root).settings if root is not None else None
+    from_project = False  # a server only the project (perhaps a clone) names gets no credentials from the environment
     if endpoint is None and settings is not None and settings.endpoint:
         endpoint, update_endpoint = settings.endpoint, update_endpoint or settings.update_endpoint
+        from_project = True
     if endpoint is None:
         raise UsageError("push needs a server", "name it with --endpoint URL, or `endpoint` in cmograph.toml")
-    remote = Endpoint(endpoint, update_endpoint)
+    remote = Endpoint(endpoint, update_endpoint, from_project=from_project)
     if deletions:
         if data or store is not None or example:
             raise UsageError("--delete takes no data options", "push and delete in two separate commands")
@@ -75,8 +78,10 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
               help="Port on 127.0.0.1 (0 for any free port).")
 @click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes, to a scratch copy "
               "that is deleted when the server stops (evidence files stay the source of truth).")
+@click.option("--max-upload", type=click.IntRange(1, 65536), default=64, show_default=True, metavar="MIB",
+              help="Refuse request bodies (queries, updates, uploads) larger than this many MiB (413).")
 def serve(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None, port: int,
-          writable: bool) -> None:
+          writable: bool, max_upload: int) -> None:
     """Serve the data as a SPARQL 1.1 server on 127.0.0.1 until Ctrl-C (the project's store by default).
 
     Prints the query URL on standard output; `cmograph ask QUESTION --endpoint URL` asks it. The server shows
@@ -86,7 +91,7 @@ def serve(data: tuple[Path, ...], store: Path | None, example: bool, base: str |
     from cmograph.remote.serve import start
 
     source = open_source(data, store, example, base, remote=False)
-    server = start(source.local(), port, writable)
+    server = start(source.local(), port, writable, max_upload * 2**20)
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         click.echo(server.query_url)

@@ -1,23 +1,56 @@
-"""The evidence format as data: the single source for the builder, the shapes and the JSON Schema.
+"""The evidence format as data: the single source for the vocabulary, the builder, the shapes and the JSON Schema.
 
-Every key a file may hold is a :class:`Key` of a :class:`Section`; the graph builder maps keys to predicates
-with it, ``shapes/cmograph.shapes.ttl`` and ``schema/cmograph-evidence.schema.json`` are generated from it
-(``python -m cmograph.format.generate``), and a test fails if either file drifts from this module.
+Every key a file may hold is a :class:`Key` of a :class:`Section`, which names its predicate; the vocabulary
+(:mod:`cmograph.format.vocab`) is every term named here; the graph builder maps keys to predicates with it, each
+by its kind (:mod:`cmograph.format.kinds`); ``shapes/cmograph.shapes.ttl`` and ``schema/cmograph-evidence.schema.json``
+are generated from it (``python -m cmograph.format.generate``), and tests fail if either file, or the hand-written
+ontology, drifts from this module. IRIs are plain strings here (rdflib terms on demand), so that questions can read
+the model without loading rdflib.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
-from rdflib import DCTERMS, RDFS, SKOS, URIRef
+from cmograph.namespaces import CMO_NS, COMMON_PREFIXES
 
-from cmograph.format.vocab import CMO, PROV
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
 KeyKind = Literal[
-    "id", "text", "texts", "int", "year", "bool", "number", "date", "enum", "ref", "refs", "ref-or-date",
+    "id", "slug", "text", "texts", "year", "bool", "number", "date", "enum", "ref", "refs", "ref-or-date",
     "concept", "url", "license", "programme", "object", "objects",
 ]
+
+
+class Terms:
+    """The IRIs of one namespace as plain strings, named as in Turtle: ``cmo.Context``."""
+
+    def __init__(self, namespace: str) -> None:
+        self._namespace = namespace  # private: every public name is a term (sh.namespace)
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._namespace + name
+
+
+cmo = Terms(CMO_NS)
+dcterms = Terms(COMMON_PREFIXES["dcterms"])
+prov = Terms(COMMON_PREFIXES["prov"])
+rdfs = Terms(COMMON_PREFIXES["rdfs"])
+sh = Terms(COMMON_PREFIXES["sh"])
+skos = Terms(COMMON_PREFIXES["skos"])
+
+
+def uri(iri: str) -> URIRef:
+    """``iri`` as an rdflib term, imported here rather than at the top: questions read the model (element classes)
+    without loading rdflib."""
+    from rdflib import URIRef
+
+    return URIRef(iri)
 
 
 @dataclass(frozen=True)
@@ -28,17 +61,25 @@ class Enumeration:
     values: tuple[str, ...]
     definition: str
 
+    def local_name(self, value: str) -> str:
+        """The local name of the individual standing for ``value``: ``DirectionNoChange``."""
+        return self.name + camel(value)
+
     def iri(self, value: str) -> URIRef:
         """The individual standing for ``value`` (which must be one of ``values``)."""
-        return CMO[self.name + camel(value)]
+        return self._individuals[value]
 
-    @property
+    @cached_property
+    def _individuals(self) -> dict[str, URIRef]:
+        return {value: uri(CMO_NS + self.local_name(value)) for value in self.values}
+
+    @cached_property
     def cls(self) -> URIRef:
-        return CMO[self.name]
+        return uri(CMO_NS + self.name)
 
-    @property
+    @cached_property
     def scheme(self) -> URIRef:
-        return CMO[self.name + "Scheme"]
+        return uri(CMO_NS + self.name + "Scheme")
 
 
 def camel(value: str) -> str:
@@ -113,14 +154,18 @@ class Key:
     """One key of a section: how it is written in a file and which triple it becomes."""
 
     name: str
-    kind: KeyKind
-    predicate: URIRef | None
+    kind: KeyKind  # how it is built, shaped and schemed: cmograph.format.kinds.KINDS[kind]
+    iri: str | None  # of its predicate
     doc: str
     required: bool = False
     enum: Enumeration | None = None
     target: str | None = None  # for ref kinds: the section the id must name
     section: Section | None = None  # for object kinds
     default: bool | str | None = None
+
+    @cached_property
+    def predicate(self) -> URIRef | None:
+        return None if self.iri is None else uri(self.iri)
 
 
 @dataclass(frozen=True)
@@ -129,63 +174,61 @@ class Section:
 
     name: str  # the key that holds it, e.g. ``contexts``
     noun: str  # how messages name one item, e.g. ``context``
-    cls: URIRef | None
+    class_iri: str | None
     keys: tuple[Key, ...]
     doc: str
     min_items: int = 0
     path: str = ""  # IRI path segment under the evaluation (``context``)
     identified: bool = True  # has an ``id`` key
-    extra: dict[str, str] = field(default_factory=dict)
 
-    def key(self, name: str) -> Key | None:
-        return next((k for k in self.keys if k.name == name), None)
-
-    def key_for(self, predicate: URIRef) -> Key | None:
-        return next((k for k in self.keys if k.predicate == predicate), None)
+    @cached_property
+    def cls(self) -> URIRef | None:
+        return None if self.class_iri is None else uri(self.class_iri)
 
 
-ID = Key("id", "id", DCTERMS.identifier, "identifier, unique within its list (no spaces, '/', '#' or '?')",
+ID = Key("id", "id", dcterms.identifier, "identifier, unique within its list (no spaces, '/', '#' or '?')",
          required=True)
-LABEL = Key("label", "text", RDFS.label, "a short human-readable name", required=True)
-DESCRIPTION = Key("description", "text", DCTERMS.description, "a longer description")
-CONCEPT = Key("concept", "concept", CMO.concept, "a shared concept (CURIE or IRI) this element instantiates")
+LABEL = Key("label", "text", rdfs.label, "a short human-readable name", required=True)
+DESCRIPTION = Key("description", "text", dcterms.description, "a longer description")
+CONCEPT = Key("concept", "concept", cmo.concept,
+              "the shared concepts (CURIEs or IRIs) this element belongs to: one, or a list of them")
 
 MICROSYSTEM = Section(
     "microsystem", "microsystem", None,
     (
-        Key("purpose", "text", CMO.microsystemPurpose, "the microsystem's purpose (the first of the 5 Ps)"),
-        Key("patients", "text", CMO.microsystemPatients, "the patients it serves"),
-        Key("professionals", "text", CMO.microsystemProfessionals, "the professionals who work in it"),
-        Key("processes", "text", CMO.microsystemProcesses, "its processes"),
-        Key("patterns", "text", CMO.microsystemPatterns, "its patterns of work and results"),
+        Key("purpose", "text", cmo.microsystemPurpose, "the microsystem's purpose (the first of the 5 Ps)"),
+        Key("patients", "text", cmo.microsystemPatients, "the patients it serves"),
+        Key("professionals", "text", cmo.microsystemProfessionals, "the professionals who work in it"),
+        Key("processes", "text", cmo.microsystemProcesses, "its processes"),
+        Key("patterns", "text", cmo.microsystemPatterns, "its patterns of work and results"),
     ),
     "The clinical-microsystem 5 Ps as free text.", identified=False,
 )
 MEASURE = Section(
-    "measures", "measure", CMO.Measure,
+    "measures", "measure", cmo.Measure,
     (
-        Key("indicator", "text", CMO.indicator, "what was measured", required=True),
-        Key("value", "number", CMO.value, "the measured value", required=True),
-        Key("unit", "text", CMO.unit, "the unit of the value", required=True),
-        Key("baseline", "number", CMO.baseline, "the value before the programme"),
+        Key("indicator", "text", cmo.indicator, "what was measured", required=True),
+        Key("value", "number", cmo.value, "the measured value", required=True),
+        Key("unit", "text", cmo.unit, "the unit of the value", required=True),
+        Key("baseline", "number", cmo.baseline, "the value before the programme"),
         Key("at", "ref-or-date", None, "when: an ISO 8601 date or a period id", target="periods"),
-        Key("source", "ref", PROV.wasDerivedFrom, "the source id the measure comes from", target="sources"),
+        Key("source", "ref", prov.wasDerivedFrom, "the source id the measure comes from", target="sources"),
     ),
     "A quantitative measurement of an outcome.", path="measure", identified=False,
 )
 EVIDENCE = Section(
-    "evidence", "evidence item", CMO.Evidence,
+    "evidence", "evidence item", cmo.Evidence,
     (
-        Key("stance", "enum", CMO.stance, "how it bears on the configuration", enum=STANCE, default="supports"),
-        Key("quote", "text", CMO.quote, "verbatim text from the source"),
-        Key("summary", "text", CMO.summary, "the researcher's paraphrase"),
-        Key("refs", "texts", CMO.refs, "citations as printed"),
-        Key("source", "ref", PROV.wasDerivedFrom, "the source id", target="sources"),
-        Key("locator", "text", CMO.locator, "page, line or timestamp in the source"),
-        Key("method", "enum", CMO.method, "how the evidence was collected", enum=METHOD),
-        Key("data", "enum", CMO.dataType, "qualitative or quantitative", enum=DATA_TYPE),
-        Key("informant", "ref", CMO.informant, "the group whose voice this is", target="groups"),
-        Key("interpretation", "enum", CMO.interpretation, "whose reading of the data this is",
+        Key("stance", "enum", cmo.stance, "how it bears on the configuration", enum=STANCE, default="supports"),
+        Key("quote", "text", cmo.quote, "verbatim text from the source"),
+        Key("summary", "text", cmo.summary, "the researcher's paraphrase"),
+        Key("refs", "texts", cmo.refs, "citations as printed"),
+        Key("source", "ref", prov.wasDerivedFrom, "the source id", target="sources"),
+        Key("locator", "text", cmo.locator, "page, line or timestamp in the source"),
+        Key("method", "enum", cmo.method, "how the evidence was collected", enum=METHOD),
+        Key("data", "enum", cmo.dataType, "qualitative or quantitative", enum=DATA_TYPE),
+        Key("informant", "ref", cmo.informant, "the group whose voice this is", target="groups"),
+        Key("interpretation", "enum", cmo.interpretation, "whose reading of the data this is",
             enum=INTERPRETATION),
     ),
     "One piece of evidence for a configuration: a quote, a summary or references.",
@@ -193,113 +236,116 @@ EVIDENCE = Section(
 )
 
 EVALUATION = Section(
-    "evaluation", "evaluation", CMO.Evaluation,
+    "evaluation", "evaluation", cmo.Evaluation,
     (
-        ID,
-        Key("title", "text", DCTERMS.title, "the study's title", required=True),
-        Key("doi", "text", CMO.doi, "the DOI of the main publication"),
-        Key("year", "year", DCTERMS.issued, "year of publication"),
-        Key("authors", "texts", DCTERMS.creator, "the authors"),
-        Key("design", "enum", CMO.design, "the study design", enum=DESIGN),
-        Key("programme", "programme", CMO.evaluates, "the intervention or approach evaluated"),
+        Key("id", "slug", dcterms.identifier, "a slug", required=True),
+        Key("title", "text", dcterms.title, "the study's title", required=True),
+        Key("doi", "text", cmo.doi, "the DOI of the main publication"),
+        Key("year", "year", dcterms.issued, "year of publication"),
+        Key("authors", "texts", dcterms.creator, "the authors"),
+        Key("design", "enum", cmo.design, "the study design", enum=DESIGN),
+        Key("programme", "programme", cmo.evaluates, "the intervention or approach evaluated"),
         DESCRIPTION,
-        Key("license", "license", DCTERMS.license, "the licence of this evidence file (IRI or SPDX id)"),
+        Key("license", "license", dcterms.license, "the licence of this evidence file (IRI or SPDX id)"),
     ),
     "The study this file describes.",
 )
 SITES = Section(
-    "sites", "site", CMO.Site,
+    "sites", "site", cmo.Site,
     (
         ID, LABEL,
-        Key("setting", "enum", CMO.setting, "the care setting", enum=SETTING),
-        Key("size", "text", CMO.size, "the site's size, as reported"),
-        DESCRIPTION,
+        Key("setting", "enum", cmo.setting, "the care setting", enum=SETTING),
+        Key("size", "text", cmo.size, "the site's size, as reported"),
+        DESCRIPTION, CONCEPT,
         Key("microsystem", "object", None, "the clinical-microsystem 5 Ps", section=MICROSYSTEM),
     ),
     "Cases or sites of the evaluation.", path="site",
 )
 GROUPS = Section(
-    "groups", "group", CMO.Group, (ID, LABEL, DESCRIPTION),
+    "groups", "group", cmo.Group, (ID, LABEL, DESCRIPTION, CONCEPT),
     'Populations or stakeholder groups: the "for whom".', path="group",
 )
 PERIODS = Section(
-    "periods", "period", CMO.Period,
+    "periods", "period", cmo.Period,
     (
         ID, LABEL,
-        Key("start", "date", CMO.start, "start (ISO 8601 date, year-month or year)"),
-        Key("end", "date", CMO.end, "end (ISO 8601 date, year-month or year)"),
-        Key("phase", "text", CMO.phase, "the programme phase"),
+        Key("start", "date", cmo.start, "start (ISO 8601 date, year-month or year)"),
+        Key("end", "date", cmo.end, "end (ISO 8601 date, year-month or year)"),
+        Key("phase", "text", cmo.phase, "the programme phase"),
     ),
     'Periods: the "when".', path="period",
 )
 SOURCES = Section(
-    "sources", "source", CMO.Source,
+    "sources", "source", cmo.Source,
     (
         ID, LABEL,
-        Key("kind", "enum", CMO.sourceKind, "the kind of document", enum=SOURCE_KIND),
-        Key("doi", "text", CMO.doi, "its DOI"),
-        Key("url", "url", RDFS.seeAlso, "where it can be read"),
-        Key("cited_as", "text", DCTERMS.bibliographicCitation, "how it is cited"),
+        Key("kind", "enum", cmo.sourceKind, "the kind of document", enum=SOURCE_KIND),
+        Key("doi", "text", cmo.doi, "its DOI"),
+        Key("url", "url", rdfs.seeAlso, "where it can be read"),
+        Key("cited_as", "text", dcterms.bibliographicCitation, "how it is cited"),
+        Key("transcript", "text", cmo.transcript,
+            "its transcript file (.txt or .docx), a path relative to the project; quotes from it are checked "
+            "against it"),
     ),
     "Documents the evidence comes from.", path="source",
 )
 CONTEXTS = Section(
-    "contexts", "context", CMO.Context,
-    (ID, LABEL, Key("level", "enum", CMO.contextLevel, "Pawson's four I's", enum=CONTEXT_LEVEL), DESCRIPTION,
+    "contexts", "context", cmo.Context,
+    (ID, LABEL, Key("level", "enum", cmo.contextLevel, "Pawson's four I's", enum=CONTEXT_LEVEL), DESCRIPTION,
      CONCEPT),
     "Contexts: the circumstances in which mechanisms fire or not.", min_items=1, path="context",
 )
 MECHANISMS = Section(
-    "mechanisms", "mechanism", CMO.Mechanism,
-    (ID, LABEL, Key("kind", "enum", CMO.mechanismKind, "resource or response", enum=MECHANISM_KIND),
+    "mechanisms", "mechanism", cmo.Mechanism,
+    (ID, LABEL, Key("kind", "enum", cmo.mechanismKind, "resource or response", enum=MECHANISM_KIND),
      DESCRIPTION, CONCEPT),
     "Mechanisms: programme resources and people's responses to them.", min_items=1, path="mechanism",
 )
 OUTCOMES = Section(
-    "outcomes", "outcome", CMO.Outcome,
+    "outcomes", "outcome", cmo.Outcome,
     (
         ID, LABEL,
-        Key("direction", "enum", CMO.direction, "positive, negative, mixed or no-change", enum=DIRECTION),
-        Key("intended", "bool", CMO.intended, "whether the programme intended it"),
-        Key("level", "enum", CMO.outcomeLevel, "proximal or distal", enum=OUTCOME_LEVEL),
+        Key("direction", "enum", cmo.direction, "positive, negative, mixed or no-change", enum=DIRECTION),
+        Key("intended", "bool", cmo.intended, "whether the programme intended it"),
+        Key("level", "enum", cmo.outcomeLevel, "proximal or distal", enum=OUTCOME_LEVEL),
         DESCRIPTION, CONCEPT,
-        Key("measures", "objects", CMO.hasMeasure, "quantitative measurements", section=MEASURE),
+        Key("measures", "objects", cmo.hasMeasure, "quantitative measurements", section=MEASURE),
     ),
     "Outcomes, intended or not.", min_items=1, path="outcome",
 )
 CMOCS = Section(
-    "cmocs", "configuration", CMO.Configuration,
+    "cmocs", "configuration", cmo.Configuration,
     (
         ID,
-        Key("context", "refs", CMO.hasContext, "context ids", required=True, target="contexts"),
-        Key("mechanism", "refs", CMO.hasMechanism, "mechanism ids", required=True, target="mechanisms"),
-        Key("outcome", "refs", CMO.hasOutcome, "outcome ids", required=True, target="outcomes"),
-        Key("mechanism_activated", "bool", CMO.mechanismActivated,
+        Key("context", "refs", cmo.hasContext, "context ids", required=True, target="contexts"),
+        Key("mechanism", "refs", cmo.hasMechanism, "mechanism ids", required=True, target="mechanisms"),
+        Key("outcome", "refs", cmo.hasOutcome, "outcome ids", required=True, target="outcomes"),
+        Key("mechanism_activated", "bool", cmo.mechanismActivated,
             "false when the configuration reports the mechanism NOT being triggered", default=True),
-        Key("for_whom", "refs", CMO.forWhom, "group ids", target="groups"),
-        Key("when", "refs", CMO.inPeriod, "period ids", target="periods"),
-        Key("sites", "refs", CMO.atSite, "site ids (absent: not attributed to a site)", target="sites"),
-        Key("status", "enum", CMO.status, "how far the evidence supports it", enum=STATUS),
-        Key("confidence", "enum", CMO.confidence, "CERQual-style confidence", enum=CONFIDENCE),
-        Key("confidence_note", "text", CMO.confidenceNote, "why that confidence"),
-        Key("statement", "text", CMO.statement, "the if-then-because sentence"),
-        Key("leads_to", "refs", CMO.leadsTo, "configurations whose context this one's outcome becomes",
+        Key("for_whom", "refs", cmo.forWhom, "group ids", target="groups"),
+        Key("when", "refs", cmo.inPeriod, "period ids", target="periods"),
+        Key("sites", "refs", cmo.atSite, "site ids (absent: not attributed to a site)", target="sites"),
+        Key("status", "enum", cmo.status, "how far the evidence supports it", enum=STATUS),
+        Key("confidence", "enum", cmo.confidence, "CERQual-style confidence", enum=CONFIDENCE),
+        Key("confidence_note", "text", cmo.confidenceNote, "why that confidence"),
+        Key("statement", "text", cmo.statement, "the if-then-because sentence"),
+        Key("leads_to", "refs", cmo.leadsTo, "configurations whose context this one's outcome becomes",
             target="cmocs"),
-        Key("refines", "ref", CMO.refines, "the configuration this one refines (an earlier version)",
+        Key("refines", "ref", cmo.refines, "the configuration this one refines (an earlier version)",
             target="cmocs"),
-        Key("evidence", "objects", CMO.hasEvidence, "evidence items", section=EVIDENCE),
+        Key("evidence", "objects", cmo.hasEvidence, "evidence items", section=EVIDENCE),
     ),
     "Context-mechanism-outcome configurations.", min_items=1, path="cmoc",
 )
 THEORIES = Section(
-    "theories", "theory", CMO.ProgrammeTheory,
+    "theories", "theory", cmo.ProgrammeTheory,
     (
         ID, LABEL,
-        Key("cmocs", "refs", CMO.includesConfiguration, "the configurations of this version", required=True,
+        Key("cmocs", "refs", cmo.includesConfiguration, "the configurations of this version", required=True,
             target="cmocs"),
-        Key("revises", "ref", PROV.wasRevisionOf, "the earlier version this one revises", target="theories"),
-        Key("status", "enum", CMO.theoryStatus, "initial, refined or final", enum=THEORY_STATUS),
-        Key("note", "text", SKOS.note, "what changed and why"),
+        Key("revises", "ref", prov.wasRevisionOf, "the earlier version this one revises", target="theories"),
+        Key("status", "enum", cmo.theoryStatus, "initial, refined or final", enum=THEORY_STATUS),
+        Key("note", "text", skos.note, "what changed and why"),
     ),
     "Programme-theory versions.", path="theory",
 )
@@ -320,6 +366,17 @@ NUMBER_PATTERN = (rf"^[+-]?0*([0-9]{{1,{NUMBER_DIGITS}}}(\.[0-9]{{0,{NUMBER_DECI
                   rf"|\.[0-9]{{1,{NUMBER_DECIMALS}}}0*)$")
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ALL_SECTIONS: tuple[Section, ...] = (EVALUATION, *LISTS, MEASURE, EVIDENCE, MICROSYSTEM)
+# The terms the builder writes besides rdf:type, the sections' classes and the keys' predicates.
+BUILDER_TERMS: tuple[str, ...] = (
+    cmo.inEvaluation,  # on every node made from a file: the evaluation it belongs to
+    cmo.formatVersion,  # the file's 'cmograph' (format version)
+    cmo.Programme,  # the class of the node that 'evaluation.programme' names
+    cmo.position,  # the place of a measure or an evidence item in its list, from 1
+    cmo.atPeriod,  # a measure's 'at' when it names a period
+    cmo.atDate,  # a measure's 'at' when it is a date
+    cmo.statementGenerated,  # true when cmograph wrote a configuration's statement from its parts
+    sh.declare, sh.prefix, sh.namespace,  # the file's 'prefixes', as SHACL prefix declarations of its evaluation
+)
 
 
 def section_for_class(cls: URIRef) -> Section | None:

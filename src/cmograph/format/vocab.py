@@ -1,179 +1,37 @@
-"""The cmograph vocabulary as an rdflib ``DefinedNamespace``: a misspelt term fails loudly."""
+"""The cmograph vocabulary as an rdflib ``DefinedNamespace`` of exactly the terms the format model names.
+
+The classes, properties, enumeration classes, schemes and individuals are not listed here: they are read from
+:mod:`cmograph.format.model`, so a key written there is a term here, and a misspelt term fails loudly.
+"""
 
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import DefinedNamespace, DefinedNamespaceMeta
 
+from cmograph.format.model import ALL_SECTIONS, BUILDER_TERMS, ENUMERATIONS
 from cmograph.namespaces import CMO_NS, DEFAULT_BASE, ONTOLOGY_IRI
 
-__all__ = ["CMO", "DEFAULT_BASE", "ONTOLOGY_IRI", "PROV"]
+__all__ = ["CMO", "DEFAULT_BASE", "ONTOLOGY_IRI", "PROV", "TERMS"]
 PROV = Namespace("http://www.w3.org/ns/prov#")
 
 
-class CMO(DefinedNamespace):
-    """Terms of the cmograph ontology (``ontology/cmograph.ttl``)."""
+def _model_terms() -> tuple[str, ...]:
+    """The local names of every ``cmo:`` term of the model, once each: classes, then properties, then the
+    enumerations (class, scheme, individuals)."""
+    iris = [s.class_iri for s in ALL_SECTIONS]
+    iris += [k.iri for s in ALL_SECTIONS for k in s.keys]
+    iris += BUILDER_TERMS
+    names = [iri[len(CMO_NS):] for iri in iris if iri is not None and iri.startswith(CMO_NS)]
+    for enum in ENUMERATIONS:
+        names += [enum.name, enum.name + "Scheme", *(enum.local_name(v) for v in enum.values)]
+    return tuple(dict.fromkeys(names))
 
-    _NS = Namespace(CMO_NS)
-    _fail = True
 
-    # classes
-    Evaluation: URIRef
-    Programme: URIRef
-    Site: URIRef
-    Group: URIRef
-    Period: URIRef
-    Source: URIRef
-    Context: URIRef
-    Mechanism: URIRef
-    Outcome: URIRef
-    Measure: URIRef
-    Configuration: URIRef
-    Evidence: URIRef
-    ProgrammeTheory: URIRef
-    # enumeration classes (each also has a concept scheme ``<Name>Scheme``)
-    Design: URIRef
-    Setting: URIRef
-    SourceKind: URIRef
-    ContextLevel: URIRef
-    MechanismKind: URIRef
-    Direction: URIRef
-    OutcomeLevel: URIRef
-    Status: URIRef
-    Confidence: URIRef
-    Stance: URIRef
-    Method: URIRef
-    DataType: URIRef
-    Interpretation: URIRef
-    TheoryStatus: URIRef
-    # object properties
-    inEvaluation: URIRef
-    evaluates: URIRef
-    design: URIRef
-    setting: URIRef
-    sourceKind: URIRef
-    contextLevel: URIRef
-    mechanismKind: URIRef
-    direction: URIRef
-    outcomeLevel: URIRef
-    concept: URIRef
-    hasMeasure: URIRef
-    atPeriod: URIRef
-    hasContext: URIRef
-    hasMechanism: URIRef
-    hasOutcome: URIRef
-    forWhom: URIRef
-    inPeriod: URIRef
-    atSite: URIRef
-    status: URIRef
-    confidence: URIRef
-    leadsTo: URIRef
-    refines: URIRef
-    hasEvidence: URIRef
-    stance: URIRef
-    method: URIRef
-    dataType: URIRef
-    informant: URIRef
-    interpretation: URIRef
-    includesConfiguration: URIRef
-    theoryStatus: URIRef
-    # datatype properties
-    doi: URIRef
-    size: URIRef
-    microsystemPurpose: URIRef
-    microsystemPatients: URIRef
-    microsystemProfessionals: URIRef
-    microsystemProcesses: URIRef
-    microsystemPatterns: URIRef
-    start: URIRef
-    end: URIRef
-    phase: URIRef
-    intended: URIRef
-    indicator: URIRef
-    value: URIRef
-    unit: URIRef
-    baseline: URIRef
-    atDate: URIRef
-    mechanismActivated: URIRef
-    confidenceNote: URIRef
-    statement: URIRef
-    statementGenerated: URIRef
-    quote: URIRef
-    summary: URIRef
-    refs: URIRef
-    locator: URIRef
-    position: URIRef
-    formatVersion: URIRef
-    # enumeration individuals and schemes
-    DesignScheme: URIRef
-    DesignRealistEvaluation: URIRef
-    DesignRealistReview: URIRef
-    DesignRealistSynthesis: URIRef
-    DesignTrialWithRealistProcessEvaluation: URIRef
-    DesignOther: URIRef
-    SettingScheme: URIRef
-    SettingPrimary: URIRef
-    SettingSecondary: URIRef
-    SettingTertiary: URIRef
-    SettingCommunity: URIRef
-    SettingSocialCare: URIRef
-    SettingOther: URIRef
-    SourceKindScheme: URIRef
-    SourceKindInterviewTranscript: URIRef
-    SourceKindFocusGroupTranscript: URIRef
-    SourceKindFieldNotes: URIRef
-    SourceKindSurvey: URIRef
-    SourceKindRoutineData: URIRef
-    SourceKindReport: URIRef
-    SourceKindArticle: URIRef
-    SourceKindOther: URIRef
-    ContextLevelScheme: URIRef
-    ContextLevelIndividual: URIRef
-    ContextLevelInterpersonal: URIRef
-    ContextLevelInstitutional: URIRef
-    ContextLevelInfrastructural: URIRef
-    MechanismKindScheme: URIRef
-    MechanismKindResource: URIRef
-    MechanismKindResponse: URIRef
-    DirectionScheme: URIRef
-    DirectionPositive: URIRef
-    DirectionNegative: URIRef
-    DirectionMixed: URIRef
-    DirectionNoChange: URIRef
-    OutcomeLevelScheme: URIRef
-    OutcomeLevelProximal: URIRef
-    OutcomeLevelDistal: URIRef
-    StatusScheme: URIRef
-    StatusHypothesised: URIRef
-    StatusSupported: URIRef
-    StatusRefuted: URIRef
-    StatusRefined: URIRef
-    StatusMixed: URIRef
-    ConfidenceScheme: URIRef
-    ConfidenceHigh: URIRef
-    ConfidenceModerate: URIRef
-    ConfidenceLow: URIRef
-    ConfidenceVeryLow: URIRef
-    StanceScheme: URIRef
-    StanceSupports: URIRef
-    StanceRefutes: URIRef
-    StanceQualifies: URIRef
-    MethodScheme: URIRef
-    MethodInterview: URIRef
-    MethodFocusGroup: URIRef
-    MethodObservation: URIRef
-    MethodSurvey: URIRef
-    MethodRoutineData: URIRef
-    MethodDocument: URIRef
-    MethodLiterature: URIRef
-    DataTypeScheme: URIRef
-    DataTypeQualitative: URIRef
-    DataTypeQuantitative: URIRef
-    InterpretationScheme: URIRef
-    InterpretationParticipant: URIRef
-    InterpretationAuthor: URIRef
-    InterpretationReviewer: URIRef
-    TheoryStatusScheme: URIRef
-    TheoryStatusInitial: URIRef
-    TheoryStatusRefined: URIRef
-    TheoryStatusFinal: URIRef
+TERMS: tuple[str, ...] = _model_terms()
+CMO = DefinedNamespaceMeta("CMO", (DefinedNamespace,), {
+    "__doc__": "Terms of the cmograph ontology (``ontology/cmograph.ttl``), as the format model names them.",
+    "__annotations__": dict.fromkeys(TERMS, URIRef),
+    "_NS": Namespace(CMO_NS),
+    "_fail": True,
+})

@@ -28,6 +28,22 @@ RDF_FORMATS: dict[str, str] = {  # suffix -> rdflib's name of the format
 RDF_SUFFIXES = tuple(RDF_FORMATS)
 SUFFIXES = EVIDENCE_SUFFIXES + RDF_SUFFIXES
 SCHEMA_SUFFIX = ".schema.json"  # a JSON Schema kept beside the evidence files, for an editor: not evidence
+PROJECT_CONFIG = "cmograph.toml"  # the file that makes a folder a cmograph project
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding ``cmograph.toml``."""
+    for folder in (start, *start.parents):
+        if (folder / PROJECT_CONFIG).is_file():
+            return folder
+    return None
+
+
+def project_root(evidence: Path) -> Path:
+    """The folder paths in the evidence file ``evidence`` are relative to: its project, or, for a file in no
+    project, its own folder."""
+    folder = evidence.absolute().parent
+    return find_project(folder) or folder
 
 
 def scan_folder(folder: Path) -> list[Path]:

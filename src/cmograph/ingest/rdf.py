@@ -9,9 +9,11 @@ Every term must be one the store can hold (a valid IRI, language tag and text) a
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 from xml.parsers import expat
 
 from rdflib import Dataset, Literal
@@ -24,6 +26,8 @@ from cmograph.ingest.files import RDF_FORMATS
 from cmograph.ingest.yaml_json import MAX_TEXT_CHARS, check_size
 
 MAX_RDF_BYTES = 512 * 1024 * 1024
+_LINE_BASED = ("nt", "nquads")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # as rdflib ends an N-Triples line
 
 
 def is_rdf(path: Path) -> bool:
@@ -49,7 +53,11 @@ def parse_rdf(path: Path, data: bytes | None = None) -> Dataset:
                          "external ones)", "remove the DOCTYPE declaration")
     dataset = Dataset(default_union=False)
     try:
-        dataset.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+        if fmt in _LINE_BASED:
+            lines = cast("TextIO", _Lines(data.decode("utf-8")))  # a text stream, as rdflib reads one
+            dataset.parse(source=lines, format=fmt, publicID=path.resolve().as_uri())
+        else:
+            dataset.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many unrelated types for syntax errors
         raise InputError(f"{path.name}: not valid {fmt} RDF: {_reason(exc, data)}",
                          f"check the file is {fmt}, or give it the right suffix "
@@ -58,6 +66,23 @@ def parse_rdf(path: Path, data: bytes | None = None) -> Dataset:
         for term in quad[:3]:
             _check_term(path, term)
     return dataset
+
+
+class _Lines(io.TextIOBase):
+    """N-Triples or N-Quads text handed to rdflib's reader one whole line per ``read``, whatever size it asks for.
+
+    The reader asks for 2 KiB at a time and searches all it holds for the end of the line after each read, so a
+    long line (one long literal) took quadratic time: 5 MiB, 100 s. Given whole lines, it reads as fast as Turtle.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._lines = (match.group() for match in _LINE.finditer(text))
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1, /) -> str:
+        return next(self._lines, "")
 
 
 def _check_term(path: Path, term: Node) -> None:

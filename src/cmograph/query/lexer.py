@@ -4,6 +4,7 @@ rewriting a question's OPTIONAL groups for the embedded engine."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 _ESCAPE = r"""\\[tbnrf\\"']|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"""
@@ -45,3 +46,28 @@ def lateral_optionals(sparql: str) -> str:
     for at, text in sorted(inserts, reverse=True):
         sparql = sparql[:at] + text + sparql[at:]
     return sparql
+
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def escape_views(sparql: str) -> list[str]:
+    """The text as written and, for parsers that read ``\\u0053`` escapes before parsing (as the SPARQL grammar
+    says), once more with those escapes read: a keyword must be looked for in both."""
+    if not _CODEPOINT.search(sparql):
+        return [sparql]
+    return [sparql, _CODEPOINT.sub(_codepoint, sparql)]
+
+
+def _codepoint(match: re.Match[str]) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    return chr(code) if code <= 0x10FFFF else match.group()
+
+
+def holds(word: str, keyword: str) -> bool:
+    """Whether ``word`` holds ``keyword`` in any case, also after Unicode case folding and normalisation (some
+    parsers read a keyword glued to other letters, or spelt with compatibility characters)."""
+    if word.isascii():
+        return keyword in word.upper()
+    forms = {word.upper(), word.casefold().upper(), unicodedata.normalize("NFKC", word).upper()}
+    return any(keyword in form for form in forms)

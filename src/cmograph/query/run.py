@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +39,8 @@ def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like
     ordered = sorted(question.parameters, key=lambda p: p.type != "evaluation")
     for param in ordered:
         raw = options.get(param.name)
+        if isinstance(raw, str):
+            _check_text(param.name, raw)
         if raw is None or raw == "":
             if param.required:
                 example = f", e.g. --{param.name} '{param.example}'" if param.example else ""
@@ -67,6 +70,21 @@ def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like
     elements = any(p.is_element and p.variable in values for p in question.parameters)
     lateral = question.lateral and elements and engine.lateral
     return bind(lateral_optionals(question.sparql) if lateral else question.sparql, values)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(name: str, text: str) -> None:
+    """Refuse an option whose text is not valid UTF-8: Python keeps bytes the shell passed that are not UTF-8 as
+    lone surrogates (U+DC80-U+DCFF), which are not characters."""
+    bad = _SURROGATE.search(text)
+    if bad is None:
+        return
+    code = ord(bad.group())
+    what = f"byte 0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"a lone surrogate U+{code:04X}"
+    raise UsageError(f"--{name}: the text given is not valid UTF-8 ({what} at character {bad.start() + 1})",
+                     "type it again, in a terminal that uses UTF-8")
 
 
 def _named(question: Question, options: Mapping[str, Any]) -> dict[str, Any]:

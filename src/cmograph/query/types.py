@@ -5,22 +5,19 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from cmograph.namespaces import CMO_NS
+from cmograph.format.model import EVALUATION, LISTS
 
 Value = str | int | float | Decimal | bool | None
 Row = dict[str, Value]
 Cell = Value | list[str]
 LIST_SEPARATOR = "\x1f"  # GROUP_CONCAT separator of list columns; the runner splits, sorts and dedups
 
+# The kinds of element an option may name, as the IRIs of elements name them (``.../cmoc/CMO1``), with their class
+# IRIs from the format model. Sources and programme theories are not asked about.
+_CLASSES = {"evaluation": EVALUATION.class_iri, **{s.path: s.class_iri for s in LISTS}}
 ELEMENT_TYPES: dict[str, str] = {
-    "context": CMO_NS + "Context",
-    "mechanism": CMO_NS + "Mechanism",
-    "outcome": CMO_NS + "Outcome",
-    "group": CMO_NS + "Group",
-    "site": CMO_NS + "Site",
-    "cmoc": CMO_NS + "Configuration",
-    "evaluation": CMO_NS + "Evaluation",
-    "period": CMO_NS + "Period",
+    kind: iri for kind in ("context", "mechanism", "outcome", "group", "site", "cmoc", "evaluation", "period")
+    if (iri := _CLASSES[kind]) is not None
 }
 
 _NUMBERS = re.compile(r"(\d+)")

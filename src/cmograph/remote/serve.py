@@ -1,14 +1,20 @@
-"""``cmograph serve``: the data as a local SPARQL 1.1 server (the ``oxigraph`` command) on 127.0.0.1.
+"""``cmograph serve``: the data as a local SPARQL 1.1 server on 127.0.0.1: the ``oxigraph`` command behind a front.
 
 The server runs on a private copy of the data in a temporary folder: a RocksDB checkpoint of the store's live
 generation (hard links, so instant) or, for ``--data`` and ``--example``, a fresh database. The project's store is
 never opened by the server, so ``cmograph load`` keeps working (and keeps collecting old generations) while it
 runs; restart the server to see newer data. Read-only by default; with ``--writable`` clients may write, but only
 to that copy, which is deleted when the server stops: evidence files stay the one source of truth.
+
+Clients reach only the front (:mod:`.serve_front`), on the port asked for; Oxigraph listens on another port of
+127.0.0.1 and gets each request once the front has read and checked it (:mod:`.serve_guard`: no ``SERVICE``, no
+``LOAD``). Oxigraph dies with cmograph (:mod:`.serve_child`), and a copy left by a killed run is removed at the
+next start (:mod:`.serve_scratch`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -23,8 +29,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cmograph.errors import EndpointError, UsageError
+from cmograph.remote.serve_child import spawn
+from cmograph.remote.serve_front import Front
+from cmograph.remote.serve_guard import check_request
+from cmograph.remote.serve_scratch import OWNER, new_folder, remove_stale
+from cmograph.store import lock
 
 HOST = "127.0.0.1"
+MAX_UPLOAD_MIB = 64  # the largest request body, by default
 
 
 def oxigraph_command() -> str:
@@ -43,20 +55,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _check_port(port: int) -> None:
-    with socket.socket() as probe:
-        # as a server binds: a port whose last connections are still closing (TIME_WAIT) is free to listen on
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((HOST, port))
-        except OSError:
-            raise UsageError(f"port {port} on {HOST} is in use",
-                             "choose another with --port, or --port 0 for any free one") from None
+def _listen(port: int) -> socket.socket:
+    """A socket listening on ``port`` of 127.0.0.1 (any free port for 0); a port whose last connections are still
+    closing (TIME_WAIT) is free to listen on."""
+    try:
+        return socket.create_server((HOST, port))
+    except OSError:
+        raise UsageError(f"port {port} on {HOST} is in use",
+                         "choose another with --port, or --port 0 for any free one") from None
 
 
 @dataclass
 class Server:
-    """A running ``oxigraph serve`` process over a temporary copy of the data."""
+    """A running ``oxigraph serve`` process over a temporary copy of the data (``process`` may be the watcher
+    that runs it: see :mod:`.serve_child`)."""
 
     process: subprocess.Popen[bytes]
     port: int
@@ -95,16 +107,52 @@ class Server:
         """Block until the server exits; its exit code."""
         return self.process.wait()
 
-    def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after 10 s) and delete the copy of the data."""
-        if self.process.poll() is None:
+    def halt(self) -> None:
+        """Stop the server: close its watcher's pipe, if it has one, else SIGTERM; SIGKILL after 15 s."""
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        elif self.process.poll() is None:
             self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        """Stop the server and delete the copy of the data."""
+        self.halt()
         self.folder.cleanup()
+
+
+@dataclass
+class Serving:
+    """``cmograph serve`` running: the front on the port clients use, and the Oxigraph server behind it."""
+
+    server: Server
+    front: Front
+    owner: contextlib.ExitStack = field(repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.front.port}"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.url}/query"
+
+    def log_tail(self) -> str:
+        return self.server.log_tail()
+
+    def wait(self) -> int:
+        """Block until the Oxigraph server exits; its exit code."""
+        return self.server.wait()
+
+    def stop(self) -> None:
+        """Close the front, stop the server, let go of the copy of the data and delete it."""
+        self.front.stop()
+        self.server.halt()
+        self.owner.close()
 
 
 def copy_data(store: ox.Store, location: Path) -> None:
@@ -118,29 +166,36 @@ def copy_data(store: ox.Store, location: Path) -> None:
         del copy
 
 
-def start(store: ox.Store, port: int = 7878, writable: bool = False) -> Server:
-    """Serve ``store`` on 127.0.0.1 (``port`` 0 for any free port) over the union of its graphs."""
+def start(store: ox.Store, port: int = 7878, writable: bool = False,
+          max_upload: int = MAX_UPLOAD_MIB * 2**20) -> Serving:
+    """Serve ``store`` on 127.0.0.1 (``port`` 0 for any free port) over the union of its graphs, refusing request
+    bodies over ``max_upload`` bytes. Call it from the main thread (see :mod:`.serve_child`)."""
     command = oxigraph_command()
-    if port:
-        _check_port(port)
-    else:
-        port = free_port()
-    folder = tempfile.TemporaryDirectory(prefix="cmograph-serve-")
+    listener = _listen(port)
+    owner = contextlib.ExitStack()
     try:
+        remove_stale()
+        folder = new_folder()
+        owner.callback(folder.cleanup)
+        owner.enter_context(lock.held(Path(folder.name) / OWNER))
         location = Path(folder.name) / "oxigraph"
         copy_data(store, location)
         mode = "serve" if writable else "serve-read-only"
+        inner = free_port()
         with open(Path(folder.name) / "server.log", "wb") as log:
-            process = subprocess.Popen(
-                [command, mode, "--location", str(location), "--bind", f"{HOST}:{port}", "--union-default-graph"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            process = spawn([command, mode, "--location", str(location), "--bind", f"{HOST}:{inner}",
+                             "--union-default-graph"], log)
     except BaseException:
-        folder.cleanup()
+        listener.close()
+        owner.close()
         raise
-    server = Server(process, port, writable, folder)
+    server = Server(process, inner, writable, folder)
+    front = Front(listener, (HOST, inner), check_request, max_upload, log=Path(folder.name) / "server.log")
+    serving = Serving(server, front, owner)
     try:
         server.wait_until_ready()
+        front.start()
     except BaseException:
-        server.stop()
+        serving.stop()
         raise
-    return server
+    return serving

@@ -1,4 +1,5 @@
-"""Every output format, registered once: answer formats (``RENDERERS``) and RDF export formats (``EXPORTS``).
+"""Every output format, registered once: answer formats (``RENDERERS``), RDF export formats (``EXPORTS``) and
+every format ``cmograph export`` writes (``EXPORT_CHOICES``: those, a workbook and nanopublications).
 
 The command line offers the names and aliases registered here, and nothing else names a format. The code that
 writes a format is named as ``"module:function"`` and imported only when that format is used, so listing the
@@ -120,6 +121,21 @@ EXPORTS: Registry[RdfFormat] = Registry("RDF format", [
     RdfFormat(name="trig", title="TriG", oxigraph="TRIG", prefixes=True),
     RdfFormat(name="nquads", title="N-Quads", aliases=("nq",), oxigraph="N_QUADS"),
 ])
+
+
+class OtherExport(NamedTuple):
+    """An export that is not the graph in an RDF format, written by code of its own that ``cmograph export`` calls:
+    a workbook, from evidence files (:mod:`cmograph.render.workbook`), or nanopublications
+    (:mod:`cmograph.publish.nanopub`)."""
+
+    name: str
+    title: str
+    aliases: tuple[str, ...] = ()
+
+
+EXPORT_CHOICES: Registry[Format] = Registry("export format", [
+    *EXPORTS.values(), OtherExport(name="xlsx", title="a cmograph workbook of one evaluation"),
+    OtherExport(name="nanopub", title="each configuration as a nanopublication, in TriG")])
 
 
 def render(columns: Sequence[str], rows: Rows, fmt: str, options: Options | None = None) -> str:

@@ -15,11 +15,13 @@ on-disk database; see ``docs/performance.md``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -63,6 +65,7 @@ class Manifest:
     """Which file gave which evaluations, with the hash of the file's content when it was loaded."""
 
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> {digest, evaluations: {id: graph}}
+    concepts: dict[str, Any] | None = None  # the project's concept scheme: {path, digest, stat, graph}
 
     def graphs(self) -> dict[str, str]:
         """Evaluation id -> named graph IRI, over all files."""
@@ -78,7 +81,10 @@ class Manifest:
                     None)
 
     def to_json(self) -> str:
-        return json.dumps({"format": STORE_FORMAT, "files": self.files}, indent=1, sort_keys=True)
+        written: dict[str, Any] = {"format": STORE_FORMAT, "files": self.files}
+        if self.concepts is not None:
+            written["concepts"] = self.concepts
+        return json.dumps(written, indent=1, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -86,7 +92,7 @@ class Manifest:
         if data.get("format") != STORE_FORMAT:
             raise StoreError(f"the store was written by an incompatible cmograph (format {data.get('format')})",
                              "delete the store folder; it is rebuilt from your evidence files")
-        return cls(data["files"])
+        return cls(data["files"], data.get("concepts"))
 
 
 def memory_store(graphs: Iterable[EvaluationGraph]) -> ox.Store:
@@ -125,7 +131,10 @@ class DiskStore:
         current = self.live()
         if current is None:
             return Manifest()
-        return Manifest.from_json((current / "manifest.json").read_text(encoding="utf-8"))
+        try:
+            return Manifest.from_json((current / "manifest.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise self._gone(current) from None
 
     def open(self, *, memory: bool = False) -> ox.Store:
         """The live generation, read-only (it is never written again), or with ``memory`` a copy in memory.
@@ -145,20 +154,34 @@ class DiskStore:
     def _open(self, current: Path, memory: bool) -> ox.Store:
         try:
             disk = ox.Store.read_only(str(current / "oxigraph"))
-        except OSError as exc:
+            if not memory:
+                return disk
+            store = ox.Store()
+            snapshots = current / GRAPHS
+            if snapshots.is_dir():  # one N-Quads file per evaluation graph, plus the ontology
+                store.extend(ontology_quads())
+                for snapshot in sorted(snapshots.iterdir()):
+                    store.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+            else:  # a generation written before snapshots were kept: copy the database (slower, same quads)
+                store.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            return store
+        except (OSError, RuntimeError) as exc:  # RocksDB reports a file deleted under it as corruption
+            if self._moved_on(current):
+                raise self._gone(current) from None
             raise StoreError(f"{self.path}: the store cannot be opened ({exc})",
                              "delete the store folder; it is rebuilt from your evidence files") from None
-        if not memory:
-            return disk
-        store = ox.Store()
-        snapshots = current / GRAPHS
-        if snapshots.is_dir():  # one N-Quads file per evaluation graph, plus the ontology
-            store.extend(ontology_quads())
-            for snapshot in sorted(snapshots.iterdir()):
-                store.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
-        else:  # a generation written before snapshots were kept: copy the database (slower, same quads)
-            store.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-        return store
+
+    def _moved_on(self, generation: Path) -> bool:
+        """Whether ``generation`` is no longer the live one, or no longer whole (deleted while it was read)."""
+        try:
+            name = (self.path / "CURRENT").read_text(encoding="utf-8").strip()
+        except OSError:
+            return True
+        return name != generation.name or not (generation / "manifest.json").is_file()
+
+    def _gone(self, generation: Path) -> StoreError:
+        return StoreError(f"{self.path}: the store changed or was deleted while it was being read "
+                          f"({generation.name})", "run the command again")
 
     # ------------------------------------------------------------------ writing
 
@@ -192,12 +215,15 @@ class DiskStore:
                                  f"{', ...' if len(others) > 3 else ''}), so cmograph will not make it a store",
                                  "name a new or empty folder, or a cmograph store, with --store")
 
-    def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph], manifest: Manifest) -> None:
+    def write(self, remove: Iterable[str], add: Iterable[EvaluationGraph], manifest: Manifest,
+              finish: Callable[[ox.Store], Iterable[EvaluationGraph]] | None = None) -> None:
         """Atomically replace graphs: drop the ``remove`` graph IRIs, add ``add``, record ``manifest``.
 
         ``add`` is consumed as the new generation is built, in batches of about :data:`BATCH_BYTES`, so memory
         stays bounded whatever the size of the load; if it raises, the new generation is deleted and the store
-        is exactly as it was. ``manifest`` is written once ``add`` is consumed (it may be filled in meanwhile).
+        is exactly as it was. ``finish`` is then given the new generation's store, whole, and gives graphs to add
+        that depend on it (the concept scheme, whose members must be elements of the store); it may raise too.
+        ``manifest`` is written once both are done (it may be filled in meanwhile).
         """
         with self.writing():
             current = self.live()
@@ -228,14 +254,25 @@ class DiskStore:
                 if batch:
                     store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
                     total += size
+                for graph in finish(store) if finish is not None else ():
+                    snapshots.write(graph)
+                    store.bulk_load(graph.nquads, format=ox.RdfFormat.N_QUADS)
                 if total >= OPTIMIZE_BYTES:  # compact what bulk loads left in many files: queries 20-25% faster
                     store.optimize()
                 store.flush()
                 store = None  # closes the database
                 _write_synced(generation / "manifest.json", manifest.to_json())
-            except BaseException:
-                store = None  # close the half-written generation, then delete it: the store is as it was
+            except BaseException as exc:
+                # close the half-written generation, then delete it: the store is as it was. The frames of the
+                # failure (``finish``'s, say) hold the database too: cleared, so that it closes now and a later
+                # write in this process (a library user's, a test's) is not refused its lock
+                traceback.clear_frames(exc.__traceback__)
+                store = None
                 shutil.rmtree(generation, ignore_errors=True)
+                if isinstance(exc, OSError) and _no_room(exc):
+                    raise StoreError(f"{self.path}: there is no room to write the store ({exc})",
+                                     "free some space on that disk (or name a store elsewhere with --store), then "
+                                     "run the command again; nothing was changed") from None
                 raise
             _write_synced(self.path / "CURRENT.tmp", generation.name)
             os.replace(self.path / "CURRENT.tmp", self.path / "CURRENT")
@@ -247,6 +284,15 @@ class DiskStore:
         for generation in self.path.glob("gen-*"):
             if generation.name not in keep:
                 shutil.rmtree(generation, ignore_errors=True)
+
+
+_FULL = {errno.ENOSPC: "No space left on device", errno.EDQUOT: "Disk quota exceeded", errno.EFBIG: "File too large"}
+
+
+def _no_room(error: OSError) -> bool:
+    """Whether ``error`` says the disk is full, or the user's quota, or the size a file may grow to; RocksDB's errors
+    give no ``errno``, only the system's text."""
+    return error.errno in _FULL or (error.errno is None and any(text in str(error) for text in _FULL.values()))
 
 
 def snapshot_name(graph: str) -> str:

@@ -18,15 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 from cmograph.diagnostics import Progress, ValidationReport
 from cmograph.errors import InputError, UsageError
-from cmograph.ingest.files import evidence_files, is_evidence_file, scan_folder
+from cmograph.ingest.concepts import CONCEPTS_FILES
+from cmograph.ingest.files import PROJECT_CONFIG, evidence_files, find_project, is_evidence_file, scan_folder
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.resources import data
 from cmograph.store.disk import DiskStore, Manifest, StoreInUse
 
 if TYPE_CHECKING:
+    import pyoxigraph as ox
+
     from cmograph.checks.results import CheckedFile, EvaluationGraph
 
-CONFIG = "cmograph.toml"
 EVALUATIONS = "evaluations"
 STORE = ".cmograph/store"
 
@@ -61,6 +63,7 @@ class Settings:
     base: str = DEFAULT_BASE
     endpoint: str | None = None
     update_endpoint: str | None = None
+    license: str | None = None  # the licence `cmograph publish` gives the dataset (an SPDX id or an IRI)
 
 
 def read_settings(path: Path) -> Settings:
@@ -68,7 +71,7 @@ def read_settings(path: Path) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
-    known = {"base", "endpoint", "update_endpoint"}
+    known = {"base", "endpoint", "update_endpoint", "license"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(f"{path}: unknown setting '{unknown[0]}'", f"known settings: {', '.join(sorted(known))}")
@@ -78,18 +81,10 @@ def read_settings(path: Path) -> Settings:
     return Settings(**data)
 
 
-def find_project(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` holding ``cmograph.toml``."""
-    for folder in (start, *start.parents):
-        if (folder / CONFIG).is_file():
-            return folder
-    return None
-
-
 def init_project(folder: Path) -> list[tuple[str, Path]]:
     """Create a project in ``folder``: settings, ``evaluations/`` with a starter file, a ``.gitignore``; returns
     what was done to which file ("created", "updated"). Checks everything before it writes anything."""
-    if (folder / CONFIG).exists():
+    if (folder / PROJECT_CONFIG).exists():
         raise UsageError(f"{folder} is already a cmograph project", "run `cmograph ask --list` to start asking")
     where = folder.resolve()
     parent = find_project(where.parent) if where.parent != where else None
@@ -101,7 +96,7 @@ def init_project(folder: Path) -> list[tuple[str, Path]]:
         if path.exists() and not path.is_dir():
             raise UsageError(f"{path} is a file, where the project needs a folder", "move it, or start elsewhere")
     folder.mkdir(parents=True, exist_ok=True)
-    config = folder / CONFIG
+    config = folder / PROJECT_CONFIG
     config.write_text(
         "# cmograph project settings (all optional)\n"
         f'# base = "{DEFAULT_BASE}"   # where the IRIs of your evaluations live\n'
@@ -128,7 +123,7 @@ def digest(path: Path) -> str:
 
 
 def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE, *, refresh_root: Path | None = None,
-              progress: Progress | None = None, recheck: bool = False) -> LoadResult:
+              progress: Progress | None = None, recheck: bool = False, concepts: Path | None = None) -> LoadResult:
     """Check ``paths`` and, only if every one conforms, write them into ``store`` in one atomic step.
 
     With ``refresh_root`` the paths are the whole set of files the store should hold: files the manifest knows
@@ -136,20 +131,33 @@ def load_into(store: DiskStore, paths: Sequence[Path], base: str = DEFAULT_BASE,
     Unless there is nothing to do, the store's writer lock is held throughout, so the manifest read here is the
     one replaced, and a second writer is refused at once, before it spends time checking files. With ``recheck``
     every file is checked and loaded again, changed or not.
+
+    ``concepts`` is the project's concept scheme (see :mod:`cmograph.ingest.concepts`): checked again, against
+    the evaluations as they will be, whenever it or any evaluation changed, and written in the same step.
     """
-    if up_to_date(store, paths, refresh_root) and not recheck:
+    if up_to_date(store, paths, refresh_root, concepts) and not recheck:
         return LoadResult(unchanged=len(paths))
     with store.writing():
-        return _load_into(store, paths, base, refresh_root, progress, recheck)
+        return _load_into(store, paths, base, refresh_root, progress, recheck, concepts)
 
 
-def up_to_date(store: DiskStore, paths: Sequence[Path], root: Path | None) -> bool:
-    """Whether ``store`` holds the files ``paths`` of the project in ``root`` as they are now, and nothing else."""
+def up_to_date(store: DiskStore, paths: Sequence[Path], root: Path | None, concepts: Path | None = None) -> bool:
+    """Whether ``store`` holds the files ``paths`` and the concept scheme ``concepts`` of the project in ``root`` as
+    they are now, and nothing else."""
     if root is None or not store.exists():
         return False
     manifest = store.manifest()
     keyed = _keys(paths, root)
-    return set(keyed) == set(manifest.files) and all(unchanged(manifest.files[k], p) for k, p in keyed.items())
+    return (set(keyed) == set(manifest.files) and all(unchanged(manifest.files[k], p) for k, p in keyed.items())
+            and not _concepts_changed(manifest, concepts, root))
+
+
+def _concepts_changed(manifest: Manifest, concepts: Path | None, root: Path | None) -> bool:
+    """Whether the concept scheme differs from the one the store holds (or is new, or gone)."""
+    recorded = manifest.concepts
+    if concepts is None or recorded is None:
+        return (concepts is None) != (recorded is None)
+    return recorded["path"] != next(iter(_keys([concepts], root))) or not unchanged(recorded, concepts)
 
 
 RACY_NS = 2_000_000_000  # a file changed this soon before it was read may change again with the same timestamp
@@ -174,7 +182,7 @@ class _Rejected(Exception):
 
 
 def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root: Path | None,
-               progress: Progress | None, recheck: bool) -> LoadResult:
+               progress: Progress | None, recheck: bool, concepts: Path | None) -> LoadResult:
     manifest = store.manifest()
     result = LoadResult()
     keyed = _keys(paths, refresh_root)
@@ -186,11 +194,15 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
     gone = [k for k in manifest.files if k not in kept]
     # the files read again own nothing until they are: one may take the id another gives up in the same edit
     again = {keys[p] for p in todo}
-    new = Manifest({k: v for k, v in manifest.files.items() if k in kept - again})
+    new = Manifest({k: v for k, v in manifest.files.items() if k in kept - again}, manifest.concepts)
     remove = [g for k in gone for g in manifest.files[k]["evaluations"].values()]
     remove += [g for p in todo for g in manifest.files.get(keys[p], {}).get("evaluations", {}).values()]
-    if not todo and not gone and store.exists():
+    changed = _concepts_changed(manifest, concepts, refresh_root)
+    if not todo and not gone and not changed and not recheck and store.exists():
         return result
+    if manifest.concepts is not None:  # checked again below: its members may have gone with an evaluation
+        remove.append(manifest.concepts["graph"])
+        new.concepts = None
     from cmograph.checks.crossfile import shared_graph
     from cmograph.checks.pipeline import iter_checked
 
@@ -219,8 +231,24 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
         if not result.report.conforms:
             raise _Rejected
 
+    def scheme(written: ox.Store) -> list[EvaluationGraph]:
+        """The concept scheme's graph, checked against the evaluations as written."""
+        if concepts is None or not result.report.conforms:
+            return []
+        from cmograph.checks.concepts import check_scheme
+        from cmograph.checks.pipeline import file_stat
+
+        stat, content = file_stat(concepts), digest(concepts)
+        problems, graph = check_scheme(concepts, written, base)
+        result.report.extend(problems.diagnostics)
+        if graph is None:
+            raise _Rejected
+        new.concepts = {"path": next(iter(_keys([concepts], refresh_root))), "digest": content, "stat": stat,
+                        "graph": str(graph.graph)}
+        return [graph]
+
     try:
-        store.write(remove, added(), new)
+        store.write(remove, added(), new, scheme)
     except _Rejected:
         result.loaded.clear()
         return result
@@ -263,7 +291,7 @@ class Project:
 
     @property
     def settings(self) -> Settings:
-        return read_settings(self.root / CONFIG)
+        return read_settings(self.root / PROJECT_CONFIG)
 
     @property
     def store(self) -> DiskStore:
@@ -277,6 +305,15 @@ class Project:
                              "restore it (an empty folder removes every evaluation); nothing was changed")
         return scan_folder(folder)
 
+    def concepts(self) -> Path | None:
+        """The project's concept scheme, ``concepts.yaml`` (or ``.yml``, or SKOS as ``concepts.ttl``) beside
+        ``cmograph.toml``, if it has one."""
+        found = [self.root / name for name in CONCEPTS_FILES if (self.root / name).is_file()]
+        if len(found) > 1:
+            raise UsageError(f"{self.root} has two concept schemes: {found[0].name} and {found[1].name}",
+                             "keep one of them; nothing was changed")
+        return found[0] if found else None
+
     def refresh(self, progress: Progress | None = None, *, reading: bool = False, recheck: bool = False) -> LoadResult:
         """Bring the store up to date with ``evaluations/`` (with ``recheck``, check and load every file again).
 
@@ -286,7 +323,7 @@ class Project:
         """
         try:
             return load_into(self.store, self.evidence(), self.settings.base, refresh_root=self.root,
-                             progress=progress, recheck=recheck)
+                             progress=progress, recheck=recheck, concepts=self.concepts())
         except StoreInUse as busy:
             if not reading:
                 raise
@@ -326,7 +363,8 @@ def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | Non
     disk, project = project_or_store(store, cwd or Path.cwd())
     if project is not None and not paths and not recheck and not prepare:
         files_ = project.evidence()
-        if up_to_date(disk, files_, project.root) and (prepare is False or not answers_to_prepare(disk)):
+        fresh = up_to_date(disk, files_, project.root, project.concepts())
+        if fresh and (prepare is False or not answers_to_prepare(disk)):
             return LoadResult(unchanged=len(files_))
     with disk.writing():  # a second writer is refused before anything is checked or copied
         if project is None:
@@ -416,3 +454,9 @@ def project_paths(paths: Sequence[Path], base: str | None, cwd: Path) -> tuple[l
     if not found:
         raise UsageError(f"{root / EVALUATIONS} holds no evidence files", "add a .yaml file there")
     return found, base or settings.base
+
+
+def project_concepts(cwd: Path) -> Path | None:
+    """The concept scheme of the project in (or above) ``cwd``, if there is a project and it has one."""
+    root = find_project(cwd)
+    return Project(root).concepts() if root is not None else None

@@ -1,0 +1,135 @@
+"""``cmograph publish``: the evaluations as a static linked-data site."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import click
+
+from cmograph.cli.common import data_options
+
+
+@click.command()
+@click.argument("outdir", type=click.Path(path_type=Path))
+@data_options
+@click.option("--license", "licence", metavar="IRI|SPDX",
+              help="The dataset's licence: an SPDX id such as CC-BY-4.0, or a licence IRI (default: the licence "
+                   "every evaluation carries).")
+@click.option("--title", help="The dataset's title (default: the evaluation's title, or how many there are).")
+@click.option("--sparql-endpoint", metavar="URL", help="A public SPARQL endpoint serving the data, for the VoID "
+              "description.")
+@click.option("--replace", is_flag=True, help="Replace the site OUTDIR holds (one `cmograph publish` wrote).")
+@click.option("--default-base", is_flag=True,
+              help="Publish even under cmograph's default base IRI, https://w3id.org/cmograph/data/ (for a "
+                   "preview: those IRIs are not yours to serve).")
+def publish(outdir: Path, data: tuple[Path, ...], store: Path | None, example: bool, base: str | None,
+            endpoint: str | None, licence: str | None, title: str | None, sparql_endpoint: str | None,
+            replace: bool, default_base: bool) -> None:
+    """Publish the evaluations as a static linked-data site in OUTDIR.
+
+    Every IRI under the base gets an HTML page and its description in Turtle, JSON-LD, N-Triples and RDF/XML;
+    the site also holds the dataset's VoID and DCAT description, dumps with checksums, a search, the ontology's
+    documentation, and nginx and Apache configurations that serve each IRI in the form asked for. OUTDIR is
+    written whole or not at all.
+    """
+    from cmograph.cli.common import open_source, progress_printer
+    from cmograph.publish.paths import check_base
+    from cmograph.publish.site import Settings, check_folder
+    from cmograph.publish.site import publish as publish_site
+    from cmograph.store.project import check_not_evidence
+
+    if base is not None:
+        check_base(base)
+    check_folder(outdir, replace)
+    check_not_evidence(outdir / "index.ttl", data, Path.cwd())
+    source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint)
+    dataset = source.remote.dataset() if source.remote is not None else source.local()
+    if licence is None:
+        licence = project_licence(data, store, example, endpoint)
+    settings = Settings(base=base, licence=licence, title=title, inputs=inputs(data, store, example),
+                        endpoint=sparql_endpoint, default_base=default_base)
+    published = publish_site(dataset, outdir, settings, replace=replace)
+    for warning in published.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"published {published.pages} pages ({published.files} files) to {outdir}, to be served at "
+               f"{published.base}")
+
+
+def inputs(data: tuple[Path, ...], store: Path | None, example: bool) -> list[str]:
+    """The evidence a site says it was made from: file names only (never where they are on this machine)."""
+    if example:
+        from cmograph.source import EXAMPLE
+
+        return [EXAMPLE]
+    if data:
+        from cmograph.ingest.files import evidence_files
+
+        return sorted({p.name for p in evidence_files(list(data))})
+    if store is not None:
+        return [f"the store {store.name}"]
+    from cmograph.ingest.files import find_project
+    from cmograph.store.project import Project
+
+    root = find_project(Path.cwd())
+    return sorted(p.name for p in Project(root).evidence()) if root else []
+
+
+def project_licence(data: tuple[Path, ...], store: Path | None, example: bool, endpoint: str | None) -> str | None:
+    """The ``license`` of the project in this folder, when its data is the one read (no data option given)."""
+    if data or store or example or endpoint:
+        return None
+    from cmograph.ingest.files import find_project
+    from cmograph.store.project import Project
+
+    root = find_project(Path.cwd())
+    return Project(root).settings.license if root else None
+
+
+class NanopubOptions(NamedTuple):
+    """The options of ``cmograph export`` for nanopublications."""
+
+    supersede: Path | None
+    sign_key: Path | None
+    creator: str | None
+    licence: str | None
+
+
+def export_nanopubs(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None,
+                    endpoint: str | None, evaluations: tuple[str, ...], output: Path | None,
+                    options: NanopubOptions) -> None:
+    """``cmograph export --format nanopub``: the configurations as nanopublications, in TriG."""
+    from cmograph.cli.common import open_source, progress_printer, said
+    from cmograph.ingest.files import write_atomically
+    from cmograph.publish import nanopub
+    from cmograph.publish.signing import SigningKey
+    from cmograph.publish.site import cmograph_version, made_at
+
+    to_file = output if output is not None and str(output) != "-" else None
+    if to_file is not None:
+        from cmograph.store.project import check_not_evidence
+
+        check_not_evidence(to_file, data, Path.cwd())
+    creator = nanopub.check_creator(options.creator) if options.creator is not None else None
+    earlier = nanopub.read_earlier(options.supersede) if options.supersede is not None else None
+    key = SigningKey(options.sign_key) if options.sign_key is not None else None
+    source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint)
+    dataset = source.remote.dataset(evaluations) if source.remote is not None else source.local()
+    settings = nanopub.Settings(made_at(), cmograph_version(), options.licence,
+                                project_licence(data, store, example, endpoint), creator, key)
+    exported = nanopub.export_nanopubs(dataset, evaluations, settings, earlier)
+    for warning in exported.warnings:
+        click.echo(f"warning: {said(warning)}", err=True)
+    if not exported.count:
+        click.echo("The data holds no configuration, so no nanopublication was written.", err=True)
+        return
+    if to_file is None:
+        sys.stdout.buffer.write(exported.data)
+        return
+    write_atomically(to_file, exported.data)
+    superseding = "superseding an earlier one" if exported.superseding == 1 else "superseding earlier ones"
+    counts = [f"{n} {what}" for n, what in ((exported.new, "new"), (exported.unchanged, "unchanged"),
+                                             (exported.superseding, superseding)) if n]
+    click.echo(f"wrote {said(str(to_file))}: {exported.count} nanopublication{'s' * (exported.count != 1)} "
+               f"({', '.join(counts)})", err=True)

@@ -1,0 +1,378 @@
+"""The published site on a real web server and in a real browser.
+
+- nginx (Debian's package) is started on 127.0.0.1 with a free port and the site's own ``nginx.conf`` included in
+  its ``server`` block, and stopped by its PID: every resource is asked for in every media type.
+- Headless Chromium (Debian's ``chromium``), driven by Playwright's Python package with no browser download, crawls
+  the site from its index through nginx, following every link, and runs axe-core (vendored) on one page of each
+  kind. Screenshots are kept under pytest's temporary folder (the path is printed).
+
+Both are slow (``-m "not slow"`` leaves them out) and need their programs: a machine without nginx or chromium
+skips them, saying which is missing, except in CI (``CI`` set), where that fails the run.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import itertools
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+import processes
+import pytest
+from click.testing import CliRunner
+
+from cmograph.cli import main
+from cmograph.source import example_path
+
+pytestmark = pytest.mark.slow
+
+BASE = "https://example.org/cmo/"
+VALID = Path(__file__).parent / "data" / "valid"
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
+               "rdf": "application/rdf+xml"}
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+HOSTILE = "<script>alert('x')</script>"
+IN_CI = bool(os.environ.get("CI"))  # there, a missing program fails the run instead of skipping its tests
+
+
+def missing(what: str) -> None:
+    """Skip, or in CI fail: the web tests must run there."""
+    (pytest.fail if IN_CI else pytest.skip)(what)
+
+
+needs_nginx = pytest.mark.skipif(NGINX is None and not IN_CI,
+                                 reason="nginx is not installed (Debian: apt-get install nginx)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example and an evaluation with awkward ids and hostile labels, published under the base."""
+    folder = tmp_path_factory.mktemp("web")
+    text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: minimal", "id: odd").replace("title: Minimal made-up evaluation",
+                                                          f'title: "Odd {HOSTILE}"\n  license: CC-BY-4.0')
+    text = text.replace("id: c-minimal", "id: 'café:1'").replace("[c-minimal]", "['café:1']")
+    text = text.replace("label: Minimal mechanism", f'label: "{HOSTILE}"')
+    (folder / "odd.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["publish", str(folder / "site"), "--data", str(example_path()), "--data",
+                                       str(folder / "odd.yaml"), "--base", BASE, "--license", "CC-BY-4.0"])
+    assert result.exit_code == 0, result.output
+    return folder / "site"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    port: int
+    prefix: Path
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture(scope="module")
+def nginx(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """nginx serving the site on 127.0.0.1, the site's nginx.conf included as the docs say; stopped by its PID."""
+    if NGINX is None:
+        missing("nginx is not installed (Debian: apt-get install nginx)")
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    user = "user root root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""  # workers must read the site
+    temporary = " ".join(f"{kind}_temp_path {prefix}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
+                                                                        "scgi"))
+    (prefix / "nginx.conf").write_text(f"""daemon off;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+{user}
+events {{ worker_connections 64; }}
+http {{
+    access_log {prefix}/access.log;
+    {temporary}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        root {site};
+        include {site}/nginx.conf;
+    }}
+}}
+""", encoding="utf-8")
+    command = [NGINX, "-p", f"{prefix}/", "-e", f"{prefix}/error.log", "-c", f"{prefix}/nginx.conf"]
+    checked = processes.run([*command, "-t", "-q"], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr + (prefix / "error.log").read_text(encoding="utf-8")
+    process = processes.start(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError((prefix / "error.log").read_text(encoding="utf-8")) from None
+                time.sleep(0.05)
+        yield Server(port, prefix)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(10)
+    errors = [line for line in (prefix / "error.log").read_text(encoding="utf-8").splitlines()
+              if "[error]" in line or "[crit]" in line or "[emerg]" in line]
+    assert errors == [], errors
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def fetch(server: Server, path: str, accept: str | None = None, method: str = "GET") -> Answer:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.putrequest(method, path, skip_accept_encoding=True)
+        if accept is not None:
+            connection.putheader("Accept", accept)
+        connection.endheaders()
+        response = connection.getresponse()
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        connection.close()
+
+
+def resources(site: Path) -> list[str]:
+    """The URL path of every page of the site but the index (the IRI path after the base)."""
+    return sorted("/" + quote(p.relative_to(site).with_suffix("").as_posix()) for p in site.rglob("*.html")
+                  if p.name != "index.html")
+
+
+# --------------------------------------------------------------------------------------------- nginx
+
+
+@needs_nginx
+def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, nginx: Server) -> None:
+    paths = resources(site)
+    assert len(paths) > 60
+    wrong = []
+    for path in paths:
+        local = unquote(path).lstrip("/")
+        for accept, suffix in [("text/html", "html"), (BROWSER_ACCEPT, "html"), ("*/*", "html"), (None, "html"),
+                               *((t, s) for s, t in MEDIA_TYPES.items())]:
+            answer = fetch(nginx, path, accept)
+            expected = (site / f"{local}.{suffix}").read_bytes()
+            media_type = "text/html" if suffix == "html" else MEDIA_TYPES[suffix]
+            if (answer.status, answer.headers.get("content-type"), answer.headers.get("vary"), answer.body) != (
+                    200, f"{media_type}; charset=utf-8", "Accept", expected):
+                wrong.append(f"{path} {accept}: {answer.status} {answer.headers.get('content-type')} "
+                             f"vary={answer.headers.get('vary')}")
+    assert wrong == []
+
+
+@needs_nginx
+@pytest.mark.parametrize(("path", "accept", "status", "media_type", "vary"), [
+    ("/", "text/turtle", 200, "text/turtle", "Accept"),  # the dataset's IRI: its VoID and DCAT
+    ("/", "application/ld+json", 200, "application/ld+json", "Accept"),
+    ("/", BROWSER_ACCEPT, 200, "text/html", "Accept"),
+    ("/clinical-microsystems-nhs", "image/png", 406, "text/html", "Accept"),  # nothing in that form
+    ("/clinical-microsystems-nhs", "application/json", 406, "text/html", "Accept"),
+    ("/clinical-microsystems-nhs", "text/turtle;q=0.9, text/html", 200, "text/turtle", "Accept"),  # server's order
+    ("/nothing-here", "text/turtle", 404, "text/html", "Accept"),
+    ("/clinical-microsystems-nhs.ttl", "text/html", 200, "text/turtle", None),  # a suffix: as it is
+    ("/clinical-microsystems-nhs.nt", "image/png", 200, "application/n-triples", None),
+    ("/dumps/dataset.trig", None, 200, "application/trig", None),
+    ("/dumps/dataset.nq.gz", None, 200, "application/gzip", None),
+    ("/context.jsonld", None, 200, "application/ld+json", None),
+    ("/odd/context/caf%C3%A9:1", "text/turtle", 200, "text/turtle", "Accept"),
+    ("/odd/context/caf%C3%A9%3A1", "application/rdf+xml", 200, "application/rdf+xml", "Accept"),
+])
+def test_what_nginx_answers(nginx: Server, path: str, accept: str | None, status: int, media_type: str,
+                            vary: str | None) -> None:
+    answer = fetch(nginx, path, accept)
+    assert answer.status == status
+    assert answer.headers["content-type"].split(";")[0] == media_type
+    assert answer.headers.get("vary") == vary
+
+
+@needs_nginx
+def test_head_answers_as_get_does(nginx: Server) -> None:
+    answer = fetch(nginx, "/clinical-microsystems-nhs/cmoc/cmoc-staff-outcomes", "text/turtle", "HEAD")
+    assert (answer.status, answer.headers["content-type"], answer.body) == (200, "text/turtle; charset=utf-8", b"")
+
+
+# --------------------------------------------------------------------------------------------- the browser
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # no name but localhost resolves: nothing leaves the machine, whatever the browser tries on its own
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+]
+PAGE_CHECKS = """() => {
+  const headings = [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1]);
+  const named = el => (el.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean)
+      .every(id => document.getElementById(id) && document.getElementById(id).textContent.trim());
+  return {
+    title: document.title, lang: document.documentElement.lang, headings,
+    imagesWithoutAlt: [...document.querySelectorAll('img:not([alt])')].length,
+    unnamedFigures: [...document.querySelectorAll('svg[role=img]')].filter(s => !named(s)).length,
+    links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    resources: [...document.querySelectorAll('link[href], script[src]')].map(e => e.href || e.src),
+  };
+}"""
+COLOURS = """async (data) => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + data;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width; canvas.height = image.height;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, image.width, image.height).data;
+  const seen = new Set();
+  for (let i = 0; i < pixels.length; i += 4) { seen.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]); }
+  return seen.size;
+}"""
+RUN_AXE = """async () => {
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser(nginx: Server) -> Iterator[object]:
+    try:
+        import playwright.sync_api as playwright_api
+    except ImportError:
+        missing("the playwright package is not installed (pip install -e '.[test]')")
+    if not os.access(CHROMIUM, os.X_OK):
+        missing(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM)")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def is_local(url: str, server: Server) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "about", "blob") or (parts.hostname == "127.0.0.1" and parts.port == server.port)
+
+
+@needs_nginx
+def test_a_browser_crawls_the_whole_site_without_a_fault(browser: object, nginx: Server, site: Path,
+                                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    outside: list[str] = []
+    faults: list[str] = []
+
+    def route(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if is_local(url, nginx):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and faults.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: faults.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (faults.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("response", lambda r: r.status >= 400 and faults.append(f"{r.status} {r.url}"))
+
+    start = nginx.url("/")
+    queue, seen, files_checked = [start], {start, nginx.url("/index.html")}, 0  # the index, at either URL
+    visited = []
+    while queue:
+        url = queue.pop(0)
+        page.goto(url, wait_until="load")
+        facts = page.evaluate(PAGE_CHECKS)
+        visited.append(url)
+        assert facts["title"].strip(), url
+        assert facts["lang"] == "en", url
+        headings = facts["headings"]
+        assert headings[:1] == [1] and headings.count(1) == 1, url
+        assert all(b - a <= 1 for a, b in itertools.pairwise(headings)), (url, headings)
+        assert facts["imagesWithoutAlt"] == 0 and facts["unnamedFigures"] == 0, url
+        for link in facts["links"] + facts["resources"]:
+            target = urljoin(url, link).split("#")[0]
+            if not target.startswith(start) or target in seen:  # links out of the site are not followed
+                continue
+            seen.add(target)
+            if target.endswith(".html") or target == start:
+                queue.append(target)
+            else:  # an RDF form, a dump, the stylesheet: it must be there
+                answer = context.request.get(target)
+                files_checked += 1
+                if answer.status != 200:
+                    faults.append(f"{answer.status} {target} (linked from {url})")
+    assert len(visited) == len(list(site.rglob("*.html")))  # every page is reachable from the index
+    assert files_checked > 4 * 60
+    assert faults == []
+    assert outside == []
+    context.close()
+
+
+@needs_nginx
+def test_search_screenshots_and_accessibility(browser: object, nginx: Server,
+                                              tmp_path_factory: pytest.TempPathFactory) -> None:
+    shots = tmp_path_factory.mktemp("screenshots")
+    print(f"\nscreenshots of the published example: {shots}")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(f"{m.text} {m.location}"))
+    axe = (files("cmograph.publish") / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+
+    page.goto(nginx.url("/"), wait_until="load")
+    page.fill("#search-box", "staff morale")
+    page.wait_for_selector("#search-results li")
+    found = page.locator("#search-results li a").all_inner_texts()
+    assert found == ["Higher staff morale", "staff-morale"]  # the outcome and its shared concept
+    assert page.locator("#search-status").inner_text() == "2 found."
+    page.locator("#search-results li a").first.click()
+    page.wait_for_url("**/o-staff-morale.html")
+    page.goto(nginx.url("/"), wait_until="load")
+    page.fill("#search-box", "no such label anywhere")
+    page.wait_for_function("document.getElementById('search-status').textContent === 'Nothing found.'")
+
+    concept = page.locator("section[aria-labelledby=concepts] a").first.get_attribute("href")
+    pages = {"index": "/", "evaluation": "/clinical-microsystems-nhs.html",
+             "configuration": "/clinical-microsystems-nhs/cmoc/cmoc-imposed-targets.html",
+             "evidence": "/clinical-microsystems-nhs/cmoc/cmoc-imposed-targets/evidence/1.html",
+             "outcome": "/clinical-microsystems-nhs/outcome/o-staff-morale.html",
+             "concept": f"/{concept}", "ontology": "/ontology.html", "hostile": "/odd.html"}
+    violations = {}
+    for name, path in pages.items():
+        page.goto(nginx.url(path), wait_until="load")
+        if name in ("index", "evaluation", "configuration"):
+            png = page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+            colours = page.evaluate(COLOURS, base64.b64encode(png).decode())
+            assert colours >= 8, f"{name}: the screenshot looks blank ({colours} colours)"
+        page.add_script_tag(content=axe)
+        violations[name] = page.evaluate(RUN_AXE)
+    assert violations == {name: [] for name in pages}
+    assert errors == []
+    assert sorted(p.name for p in shots.iterdir()) == ["configuration.png", "evaluation.png", "index.png"]
+    context.close()
