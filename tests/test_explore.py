@@ -441,3 +441,39 @@ def test_the_published_explorer_is_written_once_into_a_site_at_a_base_path(tmp_p
     (tmp_path / "explorer").mkdir()
     with pytest.raises(UsageError, match="is there already"):
         write(tmp_path, example, "/")
+
+
+def test_a_project_concept_is_offered_and_drawn_under_its_label(study_project: Path) -> None:
+    """A concept of the project's scheme (concepts.yaml) is suggested under its label, and a pattern shown by that
+    label (``demi-regularities --by concept``) draws the configurations that show it."""
+    (study_project / "concepts.yaml").write_text("""scheme:
+  label: Huddles
+concepts:
+  - id: huddles
+    label: Daily huddles of the ward team
+    members: [riverside-wards/m-huddle, hillside-review/h-m-huddle]
+""", encoding="utf-8")
+    source = open_source(cwd=study_project)
+    names = {n.label: n for n in Names(source.engine).of("mechanism") if n.group == "concept"}
+    huddles = names["Daily huddles of the ward team"]
+    assert len(huddles.iris) == 2
+    assert set(Resolver(source.engine).resolve("mechanism", huddles.value)) == huddles.iris
+    _, _, body = Explorer(source).handle("GET", "/api/ask", "question=demi-regularities&by=concept", [])
+    found = json.loads(body)
+    rows = [r for r in found["rows"] if r["mechanism"] == "Daily huddles of the ward team"]
+    assert rows
+    drawn = {c["id"] for c in found["diagram"]["configurations"]}
+    assert {c for r in rows for c in r["cmoc"]} <= drawn  # found by the concept's label the rows show
+
+
+@pytest.fixture
+def study_project(tmp_path: Path) -> Path:
+    """A project of the two evaluations."""
+    from cmograph.store.project import init_project
+
+    root = tmp_path / "project"
+    init_project(root)
+    (root / "evaluations" / "my-evaluation.yaml").unlink()
+    for path in STUDY:
+        (root / "evaluations" / path.name).write_bytes(path.read_bytes())
+    return root

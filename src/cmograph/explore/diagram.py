@@ -10,6 +10,7 @@ of several evaluations (``demi-regularities``), a configuration is taken only if
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,12 +22,14 @@ from cmograph.query.run import Answer
 from cmograph.query.types import Cell, Row
 
 MOST = 60  # configurations drawn at most; the table has them all
+LOCAL_NAME = re.compile(r"^.*[/#]")
 ROLES = ("context", "mechanism", "outcome")
 CONFIGURATIONS = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?cfg ?evaluation ?cmoc ?statement ?activated ?role ?element ?id ?label ?concept ?direction WHERE {
+SELECT ?cfg ?evaluation ?cmoc ?statement ?activated ?role ?element ?id ?label ?concept ?concept_label ?direction
+WHERE {
   ?cfg a cmo:Configuration ; cmo:inEvaluation ?e ; dcterms:identifier ?cmoc .
   ?e dcterms:identifier ?evaluation .
   { ?cfg cmo:hasContext ?element BIND("context" AS ?role) }
@@ -37,7 +40,7 @@ SELECT ?cfg ?evaluation ?cmoc ?statement ?activated ?role ?element ?id ?label ?c
   OPTIONAL { ?cfg cmo:mechanismActivated ?activated }
   OPTIONAL { ?element dcterms:identifier ?id }
   OPTIONAL { ?element rdfs:label ?label }
-  OPTIONAL { ?element cmo:concept ?concept }
+  OPTIONAL { ?element cmo:concept ?concept OPTIONAL { ?concept skos:prefLabel ?concept_label } }
   OPTIONAL { ?element cmo:direction ?d . ?d skos:notation ?direction }
 }
 ORDER BY ?cfg ?role ?element ?label ?statement
@@ -68,15 +71,15 @@ class Element:
     kind: str
     id: str | None
     label: str | None
-    concept: str | None
     direction: str | None
+    concepts: set[str] = field(default_factory=set)  # the names its concepts are shown by
 
     def json(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "label": self.label or self.id, "direction": self.direction}
 
     def shows(self, value: str) -> bool:
-        """Whether a row's pattern cell (a label, or with ``--by concept`` a concept IRI) names this element."""
-        return self.concept == value or (self.label or "").casefold() == value.casefold()
+        """Whether a row's pattern cell (a label, or with ``--by concept`` a concept's name) names this element."""
+        return value in self.concepts or (self.label or "").casefold() == value.casefold()
 
 
 def _texts(cell: Cell) -> list[str]:
@@ -113,9 +116,12 @@ def _fetch(engine: Engine, values: dict[str, list[str]], elements: dict[str, Ele
             c.roles[role].append(element)
         if role == "leads_to":
             c.target_ids[element] = _text(row, "id")
-        elif element not in elements:
-            elements[element] = Element(role, _text(row, "id"), _text(row, "label"), _text(row, "concept"),
-                                        _text(row, "direction"))
+        else:
+            if element not in elements:
+                elements[element] = Element(role, _text(row, "id"), _text(row, "label"), _text(row, "direction"))
+            concept = _text(row, "concept")
+            if concept is not None:  # as the questions show a concept: its label, else the end of its IRI
+                elements[element].concepts.add(_text(row, "concept_label") or LOCAL_NAME.sub("", concept))
     return list(fetched.values())
 
 

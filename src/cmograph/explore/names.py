@@ -20,11 +20,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cmograph.errors import UsageError
+from cmograph.format.terms import iri_term
 from cmograph.query.engine import Engine
 from cmograph.query.resolve import Candidate, Resolver
-from cmograph.query.types import natural_key
+from cmograph.query.types import ELEMENT_TYPES, natural_key
 
 SUGGESTED = 20  # names listed at once; the page says how many more there are
+# the concepts elements of a kind (its class written in as ?class, never user text) are linked to, with their labels
+CONCEPTS = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?s ?concept ?label WHERE {
+  ?s a ?class ; cmo:inEvaluation ?e ; cmo:concept ?concept .
+  OPTIONAL { ?concept skos:prefLabel ?label }
+}
+"""
 PHASES = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 SELECT DISTINCT ?phase WHERE { ?s a cmo:Period ; cmo:inEvaluation ?e ; cmo:phase ?phase }
 """
@@ -65,7 +74,7 @@ class Names:
         self.engine = engine
         self.resolver = Resolver(engine)
         self._listed: dict[str, list[Name]] = {}
-        self._checked: dict[tuple[str, str | None, frozenset[str]], Name | None] = {}
+        self._checked: dict[tuple[str, str, frozenset[str]], Name | None] = {}
         self._lock = threading.RLock()
 
     def of(self, kind: str) -> list[Name]:
@@ -82,7 +91,7 @@ class Names:
     def checked(self, kind: str, name: Name) -> Name | None:
         """``name`` under the first of its names that the resolver takes for its elements alone (None if none)."""
         with self._lock:
-            key = (kind, name.group, name.iris)
+            key = (kind, name.value, name.iris)  # two concepts may stand for the same elements
             if key not in self._checked:
                 self._checked[key] = next((replace(name, value=v, others=()) for v in (name.value, *name.others)
                                            if self.resolved(kind, v) == name.iris), None)
@@ -106,12 +115,15 @@ class Names:
         names = [_element(kind, c, called, prefixes) for c in pool]
         names.sort(key=lambda n: (natural_key(n.label), n.value))
         concepts: dict[str, set[str]] = {}
-        for c in pool:
-            if c.concept:
-                concepts.setdefault(c.concept, set()).add(c.iri)
+        labels: dict[str, str] = {}
+        for row in self.engine.select(CONCEPTS.replace("?class", iri_term(ELEMENT_TYPES[kind])))[1]:
+            concept = str(row["concept"])
+            concepts.setdefault(concept, set()).add(str(row["s"]))
+            if row["label"] is not None:
+                labels[concept] = min(labels.get(concept, str(row["label"])), str(row["label"]))
         for concept, elements in sorted(concepts.items(), key=lambda item: natural_key(item[0])):
             curie = _curie(concept, prefixes)
-            names.append(Name(curie, curie, frozenset(elements), group="concept",
+            names.append(Name(curie, labels.get(concept, curie), frozenset(elements), group="concept",
                               others=(concept,) if curie != concept else ()))
         if kind == "period":  # a phase no period is called stands for its periods
             for phase in sorted({str(row["phase"]) for row in self.engine.select(PHASES)[1]}, key=natural_key):
