@@ -345,3 +345,32 @@ def test_blocks_left_unrun_need_a_server() -> None:
     """Only blocks that need a SPARQL server are left out, and each says why."""
     skipped = {(p.path.name, c.line): c.not_run for p in map(parse_page, PAGES) for c in p.consoles if c.not_run}
     assert all("server" in str(reason) for reason in skipped.values()), skipped
+
+
+def test_the_explorer_page_shows_its_screenshots_paths_and_measurements() -> None:
+    """docs/explorer.md: its three screenshots (made by tests/test_explore_browser.py with
+    ``CMOGRAPH_EXPLORER_SCREENSHOTS=docs/images``) are there and are pictures; the HTTP paths it lists are those the
+    explorer answers; the choice for published sites has its figures, at both sizes; the index and the README
+    link it."""
+    from cmograph.explore.app import Explorer
+    from cmograph.source import open_source
+
+    text = (DOCS / "explorer.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]+\]\((images/explorer-[a-z]+\.png)\)", text)
+    assert images == ["images/explorer-questions.png", "images/explorer-answer.png", "images/explorer-diagram.png"]
+    for image in images:
+        picture = (DOCS / image).read_bytes()
+        assert picture[:8] == b"\x89PNG\r\n\x1a\n" and 10_000 < len(picture) < 250_000, image
+    paths = set(Explorer(open_source(example=True)).paths())
+    assert {p for p in paths if p.startswith("/api/")} == set(re.findall(r"^\| `(/api/\w+)", text, re.MULTILINE))
+    table = text.split("## In a published site", 1)[1]
+    rows = re.findall(r"^\| \*\*\((?:i|ii)\) .*$", table, re.MULTILINE)
+    assert len(rows) == 2
+    for row in rows:  # the page weight (or size) and the time to first answer, on the example and at 100k
+        cells = row.strip("| ").split(" | ")
+        assert all(re.search(r"[0-9.]+ MB", c) and re.search(r"first answer [0-9.\u2013]+ s", c) for c in cells[1:])
+    assert "| the example (2,081 triples) | a 100k-triple project" in table
+    assert "**The published explorer writes every answer beforehand** (ii)" in table
+    assert "(explorer.md)" in (DOCS / "index.md").read_text(encoding="utf-8")
+    quick = (ROOT / "README.md").read_text(encoding="utf-8").split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "[the explorer](docs/explorer.md)" in quick

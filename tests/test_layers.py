@@ -6,7 +6,8 @@ inside functions count too). The table is the order, top to bottom; the test rea
 | `cmograph` | the public API (`open_data`, `validate_paths`, `Diagnostic`...), lazily | `__main__` to `diagnostics` |
 | `__main__` | `python -m cmograph`, the `cmograph` command: Ctrl-C handled from the start | `cli` to `diagnostics` |
 | `cli` | the click commands, their options, error handling, reports, progress bars | `match` to `diagnostics` |
-| `match` | matching elements across evaluations, SSSOM mapping sets, accepting them | `source` to `diagnostics` |
+| `match` | matching elements across evaluations, SSSOM mapping sets, accepting them | `explore` to `diagnostics` |
+| `explore` | the explorer: its web page, its HTTP paths, its copy in a published site | `source` to `diagnostics` |
 | `source` | opening data to ask: a project, files, a store, the example, an endpoint | `publish` to `diagnostics` |
 | `publish` | `cmograph publish`'s linked-data site and web servers; nanopublications | `render` to `diagnostics` |
 | `render` | answers as table, CSV, TSV, JSON or Markdown; RDF exports | `remote` to `diagnostics` |
