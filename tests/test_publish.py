@@ -64,7 +64,8 @@ def example_quads() -> list[ox.Quad]:
 
 
 def pages(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.html"))
+    """The site's pages, without the explorer's (tests/test_explore.py checks it)."""
+    return sorted(p for p in folder.rglob("*.html") if p.relative_to(folder).parts[0] != "explorer")
 
 
 def parse(path: Path, context: bytes) -> set[ox.Triple]:
@@ -552,3 +553,8 @@ def test_links_are_relative_and_encoded(source: str, target: str, expected: str)
 def test_dois_become_links(text: str, iri: str | None) -> None:
     assert doi_iri(text) == iri
 
+
+
+def test_the_site_holds_the_explorer_and_its_index_links_to_it(site: Path) -> None:
+    assert (site / "explorer" / "index.html").is_file() and (site / "explorer" / "data").is_dir()
+    assert 'href="explorer/"' in (site / "index.html").read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,6 +82,21 @@ def test_serve_answers_like_the_embedded_store_and_stops_on_ctrl_c(tmp_path: Pat
     assert "stopped" in err and "Traceback" not in err
     assert refused(url)
     assert list(temp.iterdir()) == []  # the server's copy of the data is gone
+
+
+def test_the_explorer_is_at_the_root_of_the_same_port(tmp_path: Path) -> None:
+    with serving("--example", cwd=tmp_path, tmp=tmp_path) as (process, url):
+        root = url.removesuffix("/query")
+        with urllib.request.urlopen(root + "/", timeout=30) as page:
+            assert page.status == 200 and b"<html" in page.read().lower()
+        with urllib.request.urlopen(root + "/api/ask?question=what-worked", timeout=60) as answer:
+            found = json.loads(answer.read())
+        cli = processes.run([CMOGRAPH, "ask", "what-worked", "--example", "-f", "json"], capture_output=True,
+                            text=True, check=True)
+        assert found["rows"] == json.loads(cli.stdout) and found["command"].startswith("cmograph ask what-worked")
+        with urllib.request.urlopen(root + "/query?query=ASK%7B%7D", timeout=30) as sparql:  # still the endpoint
+            assert b"true" in sparql.read()
+        assert "explorer (questions in a web page): " + root + "/" in stop(process)
 
 
 def test_writable_serves_a_scratch_copy_and_stops_on_sigterm(tmp_path: Path) -> None:

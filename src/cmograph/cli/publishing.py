@@ -48,8 +48,16 @@ def publish(outdir: Path, data: tuple[Path, ...], store: Path | None, example: b
     dataset = source.remote.dataset() if source.remote is not None else source.local()
     if licence is None:
         licence = project_licence(data, store, example, endpoint)
+    from cmograph.explore import static
+
+    data_args = (["--example"] if example else [a for p in data for a in ("--data", str(p))] if data
+                 else ["--store", str(store)] if store is not None else ["--endpoint", endpoint] if endpoint else [])
+
+    def explorer(site: Path, base: str) -> None:
+        static.write(site, source, base or "/", data_args=data_args)
+
     settings = Settings(base=base, licence=licence, title=title, inputs=inputs(data, store, example),
-                        endpoint=sparql_endpoint, default_base=default_base)
+                        endpoint=sparql_endpoint, default_base=default_base, explorer=explorer)
     published = publish_site(dataset, outdir, settings, replace=replace)
     for warning in published.warnings:
         click.echo(f"warning: {warning}", err=True)

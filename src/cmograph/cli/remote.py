@@ -88,15 +88,22 @@ def serve(data: tuple[Path, ...], store: Path | None, example: bool, base: str |
     the data as it was at start; restart it to see newer loads.
     """
     from cmograph.cli.common import open_source
+    from cmograph.explore.app import Explorer
     from cmograph.remote.serve import start
+    from cmograph.remote.serve_front import plain_route
 
     source = open_source(data, store, example, base, remote=False)
-    server = start(source.local(), port, writable, max_upload * 2**20)
+    data_args = (["--example"] if example else [a for p in data for a in ("--data", str(p))] if data
+                 else ["--store", str(store)] if store is not None else [])
+    explorer = Explorer(source, data_args=data_args)
+    routes = {path: plain_route(explorer.handle) for path in explorer.paths()}
+    server = start(source.local(), port, writable, max_upload * 2**20, routes)
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         click.echo(server.query_url)
         click.echo(f"Serving {source.description} at {server.url} "
                    f"({'writable scratch copy' if writable else 'read-only'}).", err=True)
+        click.echo(f"  explorer (questions in a web page): {server.url}/", err=True)
         if writable:
             click.echo(f"  SPARQL Update: {server.url}/update   Graph Store: {server.url}/store  (discarded on stop)",
                        err=True)

@@ -8,12 +8,13 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files as package_files
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
@@ -49,6 +50,7 @@ class Settings:
     inputs: list[str] = field(default_factory=list)
     endpoint: str | None = None
     default_base: bool = False
+    explorer: Callable[[Path, str], object] | None = None  # writes the explorer into the site (folder, base path)
 
 
 @dataclass
@@ -183,7 +185,8 @@ def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str]]:
     dataset = description(graph, about, dumped, len(pages))
     for form in RDF_FORMS:
         found.put(f"{INDEX}.{form.suffix}", serialize(dataset, form.suffix, context), "the dataset's description")
-    found.put(f"{INDEX}.html", render(index_page(views, about, dumped, len(graph.quads), pages), text), base)
+    found.put(f"{INDEX}.html", render(index_page(views, about, dumped, len(graph.quads), pages,
+                                                     settings.explorer is not None), text), base)
     found.put(CONTEXT_FILE, context_document(), "the JSON-LD context")
     found.put(SEARCH_INDEX, search_index(pages, graph, views), "the search index")
     for name in ASSETS:
@@ -197,7 +200,8 @@ def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str]]:
     return found, base, warnings
 
 
-def index_page(views: Views, about: About, dumped: list[Dump], triples: int, pages: list[Page]) -> Page:
+def index_page(views: Views, about: About, dumped: list[Dump], triples: int, pages: list[Page],
+               explorer: bool = False) -> Page:
     graph = views.graph
     page = Page(INDEX, about.base, about.title, "dataset", "index.html")
     rows = []
@@ -214,6 +218,7 @@ def index_page(views: Views, about: About, dumped: list[Dump], triples: int, pag
         "dumps": dumped,
         "checksums": CHECKSUMS,
         "search_index": SEARCH_INDEX,
+        "explorer": explorer,
         "statistics": f"{triples} triples, {len(pages)} resources",
         "schema_org": script_json(schema_org(about, dumped, keywords)),
     }
@@ -231,8 +236,9 @@ def search_index(pages: list[Page], graph: SiteGraph, views: Views) -> bytes:
     return (json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def write(found: Files, folder: Path) -> None:
-    """Write the site into a new folder beside ``folder``, then put it in ``folder``'s place."""
+def write(found: Files, folder: Path, more: Callable[[Path], object] | None = None) -> None:
+    """Write the site into a new folder beside ``folder`` (and ``more`` into it: the explorer), then put it in
+    ``folder``'s place."""
     folder = folder.absolute()
     folder.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.publishing-", dir=folder.parent))
@@ -241,6 +247,8 @@ def write(found: Files, folder: Path) -> None:
             target = temporary / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
+        if more is not None:
+            more(temporary)
         (temporary / MARKER).write_text("Written by `cmograph publish`, which may replace this folder.\n",
                                         encoding="utf-8")
         temporary.chmod(0o755)  # a web server's workers must read it (mkdtemp made it private)
@@ -261,6 +269,7 @@ def publish(store: ox.Store, folder: Path, settings: Settings, *, replace: bool 
     check_folder(folder, replace)
     found, base, warnings = build(store, settings)
     check_folder(folder, replace)  # again: it may have changed while the site was built
-    write(found, folder)
+    explorer, path = settings.explorer, urlsplit(base).path
+    write(found, folder, None if explorer is None else lambda site: explorer(site, path))
     return Published(folder, base, sum(1 for p in found if p.endswith(".html")), len(found) + 1, warnings)
 

@@ -23,14 +23,16 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import pyoxigraph as ox
 
 from cmograph.errors import EndpointError, UsageError
 from cmograph.remote.serve_child import spawn
-from cmograph.remote.serve_front import Front
+from cmograph.remote.serve_front import Front, Route
 from cmograph.remote.serve_guard import check_request
 from cmograph.remote.serve_scratch import OWNER, new_folder, remove_stale
 from cmograph.store import lock
@@ -167,9 +169,10 @@ def copy_data(store: ox.Store, location: Path) -> None:
 
 
 def start(store: ox.Store, port: int = 7878, writable: bool = False,
-          max_upload: int = MAX_UPLOAD_MIB * 2**20) -> Serving:
+          max_upload: int = MAX_UPLOAD_MIB * 2**20, routes: Mapping[str, Route] = MappingProxyType({})) -> Serving:
     """Serve ``store`` on 127.0.0.1 (``port`` 0 for any free port) over the union of its graphs, refusing request
-    bodies over ``max_upload`` bytes. Call it from the main thread (see :mod:`.serve_child`)."""
+    bodies over ``max_upload`` bytes; the paths of ``routes`` (the explorer's) are answered by them. Call it from the
+    main thread (see :mod:`.serve_child`)."""
     command = oxigraph_command()
     listener = _listen(port)
     owner = contextlib.ExitStack()
@@ -190,7 +193,8 @@ def start(store: ox.Store, port: int = 7878, writable: bool = False,
         owner.close()
         raise
     server = Server(process, inner, writable, folder)
-    front = Front(listener, (HOST, inner), check_request, max_upload, log=Path(folder.name) / "server.log")
+    front = Front(listener, (HOST, inner), check_request, max_upload, routes,
+                  log=Path(folder.name) / "server.log")
     serving = Serving(server, front, owner)
     try:
         server.wait_until_ready()

@@ -144,6 +144,18 @@ def body_length(request: Request) -> int | None:
 
 
 Route = Callable[[Request], Answer]
+Handler = Callable[[str, str, str, list[tuple[str, str]]], tuple[int, list[tuple[str, str]], bytes]]
+
+
+def plain_route(handle: Handler) -> Route:
+    """A route answered by ``handle(method, path, query string, headers) -> (status, headers, body)``: a handler
+    that knows nothing of the front (the explorer's)."""
+    def route(request: Request) -> Answer:
+        status, headers, body = handle(request.method, request.path, request.query, request.headers)
+        kind = next((v for k, v in headers if k.lower() == "content-type"), "application/octet-stream")
+        return Answer(status, body, kind, tuple((k, v) for k, v in headers if k.lower() != "content-type"))
+
+    return route
 
 
 class Front:
@@ -253,8 +265,9 @@ class Front:
                 self._open[writer] = None  # received whole: no longer the first to be closed for room
             self.check(request)
             route = self.routes.get(request.path)
-            if route is not None:
-                answer: bytes | tuple[asyncio.StreamReader, asyncio.StreamWriter] = route(request).encode()
+            if route is not None:  # in a thread: a question that takes a while holds up no other connection
+                answer: bytes | tuple[asyncio.StreamReader, asyncio.StreamWriter] = (
+                    await asyncio.to_thread(route, request)).encode()
             else:
                 answer = await self._pass_on(request)
         finally:
