@@ -73,7 +73,7 @@ def measure(source: Source, data_args: Sequence[str], chromium: str, runs: int) 
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        written = write(root, source, "/", data_args=data_args)
+        written = write(root, source, data_args=data_args)
         files = [p for p in (root / "explorer").rglob("*") if p.is_file()]
         answers = [p for p in files if p.suffix == ".json" and p.parent.parent.name == "answers"
                    and not p.name.endswith(".rows.json")]

@@ -391,13 +391,13 @@ def test_a_configuration_is_drawn_for_a_pattern_only_if_it_shows_it(tmp_path: Pa
 
 
 def test_the_published_explorer_has_every_answer_the_page_can_ask_for(tmp_path: Path, example: Source) -> None:
-    written = write(tmp_path, example, "/", data_args=["--example"])
+    written = write(tmp_path, example, data_args=["--example"])
     folder = tmp_path / "explorer"
     assert written.skipped == []
     assert written.files == sum(1 for p in folder.rglob("*") if p.is_file())
     assert written.size == sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     page = (folder / "index.html").read_text(encoding="utf-8")
-    assert 'data-mode="static"' in page and 'data-data="/explorer/data/"' in page
+    assert 'data-mode="static"' in page and 'data-data="data/"' in page
     catalogue = json.loads((folder / "data" / "questions.json").read_bytes())
     assert [q["id"] for q in catalogue["questions"]] == list(questions()) and catalogue["like"] is False
     demi = next(q for q in catalogue["questions"] if q["id"] == "demi-regularities")
@@ -433,14 +433,12 @@ def test_the_published_explorer_has_every_answer_the_page_can_ask_for(tmp_path: 
         "command"], "csv") == (folder / "data" / "answers" / "why" / "outcome.3.csv").read_bytes()
 
 
-def test_the_published_explorer_is_written_once_into_a_site_at_a_base_path(tmp_path: Path, example: Source) -> None:
+def test_the_published_explorer_is_written_once_into_a_site(tmp_path: Path, example: Source) -> None:
     from cmograph.errors import UsageError
 
-    with pytest.raises(UsageError, match="must begin and end with '/'"):
-        write(tmp_path, example, "study")
     (tmp_path / "explorer").mkdir()
     with pytest.raises(UsageError, match="is there already"):
-        write(tmp_path, example, "/")
+        write(tmp_path, example)
 
 
 def test_a_project_concept_is_offered_and_drawn_under_its_label(study_project: Path) -> None:

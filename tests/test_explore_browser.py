@@ -94,7 +94,7 @@ def site(request: pytest.FixtureRequest, example: Source, tmp_path_factory: pyte
         server.stop()
     else:
         root = tmp_path_factory.mktemp("site")
-        write(root, example, "/", data_args=["--example"])
+        write(root, example, data_args=["--example"])
         folder = Folder(root)
         yield Site("static", folder.url + "/explorer/", explorer)
         folder.shutdown()

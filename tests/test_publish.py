@@ -557,4 +557,4 @@ def test_dois_become_links(text: str, iri: str | None) -> None:
 
 def test_the_site_holds_the_explorer_and_its_index_links_to_it(site: Path) -> None:
     assert (site / "explorer" / "index.html").is_file() and (site / "explorer" / "data").is_dir()
-    assert 'href="explorer/"' in (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="explorer/index.html"' in (site / "index.html").read_text(encoding="utf-8")

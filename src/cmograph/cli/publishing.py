@@ -53,8 +53,8 @@ def publish(outdir: Path, data: tuple[Path, ...], store: Path | None, example: b
     data_args = (["--example"] if example else [a for p in data for a in ("--data", str(p))] if data
                  else ["--store", str(store)] if store is not None else ["--endpoint", endpoint] if endpoint else [])
 
-    def explorer(site: Path, base: str) -> None:
-        static.write(site, source, base or "/", data_args=data_args)
+    def explorer(site: Path) -> None:
+        static.write(site, source, data_args=data_args)
 
     settings = Settings(base=base, licence=licence, title=title, inputs=inputs(data, store, example),
                         endpoint=sparql_endpoint, default_base=default_base, explorer=explorer)

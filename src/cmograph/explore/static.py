@@ -47,20 +47,18 @@ class Written:
         self.size += len(content)
 
 
-def write(site_dir: Path, source: Source, base_path: str, *, data_args: Sequence[str] = ()) -> Written:
-    """Write the explorer into ``site_dir/explorer/``, for a site served at ``base_path`` (``/``, or
-    ``/study/``...); ``data_args`` are the command-line options that open the site's data, for the command lines
-    shown (none by default: the commands then read the project in the folder they run in)."""
-    if not (base_path.startswith("/") and base_path.endswith("/")):
-        raise UsageError(f"the site's base path must begin and end with '/', not '{base_path}'")
+def write(site_dir: Path, source: Source, *, data_args: Sequence[str] = ()) -> Written:
+    """Write the explorer into ``site_dir/explorer/``; ``data_args`` are the command-line options that open the
+    site's data, for the command lines shown (none by default: the commands then read the project in the folder
+    they run in). Its page names its files relative to itself, as the site's pages do, so the site works wherever
+    it is served (a host's root, or a path under it)."""
     started = time.monotonic()
     folder = site_dir / FOLDER
     if folder.exists():
         raise UsageError(f"{folder} is there already", "write the explorer into a new site folder")
     (folder / "data" / "names").mkdir(parents=True)
     written = Written()
-    written.save(folder / "index.html", page("static", base_path + FOLDER + "/", base_path + FOLDER + "/data/",
-                                              base_path))
+    written.save(folder / "index.html", page("static", "./", "data/", "../index.html"))
     for name in ASSETS:
         written.save(folder / name, asset(name))
     names = Names(source.engine)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files as package_files
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -50,7 +50,7 @@ class Settings:
     inputs: list[str] = field(default_factory=list)
     endpoint: str | None = None
     default_base: bool = False
-    explorer: Callable[[Path, str], object] | None = None  # writes the explorer into the site (folder, base path)
+    explorer: Callable[[Path], object] | None = None  # writes the explorer into the site's folder
 
 
 @dataclass
@@ -269,7 +269,6 @@ def publish(store: ox.Store, folder: Path, settings: Settings, *, replace: bool 
     check_folder(folder, replace)
     found, base, warnings = build(store, settings)
     check_folder(folder, replace)  # again: it may have changed while the site was built
-    explorer, path = settings.explorer, urlsplit(base).path
-    write(found, folder, None if explorer is None else lambda site: explorer(site, path))
+    write(found, folder, settings.explorer)
     return Published(folder, base, sum(1 for p in found if p.endswith(".html")), len(found) + 1, warnings)
 
