@@ -30,7 +30,9 @@ def init(folder: Path) -> None:
 def validate(paths: tuple[Path, ...], base: str | None) -> None:
     """Check evidence files (YAML, JSON or RDF) against the format's rules.
 
-    With no PATHS, checks the project's evaluations/ folder. Exits 1 if any file does not conform.
+    With no PATHS, checks the project's evaluations/ folder. A reference to another evaluation's configuration is
+    checked among the files given (or the project's); one it cannot check is a warning. Exits 1 if any file does
+    not conform.
     """
     from cmograph.cli.common import echo_report, progress_printer, summary
     from cmograph.store.project import project_paths
@@ -38,7 +40,7 @@ def validate(paths: tuple[Path, ...], base: str | None) -> None:
     files, base_iri = project_paths(paths, base, Path.cwd())
     from cmograph.checks.pipeline import validate_paths
 
-    report = validate_paths(files, base_iri, progress_printer("checking"))
+    report = validate_paths(files, base_iri, progress_printer("checking"), complete=not paths)
     echo_report(report)
     verdict = ("it conforms" if report.conforms else "it does not conform") if len(files) == 1 else (
         "they conform" if report.conforms else "they do not conform")
