@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from cmograph.query.run import Answer
     from cmograph.remote.endpoint import Endpoint
 
-EXAMPLE = "clinical-microsystems-nhs.yaml"
+EXAMPLE = "clinical-microsystems-nhs.yaml"  # the published evaluation, encoded from its abstract
+EXAMPLES = (EXAMPLE, "larchfield-follow-up.yaml")  # --example: it, and a made-up follow-up to synthesise it with
 NO_DATA_HINT = ("try `cmograph ask what-worked --example` for the bundled example, `--data FILE` for your own "
                 "evidence file, or `cmograph init` to start a project here")
 
@@ -86,10 +87,15 @@ class Source:
         return export(store, fmt, evaluations)
 
 
-def example_path() -> Path:
-    """The bundled example evidence file."""
-    with as_file(data("examples") / EXAMPLE) as path:
+def example_path(name: str = EXAMPLE) -> Path:
+    """A bundled example evidence file: by default the published evaluation."""
+    with as_file(data("examples") / name) as path:
         return Path(path)
+
+
+def example_paths() -> list[Path]:
+    """The files ``--example`` reads: the published evaluation and the made-up follow-up that builds on it."""
+    return [example_path(name) for name in EXAMPLES]
 
 
 def load_memory(paths: Sequence[Path], base: str = DEFAULT_BASE,
@@ -140,7 +146,7 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
     if endpoint is not None:
         return open_endpoint(endpoint)
     if example:
-        return Source(load_memory([example_path()], base or DEFAULT_BASE), "the bundled example", many=memory)
+        return Source(load_memory(example_paths(), base or DEFAULT_BASE), "the bundled example", many=memory)
     if data:
         names = ", ".join(str(p) for p in data)
         return Source(load_memory(list(data), base or DEFAULT_BASE, progress), names, many=memory)
