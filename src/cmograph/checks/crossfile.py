@@ -11,13 +11,14 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from pathlib import Path
 from urllib.parse import unquote
 
-from rdflib import URIRef
+from rdflib import DCTERMS, RDF, URIRef
 from rdflib.term import Node
 
 from cmograph.checks.consistency import ACROSS
 from cmograph.checks.results import CheckedFile, EvaluationGraph, Items, Reference
 from cmograph.diagnostics import Diagnostic, Location, Severity
-from cmograph.format.model import CMOCS, EVALUATION, Section
+from cmograph.format.model import Section
+from cmograph.format.vocab import CMO
 from cmograph.ingest.build import Origin, Triple
 
 
@@ -77,12 +78,20 @@ def shared_graph(file: str, graph: EvaluationGraph, owner: str, owner_file: str)
 
 
 def items_of(triples: Iterable[Triple], origins: dict[Node, Origin], key_lines: dict[tuple[Node, str], int]) -> Items:
-    """The :class:`Items` of a file, from its ``triples`` and where they came from (``origins``, ``key_lines``)."""
+    """The :class:`Items` of a file, from its ``triples`` (read twice: a list or a graph) and where they came from
+    (``origins``, ``key_lines``)."""
     found = Items()
-    for node, origin in origins.items():
-        if origin.section is EVALUATION and isinstance(node, URIRef):
-            found.evaluations[str(node)] = origin.item_id or str(node)
-        elif origin.section is CMOCS and isinstance(node, URIRef):
+    typed: dict[Node, Node] = {}
+    identifiers: dict[Node, str] = {}
+    for s, p, o in triples:
+        if p == RDF.type and o in (CMO.Evaluation, CMO.Configuration):
+            typed[s] = o
+        elif p == DCTERMS.identifier:
+            identifiers[s] = str(o)
+    for node, cls in typed.items():
+        if isinstance(node, URIRef) and cls == CMO.Evaluation:
+            found.evaluations[str(node)] = identifiers.get(node, str(node))
+        elif isinstance(node, URIRef):
             found.configurations.add(str(node))
     own = tuple(f"{e}/" for e in found.evaluations)
     keys: dict[tuple[Section, Node | None], str] = {(section, key.predicate): key.name for section, key in ACROSS}
