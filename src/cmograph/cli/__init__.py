@@ -14,6 +14,7 @@ from cmograph.cli.ask import ask
 from cmograph.cli.data import export, init, load, query, schema, validate
 from cmograph.cli.importing import import_command, template
 from cmograph.cli.remote import push, serve
+from cmograph.cli.reporting import report
 
 
 class CmographGroup(click.Group):
@@ -39,7 +40,8 @@ def main() -> None:
     """
 
 
-for command in (init, validate, load, ask, query, export, push, serve, schema, import_command, template):
+for command in (init, validate, load, ask, query, export, report, push, serve, schema, import_command,
+                template):
     main.add_command(command)
 
 
