@@ -95,7 +95,7 @@ def evidence_map(cells: list[Cell]) -> Figure | None:
 
     mechanisms = sorted({c.mechanism for c in cells}, key=str.casefold)
     outcomes = sorted({c.outcome for c in cells}, key=str.casefold)
-    canvas = _new_canvas(2.5 + 0.75 * len(outcomes), 1.8 + 0.55 * len(mechanisms))
+    canvas = _new_canvas(5.0 + 0.75 * len(outcomes), 3.2 + 0.55 * len(mechanisms))
     ax = canvas.add_subplot()
     for cell in cells:
         x, y = outcomes.index(cell.outcome), mechanisms.index(cell.mechanism)
