@@ -157,7 +157,8 @@ DATA_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("-d", "--data"), {"multiple": True, "type": click.Path(path_type=Path),
                         "help": "An evidence or RDF file, or a folder of them (repeatable)."}),
     (("--store",), {"type": click.Path(path_type=Path, file_okay=False), "help": "Use the store in this folder."}),
-    (("--example",), {"is_flag": True, "help": "Use the bundled example evaluation."}),
+    (("--example",), {"is_flag": True, "help": "Use the bundled example: a published evaluation and a made-up "
+                      "follow-up that builds on it."}),
     (("--base",), {"metavar": "IRI", "help": "Base IRI for the data's IRIs (default from cmograph.toml, else "
                    "https://w3id.org/cmograph/data/)."}),
     (("--endpoint",), {"metavar": "URL", "help": "Ask this SPARQL 1.1 endpoint instead of local data (default: "
