@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from cmograph.errors import UsageError
 from cmograph.ingest.files import write_atomically
-from cmograph.report.collect import LEFT_OUT_STATUSES, Configuration, Report
+from cmograph.report.collect import Configuration, Report
 from cmograph.report.figures import DIRECTION_COLOURS, Figure, evidence_map_cells, figures
 from cmograph.report.rameses import items
 
@@ -121,12 +121,12 @@ def context(report: Report, drawn: dict[str, Figure], anchors: dict[str, str], f
     return {
         "made_by": made_by, "report": report, "evaluations": report.evaluations, "concepts": concepts,
         "reviews": reviews, "anchors": anchors, "configurations": list(configs.values()),
-        "figure": {key: f for key, f in drawn.items()}, "folder": folder,
+        "figure": drawn, "folder": folder,
         "cells": evidence_map_cells(report), "colours": DIRECTION_COLOURS, "left_out": sorted(left_out.items()),
         "confidence": _confidence(report), "levels": CONFIDENCE_LEVELS, "statuses": STATUSES,
         "sites": [{"anchor": f"site-{n}", "site": s, "rows": [configs[i] for i in s.configurations]}
                   for n, s in enumerate(report.sites, 1)],
-        "rameses": items(report), "statuses_left_out": LEFT_OUT_STATUSES,
+        "rameses": items(report),
         "evaluation_anchor": {e.id: f"evaluation-{n}" for n, e in enumerate(report.evaluations, 1)},
     }
 
