@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from cmograph.errors import UsageError
@@ -20,14 +20,26 @@ from cmograph.query.types import LIST_SEPARATOR, Cell, natural_key
 
 @dataclass
 class Answer:
-    """The rows of a question, with the query that produced them, and how many configurations it left out by
-    design and why (``left_out``: reason, number), as its header's ``left_out`` query says."""
+    """The rows of a question, with the query that produced them; and, asked for when wanted (it is one more
+    query), how many configurations the question left out by design and why, as its header's ``left_out`` query
+    counts them."""
 
     question: Question
     columns: list[str]
     rows: list[dict[str, Cell]]
     sparql: str
-    left_out: list[tuple[str, int]] = field(default_factory=list)
+    left_out_sparql: str = ""  # the question's left_out query, with the options bound as in ``sparql``
+    engine: Engine | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def left_out(self) -> list[tuple[str, int]]:
+        """How many configurations were left out, by reason: ``[("refuted", 2)]`` (none for a question that
+        leaves none out)."""
+        if not self.left_out_sparql or self.engine is None:
+            return []
+        _, rows = self.engine.select(self.left_out_sparql)
+        return [(str(row["reason"]), int(str(row["configurations"]))) for row in rows
+                if row.get("reason") and str(row.get("configurations") or "0") != "0"]
 
     @property
     def note(self) -> str | None:
@@ -125,17 +137,8 @@ def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bo
             value = cell[c]
             cell[c] = [] if value is None or value == "" else list(_parts(str(value)))
         cells.append(cell)
-    return Answer(question, columns, cells, sparql, _left_out(question, engine, values))
-
-
-def _left_out(question: Question, engine: Engine, values: dict[str, list[str]]) -> list[tuple[str, int]]:
-    """How many configurations ``question`` left out by design, by reason (none for a question that leaves none
-    out), with its options bound as in the question."""
-    if not question.left_out:
-        return []
-    _, rows = engine.select(bind(question.left_out, values))
-    return [(str(row["reason"]), int(str(row["configurations"]))) for row in rows
-            if row.get("reason") and str(row.get("configurations") or "0") != "0"]
+    left_out = bind(question.left_out, values) if question.left_out else ""
+    return Answer(question, columns, cells, sparql, left_out, engine)
 
 
 @lru_cache(maxsize=8192)
