@@ -19,6 +19,7 @@ from cmograph.cli import main
 DATA = Path(__file__).parent / "data"
 VALID = DATA / "valid"
 INVALID = DATA / "invalid"
+PUBLISHED = DATA.parent.parent / "examples" / "clinical-microsystems-nhs.yaml"  # the example's published evaluation
 
 
 def run(*args: str | Path, cwd: Path | None = None, stdin: str | None = None) -> Result:
@@ -99,7 +100,7 @@ def test_ask_example_in_every_format() -> None:
         result = run("ask", "what-worked", "--example", "--format", fmt)
         assert result.exit_code == 0, result.output
         assert "Higher staff morale" in result.output
-    rows = json.loads(run("ask", "what-worked", "--example", "--format", "json").output)
+    rows = json.loads(run("ask", "what-worked", "--example", "--format", "json").stdout)
     assert {r["outcome"] for r in rows} >= {"Higher staff morale", "Clarity of purpose"}
 
 
@@ -155,10 +156,10 @@ def test_project_workflow(tmp_path: Path) -> None:
     assert (root / "evaluations" / "riverside-wards.yaml").exists()
     asked = run("ask", "what-worked", "-f", "json", cwd=root)
     assert asked.exit_code == 0
-    assert {r["evaluation"] for r in json.loads(asked.output)} == {"my-evaluation", "riverside-wards"}
+    assert {r["evaluation"] for r in json.loads(asked.stdout)} == {"my-evaluation", "riverside-wards"}
     failed = run("load", INVALID / "bad-date.yaml", cwd=root)
     assert failed.exit_code == 1 and "Nothing was loaded" in failed.output
-    assert json.loads(run("ask", "what-worked", "-f", "json", cwd=root).output) == json.loads(asked.output)
+    assert json.loads(run("ask", "what-worked", "-f", "json", cwd=root).stdout) == json.loads(asked.stdout)
 
 
 def test_the_starter_of_a_new_project_answers_what_worked(tmp_path: Path) -> None:
@@ -255,7 +256,7 @@ def test_load_outside_a_project_needs_a_store(tmp_path: Path) -> None:
 def test_query_select_ask_construct_and_refusals() -> None:
     select = "SELECT ?id WHERE { ?e a <https://w3id.org/cmograph/ontology#Evaluation> ; " \
              "<http://purl.org/dc/terms/identifier> ?id }"
-    result = run("query", "--example", "-f", "csv", stdin=select)
+    result = run("query", "--data", PUBLISHED, "-f", "csv", stdin=select)  # the example's published evaluation
     assert result.exit_code == 0 and result.output == "id\nclinical-microsystems-nhs\n"
     assert run("query", "--example", stdin="ASK { ?s ?p ?o }").output == "true\n"
     construct = run("query", "--example", stdin="CONSTRUCT { ?e a ?c } WHERE { ?e a ?c . "
@@ -311,15 +312,15 @@ def test_a_file_given_twice_is_read_once() -> None:
 
 
 def test_paging_notes_say_what_was_left_out() -> None:
-    first = run("ask", "for-whom", "--example", "-f", "csv", "--limit", "2")
+    first = run("ask", "for-whom", "--data", PUBLISHED, "-f", "csv", "--limit", "2")
     assert first.stdout.count("\n") == 3
     assert first.stderr == "(2 of 9 rows, from row 1; use --limit and --offset to page, --limit 0 for all)\n"
-    rest = run("ask", "for-whom", "--example", "-f", "csv", "--limit", "0", "--offset", "7")
+    rest = run("ask", "for-whom", "--data", PUBLISHED, "-f", "csv", "--limit", "0", "--offset", "7")
     assert rest.stdout.count("\n") == 3
     assert rest.stderr == "(2 of 9 rows, from row 8; --offset skipped the rows before)\n"
-    past = run("ask", "for-whom", "--example", "-f", "table", "--offset", "9")
+    past = run("ask", "for-whom", "--data", PUBLISHED, "-f", "table", "--offset", "9")
     assert past.exit_code == 0 and past.stdout == "No rows from row 10: the answer has 9 (use a smaller --offset).\n"
-    assert run("ask", "for-whom", "--example", "-f", "csv", "--offset", "9").stdout.count("\n") == 1  # the header
+    assert run("ask", "for-whom", "--data", PUBLISHED, "-f", "csv", "--offset", "9").stdout.count("\n") == 1  # header
 
 
 def test_data_that_does_not_conform_is_said_to_stop_the_command_given() -> None:
@@ -388,7 +389,7 @@ def test_a_command_that_leaves_at_once_prints_all_of_a_big_answer_into_a_pipe(tm
 def test_example_questions_answer(question: str) -> None:
     result = run("ask", question, "--example", "-f", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)
+    assert json.loads(result.stdout)
 
 
 class _Terminal:

@@ -30,12 +30,17 @@ def test_ask_on_the_example_matches_the_command_line() -> None:
 
     from cmograph.cli import main
 
-    answer = cmograph.open_data(example=True).ask("what-worked")
+    published = Path(__file__).parent.parent / "examples" / "clinical-microsystems-nhs.yaml"  # the example's first
+    answer = cmograph.open_data(data=[published]).ask("what-worked")
     assert len(answer.rows) == 8 and "evaluation" not in answer.columns
-    printed = CliRunner().invoke(main, ["ask", "what-worked", "--example", "--format", "json"])
+    printed = CliRunner().invoke(main, ["ask", "what-worked", "--data", str(published), "--format", "json"])
     import json
 
     assert json.loads(printed.output) == answer.rows
+    both = cmograph.open_data(example=True).ask("what-worked")  # with the made-up follow-up: 4 more outcomes
+    assert len(both.rows) == 12 and both.note == "Left out by design: 1 configuration hypothesised (not yet tested)."
+    printed = CliRunner().invoke(main, ["ask", "what-worked", "--example", "--format", "json"])
+    assert json.loads(printed.stdout) == both.rows
 
 
 def test_a_project_in_memory_answers_as_from_disk(study: Path) -> None:

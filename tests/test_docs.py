@@ -12,7 +12,8 @@
 
   - A block is a series of ``$ command`` lines, each followed by the output shown for it (standard output and
     standard error together). A block whose one command asks for ``-f markdown`` and shows no output is followed
-    by its output, rendered: the paragraph right after the block.
+    by its output, rendered: the paragraph right after the block, and the one after that too when it is the
+    answer's note of what it left out by design (it starts with ``Left out by design:``).
   - The blocks of a page run in order, as one would type them in one terminal: in a scratch folder where
     ``tests`` is the repository's test folder (so commands written to run from the repository root find their
     files, and what they write stays in the scratch folder), each block starting in the folder where the one
@@ -166,6 +167,7 @@ WIDTH = re.compile(r"on a terminal (\d+) columns wide")
 MARKDOWN = re.compile(r"(?:-f|--format)[ =]markdown\b")
 SHELL = re.compile(r"[|&;<>()$`\\*?~\[\]{}#\n]")
 END = "@@ end of command @@"
+NOTE = "Left out by design:"  # how an answer's note of what it left out begins
 
 
 @dataclass
@@ -254,6 +256,9 @@ def parse_page(path: Path) -> Page:
         last = console.commands[-1] if console.commands else None
         if len(console.commands) == 1 and last is not None and not last.output and MARKDOWN.search(last.command):
             last.start, last.end = _paragraph_after(text, fence.end() + 1)
+            note = _paragraph_after(text, last.end)
+            if text.startswith(NOTE, note[0]):
+                last.end = note[1]
             last.output = text[last.start:last.end]
         page.consoles.append(console)
     return page

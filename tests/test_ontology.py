@@ -313,6 +313,8 @@ def test_prov_and_dcterms_alignment(graph: Graph) -> None:
     assert (CMO.Evaluation, RDFS.subClassOf, PROV.Activity) in graph
     for cls in (CMO.Source, CMO.Evidence, CMO.ProgrammeTheory):
         assert (cls, RDFS.subClassOf, PROV.Entity) in graph
+    assert (CMO.SynthesisJudgement, RDFS.subClassOf, PROV.Activity) in graph
+    assert (CMO.derivedBy, RDFS.subPropertyOf, PROV.wasGeneratedBy) in graph
     assert (CMO.inEvaluation, RDFS.subPropertyOf, DCTERMS.isPartOf) in graph
 
 
@@ -349,6 +351,7 @@ BUILDER_KINDS = {
 ALIGNMENTS = {
     PROV.Activity: OWL.Class,
     PROV.Entity: OWL.Class,
+    PROV.wasGeneratedBy: OWL.ObjectProperty,  # the super-property of cmo:derivedBy
     DCTERMS.isPartOf: OWL.ObjectProperty,
     SKOS.closeMatch: OWL.AnnotationProperty,
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 FOLDERS = ("ontology", "shapes", "queries", "examples", "schema")
 EXAMPLE = "clinical-microsystems-nhs.yaml"  # the bundled example evaluation, in ``examples``
+EXAMPLES = (EXAMPLE, "larchfield-follow-up.yaml")  # --example: it, and a made-up follow-up to synthesise it with
 STARTER = "starter.yaml"  # the made-up file a new project starts with, in ``examples``
 
 

@@ -17,7 +17,7 @@ from cmograph.errors import NotConforming, UsageError
 from cmograph.ingest.files import evidence_files, find_project
 from cmograph.namespaces import DEFAULT_BASE
 from cmograph.query.local import StoreEngine
-from cmograph.resources import EXAMPLE, data
+from cmograph.resources import EXAMPLE, EXAMPLES, data
 from cmograph.store.disk import DiskStore, memory_store
 from cmograph.store.project import LoadResult, Project
 
@@ -91,10 +91,15 @@ class Source:
         return export(store, fmt, evaluations)
 
 
-def example_path() -> Path:
-    """The bundled example evidence file."""
-    with as_file(data("examples") / EXAMPLE) as path:
+def example_path(name: str = EXAMPLE) -> Path:
+    """A bundled example evidence file: by default the published evaluation."""
+    with as_file(data("examples") / name) as path:
         return Path(path)
+
+
+def example_paths() -> list[Path]:
+    """The files ``--example`` reads: the published evaluation and the made-up follow-up that builds on it."""
+    return [example_path(name) for name in EXAMPLES]
 
 
 def load_memory(paths: Sequence[Path], base: str = DEFAULT_BASE,
@@ -159,7 +164,7 @@ def open_source(data: Sequence[Path] = (), store: Path | None = None, example: b
     if endpoint is not None:
         return open_endpoint(endpoint)
     if example:
-        return Source(load_memory([example_path()], base or DEFAULT_BASE, concepts=concepts), "the bundled example",
+        return Source(load_memory(example_paths(), base or DEFAULT_BASE, concepts=concepts), "the bundled example",
                       many=memory)
     if data:
         names = ", ".join(str(p) for p in data)

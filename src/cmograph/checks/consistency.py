@@ -1,5 +1,6 @@
-"""Rules the shapes do not state: a period does not end before it starts, versions do not go round in a circle, and
-two different ids do not look the same.
+"""Rules the shapes do not state: a period does not end before it starts, versions do not go round in a circle,
+two different ids do not look the same, and a reference that may name another evaluation's item
+(``theories[].cmocs``) names an item of this file when it names one of this file's evaluations.
 
 They are checked on the triples of a file (built from YAML or JSON, or read as RDF) beside the shapes, so that
 their problems are listed with the shapes' ones, each at the key that is wrong.
@@ -12,11 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from re import Pattern
 
-from rdflib import XSD, Literal
+from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
+from cmograph.checks.messages import not_in_file, show
 from cmograph.diagnostics import Diagnostic, Location, Severity
-from cmograph.format.model import LISTS, PERIODS, Key, Section
+from cmograph.format.model import ALL_SECTIONS, EVALUATION, LIST_BY_NAME, LISTS, PERIODS, Key, Section
 from cmograph.format.values import DATE, YEAR, YEAR_MONTH
 from cmograph.format.vocab import CMO
 from cmograph.ingest.build import Origin, Triple
@@ -25,13 +27,17 @@ DATES: dict[Node, Pattern[str]] = {XSD.date: DATE, XSD.gYearMonth: YEAR_MONTH, X
 VERSIONS: tuple[tuple[Section, Key], ...] = tuple(
     (section, key) for section in LISTS for key in section.keys if key.kind == "ref" and key.target == section.name
 )  # theories' revises, configurations' refines: each names an earlier version of its own kind
+ACROSS: tuple[tuple[Section, Key], ...] = tuple(
+    (section, key) for section in ALL_SECTIONS for key in section.keys if key.across
+)  # keys whose ids may name another evaluation's items: theories' cmocs, judgements' cmocs
 
 
 def check_consistency(triples: Iterable[Triple], file: str, origins: dict[Node, Origin],
-                      key_lines: dict[tuple[Node, str], int]) -> list[Diagnostic]:
-    """Periods that end before they start, and cycles of versions, in ``triples`` (located by ``origins`` and
-    ``key_lines``, as the shapes' problems are)."""
-    wanted = {CMO.start, CMO.end, *(key.predicate for _, key in VERSIONS)}
+                      key_lines: dict[tuple[Node, str], int], *, rdf: bool = False) -> list[Diagnostic]:
+    """Periods that end before they start, cycles of versions, and references to this file's evaluations that name
+    none of its items, in ``triples`` (located by ``origins`` and ``key_lines``, as the shapes' problems are; ``rdf``:
+    the file is RDF, so hints name RDF terms)."""
+    wanted = {CMO.start, CMO.end, *(key.predicate for _, key in (*VERSIONS, *ACROSS))}
     values: dict[tuple[Node, Node], list[Node]] = {}
     for s, p, o in triples:
         if p in wanted:
@@ -67,6 +73,18 @@ def check_consistency(triples: Iterable[Triple], file: str, origins: dict[Node, 
                 message = f"the versions go round in a circle: {steps}"
                 hint = f"each '{key.name}' names an earlier {section.noun}: leave it out of the first version"
             out.append(report(cycle[-1], key.name, message, hint))
+    own = tuple(f"{node}/" for node, origin in origins.items() if origin.section is EVALUATION)
+    for section, key in ACROSS:
+        assert key.predicate is not None and key.target is not None
+        target = LIST_BY_NAME[key.target]
+        items = {node for node, origin in origins.items() if origin.section is target}
+        ids = [origin.item_id for origin in origins.values() if origin.section is target and origin.item_id]
+        for node, origin in origins.items():
+            if origin.section is not section:
+                continue
+            for value in values.get((node, key.predicate), []):
+                if value not in items and (not isinstance(value, URIRef) or str(value).startswith(own)):
+                    out.append(report(node, key.name, *not_in_file(show(value), target, ids, origin, rdf)))
     by_line = sorted(origins.values(), key=lambda o: o.line or 0)
     out.extend(confusables(Named(o.item_id, file, o.line, o.where) for o in by_line if o.item_id is not None))
     return out

@@ -1,16 +1,25 @@
-"""What is wrong only among several files: an evaluation given by two of them, or two evaluations with one IRI; and
-how each file is named so that it is told apart from the others."""
+"""What is wrong only among several files: an evaluation given by two of them, two evaluations with one IRI, or a
+reference to another evaluation's configuration that names none; and how each file is named so that it is told apart
+from the others."""
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence, Set
 from pathlib import Path
+from urllib.parse import unquote
 
-from rdflib import URIRef
+from rdflib import DCTERMS, RDF, URIRef
+from rdflib.term import Node
 
-from cmograph.checks.results import CheckedFile, EvaluationGraph
-from cmograph.diagnostics import Diagnostic, Location
+from cmograph.checks.consistency import ACROSS
+from cmograph.checks.results import CheckedFile, EvaluationGraph, Items, Reference
+from cmograph.diagnostics import Diagnostic, Location, Severity
+from cmograph.format.model import Section
+from cmograph.format.vocab import CMO
+from cmograph.ingest.build import Origin, Triple
 
 
 def display_names(paths: Sequence[Path]) -> dict[Path, str]:
@@ -63,3 +72,105 @@ def shared_graph(file: str, graph: EvaluationGraph, owner: str, owner_file: str)
     iri = str(graph.graph).removesuffix("/graph")
     return Diagnostic(Location(file), "evaluation", f"the evaluation '{graph.evaluation_id}' has the IRI <{iri}>, "
                       f"which is the evaluation '{owner}' of {owner_file}", "give each evaluation its own IRI")
+
+
+# ---------------------------------------------------------------------------------------------- references
+
+
+def items_of(triples: Iterable[Triple], origins: dict[Node, Origin], key_lines: dict[tuple[Node, str], int]) -> Items:
+    """The :class:`Items` of a file, from its ``triples`` (read twice: a list or a graph) and where they came from
+    (``origins``, ``key_lines``)."""
+    found = Items()
+    typed: dict[Node, Node] = {}
+    identifiers: dict[Node, str] = {}
+    for s, p, o in triples:
+        if p == RDF.type and o in (CMO.Evaluation, CMO.Configuration):
+            typed[s] = o
+        elif p == DCTERMS.identifier:
+            identifiers[s] = str(o)
+    for node, cls in typed.items():
+        if isinstance(node, URIRef) and cls == CMO.Evaluation:
+            found.evaluations[str(node)] = identifiers.get(node, str(node))
+        elif isinstance(node, URIRef):
+            found.configurations.add(str(node))
+    own = tuple(f"{e}/" for e in found.evaluations)
+    keys: dict[tuple[Section, Node | None], str] = {(section, key.predicate): key.name for section, key in ACROSS}
+    for s, p, o in triples:
+        holder = origins.get(s)
+        name = keys.get((holder.section, p)) if holder is not None else None
+        if holder is None or name is None or not isinstance(o, URIRef) or str(o).startswith(own):
+            continue  # not a reference outside the file (one inside is checked by check_consistency)
+        found.references.append(Reference(str(o), f"{holder.where}.{name}", key_lines.get((s, name)) or holder.line))
+    return found
+
+
+def check_references(files: Iterable[tuple[str, Sequence[Reference]]], evaluations: Mapping[str, str],
+                     configurations: Set[str], *, complete: bool) -> list[Diagnostic]:
+    """What is wrong with the references ``files`` (each by its name as messages show it) make to items outside
+    themselves, among files whose ``evaluations`` (IRI -> id) and ``configurations`` (IRIs) are known.
+
+    A reference into a known evaluation must name one of its configurations (an error otherwise). One into an
+    evaluation that is not known is an error when the files are ``complete`` (a project: every evaluation is
+    there), and otherwise a warning that it could not be checked."""
+    by_evaluation: dict[str, list[str]] = {}
+    for iri in configurations:
+        owner = _owner(iri, evaluations)
+        if owner is not None:
+            by_evaluation.setdefault(owner, []).append(iri)
+    found = []
+    for file, references in files:
+        for ref in references:
+            if ref.target in configurations:
+                continue
+            owner = _owner(ref.target, evaluations)
+            shown = shown_reference(ref.target)
+            if owner is not None:
+                eid = evaluations[owner]
+                ids = sorted(shown_reference(c).partition("/")[2] for c in by_evaluation.get(owner, []))
+                wanted = shown.partition("/")[2] if "/" in shown else shown
+                close = difflib.get_close_matches(wanted, ids, n=1, cutoff=0.4)
+                hint = (f"did you mean '{eid}/{close[0]}'?" if close else
+                        f"its configurations are: {', '.join(ids[:8])}{' ...' if len(ids) > 8 else ''}" if ids else
+                        f"the evaluation '{eid}' has no configurations")
+                found.append(Diagnostic(Location(file, ref.line), ref.where,
+                                        f"'{shown}' is not a configuration of the evaluation '{eid}'", hint))
+                continue
+            named = _named_evaluation(ref.target)
+            what = f"the evaluation '{named}'" if named else "an evaluation"
+            if complete:
+                known = ", ".join(sorted(evaluations.values())[:8])
+                found.append(Diagnostic(
+                    Location(file, ref.line), ref.where, f"'{shown}' names {what} that is not in this project",
+                    f"add that evaluation's file to evaluations/, or correct the reference (the evaluations are: "
+                    f"{known})"))
+            else:
+                found.append(Diagnostic(
+                    Location(file, ref.line), ref.where,
+                    f"could not check '{shown}': {what} it names is not among the files checked",
+                    "check this file together with that evaluation's file, or in a project that holds both",
+                    Severity.WARNING))
+    return found
+
+
+_ELEMENT = re.compile(r"^(?P<evaluation>.*)/cmoc/(?P<id>[^/]+)$")
+
+
+def shown_reference(iri: str) -> str:
+    """A reference as a file writes it: ``EVALUATION/ID`` for an IRI cmograph makes, else the IRI."""
+    match = _ELEMENT.match(iri)
+    if match is None or _named_evaluation(iri) is None:
+        return iri
+    return f"{_named_evaluation(iri)}/{unquote(match['id'])}"
+
+
+def _named_evaluation(iri: str) -> str | None:
+    """The id of the evaluation an IRI cmograph makes belongs to (``riverside-wards``)."""
+    match = _ELEMENT.match(iri)
+    if match is None:
+        return None
+    return unquote(re.split(r"[/#]", match["evaluation"])[-1]) or None
+
+
+def _owner(iri: str, evaluations: Mapping[str, str]) -> str | None:
+    """The evaluation (IRI) of ``evaluations`` that ``iri`` lies under."""
+    return max((e for e in evaluations if iri.startswith((f"{e}/", f"{e}#"))), key=len, default=None)

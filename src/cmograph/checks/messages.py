@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote
@@ -26,6 +26,7 @@ from cmograph.format.model import (
     SLUG_PATTERN,
     TEXT_PATTERN,
     Partial,
+    Section,
     section_for_class,
 )
 from cmograph.format.values import kept_decimal
@@ -129,29 +130,35 @@ def _in(f: Finding) -> Explained:
 
 
 def _class(f: Finding) -> Explained:
-    shown, origin = f.shown, f.origin
     target = f.of_shape(SH["class"])
     section = section_for_class(target) if isinstance(target, URIRef) else None
     if section is None:
-        return f"'{shown}' is not the right kind of element", None
-    known = dict(f.ids.get(section.name, {}))
-    if origin is not None and origin.section is section:
-        known.pop(origin.item_id or "", None)
+        return f"'{f.shown}' is not the right kind of element", None
+    message, hint = not_in_file(f.shown, section, f.ids.get(section.name, {}), f.origin, f.rdf)
+    if f.key == "at":
+        stop = "" if hint.endswith(("?", ".")) else "."
+        hint += (f"{stop} A date goes in cmo:atDate instead." if f.rdf
+                 else f"{stop} A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too.")
+    return message, hint
+
+
+def not_in_file(shown: str, section: Section, ids: Iterable[str], origin: Origin | None,
+                rdf: bool) -> tuple[str, str]:
+    """The message for ``shown``, written where an id of ``section`` goes but naming no item of it in the file
+    (``ids``), found in the item ``origin``."""
+    every = set(ids)
+    known = every - ({origin.item_id or ""} if origin is not None and origin.section is section else set())
     close = difflib.get_close_matches(shown, list(known), n=1, cutoff=0.4)
     if close:
         hint = f"did you mean '{close[0]}'?"
     elif known:
         hint = f"the {section.noun} ids are: {', '.join(sorted(known)[:8])}{' ...' if len(known) > 8 else ''}"
-    elif origin is not None and origin.item_id in f.ids.get(section.name, {}):
+    elif origin is not None and origin.item_id in every:
         hint = f"'{origin.item_id}' itself is the only {section.noun} in this file"
-    elif f.rdf:
-        hint = f"type the node {curie(str(target))}."
+    elif rdf:
+        hint = f"type the node {curie(str(section.cls))}."
     else:
         hint = f"add a {section.noun} with this id under '{section.name}:'"
-    if f.key == "at":
-        stop = "" if hint.endswith(("?", ".")) else "."
-        hint += (f"{stop} A date goes in cmo:atDate instead." if f.rdf
-                 else f"{stop} A date (YYYY-MM-DD, YYYY-MM or YYYY) is accepted too.")
     return f"'{shown}' is not a {section.noun} in this file", hint
 
 

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from cmograph.checks.consistency import check_consistency
-from cmograph.checks.crossfile import Claims, display_names
+from cmograph.checks.crossfile import Claims, check_references, display_names, items_of
 from cmograph.checks.quotes import check_quotes
 from cmograph.checks.rdf_input import check_rdf
 from cmograph.checks.results import CheckedFile, EvaluationGraph
@@ -57,13 +57,14 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
         result.report.extend(shape_diagnostics(store, locator))
         result.report.extend(check_consistency(built.triples, doc.name, built.origins, built.key_lines))
         result.report.extend(check_quotes(doc))
+        result.items = items_of(built.triples, built.origins, built.key_lines)
         if result.report.conforms:
             result.graphs.append(EvaluationGraph.of(built.evaluation_id, built.graph, triples))
     elif is_rdf(path):
         data = Graph()
         for s, p, o, _ in parse_rdf(path, content).quads((None, None, None, None)):
             data.add((s, p, o))
-        problems, graphs = check_rdf(path.name, data)
+        problems, graphs, result.items = check_rdf(path.name, data)
         result.report.extend(problems)
         result.graphs.extend(graphs)
     else:
@@ -82,10 +83,27 @@ def file_stat(path: Path) -> tuple[int, ...]:
     return seen.st_size, seen.st_mtime_ns, time.time_ns(), seen.st_ctime_ns, seen.st_ino
 
 
-def check_files(paths: Sequence[Path], base: str = DEFAULT_BASE,
-                progress: Progress | None = None) -> list[CheckedFile]:
-    """Check several files; an evaluation id given by two files is an error in the second."""
-    return list(iter_checked(paths, base, progress))
+def check_files(paths: Sequence[Path], base: str = DEFAULT_BASE, progress: Progress | None = None, *,
+                complete: bool = False) -> list[CheckedFile]:
+    """Check several files; an evaluation id given by two files is an error in the second, and a reference to a
+    configuration of another evaluation is checked among them (see :func:`with_references_checked`)."""
+    return with_references_checked(list(iter_checked(paths, base, progress)), complete=complete)
+
+
+def with_references_checked(checked: list[CheckedFile], *, complete: bool) -> list[CheckedFile]:
+    """``checked`` with the problems of the references each file makes to the others' configurations added to its
+    report: ``complete`` files are a whole project, where an evaluation none of them gives is an error (else a
+    warning that the reference could not be checked)."""
+    evaluations = {iri: eid for c in checked for iri, eid in c.items.evaluations.items()}
+    configurations = {iri for c in checked for iri in c.items.configurations}
+    shown = display_names([c.path for c in checked])
+    for item in checked:
+        name = shown.get(item.path, item.path.name)
+        item.report.extend(check_references([(name, item.items.references)], evaluations, configurations,
+                                            complete=complete))
+        if not item.report.conforms:
+            item.graphs.clear()
+    return checked
 
 
 def iter_checked(paths: Sequence[Path], base: str = DEFAULT_BASE, progress: Progress | None = None,
@@ -129,11 +147,13 @@ def _renamed(diagnostic: Diagnostic, file: str) -> Diagnostic:
 
 
 def validate_paths(paths: Sequence[Path | str] | Path | str, base: str = DEFAULT_BASE,
-                   progress: Progress | None = None, concepts: Path | str | None = None) -> ValidationReport:
+                   progress: Progress | None = None, concepts: Path | str | None = None, *,
+                   complete: bool = False) -> ValidationReport:
     """Check files and folders (or one of them), and the concept scheme ``concepts`` among them; one report for
-    all of them."""
+    all of them. ``complete``: they are a whole project, so a reference to an evaluation none of them gives is an
+    error, not a warning."""
     named = [paths] if isinstance(paths, Path | str) else paths
-    checked = check_files(evidence_files([Path(p) for p in named]), base, progress)
+    checked = check_files(evidence_files([Path(p) for p in named]), base, progress, complete=complete)
     report = ValidationReport([d for c in checked for d in c.report.diagnostics])
     if concepts is not None:
         report.extend(scheme_problems(Path(concepts), checked, base, among=report.conforms))

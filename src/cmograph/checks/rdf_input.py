@@ -7,7 +7,8 @@ from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from cmograph.checks.consistency import check_consistency
-from cmograph.checks.results import EvaluationGraph
+from cmograph.checks.crossfile import items_of
+from cmograph.checks.results import EvaluationGraph, Items
 from cmograph.checks.shapes import Locator, shape_diagnostics
 from cmograph.diagnostics import Diagnostic, Location
 from cmograph.format.generate import curie
@@ -20,13 +21,13 @@ DCTERMS_IDENTIFIER = URIRef("http://purl.org/dc/terms/identifier")
 SHOWN_OUTSIDE = 10  # triples listed one by one before the rest are counted
 
 
-def check_rdf(name: str, data: Graph) -> tuple[list[Diagnostic], list[EvaluationGraph]]:
-    """The problems of the RDF file ``name`` holding ``data``, and the graph of each of its evaluations (to load if
-    there are no errors)."""
+def check_rdf(name: str, data: Graph) -> tuple[list[Diagnostic], list[EvaluationGraph], Items]:
+    """The problems of the RDF file ``name`` holding ``data``, the graph of each of its evaluations (to load if
+    there are no errors), and what other files may name of it and it names of theirs."""
     evaluations = sorted(set(data.subjects(RDF.type, CMO.Evaluation)), key=str)
     if not evaluations:
         return [Diagnostic(Location(name), "", "no cmo:Evaluation in this graph",
-                           "a cmograph graph has one node typed cmo:Evaluation per evaluation")], []
+                           "a cmograph graph has one node typed cmo:Evaluation per evaluation")], [], Items()
     found: list[Diagnostic] = []
     origins: dict[Node, Origin] = {}
     ids: dict[str, dict[str, str]] = {s.name: {} for s in LISTS}
@@ -48,7 +49,7 @@ def check_rdf(name: str, data: Graph) -> tuple[list[Diagnostic], list[Evaluation
             found.append(Diagnostic(Location(name), where, f"the {section.noun} is a blank node",
                                     f"give the {curie(str(cls))} node an IRI"))
     found.extend(shape_diagnostics(data, Locator(name, origins, {}, ids, rdf=True)))
-    found.extend(check_consistency(data, name, origins, {}))
+    found.extend(check_consistency(data, name, origins, {}, rdf=True))
     by_evaluation: dict[Node, list[Triple]] = {e: [] for e in evaluations}
     outside: list[Triple] = []
     owners: dict[Node, Node | None] = {}
@@ -67,7 +68,7 @@ def check_rdf(name: str, data: Graph) -> tuple[list[Diagnostic], list[Evaluation
             continue
         graphs.append(EvaluationGraph.of(str(identifier), URIRef(f"{evaluation}/graph"),
                                          ox_triples(by_evaluation[evaluation])))
-    return found, graphs
+    return found, graphs, items_of(data, origins, {})
 
 
 def _owner(subject: Node, evaluations: list[Node], data: Graph) -> Node | None:

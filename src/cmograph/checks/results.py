@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -35,6 +36,33 @@ class EvaluationGraph:
         return len(set(self.quads()))
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A reference written in a file to an item outside it (``riverside-wards/CMO1``): the IRI it names, the
+    item and key that hold it (``cmocs[R1].derived_from[1].cmocs``) and their line."""
+
+    target: str
+    where: str
+    line: int | None = None
+
+    def to_json(self) -> list[object]:
+        return [self.target, self.where, self.line]
+
+    @classmethod
+    def from_json(cls, value: list[Any]) -> Reference:
+        return cls(str(value[0]), str(value[1]), None if value[2] is None else int(value[2]))
+
+
+@dataclass
+class Items:
+    """What a file gives that other files may name, and what it names of theirs: its evaluations (IRI -> id), its
+    configurations' IRIs, and its references outside itself."""
+
+    evaluations: dict[str, str] = field(default_factory=dict)
+    configurations: set[str] = field(default_factory=set)
+    references: list[Reference] = field(default_factory=list)
+
+
 @dataclass
 class CheckedFile:
     """One file after checking: its content hash, its evaluations (if it conforms) and its report."""
@@ -44,3 +72,4 @@ class CheckedFile:
     stat: tuple[int, ...] | None = None  # see cmograph.checks.pipeline.file_stat: taken before reading
     graphs: list[EvaluationGraph] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
+    items: Items = field(default_factory=Items)  # what other files may name, and what it names of theirs

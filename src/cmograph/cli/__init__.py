@@ -16,6 +16,7 @@ import click
 COMMANDS = {
     "init": ("data", "init"), "validate": ("data", "validate"), "load": ("data", "load"), "ask": ("ask", "ask"),
     "query": ("data", "query"), "export": ("data", "export"), "match": ("match", "match"),
+    "report": ("reporting", "report"),
     "publish": ("publishing", "publish"), "push": ("remote", "push"), "serve": ("remote", "serve"),
     "schema": ("data", "schema"), "import": ("importing", "import_command"), "template": ("importing", "template"),
 }

@@ -160,7 +160,8 @@ DATA_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("-d", "--data"), {"multiple": True, "type": click.Path(path_type=Path),
                         "help": "An evidence or RDF file, or a folder of them (repeatable)."}),
     (("--store",), {"type": click.Path(path_type=Path, file_okay=False), "help": "Use the store in this folder."}),
-    (("--example",), {"is_flag": True, "help": "Use the bundled example evaluation."}),
+    (("--example",), {"is_flag": True, "help": "Use the bundled example: a published evaluation and a made-up "
+                      "follow-up that builds on it."}),
     (("--base",), {"metavar": "IRI", "help": "Base IRI for the data's IRIs (default from cmograph.toml, else "
                    "https://w3id.org/cmograph/data/)."}),
     (("--endpoint",), {"metavar": "URL", "help": "Ask this SPARQL 1.1 endpoint instead of local data (default: "
@@ -230,17 +231,25 @@ def default_format() -> str:
 
 
 def echo_rows(columns: list[str], rows: list[Any], fmt: str | None, empty: str, *, limit: int | None = None,
-              offset: int = 0, keep_formulas: bool = False) -> None:
+              offset: int = 0, keep_formulas: bool = False, note: str | None = None) -> None:
     """Print rows; a table by default on a terminal, CSV otherwise. Tables page with ``limit``/``offset``.
 
     An empty answer is the sentence ``empty`` in a format for people; in a data format it is the format's empty
     text (a header, ``[]``), and the sentence goes to standard error, where a person sees it and a program does not.
+    So does the ``note`` (what the answer left out by design): right under the table in a format for people (after
+    a blank line in Markdown, so that it is a paragraph of its own), else on standard error.
     """
     from cmograph.render.formats import RENDERERS, Options, render
 
     chosen = RENDERERS[fmt or default_format()]
+
+    def tell() -> None:
+        if note is not None:
+            click.echo(("\n" if chosen.name == "markdown" else "") + note, err=not chosen.for_people)
+
     if not rows and chosen.for_people:
         click.echo(empty)
+        tell()
         return
     shown = rows[offset:] if limit is None else rows[offset: offset + limit]
     if not shown and chosen.for_people:
@@ -252,12 +261,16 @@ def echo_rows(columns: list[str], rows: list[Any], fmt: str | None, empty: str, 
 
         text = on_screen(text)
     click.echo(text, nl=False, color=True)  # color: click would drop what looks like a colour code from data
+    if chosen.for_people:
+        tell()
     if not rows:
         click.echo(empty, err=True)
     elif len(shown) < len(rows):
         more = offset + len(shown) < len(rows)  # rows after the page: the limit cut them
         how = "use --limit and --offset to page, --limit 0 for all" if more else "--offset skipped the rows before"
         click.echo(f"({len(shown)} of {len(rows)} rows, from row {offset + 1}; {how})", err=True)
+    if not chosen.for_people:
+        tell()
 
 
 def open_source(*args: Any, **kwargs: Any) -> Any:
@@ -290,4 +303,4 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     if limit is None and chosen == "table":
         limit = 100
     echo_rows(answer.columns, answer.rows, chosen, question.empty, limit=limit or None, offset=kwargs["offset"],
-              keep_formulas=kwargs["keep_formulas"])
+              keep_formulas=kwargs["keep_formulas"], note=answer.note)

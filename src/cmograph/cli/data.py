@@ -42,8 +42,9 @@ def init(folder: Path, example: bool) -> None:
 def validate(paths: tuple[Path, ...], base: str | None, concepts: Path | None) -> None:
     """Check evidence files (YAML, JSON or RDF) against the format's rules.
 
-    With no PATHS, checks the project's evaluations/ folder and its concepts.yaml. Exits 1 if any file does not
-    conform.
+    With no PATHS, checks the project's evaluations/ folder and its concepts.yaml. A reference to another
+    evaluation's configuration is checked among the files given (or the project's); one it cannot check is a
+    warning. Exits 1 if any file does not conform.
     """
     from cmograph.cli.common import echo_report, progress_printer, summary
     from cmograph.store.project import project_concepts, project_paths
@@ -53,7 +54,7 @@ def validate(paths: tuple[Path, ...], base: str | None, concepts: Path | None) -
         concepts = project_concepts(Path.cwd())
     from cmograph.checks.pipeline import validate_paths
 
-    report = validate_paths(files, base_iri, progress_printer("checking"), concepts)
+    report = validate_paths(files, base_iri, progress_printer("checking"), concepts, complete=not paths)
     echo_report(report)
     count = len(files) + (concepts is not None)
     verdict = ("it conforms" if report.conforms else "it does not conform") if count == 1 else (

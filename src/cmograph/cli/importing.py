@@ -244,14 +244,14 @@ def export_workbook(data: Sequence[Path], store: Path | None, example: bool, end
     from cmograph.ingest.importers.layout import plain_evidence
     from cmograph.ingest.yaml_json import read_document
     from cmograph.render.workbook import workbook_bytes
-    from cmograph.source import example_path
+    from cmograph.source import example_paths
     from cmograph.store.project import Project, check_not_evidence
 
     if store is not None or endpoint is not None:
         raise UsageError("--format xlsx is written from evidence files, not a store or a server",
                          "use --data FILE, --example, or run it in a project")
     if example:
-        files = [example_path()]
+        files = example_paths()
     elif data:
         files = evidence_files(list(data))
     else:

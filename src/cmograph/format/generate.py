@@ -20,6 +20,7 @@ from cmograph.format.model import (
     EVALUATION,
     EVIDENCE,
     FORMAT_VERSION,
+    JUDGEMENTS,
     LISTS,
     MEASURE,
     MICROSYSTEM,
@@ -151,7 +152,7 @@ def shapes() -> Graph:
                 SH.message: Literal(f"the file has no {section.name}; at least one {section.noun} is required"),
             })
     out.node_shape(EVALUATION, evaluation)
-    for section in (*LISTS, MEASURE):
+    for section in (*LISTS, MEASURE, JUDGEMENTS):
         out.node_shape(section, [])
     one_of: list[ShapeValue] = [{SH.path: key.predicate, SH.minCount: Literal(1)}
                                 for key in EVIDENCE.keys if key.name in EVIDENCE_NEEDS and key.predicate]
@@ -192,7 +193,8 @@ def _schema_for_section(section: Section) -> dict[str, Any]:
 
 def json_schema() -> dict[str, Any]:
     """A JSON Schema (2020-12) of evidence files, for editor completion and checking."""
-    defs = {definition(s): _schema_for_section(s) for s in (EVALUATION, *LISTS, MEASURE, EVIDENCE, MICROSYSTEM)}
+    defs = {definition(s): _schema_for_section(s) for s in (EVALUATION, *LISTS, MEASURE, EVIDENCE, JUDGEMENTS,
+                                                   MICROSYSTEM)}
     properties: dict[str, Any] = {
         "cmograph": {"description": "format version", "const": FORMAT_VERSION},
         "evaluation": {"$ref": "#/$defs/evaluation"},

@@ -62,6 +62,10 @@ class Writer(Protocol):
     def ref(self, section: str, text: str) -> Node:
         """The element of ``section`` whose id is ``text``."""
 
+    def across(self, section: str, text: str) -> Node:
+        """The element of ``section`` that ``text`` names: an id in this file, ``EVALUATION/ID`` (an item of another
+        evaluation) or an IRI."""
+
     def origin(self, node: Node, section: Section, where: str, place: Place, item_id: str | None) -> None:
         """Remember where ``node`` came from, for messages."""
 
@@ -262,7 +266,10 @@ class Enum(Kind):
 
 
 class Refs(Kind):
-    """Ids of items of another list (``target``), one or a list of them."""
+    """Ids of items of another list (``target``), one or a list of them. A key that reaches ``across`` evaluations
+    also takes ``EVALUATION/ID`` and IRIs; whether what it names exists is checked by
+    :mod:`cmograph.checks.consistency` in its own file and :mod:`cmograph.checks.crossfile` among files, since
+    the shapes see one file at a time."""
 
     name = "refs"
     many = True
@@ -270,10 +277,11 @@ class Refs(Kind):
     def objects(self, w: Writer, node: URIRef, key: Key, value: Any, place: Place) -> Iterator[Node]:
         assert key.target is not None
         for at, v in _each(value, place):
-            yield w.ref(key.target, w.text(at, v))
+            text = w.text(at, v)
+            yield w.across(key.target, text) if key.across else w.ref(key.target, text)
 
     def constraints(self, key: Key) -> Shape:
-        return {SH["class"]: _target(key)}
+        return {} if key.across else {SH["class"]: _target(key)}
 
     def json(self, key: Key) -> dict[str, Any]:
         return {"oneOf": [IDS_JSON, {"type": "array", "items": IDS_JSON, "minItems": 1 if key.required else 0}]}

@@ -142,10 +142,16 @@ INTERPRETATION = Enumeration(
 THEORY_STATUS = Enumeration(
     "TheoryStatus", ("initial", "refined", "final"), "The stage of a programme-theory version."
 )
+OPERATION = Enumeration(
+    "Operation",
+    ("juxtaposing", "reconciling", "adjudicating", "consolidating", "situating"),
+    "Pawson's operations of realist synthesis: how a configuration was made from configurations of other "
+    "evaluations.",
+)
 
 ENUMERATIONS: tuple[Enumeration, ...] = (
     DESIGN, SETTING, SOURCE_KIND, CONTEXT_LEVEL, MECHANISM_KIND, DIRECTION, OUTCOME_LEVEL, STATUS, CONFIDENCE,
-    STANCE, METHOD, DATA_TYPE, INTERPRETATION, THEORY_STATUS,
+    STANCE, METHOD, DATA_TYPE, INTERPRETATION, THEORY_STATUS, OPERATION,
 )
 
 
@@ -162,6 +168,7 @@ class Key:
     target: str | None = None  # for ref kinds: the section the id must name
     section: Section | None = None  # for object kinds
     default: bool | str | None = None
+    across: bool = False  # for ref kinds: an id may name an item of another evaluation (EVALUATION/ID, or an IRI)
 
     @cached_property
     def predicate(self) -> URIRef | None:
@@ -330,6 +337,18 @@ OUTCOMES = Section(
     ),
     "Outcomes, intended or not.", min_items=1, path="outcome",
 )
+JUDGEMENTS = Section(
+    "derived_from", "judgement", cmo.SynthesisJudgement,
+    (
+        Key("operation", "enum", cmo.operation, "the synthesis operation", required=True, enum=OPERATION),
+        Key("cmocs", "refs", prov.used, "the configurations it rests on: EVALUATION/ID, an IRI, or an id in this "
+            "file", required=True, target="cmocs", across=True),
+        Key("note", "text", skos.note, "what the configurations show together, and why this operation"),
+        Key("by", "texts", dcterms.creator, "who made the judgement"),
+    ),
+    "A synthesis judgement: a configuration derived from configurations of other evaluations by one of Pawson's "
+    "operations.", path="judgement", identified=False,
+)
 CMOCS = Section(
     "cmocs", "configuration", cmo.Configuration,
     (
@@ -353,6 +372,8 @@ CMOCS = Section(
         Key("theory", "refs", cmo.inTheory, "the programme theories it belongs to (theories held side by side)",
             target="theories"),
         Key("evidence", "objects", cmo.hasEvidence, "evidence items", section=EVIDENCE),
+        Key("derived_from", "objects", cmo.derivedBy, "the synthesis judgements it was derived by, from "
+            "configurations of other evaluations", section=JUDGEMENTS),
     ),
     "Context-mechanism-outcome configurations.", min_items=1, path="cmoc",
     partial=Partial("status", "partial", ("context", "mechanism", "outcome")),
@@ -361,7 +382,8 @@ THEORIES = Section(
     "theories", "theory", cmo.ProgrammeTheory,
     (
         ID, LABEL,
-        Key("cmocs", "refs", cmo.includesConfiguration, "the configurations of this theory", target="cmocs"),
+        Key("cmocs", "refs", cmo.includesConfiguration, "the configurations of this theory (EVALUATION/ID or an "
+            "IRI for another evaluation's)", target="cmocs", across=True),
         Key("revises", "ref", prov.wasRevisionOf, "the earlier version this one revises", target="theories"),
         Key("status", "enum", cmo.theoryStatus, "initial, refined or final", enum=THEORY_STATUS),
         Key("note", "text", skos.note, "what changed and why"),
@@ -384,7 +406,7 @@ NUMBER_DECIMALS = 18
 NUMBER_PATTERN = (rf"^[+-]?0*([0-9]{{1,{NUMBER_DIGITS}}}(\.[0-9]{{0,{NUMBER_DECIMALS}}}0*)?"
                   rf"|\.[0-9]{{1,{NUMBER_DECIMALS}}}0*)$")
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-ALL_SECTIONS: tuple[Section, ...] = (EVALUATION, *LISTS, MEASURE, EVIDENCE, MICROSYSTEM)
+ALL_SECTIONS: tuple[Section, ...] = (EVALUATION, *LISTS, MEASURE, EVIDENCE, JUDGEMENTS, MICROSYSTEM)
 # The terms the builder writes besides rdf:type, the sections' classes and the keys' predicates.
 BUILDER_TERMS: tuple[str, ...] = (
     cmo.inEvaluation,  # on every node made from a file: the evaluation it belongs to

@@ -24,7 +24,7 @@ from cmograph.format.model import (
     LISTS,
     Section,
 )
-from cmograph.format.values import is_iri
+from cmograph.format.values import ABSOLUTE_IRI, is_iri
 from cmograph.format.vocab import CMO, DEFAULT_BASE
 from cmograph.ingest.statement import statement
 from cmograph.ingest.yaml_json import Document, Path_
@@ -165,6 +165,16 @@ class _Builder:
     def ref(self, section: str, text: str) -> Node:
         """The element an id names; no id at all (``''``) stays text, so that messages show it as written."""
         return element_iri(self.base, self.eid, LIST_BY_NAME[section], text) if text else Literal(text)
+
+    def across(self, section: str, text: str) -> Node:
+        """The element ``text`` names: an IRI as written, ``EVALUATION/ID`` in another evaluation (under the same
+        base), else an id of this file."""
+        if ABSOLUTE_IRI.match(text) and "://" in text and is_iri(text):
+            return URIRef(text)
+        evaluation, slash, item_id = text.partition("/")
+        if slash and evaluation and item_id and "/" not in item_id:
+            return element_iri(self.base, evaluation, LIST_BY_NAME[section], item_id)
+        return self.ref(section, text)
 
     def _render_statement(self, item: dict[str, Any]) -> str:
         def labels(key: str, section: str) -> list[str]:

@@ -9,6 +9,10 @@ A header is the block of ``#+ `` comment lines at the top of the file::
     #+   outcome: the outcome's label
 
 Parameter ``min-sites`` binds ``?_min_sites`` (see :mod:`cmograph.query.run`).
+
+A question that leaves configurations out by design (hypothesised, refuted, not triggered) says so with a
+``left_out`` query in its header: a SELECT of ``?reason`` and ``?configurations`` (how many were left out for that
+reason), with the question's parameters bound as in the question itself. Its answer is printed beside the rows.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ class Question:
     example: str = ""
     empty: str = "No answer: nothing in the data matches this question."
     lateral: bool = False  # run OPTIONALs once per row when an element option is given, where the engine can
+    left_out: str = ""  # SPARQL: how many configurations the question leaves out by design, and why
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -113,6 +118,7 @@ def parse_question(qid: str, text: str, meta: dict[str, Any] | None = None) -> Q
         example=str(meta.get("example", "")),
         empty=str(meta.get("empty", Question.empty)),
         lateral=bool(meta.get("lateral", False)),
+        left_out=str(meta.get("left_out", "")),
     )
 
 

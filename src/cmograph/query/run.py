@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 from cmograph.errors import UsageError
@@ -21,17 +21,51 @@ from cmograph.query.types import LIST_SEPARATOR, Cell, natural_key
 
 @dataclass
 class Answer:
-    """The rows of a question, with the query that produced them."""
+    """The rows of a question, with the query that produced them; and, asked for when wanted (it is one more
+    query), how many configurations the question left out by design and why, as its header's ``left_out`` query
+    counts them."""
 
     question: Question
     columns: list[str]
     rows: list[dict[str, Cell]]
     sparql: str
+    left_out_sparql: str = ""  # the question's left_out query, with the options bound as in ``sparql``
+    engine: Engine | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def left_out(self) -> list[tuple[str, int]]:
+        """How many configurations were left out, by reason: ``[("refuted", 2)]`` (none for a question that
+        leaves none out)."""
+        if not self.left_out_sparql or self.engine is None:
+            return []
+        _, rows = self.engine.select(self.left_out_sparql)
+        return [(str(row["reason"]), int(str(row["configurations"]))) for row in rows
+                if row.get("reason") and str(row.get("configurations") or "0") != "0"]
+
+    @property
+    def note(self) -> str | None:
+        """What the answer left out, as a sentence: ``Left out by design: 2 configurations refuted.``"""
+        if not self.left_out:
+            return None
+        parts = [f"{n} configuration{'s' * (n != 1)} {reason}" for reason, n in self.left_out]
+        return f"Left out by design: {'; '.join(parts)}."
 
 
 def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> str:
     """The question's SPARQL with every given option resolved and bound (``min_sites`` may stand for
     ``min-sites``; an option the question does not have is an error)."""
+    return _bound(question, engine, _values(question, engine, options, like))
+
+
+def _bound(question: Question, engine: Engine, values: dict[str, list[str]]) -> str:
+    """The question's SPARQL with ``values`` bound (see :func:`_values`)."""
+    elements = any(p.is_element and p.variable in values for p in question.parameters)
+    lateral = question.lateral and elements and engine.lateral
+    return bind(lateral_optionals(question.sparql) if lateral else question.sparql, values)
+
+
+def _values(question: Question, engine: Engine, options: Mapping[str, Any], like: bool) -> dict[str, list[str]]:
+    """The terms each given option (or its default) stands for, by variable, as RDF term text."""
     options = _named(question, options)
     values: dict[str, list[str]] = {}
     evaluation_iri: str | None = None
@@ -67,9 +101,7 @@ def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like
             if str(raw) not in param.choices:
                 raise UsageError(f"--{param.name} takes one of {', '.join(param.choices)}, not '{raw}'")
             values[param.variable] = [literal_term(str(raw))]
-    elements = any(p.is_element and p.variable in values for p in question.parameters)
-    lateral = question.lateral and elements and engine.lateral
-    return bind(lateral_optionals(question.sparql) if lateral else question.sparql, values)
+    return values
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -107,7 +139,8 @@ def _named(question: Question, options: Mapping[str, Any]) -> dict[str, Any]:
 
 def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> Answer:
     """Answer ``question`` on ``engine`` with the given option values (names, not IRIs)."""
-    sparql = prepare(question, engine, options, like)
+    values = _values(question, engine, options, like)
+    sparql = _bound(question, engine, values)
     variables, rows = engine.select(sparql)
     if not rows:
         engine.check_default_graph()
@@ -122,7 +155,8 @@ def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bo
             value = cell[c]
             cell[c] = [] if value is None or value == "" else list(_parts(str(value)))
         cells.append(cell)
-    return Answer(question, columns, cells, sparql)
+    left_out = bind(question.left_out, values) if question.left_out else ""
+    return Answer(question, columns, cells, sparql, left_out, engine)
 
 
 @lru_cache(maxsize=8192)

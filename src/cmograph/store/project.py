@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cmograph.diagnostics import Progress, ValidationReport
+import pyoxigraph as ox
+
+from cmograph.diagnostics import Diagnostic, Progress, ValidationReport
 from cmograph.errors import InputError, UsageError
 from cmograph.ingest.files import (
     CONCEPTS_FILES,
@@ -238,16 +240,19 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
     if manifest.concepts is not None:  # checked again below: its members may have gone with an evaluation
         remove.append(manifest.concepts["graph"])
         new.concepts = None
-    from cmograph.checks.crossfile import shared_graph
+    from cmograph.checks.crossfile import display_names, shared_graph
     from cmograph.checks.pipeline import iter_checked
 
     # checked before the store is opened, which may start worker processes; named apart from the project's others
     checked = iter_checked(todo, base, progress, among=list(keyed.values()))
+    fresh: list[CheckedFile] = []
 
     def added() -> Iterator[EvaluationGraph]:
-        """Each checked file's graphs, as it is checked; every file is checked even after one fails."""
+        """Each checked file's graphs, as it is checked; every file is checked even after one fails; then the
+        references among all the files the store will hold."""
         for item in checked:
             result.report.extend(item.report.diagnostics)
+            fresh.append(item)
             if not result.report.conforms:
                 continue
             key = keys[item.path]
@@ -263,6 +268,10 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
             new.files[key] = _entry(item)
             result.loaded.extend(g.evaluation_id for g in item.graphs)
             yield from item.graphs
+        if result.report.conforms:
+            shown = display_names(list(keyed.values()))
+            result.report.extend(_reference_problems(store, new, fresh, {k: shown[p] for k, p in keyed.items()},
+                                                     complete=refresh_root is not None))
         if not result.report.conforms:
             raise _Rejected
 
@@ -292,8 +301,44 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
 
 
 def _entry(item: CheckedFile) -> dict[str, object]:
-    return {"digest": item.digest, "stat": item.stat,
-            "evaluations": {g.evaluation_id: str(g.graph) for g in item.graphs}}
+    entry: dict[str, object] = {"digest": item.digest, "stat": item.stat,
+                                "evaluations": {g.evaluation_id: str(g.graph) for g in item.graphs}}
+    if item.items.references:  # kept, so that a change to the evaluations they name is checked against them
+        entry["references"] = [r.to_json() for r in item.items.references]
+    return entry
+
+
+CONFIGURATIONS = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
+SELECT ?g ?c WHERE { GRAPH ?g { ?c a cmo:Configuration } }
+"""
+
+
+def _reference_problems(store: DiskStore, manifest: Manifest, fresh: Sequence[CheckedFile], shown: dict[str, str],
+                        *, complete: bool) -> list[Diagnostic]:
+    """The problems of the references the files of the new ``manifest`` make to other evaluations' configurations
+    (kept in the manifest, so that an unchanged file's are checked again when the evaluations they name change),
+    checked against the configurations of the ``fresh`` files (just checked) and of the unchanged ones (read from
+    the live store). Files are named as ``shown`` says, by manifest key."""
+    from cmograph.checks.crossfile import check_references
+    from cmograph.checks.results import Reference
+
+    referring = {key: entry["references"] for key, entry in manifest.files.items() if entry.get("references")}
+    if not referring:
+        return []
+    evaluations = {graph.removesuffix("/graph"): eid for entry in manifest.files.values()
+                   for eid, graph in entry["evaluations"].items()}
+    configurations = {iri for c in fresh for iri in c.items.configurations}
+    fresh_graphs = {str(g.graph) for c in fresh for g in c.graphs}
+    if store.live() is not None:
+        found = store.open().query(CONFIGURATIONS)
+        assert isinstance(found, ox.QuerySolutions)
+        for row in found:
+            graph, configuration = row["g"], row["c"]
+            if (isinstance(graph, ox.NamedNode) and isinstance(configuration, ox.NamedNode)
+                    and graph.value not in fresh_graphs and graph.value.removesuffix("/graph") in evaluations):
+                configurations.add(configuration.value)
+    files = [(shown.get(key, key), [Reference.from_json(r) for r in refs]) for key, refs in referring.items()]
+    return check_references(files, evaluations, configurations, complete=complete)
 
 
 def _keys(paths: Sequence[Path], root: Path | None, seen: Mapping[Path, FileSeen] | None = None) -> dict[str, Path]:

@@ -193,7 +193,8 @@ class WorkbookReader:
                 return None
         if kind in ("ref", "refs") and key.target:
             ids = _ids(text) if kind == "refs" else [text]
-            self.refs += [(key.target, i, cell.origin) for i in ids]
+            # an id of another evaluation's item (EVALUATION/ID, an IRI) is checked among files, not here
+            self.refs += [(key.target, i, cell.origin) for i in ids if not (key.across and "/" in i)]
             return ids if kind == "refs" else text
         if kind == "ref-or-date" and key.target and not any(p.match(text) for p in (DATE, YEAR_MONTH, YEAR)):
             self.refs.append((key.target, text, cell.origin))
