@@ -9,7 +9,7 @@ inside functions count too). The table is the order, top to bottom; the test rea
 | `match` | matching elements across evaluations, SSSOM mapping sets, accepting them | `explore` to `diagnostics` |
 | `explore` | the explorer: its web page, its HTTP paths, its copy in a published site | `source` to `diagnostics` |
 | `source` | opening data to ask: a project, files, a store, the example, an endpoint | `report` to `diagnostics` |
-| `report` | `cmograph report`: what a synthesis report shows, its figures, HTML, Markdown | `publish` to `diagnostics` |
+| `report` | `cmograph report`: what a synthesis report shows, its figures, its HTML | `publish` to `diagnostics` |
 | `publish` | `cmograph publish`'s linked-data site and web servers; nanopublications | `render` to `diagnostics` |
 | `render` | answers as table, CSV, TSV, JSON or Markdown; RDF exports | `remote` to `diagnostics` |
 | `remote` | SPARQL endpoints: the client, Graph Store writes, `cmograph serve` | `store` to `diagnostics` |
