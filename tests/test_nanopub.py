@@ -138,7 +138,7 @@ def library_nanopubs(path: Path, library: SimpleNamespace) -> list[Any]:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("nanopub") / "example.trig"
-    result = run("--example", "-f", "nanopub", "-o", path)
+    result = run("--data", example_path(), "-f", "nanopub", "-o", path)
     assert result.exit_code == 0, result.output
     assert result.output == f"wrote {path}: {EXAMPLE_CONFIGURATIONS} nanopublications ({EXAMPLE_CONFIGURATIONS} new)\n"
     return path
@@ -191,19 +191,19 @@ def test_the_library_refuses_a_nanopublication_changed_after_it_was_made(
     changed.write_text(text.replace('"Strong data collection"', '"Weak data collection"', 1), encoding="utf-8")
     with pytest.raises(library.MalformedNanopubError, match="is not valid"):
         library_nanopubs(changed, library)
-    refused = run("--example", "-f", "nanopub", "--supersede", changed)  # nor does cmograph take it as earlier
+    refused = run("--data", example_path(), "-f", "nanopub", "--supersede", changed)  # nor does cmograph take it as earlier
     assert refused.exit_code == 2 and "does not match its trusty URI" in refused.output
 
 
 def test_the_same_content_gets_the_same_trusty_uri(exported: Path, tmp_path: Path) -> None:
     again = tmp_path / "again.trig"
-    assert run("--example", "-f", "nanopub", "-o", again).exit_code == 0
+    assert run("--data", example_path(), "-f", "nanopub", "-o", again).exit_code == 0
     assert again.read_bytes() == exported.read_bytes()  # SOURCE_DATE_EPOCH: made at the same time, byte for byte
     later = tmp_path / "later.trig"  # made later: the time is in the publication info, so every IRI is new...
-    assert run("--example", "-f", "nanopub", "-o", later, epoch="1767312000").exit_code == 0
+    assert run("--data", example_path(), "-f", "nanopub", "-o", later, epoch="1767312000").exit_code == 0
     assert {n.iri for n in nanopubs(later)}.isdisjoint({n.iri for n in nanopubs(exported)})
     kept = tmp_path / "kept.trig"  # ...unless the earlier export is given: nothing changed, so all are kept
-    result = run("--example", "-f", "nanopub", "-o", kept, "--supersede", exported, epoch="1767312000")
+    result = run("--data", example_path(), "-f", "nanopub", "-o", kept, "--supersede", exported, epoch="1767312000")
     assert result.exit_code == 0, result.output
     assert result.output == f"wrote {kept}: 8 nanopublications (8 unchanged)\n"
     assert kept.read_bytes() == exported.read_bytes()
@@ -260,9 +260,9 @@ def test_an_earlier_file_with_both_versions_supersedes_from_the_latest(exported:
     assert {n.iri for n in nanopubs(newer)} == {n.iri for n in _parsed(result.stdout_bytes, tmp_path)}
     twice = tmp_path / "twice.trig"  # two versions, neither superseding the other: which is the latest?
     later = tmp_path / "later.trig"
-    assert run("--example", "-f", "nanopub", "-o", later, epoch="1767312000").exit_code == 0
+    assert run("--data", example_path(), "-f", "nanopub", "-o", later, epoch="1767312000").exit_code == 0
     twice.write_bytes(exported.read_bytes() + b"\n" + later.read_bytes())
-    refused = run("--example", "-f", "nanopub", "--supersede", twice)
+    refused = run("--data", example_path(), "-f", "nanopub", "--supersede", twice)
     assert refused.exit_code == 2 and "holds more than one nanopublication of" in refused.output
 
 
@@ -377,7 +377,7 @@ def test_signed_with_the_key_given_in_either_form(
         tmp_path: Path, keys: SimpleNamespace, library: SimpleNamespace) -> None:
     for key in (keys.pem, keys.profile):
         out = tmp_path / f"{key.name}.trig"
-        result = run("--example", "-f", "nanopub", "--sign-key", key, "-o", out)
+        result = run("--data", example_path(), "-f", "nanopub", "--sign-key", key, "-o", out)
         assert result.exit_code == 0, result.output
         signed = library_nanopubs(out, library)
         assert len(signed) == EXAMPLE_CONFIGURATIONS
@@ -395,9 +395,9 @@ def test_signed_with_the_key_given_in_either_form(
     forged.write_text(text.replace(first[1], second, 1), encoding="utf-8")
     with pytest.raises(library.MalformedNanopubError):  # the trusty URI covers the signature...
         library_nanopubs(forged, library)
-    unsigned = run("--example", "-f", "nanopub", "--supersede", tmp_path / "key.pem.trig", "-o", tmp_path / "u.trig")
+    unsigned = run("--data", example_path(), "-f", "nanopub", "--supersede", tmp_path / "key.pem.trig", "-o", tmp_path / "u.trig")
     assert unsigned.output == f"wrote {tmp_path / 'u.trig'}: 8 nanopublications (8 superseding earlier ones)\n"
-    resigned = run("--example", "-f", "nanopub", "--supersede", tmp_path / "key.pem.trig", "--sign-key",
+    resigned = run("--data", example_path(), "-f", "nanopub", "--supersede", tmp_path / "key.pem.trig", "--sign-key",
                    keys.profile, "-o", tmp_path / "r.trig", epoch="1767312000")  # the same key: unchanged
     assert resigned.output == f"wrote {tmp_path / 'r.trig'}: 8 nanopublications (8 unchanged)\n"
 
@@ -405,7 +405,7 @@ def test_signed_with_the_key_given_in_either_form(
 def test_a_signature_that_does_not_match_fails_the_check(
         tmp_path: Path, keys: SimpleNamespace, library: SimpleNamespace) -> None:
     out = tmp_path / "signed.trig"
-    assert run("--example", "-f", "nanopub", "--sign-key", keys.pem, "-o", out).exit_code == 0
+    assert run("--data", example_path(), "-f", "nanopub", "--sign-key", keys.pem, "-o", out).exit_code == 0
     [nanopub, *_] = library_nanopubs(out, library)
     assert signature_verifies(nanopub, library)
     with as_the_library_reads():
@@ -419,7 +419,7 @@ def test_bad_keys_are_refused(tmp_path: Path, keys: SimpleNamespace) -> None:
     out = tmp_path / "out.trig"
     for key, message in ((keys.public, "is a public key: signing needs the private one"),
                          (example_path(), "is not an RSA private key cmograph can read")):
-        result = run("--example", "-f", "nanopub", "--sign-key", key, "-o", out)
+        result = run("--data", example_path(), "-f", "nanopub", "--sign-key", key, "-o", out)
         assert result.exit_code == 2 and message in result.output and "hint: give --sign-key" in result.output
     assert not out.exists()
 
@@ -456,13 +456,13 @@ def test_an_earlier_file_that_is_not_nanopublications_is_refused(exported: Path,
              (headless, "lacks an assertion, provenance or publication info graph")]
     out = tmp_path / "out.trig"
     for path, message in cases:
-        result = run("--example", "-f", "nanopub", "--supersede", path, "-o", out)
+        result = run("--data", example_path(), "-f", "nanopub", "--supersede", path, "-o", out)
         assert result.exit_code == 2, (path, result.output)
         assert f"error: {path}" in result.output and message in result.output, result.output
         assert "hint: give --supersede a file that `cmograph export --format nanopub` wrote" in result.output
         assert "Traceback" not in result.output
     assert not out.exists()
-    missing = run("--example", "-f", "nanopub", "--supersede", tmp_path / "nope.trig")
+    missing = run("--data", example_path(), "-f", "nanopub", "--supersede", tmp_path / "nope.trig")
     assert missing.exit_code == 2 and "does not exist" in missing.output
 
 

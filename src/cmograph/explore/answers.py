@@ -36,7 +36,7 @@ def document(question: Question, answered: Answer, engine: Engine, options: Mapp
     found: dict[str, Any] = {
         "question": question.id, "title": question.title, "options": given, "like": like,
         "columns": [{"name": c, "explanation": question.columns.get(c, "")} for c in answered.columns],
-        "count": len(answered.rows), "empty": question.empty,
+        "count": len(answered.rows), "empty": question.empty, "note": answered.note,
         "command": command_line(question, given, like, data_args),
         "diagram": diagram(answered, engine) if draws(question) else None,
     }
@@ -56,8 +56,12 @@ def download_format(name: str) -> Renderer:
 
 def download(answered: Answer, fmt: str) -> bytes:
     """The bytes ``cmograph ask ... --format FMT`` prints for the answer: in a format for people (Markdown), an
-    empty answer is the question's sentence saying so, as there."""
+    empty answer is the question's sentence saying so, and what the answer left out by design follows it as a
+    paragraph, as there."""
     chosen = download_format(fmt)
     if not answered.rows and chosen.for_people:
-        return (answered.question.empty + "\n").encode("utf-8")
-    return render(answered.columns, answered.rows, chosen.name).encode("utf-8")
+        text = answered.question.empty + "\n"
+    else:
+        text = render(answered.columns, answered.rows, chosen.name)
+    note = answered.note if chosen.for_people else None
+    return (text + (f"\n{note}\n" if note else "")).encode("utf-8")

@@ -501,7 +501,8 @@
     state.sort = { column: null, ascending: true };
     state.page = 0;
     $("answer").hidden = false;
-    $("status").textContent = found.rows.length ? `${plural(found.rows.length, "row")}.` : found.empty;
+    const said = found.rows.length ? `${plural(found.rows.length, "row")}.` : found.empty;
+    $("status").textContent = found.note ? `${said} ${found.note}` : said;
     $("command").textContent = found.command;
     for (const [format, suffix] of [["csv", "csv"], ["markdown", "md"], ["json", "json"]]) {
       const link = $(`dl-${format}`);
