@@ -191,7 +191,8 @@ def test_the_library_refuses_a_nanopublication_changed_after_it_was_made(
     changed.write_text(text.replace('"Strong data collection"', '"Weak data collection"', 1), encoding="utf-8")
     with pytest.raises(library.MalformedNanopubError, match="is not valid"):
         library_nanopubs(changed, library)
-    refused = run("--data", example_path(), "-f", "nanopub", "--supersede", changed)  # nor does cmograph take it as earlier
+    # nor does cmograph take it as earlier
+    refused = run("--data", example_path(), "-f", "nanopub", "--supersede", changed)
     assert refused.exit_code == 2 and "does not match its trusty URI" in refused.output
 
 
@@ -395,7 +396,8 @@ def test_signed_with_the_key_given_in_either_form(
     forged.write_text(text.replace(first[1], second, 1), encoding="utf-8")
     with pytest.raises(library.MalformedNanopubError):  # the trusty URI covers the signature...
         library_nanopubs(forged, library)
-    unsigned = run("--data", example_path(), "-f", "nanopub", "--supersede", tmp_path / "key.pem.trig", "-o", tmp_path / "u.trig")
+    unsigned = run("--data", example_path(), "-f", "nanopub", "--supersede", tmp_path / "key.pem.trig",
+                   "-o", tmp_path / "u.trig")
     assert unsigned.output == f"wrote {tmp_path / 'u.trig'}: 8 nanopublications (8 superseding earlier ones)\n"
     resigned = run("--data", example_path(), "-f", "nanopub", "--supersede", tmp_path / "key.pem.trig", "--sign-key",
                    keys.profile, "-o", tmp_path / "r.trig", epoch="1767312000")  # the same key: unchanged

@@ -298,7 +298,8 @@ def test_void_and_dcat_describe_the_dataset_at_its_iri(site: Path, example_quads
     assert row["licence"] == ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
     assert int(row["entities"].value) == len(json.loads((site / "assets/search.json").read_bytes()))
     subsets = list(store.query(prefixes + f"SELECT ?root WHERE {{ <{BASE}> void:subset [ void:rootResource ?root ] }}"))
-    assert sorted(s["root"].value for s in subsets) == [BASE + "clinical-microsystems-nhs", BASE + "larchfield-follow-up"]
+    assert sorted(s["root"].value for s in subsets) == [BASE + e for e in ("clinical-microsystems-nhs",
+                                                                           "larchfield-follow-up")]
     distributions = list(store.query(prefixes + f"""SELECT ?url ?size ?sum WHERE {{ <{BASE}> dcat:distribution [
         dcat:downloadURL ?url ; dcat:byteSize ?size ; dcat:mediaType ?type ;
         spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue ?sum ] ] }}"""))
