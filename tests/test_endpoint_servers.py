@@ -187,10 +187,11 @@ class TestParity:
     def test_ask_on_the_command_line(self, loaded: Endpoint) -> None:
         data = [arg for p in DATA for arg in ("--data", str(p))]
         for args in (["what-worked"], ["why", "--outcome", "Higher staff morale", "--like"], ["gaps"]):
-            local = cli("ask", *args, *data, "-f", "json")
-            remote = cli("ask", *args, "--endpoint", loaded.url, "-f", "json")
-            assert local[0] == remote[0] == 0, remote[1]
-            assert json.loads(remote[1]) == json.loads(local[1])
+            local = CliRunner().invoke(main, ["ask", *args, *data, "-f", "json"])
+            remote = CliRunner().invoke(main, ["ask", *args, "--endpoint", loaded.url, "-f", "json"])
+            assert local.exit_code == remote.exit_code == 0, remote.output
+            assert json.loads(remote.stdout) == json.loads(local.stdout)  # what was left out is said on stderr
+            assert remote.stderr == local.stderr
 
     def test_query_on_the_command_line(self, loaded: Endpoint) -> None:
         data = [arg for p in DATA for arg in ("--data", str(p))]
