@@ -128,3 +128,34 @@ def test_an_import_from_above_is_found_wherever_it_is(module: str, source: str, 
 def test_the_architecture_page_maps_every_layer() -> None:
     page = (PACKAGE.parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert [layer for layer, _, _ in ROW.findall(page)] == LAYERS, "copy the table above into docs/architecture.md"
+
+
+def namespaces_declared_again(module: str, source: str, namespaces: set[str]) -> list[str]:
+    """Where ``source`` writes out one of ``namespaces`` (or an IRI in it) as a string, rather than importing it from
+    :mod:`cmograph.namespaces`, the one place that declares them."""
+    return [f"{module}:{node.lineno} writes {node.value!r}" for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and any(node.value.startswith(ns) for ns in namespaces)]
+
+
+def declared_namespaces() -> set[str]:
+    tree = ast.parse((PACKAGE / "namespaces.py").read_text(encoding="utf-8"))
+    return {node.value.value for node in tree.body if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+            and node.value.value.endswith(("#", "/"))}
+
+
+def test_namespaces_are_declared_in_one_place() -> None:
+    namespaces = declared_namespaces()
+    assert {"http://purl.org/dc/terms/", "http://www.w3.org/2002/07/owl#"} <= namespaces
+    again = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name != "namespaces.py":
+            again += namespaces_declared_again(module_name(path), path.read_text(encoding="utf-8"), namespaces)
+    assert again == []
+
+
+def test_a_namespace_written_out_is_found() -> None:
+    source = 'SKOS = "http://www.w3.org/2004/02/skos/core#"\nLABEL = {"x": "http://purl.org/dc/terms/title"}\n'
+    assert namespaces_declared_again("m", source, declared_namespaces()) == [
+        "m:1 writes 'http://www.w3.org/2004/02/skos/core#'", "m:2 writes 'http://purl.org/dc/terms/title'"]

@@ -22,12 +22,11 @@ from cmograph.diagnostics import Diagnostic, Location, ValidationReport
 from cmograph.format.model import CONTEXTS, GROUPS, MECHANISMS, OUTCOMES, SITES, Section
 from cmograph.format.vocab import CMO
 from cmograph.ingest.build import Triple
-from cmograph.ingest.concepts import SKOS, Member, Scheme, read_scheme
+from cmograph.ingest.concepts import Member, Scheme, read_scheme
 from cmograph.ingest.convert import ox_triples
+from cmograph.namespaces import DCTERMS, SH, SKOS
 
 MEMBER_SECTIONS: tuple[Section, ...] = (CONTEXTS, MECHANISMS, OUTCOMES, GROUPS, SITES)
-DCTERMS = "http://purl.org/dc/terms/"
-SH = "http://www.w3.org/ns/shacl#"
 _ELEMENTS = """PREFIX cmo: <https://w3id.org/cmograph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?s ?evaluation ?id ?class WHERE {

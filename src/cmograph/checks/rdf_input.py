@@ -16,8 +16,9 @@ from cmograph.format.model import LISTS, section_for_class
 from cmograph.format.vocab import CMO
 from cmograph.ingest.build import Origin, Triple
 from cmograph.ingest.convert import ox_triples
+from cmograph.namespaces import DCTERMS
 
-DCTERMS_IDENTIFIER = URIRef("http://purl.org/dc/terms/identifier")
+DCTERMS_IDENTIFIER = URIRef(DCTERMS + "identifier")
 SHOWN_OUTSIDE = 10  # triples listed one by one before the rest are counted
 
 

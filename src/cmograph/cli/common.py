@@ -102,25 +102,50 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
+BAR_WIDTH = 24
+
+
 def progress_printer(what: str, after: float = 1.0) -> Progress | None:
-    """A progress bar on stderr for long work (files checked, answers prepared): only on a terminal, only once the
-    work has taken ``after`` seconds (quick work stays quiet), and never wider than the terminal."""
-    if not sys.stderr.isatty():
-        return None
-    started = time.monotonic()
-    shown = [False]
+    """Click's progress bar on stderr for long work (files checked, answers prepared), with the item at hand and the
+    time left: only on a terminal, only once the work has taken ``after`` seconds (quick work stays quiet)."""
+    return _ProgressBar(what, after) if sys.stderr.isatty() else None
 
-    def step(done: int, total: int, label: str) -> None:
-        if not shown[0] and (done == total or time.monotonic() - started < after):
-            return
-        shown[0] = True
-        width = 24
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        room = max(terminal_width() - 1, 20)  # the line must not wrap, or each update would leave one behind
-        click.echo("\r" + f"{what} [{bar}] {done}/{total} {said(label)}"[:room].ljust(room), err=True, nl=done == total)
 
-    return step
+class _ProgressBar:
+    """A :data:`~cmograph.diagnostics.Progress` drawn by click: made once the work has taken ``after`` seconds,
+    finished when it is done or the program exits first (which gives the terminal its cursor back), and never
+    wider than the terminal (a wrapped line would stay behind at each update)."""
+
+    def __init__(self, what: str, after: float) -> None:
+        self.what, self.after, self.started = what, after, time.monotonic()
+        self.bar: Any = None
+        self.clutter = 0
+        self.finished = False
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if self.bar is None:
+            if done == total or time.monotonic() - self.started < self.after:
+                return
+            # the rest of the line: "LABEL  [BAR]  done/total  00:00:05  item", with room for a few letters of item
+            self.clutter = len(self.what) + 3 + 1 + 2 + 2 * len(str(total)) + 1 + 2 + 8 + 2 + 1
+            width = max(5, min(BAR_WIDTH, terminal_width() - self.clutter - 12))
+            self.bar = click.progressbar(length=total, label=self.what, file=sys.stderr, show_pos=True, width=width,
+                                         item_show_func=self.item)
+            import atexit
+
+            atexit.register(self.finish)
+        self.bar.update(done - self.bar.pos, label)
+        if done == total:
+            self.finish()
+
+    def item(self, label: str | None) -> str:
+        """The item, cut to what the rest of the line leaves of the terminal's width."""
+        return said(label or "")[:max(terminal_width() - self.clutter - self.bar.width, 0)]
+
+    def finish(self) -> None:
+        if self.bar is not None and not self.finished:
+            self.finished = True
+            self.bar.render_finish()
 
 
 @contextlib.contextmanager

@@ -29,9 +29,8 @@ from cmograph.format.model import (
     Section,
 )
 from cmograph.format.vocab import CMO
-from cmograph.namespaces import CMO_NS, COMMON_PREFIXES
+from cmograph.namespaces import CMO_NS, COMMON_PREFIXES, SHAPES_NS
 
-SHAPES_NS = "https://w3id.org/cmograph/shapes#"
 PREFIXES = {
     "cmo": CMO_NS,
     "cmosh": SHAPES_NS,

@@ -14,12 +14,12 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from cmograph.errors import UsageError
+from cmograph.namespaces import XSD
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\\ud800-\udfff]')  # IRIREF excludes these; surrogates aren't text
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LANGUAGE = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def iri_term(iri: str) -> str:

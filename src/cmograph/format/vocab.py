@@ -9,11 +9,12 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace, DefinedNamespaceMeta
 
+from cmograph import namespaces
 from cmograph.format.model import ALL_SECTIONS, BUILDER_TERMS, ENUMERATIONS
 from cmograph.namespaces import CMO_NS, DEFAULT_BASE, ONTOLOGY_IRI
 
 __all__ = ["CMO", "DEFAULT_BASE", "ONTOLOGY_IRI", "PROV", "TERMS"]
-PROV = Namespace("http://www.w3.org/ns/prov#")
+PROV = Namespace(namespaces.PROV)
 
 
 def _model_terms() -> tuple[str, ...]:

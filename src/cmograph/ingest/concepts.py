@@ -22,8 +22,8 @@ from cmograph.format.vocab import CMO
 from cmograph.ingest.build import segment
 from cmograph.ingest.rdf import is_rdf, parse_rdf
 from cmograph.ingest.yaml_json import Document, Path_, read_document
+from cmograph.namespaces import SKOS
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 DEFAULT_PREFIX = "concept"  # the CURIE prefix that names the scheme's concepts in questions: concept:trust
 NAMESPACE_SEGMENT = "_concepts/"  # under the base IRI; '_' is in no evaluation id, so no evaluation owns it
 SCHEME_KEYS = {"label": "text", "description": "text", "namespace": "iri", "prefix": "id"}

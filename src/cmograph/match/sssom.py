@@ -21,12 +21,12 @@ import yaml
 
 from cmograph.errors import InputError
 from cmograph.match.propose import Proposal
+from cmograph.namespaces import ORCID, SEMAPV, SKOS
 
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification",
            "similarity_score", "predicate_modifier", "author_id", "mapping_date", "comment")
 REQUIRED = ("subject_id", "predicate_id", "object_id", "mapping_justification", "author_id")
-PREFIXES = {"skos": "http://www.w3.org/2004/02/skos/core#", "semapv": "https://w3id.org/semapv/vocab/",
-            "orcid": "https://orcid.org/"}
+PREFIXES = {"skos": SKOS, "semapv": SEMAPV, "orcid": ORCID}
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 _PREFIX = re.compile(r"[^A-Za-z0-9_.-]")
 

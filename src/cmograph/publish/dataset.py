@@ -11,7 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from cmograph.namespaces import ONTOLOGY_IRI
+from cmograph.namespaces import MEDIA_TYPES, ONTOLOGY_IRI, SCHEMA_ORG
 from cmograph.publish.forms import PREFIXES
 from cmograph.publish.graph import RDF_TYPE, SiteGraph
 from cmograph.render.rdf import export
@@ -135,10 +135,10 @@ def description(graph: SiteGraph, about: About, found: list[Dump], entities: int
         add(distribution, _term("dcterms", "title"), ox.Literal(dump.name))
         add(distribution, _term("dcat", "downloadURL"), url)
         add(distribution, _term("dcat", "mediaType"),
-            _iri("https://www.iana.org/assignments/media-types/" + dump.media_type))
+            _iri(MEDIA_TYPES + dump.media_type))
         if dump.compressed:
             add(distribution, _term("dcat", "compressFormat"),
-                _iri("https://www.iana.org/assignments/media-types/application/gzip"))
+                _iri(MEDIA_TYPES + "application/gzip"))
         add(distribution, _term("dcat", "byteSize"), _typed(dump.size, "nonNegativeInteger"))
         add(distribution, _term("dcterms", "license"), _iri(about.licence))
         checksum = ox.BlankNode(f"checksum{number}")
@@ -152,7 +152,7 @@ def description(graph: SiteGraph, about: About, found: list[Dump], entities: int
 def schema_org(about: About, found: list[Dump], keywords: list[str]) -> dict[str, Any]:
     """The schema.org ``Dataset`` of the index page, for dataset search engines."""
     return {
-        "@context": "https://schema.org/",
+        "@context": SCHEMA_ORG,
         "@type": "Dataset",
         "@id": about.base,
         "name": about.title,

@@ -9,17 +9,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from cmograph.namespaces import COMMON_PREFIXES
+from cmograph.namespaces import COMMON_PREFIXES, DCAT, RDF, SPDX, VOID, XSD
 
-RDF_TYPE = COMMON_PREFIXES["rdf"] + "type"
-XSD_STRING = COMMON_PREFIXES["xsd"] + "string"
+RDF_TYPE = RDF + "type"
+XSD_STRING = XSD + "string"
 CONTEXT_FILE = "context.jsonld"
 # the prefixes of every RDF file of the site: the data's, and those of the dataset's description
 PREFIXES: dict[str, str] = {
     **COMMON_PREFIXES,
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "void": "http://rdfs.org/ns/void#",
-    "spdx": "http://spdx.org/rdf/terms#",
+    "dcat": DCAT,
+    "void": VOID,
+    "spdx": SPDX,
 }
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,

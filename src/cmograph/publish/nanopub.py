@@ -23,18 +23,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cmograph.errors import UsageError
-from cmograph.namespaces import CMO_NS, COMMON_PREFIXES
+from cmograph.namespaces import CMO_NS, COMMON_PREFIXES, DCTERMS, NP, NPX, OWL, PROV, RDF, RDFS, XSD
 from cmograph.publish.graph import Node, SiteGraph, cmo
 from cmograph.publish.licences import IRI, licence_iri
 from cmograph.publish.signing import SigningKey
 from cmograph.publish.trusty import artifact_code, normalized, verifies
 from cmograph.render.rdf import rdf_text
 
-NP = "http://www.nanopub.org/nschema#"
-NPX = "http://purl.org/nanopub/x/"
-OWL = "http://www.w3.org/2002/07/owl#"
-RDF, RDFS, XSD = COMMON_PREFIXES["rdf"], COMMON_PREFIXES["rdfs"], COMMON_PREFIXES["xsd"]
-PROV, DCTERMS = COMMON_PREFIXES["prov"], COMMON_PREFIXES["dcterms"]
 PREFIXES = {**COMMON_PREFIXES, "np": NP, "npx": NPX, "owl": OWL}
 STAND_IN = "RA" + "_" * 43  # the artifact code until it is known (hashed as a blank, as the code itself is)
 PARTS = ("Head", "assertion", "provenance", "pubinfo")

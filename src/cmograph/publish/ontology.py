@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from cmograph.namespaces import CMO_NS, COMMON_PREFIXES, ONTOLOGY_IRI
+from cmograph.namespaces import CMO_NS, COMMON_PREFIXES, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
 from cmograph.publish.forms import serialize
 from cmograph.publish.paths import RDF_FORMS
 from cmograph.publish.views import Link, Page
@@ -19,11 +19,6 @@ if TYPE_CHECKING:
     from cmograph.publish.pages import SiteText
 
 PAGE = "ontology"
-OWL = "http://www.w3.org/2002/07/owl#"
-RDF = COMMON_PREFIXES["rdf"]
-RDFS = COMMON_PREFIXES["rdfs"]
-SKOS = COMMON_PREFIXES["skos"]
-DCTERMS = COMMON_PREFIXES["dcterms"]
 KINDS = (("Class", "Classes"), ("ObjectProperty", "Object properties"), ("DatatypeProperty", "Datatype properties"),
          ("AnnotationProperty", "Annotation properties"))
 ALIGNMENTS = {SKOS + "exactMatch": "exact match", SKOS + "closeMatch": "close match",

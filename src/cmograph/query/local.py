@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from cmograph.namespaces import XSD
 from cmograph.query.engine import several_evaluations
 from cmograph.query.names import NameIndex
 from cmograph.query.types import ELEMENT_TYPES, Row, Value
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
 _FLOATS = {XSD + t for t in ("double", "float")}
 _INTEGER = re.compile(r"[+-]?[0-9]+")

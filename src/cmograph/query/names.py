@@ -14,11 +14,11 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from cmograph.namespaces import CMO_NS
+from cmograph.namespaces import CMO_NS, DCTERMS, RDF, RDFS
 
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+_RDF_TYPE = ox.NamedNode(RDF + "type")
+_LABEL = ox.NamedNode(RDFS + "label")
+_IDENTIFIER = ox.NamedNode(DCTERMS + "identifier")
 _IN_EVALUATION = ox.NamedNode(CMO_NS + "inEvaluation")
 _CONCEPT = ox.NamedNode(CMO_NS + "concept")
 
