@@ -26,7 +26,8 @@ from cmograph.publish.licences import licence_iri
 from cmograph.publish.paths import link, site_path
 from cmograph.publish.servers import w3id_htaccess
 from cmograph.publish.site import Files, write
-from cmograph.publish.views import concept_path, doi_iri
+from cmograph.format.identifiers import doi_iri
+from cmograph.publish.views import concept_path
 from cmograph.source import open_source
 
 BASE = "https://example.org/cmo/"
@@ -250,8 +251,10 @@ def test_every_page_has_a_title_a_language_and_headings_in_order(site: Path) -> 
 def test_external_links_are_only_to_what_the_data_and_the_ontology_name(site: Path) -> None:
     hosts = {urlsplit(url).hostname for page in pages(site) for url in read(page).urls
              if urlsplit(url).scheme in ("http", "https")}
-    # the licence, the DOIs, the ontology's alignments, and the example's concept scheme (a namespace it declares)
-    assert hosts == {"creativecommons.org", "doi.org", "purl.obolibrary.org", "humanbehaviourchange.org", "w3id.org"}
+    # the licence, the DOIs, an author's ORCID, the ontology's alignments, and the example's concept scheme (a
+    # namespace it declares)
+    assert hosts == {"creativecommons.org", "doi.org", "orcid.org", "purl.obolibrary.org", "humanbehaviourchange.org",
+                     "w3id.org"}
 
 
 def test_the_search_index_names_every_page_with_its_label(site: Path) -> None:

@@ -496,6 +496,6 @@ class Objects(Kind):
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Id(), Slug(), Text(), Texts(), People(), Year(), Bool(), Number(), Date(), Enum(), Ref(), Refs(), RefOrDate(), Concept(),
-    Url(), Doi(), License(), Programme(), Object(), Objects(),
+    Id(), Slug(), Text(), Texts(), People(), Year(), Bool(), Number(), Date(), Enum(), Ref(), Refs(), RefOrDate(),
+    Concept(), Url(), Doi(), License(), Programme(), Object(), Objects(),
 )}
