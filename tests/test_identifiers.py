@@ -184,6 +184,35 @@ def test_rdf_with_an_author_neither_text_nor_an_iri_is_told_what_to_write(tmp_pa
             "xsd:string, or the IRI of the person (an ORCID iD))") in result.output
 
 
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "jsonld"])
+def test_an_rdf_export_with_an_orcid_author_reads_back_and_says_no_more_of_the_person(fmt: str,
+                                                                                      tmp_path: Path) -> None:
+    evidence = study(tmp_path, f"  authors: [A. Example, {{name: Josiah Carberry, orcid: {CARBERRY}}}]\n")
+    exported = tmp_path / f"study.{fmt}"
+    assert run("export", "--data", evidence, "--format", fmt, "-o", exported).exit_code == 0
+    checked = check_file(exported)
+    assert [str(d) for d in checked.report] == []
+    back = Dataset(default_union=True)
+    back.parse(data=checked.graphs[0].nquads, format="nquads")
+    assert set(back.triples((None, None, None))) == set(graph_of(evidence).triples((None, None, None)))
+
+
+def test_an_rdf_file_may_say_only_that_an_author_is_a_person_and_their_name(tmp_path: Path) -> None:
+    turtle = tmp_path / "study.ttl"
+    evidence = study(tmp_path, f"  authors: [{{name: Josiah Carberry, orcid: {CARBERRY}}}]\n")
+    assert run("export", "--data", evidence, "--format", "turtle", "-o", turtle).exit_code == 0
+    text = turtle.read_text(encoding="utf-8")
+    said = f"<https://orcid.org/{CARBERRY}> a prov:Person ;"
+    assert said in text
+    turtle.write_text(text.replace(said, f"<https://orcid.org/{CARBERRY}> a prov:Organization ; rdfs:seeAlso "
+                                         "<https://example.org/> ;"), encoding="utf-8")
+    messages = [d.message for d in check_file(turtle).report]
+    person = f"https://orcid.org/{CARBERRY}"
+    assert messages == [f"the triple <{person}> <{p}> <{o}> describes <{person}>, which is not under the IRI of this "
+                        "file's evaluation" for p, o in ((RDF.type, PROV.Organization),
+                                                         (RDFS.seeAlso, "https://example.org/"))]
+
+
 # --- through the workbook, in answers ------------------------------------------------------------------------------
 
 
