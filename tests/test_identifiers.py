@@ -136,7 +136,8 @@ def test_a_bad_doi_is_an_error_at_its_line(tmp_path: Path) -> None:
 
 def test_a_bad_orcid_is_an_error_at_its_line(tmp_path: Path) -> None:
     path = study(tmp_path, "  authors:\n    - A. Example\n    - name: Josiah Carberry\n"
-                           "      orcid: 0000-0002-1825-0098\n    - {orcid: 0000-0002-1825-0097, mail: x}\n")
+                           "      orcid: 0000-0002-1825-0098\n    - {orcid: 0000-0002-1825-0097, mail: x}\n"
+                           "    - {name: ' ', orcid: 0000-0002-1825-0097}\n")
     result = run("validate", path)
     assert result.exit_code == 1
     assert [line for line in result.output.splitlines() if line.startswith("[")] == [
@@ -146,6 +147,8 @@ def test_a_bad_orcid_is_an_error_at_its_line(tmp_path: Path) -> None:
         "[ERROR] study.yaml:11: evaluation.authors[3]: missing required key 'name' (add 'name:' with the person's "
         "name as it is cited)",
         "[ERROR] study.yaml:11: evaluation.authors[3].mail: unknown key 'mail' (known keys: name, orcid)",
+        "[ERROR] study.yaml:12: evaluation.authors[4].name: the name is empty (write the person's name as it is "
+        "cited)",
     ]
 
 

@@ -125,6 +125,7 @@ def _check_item(doc: Document, item: dict[str, Any], section: Section, path: Pat
 
 
 _MANY = {"refs": "ids", "texts": "text", "concept": "a concept"}  # kinds of key that take one value or a list
+PERSON_KEYS = ("name", "orcid")  # of a person written as a mapping
 
 
 def _check_people(doc: Document, value: Any, path: Path_, where: str, report: Any) -> None:
@@ -142,15 +143,14 @@ def _check_people(doc: Document, value: Any, path: Path_, where: str, report: An
                 report(at, named, "missing required key 'name'", "add 'name:' with the person's name as it is cited")
             elif not _is_scalar(name):
                 report((*at, "name"), f"{named}.name", f"expected a name, found {_kind(name)}")
+            elif not doc.text((*at, "name"), name).strip():  # a person's name is not in the shapes' reach
+                report((*at, "name"), f"{named}.name", "the name is empty", "write the person's name as it is cited")
             if orcid is not None and not _is_scalar(orcid):
                 report((*at, "orcid"), f"{named}.orcid", f"expected an ORCID iD, found {_kind(orcid)}")
             elif orcid is not None:
                 problem = orcid_problem(doc.text((*at, "orcid"), orcid))
                 if problem is not None:
                     report((*at, "orcid"), f"{named}.orcid", *problem)
-
-
-PERSON_KEYS = ("name", "orcid")
 
 
 def _unknown_keys(mapping: dict[str, Any], known: tuple[str, ...], path: Path_, where: str, report: Any) -> None:
