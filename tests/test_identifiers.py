@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,13 @@ def test_an_answer_shows_a_doi_as_its_iri() -> None:
         "clinical-microsystems-nhs,https://doi.org/10.1108/14777260910942597",
         "larchfield-follow-up,https://doi.org/10.5555/larchfield-follow-up",
     ]
+
+
+def test_an_answer_names_a_judgements_maker_given_with_an_orcid_by_name(tmp_path: Path) -> None:
+    path = study(tmp_path, cmoc="    derived_from:\n      - operation: situating\n        cmocs: [other/c1]\n"
+                                f"        by: [A. Reviewer, {{name: Josiah Carberry, orcid: {CARBERRY}}}]\n")
+    result = run("ask", "rests-on", "--data", path, "-f", "json")
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.output)
+    assert sorted(row["by"]) == ["A. Reviewer", "Josiah Carberry"]
+
