@@ -70,7 +70,7 @@ def _load(path: Path) -> object:
 
 
 @pytest.mark.parametrize("path", [*sorted((DATA / "valid").iterdir()),
-                                  ROOT / "examples" / "clinical-microsystems-nhs.yaml"], ids=lambda p: p.name)
+                                  *sorted((ROOT / "examples").glob("*.yaml"))], ids=lambda p: p.name)
 def test_valid_files_pass_the_json_schema(path: Path) -> None:
     data = json.loads(json.dumps(_load(path), default=str))
     jsonschema.validate(data, json_schema())
@@ -79,7 +79,7 @@ def test_valid_files_pass_the_json_schema(path: Path) -> None:
 @pytest.mark.parametrize("name", ["bad-enum-direction.yaml", "unknown-cmoc-key.yaml", "missing-context-label.yaml",
                                   "value-not-number.yaml", "wrong-format-version.yaml",
                                   "empty-title.yaml", "blank-evidence-quote.yaml", "missing-cmoc-mechanism.yaml",
-                                  "partial-but-complete.yaml", "partial-with-one-part.yaml"])
+                                  "partial-but-complete.yaml", "partial-with-one-part.yaml", "bad-doi.yaml"])
 def test_invalid_files_fail_the_json_schema(name: str) -> None:
     data = json.loads(json.dumps(_load(DATA / "invalid" / name), default=str))
     with pytest.raises(jsonschema.ValidationError):

@@ -307,6 +307,25 @@ def test_creator_and_licence_given_on_the_command_line(tmp_path: Path, library: 
     assert len(library_nanopubs(out, library)) == 1
 
 
+def test_the_study_is_named_by_its_doi_and_an_author_by_orcid_with_type_and_name(
+        tmp_path: Path, library: SimpleNamespace) -> None:
+    orcid = "https://orcid.org/0000-0002-1825-0097"
+    evidence = tmp_path / "minimal.yaml"
+    evidence.write_text((VALID / "minimal.yaml").read_text(encoding="utf-8").replace(
+        "  title: Minimal made-up evaluation\n", "  title: Minimal made-up evaluation\n  doi: doi:10.5555/minimal\n"
+        "  authors: [A. Example, {name: Josiah Carberry, orcid: 0000-0002-1825-0097}]\n"), encoding="utf-8")
+    out = tmp_path / "minimal.trig"
+    assert run("--data", evidence, "-f", "nanopub", "--license", "CC0-1.0", "-o", out).exit_code == 0
+    [nanopub] = nanopubs(out)
+    study = "https://w3id.org/cmograph/data/minimal"
+    assert nanopub.objects("provenance", CMO + "doi", study) == ["https://doi.org/10.5555/minimal"]
+    assert nanopub.objects("provenance", DCTERMS + "creator", study) == ["A. Example", orcid]
+    assert nanopub.objects("provenance", "http://www.w3.org/2000/01/rdf-schema#label", orcid) == ["Josiah Carberry"]
+    assert nanopub.objects("provenance", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", orcid) == [
+        PROV + "Person"]
+    assert len(library_nanopubs(out, library)) == 1
+
+
 def test_every_test_evaluation_verifies_measures_and_dates_included(tmp_path: Path, library: SimpleNamespace) -> None:
     out = tmp_path / "valid.trig"
     assert run("--data", VALID, "-f", "nanopub", "--license", "CC-BY-4.0", "-o", out).exit_code == 0

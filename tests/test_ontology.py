@@ -45,7 +45,7 @@ BCIO = Namespace("http://humanbehaviourchange.org/ontology/")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 # key kinds whose values are nodes (object properties) rather than literals (datatype properties)
-NODE_KINDS = {"enum", "ref", "refs", "objects", "programme", "concept"}
+NODE_KINDS = {"enum", "ref", "refs", "objects", "programme", "concept", "doi"}
 PROPERTY_KINDS = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 
 
@@ -342,6 +342,7 @@ BUILDER_KINDS = {
     CMO.atPeriod: OWL.ObjectProperty,
     CMO.atDate: OWL.DatatypeProperty,
     CMO.statementGenerated: OWL.DatatypeProperty,
+    PROV.Person: OWL.Class,
     SH.declare: OWL.ObjectProperty,
     SH.prefix: OWL.AnnotationProperty,
     SH.namespace: OWL.AnnotationProperty,
@@ -575,7 +576,7 @@ def sample_evaluation() -> list[tuple[object, object, object]]:
         (e, DCTERMS.identifier, Literal("demo")),
         (e, RDFS.label, Literal("Demo")),
         (e, DCTERMS.title, Literal("Demo")),
-        (e, CMO.doi, Literal("10.1234/demo")),
+        (e, CMO.doi, URIRef("https://doi.org/10.1234/demo")),
         (e, DCTERMS.issued, Literal("2021", datatype=XSD.gYear)),
         (e, DCTERMS.creator, Literal("A. Author")),
         (e, CMO.design, CMO.DesignRealistEvaluation),

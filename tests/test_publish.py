@@ -20,13 +20,14 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cmograph.cli import main
+from cmograph.format.identifiers import doi_iri
 from cmograph.format.vocab import CMO
 from cmograph.namespaces import DEFAULT_BASE, ONTOLOGY_IRI
 from cmograph.publish.licences import licence_iri
 from cmograph.publish.paths import link, site_path
 from cmograph.publish.servers import w3id_htaccess
 from cmograph.publish.site import Files, write
-from cmograph.publish.views import concept_path, doi_iri
+from cmograph.publish.views import concept_path
 from cmograph.source import open_source
 
 BASE = "https://example.org/cmo/"
@@ -210,6 +211,19 @@ def test_an_evaluation_page_lists_its_configurations_and_answers_the_questions_f
     assert '<a href="https://doi.org/10.1108/14777260910942597" rel="noopener noreferrer">10.1108/' in source
 
 
+def test_an_author_with_an_orcid_is_linked_by_name_and_the_index_names_the_creators(site: Path) -> None:
+    orcid = "https://orcid.org/0000-0002-1825-0097"
+    text = (site / "larchfield-follow-up.html").read_text(encoding="utf-8")
+    link = f'<a href="{orcid}" rel="noopener noreferrer">Josiah Carberry</a>'
+    assert f"by D. Example; {link}" in text or f"by {link}; D. Example" in text
+    assert 'DOI: <a href="https://doi.org/10.5555/larchfield-follow-up" rel="noopener noreferrer">10.5555/' in text
+    assert text.count(link) == 2  # under the title, and in the table of all it says
+    index = (site / "index.html").read_text(encoding="utf-8")
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', index, re.DOTALL)
+    assert json.loads(block)["creator"] == [{"@type": "Person", "name": "D. Example"},
+                                            {"@type": "Person", "@id": orcid, "name": "Josiah Carberry"}]
+
+
 def test_a_concept_page_lists_its_members_across_evaluations(site: Path) -> None:
     path = concept_path("https://w3id.org/cmograph/concepts/acceptance-of-change", BASE)
     text = (site / f"{path}.html").read_text(encoding="utf-8")
@@ -250,8 +264,10 @@ def test_every_page_has_a_title_a_language_and_headings_in_order(site: Path) -> 
 def test_external_links_are_only_to_what_the_data_and_the_ontology_name(site: Path) -> None:
     hosts = {urlsplit(url).hostname for page in pages(site) for url in read(page).urls
              if urlsplit(url).scheme in ("http", "https")}
-    # the licence, the DOIs, the ontology's alignments, and the example's concept scheme (a namespace it declares)
-    assert hosts == {"creativecommons.org", "doi.org", "purl.obolibrary.org", "humanbehaviourchange.org", "w3id.org"}
+    # the licence, the DOIs, an author's ORCID, the ontology's alignments, and the example's concept scheme (a
+    # namespace it declares)
+    assert hosts == {"creativecommons.org", "doi.org", "orcid.org", "purl.obolibrary.org", "humanbehaviourchange.org",
+                     "w3id.org"}
 
 
 def test_the_search_index_names_every_page_with_its_label(site: Path) -> None:

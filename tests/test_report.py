@@ -83,6 +83,14 @@ def test_the_markdown_report_links_the_figures_beside_it(example: Path) -> None:
             assert not line.endswith("\\|"), line
 
 
+def test_an_author_with_an_orcid_is_named_and_a_doi_shown_as_the_doi(example: Path) -> None:
+    text = (example / "report.md").read_text(encoding="utf-8")
+    [row] = [line for line in text.splitlines() if line.startswith("| larchfield-follow-up | Clinical")]
+    cells = [cell.strip() for cell in row.strip("|").split(" | ")]
+    assert sorted(cells[4].split("; ")) == ["D. Example", "Josiah Carberry"]  # by name, not the ORCID IRI
+    assert cells[6] == "[10.5555/larchfield-follow-up](https://doi.org/10.5555/larchfield-follow-up)"
+
+
 def test_the_report_is_the_same_every_time(example: Path, tmp_path: Path) -> None:
     assert run("report", "--example", "-o", "again.html", cwd=tmp_path).exit_code == 0
     assert (tmp_path / "again.html").read_bytes() == (example / "report.html").read_bytes()

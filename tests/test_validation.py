@@ -21,6 +21,16 @@ VALID = DATA / "valid"
 
 # One fixture per rule; each holds exactly one defect. Messages are what `cmograph validate` prints.
 EXPECTED: dict[str, list[str]] = {
+    'bad-doi.yaml': [
+        "[ERROR] bad-doi.yaml:7: evaluation.doi: 'see the paper' is not a DOI (write the DOI bare "
+        "(10.1108/14777260910942597), as doi:10.1108/... or as https://doi.org/10.1108/...; leave 'doi' out if there "
+        "is none)",
+    ],
+    'bad-orcid-check-digit.yaml': [
+        "[ERROR] bad-orcid-check-digit.yaml:9: evaluation.authors[1].orcid: '0000-0002-1825-0098' is not a valid "
+        "ORCID iD: its last character, the check digit, should be 7 (a digit is mistyped: copy the iD from the "
+        "person's ORCID record: 16 digits in fours, e.g. 0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097)",
+    ],
     'bad-date.yaml': [
         "[ERROR] bad-date.yaml:10: periods[p-setup].start: 'March 2008' is not an ISO 8601 date (write YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2008-05)",
     ],

@@ -181,11 +181,20 @@ def _or(f: Finding) -> Explained | None:
     if f.path is None and partial is not None and f.key == partial.key and f.custom is not None:
         return str(f.custom), (f"with all three it is complete: give it the {partial.key} the evidence gives it, "
                                "e.g. hypothesised or supported; with only one, add another from the study")
-    if f.path is None:  # otherwise only dates are a choice of datatypes on a key
+    if f.path is None:
         return None
+    if any(f.shapes.value(choice, SH.nodeKind) is not None for choice in _choices(f)):  # people: text or an IRI
+        return f"'{f.shown}' is neither a name nor an IRI", ('write a name as an xsd:string, or the IRI of the '
+                                                            'person (an ORCID iD)' if f.rdf else "write a name")
     return f"'{f.shown}' is not an ISO 8601 date", ('write an xsd:date, xsd:gYearMonth or xsd:gYear, e.g. '
                                                     '"2008-05"^^xsd:gYearMonth' if f.rdf
                                                     else "write YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2008-05")
+
+
+def _choices(f: Finding) -> list[Node]:
+    """The alternatives of the ``sh:or`` of the shape that failed."""
+    head = f.of_shape(SH["or"])
+    return [] if head is None else list(f.shapes.items(head))
 
 
 def _missing_part(f: Finding, partial: Partial) -> Explained:
@@ -207,6 +216,8 @@ def _missing_part(f: Finding, partial: Partial) -> Explained:
 
 def _node_kind(f: Finding) -> Explained:
     shown = f.shown
+    if f.key == "doi":
+        return _not_a_doi(f)
     if f.key == "url":
         return f"'{shown}' is not a web address", ("write it as an IRI, e.g. <https://example.org/report>" if f.rdf
                                                    else "start it with https:// or http://")
@@ -222,6 +233,8 @@ def _node_kind(f: Finding) -> Explained:
 
 def _pattern(f: Finding) -> Explained:
     shown = f.shown
+    if f.key == "doi":
+        return _not_a_doi(f)
     pattern = str(f.of_shape(SH.pattern))
     if pattern == TEXT_PATTERN:
         return _blank(f)
@@ -247,6 +260,17 @@ explain."""
 
 
 # ---------------------------------------------------------------------------------------------- shared wording
+
+
+def _not_a_doi(f: Finding) -> Explained:
+    """A DOI that is not one, or (in an RDF file) not written as its doi.org IRI: one message, whichever of the
+    key's two constraints found it."""
+    shown = str(f.value)
+    if f.rdf:
+        return f"'{shown}' is not a DOI's IRI", "write it as an IRI, e.g. <https://doi.org/10.1108/14777260910942597>"
+    return (f"'{shown}' is not a DOI",
+            "write the DOI bare (10.1108/14777260910942597), as doi:10.1108/... or as https://doi.org/10.1108/...; "
+            "leave 'doi' out if there is none")
 
 
 def _is_long_number(text: str) -> bool:

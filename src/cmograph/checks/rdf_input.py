@@ -3,7 +3,8 @@ its evaluations own, so that loading it can never change another evaluation's da
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, BNode, Graph, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from cmograph.checks.consistency import check_consistency
@@ -56,10 +57,14 @@ def check_rdf(name: str, data: Graph) -> tuple[list[Diagnostic], list[Evaluation
     owners: dict[Node, Node | None] = {}
     for s, p, o in data:
         owner = owners[s] if s in owners else owners.setdefault(s, _owner(s, evaluations, data))
-        if owner is None:
-            outside.append((s, p, o))
-        else:
+        if owner is not None:
             by_evaluation[owner].append((s, p, o))
+            continue
+        naming = _naming_person(s, p, o, evaluations, data, owners)
+        if not naming:
+            outside.append((s, p, o))
+        for evaluation in naming:
+            by_evaluation[evaluation].append((s, p, o))
     if all(isinstance(e, URIRef) for e in evaluations):  # else what belongs to the blank one is not told (above)
         found.extend(_outside(name, outside, evaluations, data))
     graphs = []
@@ -83,6 +88,21 @@ def _owner(subject: Node, evaluations: list[Node], data: Graph) -> Node | None:
     under = [e for e in evaluations if text == str(e) or text.startswith((f"{e}/", f"{e}#"))]
     owner = max(under, key=lambda e: len(str(e)), default=None)
     return owner if owner is not None and claimed <= {owner} else None
+
+
+def _naming_person(subject: Node, predicate: Node, value: Node, evaluations: list[Node], data: Graph,
+                   owners: dict[Node, Node | None]) -> list[Node]:
+    """The evaluations whose nodes name ``subject`` as a person (an author by ORCID iD: ``dcterms:creator``), if
+    the triple says only what the builder says of one: that it is a ``prov:Person``, and its name."""
+    said = (predicate == RDF.type and value == PROV.Person) or (predicate == RDFS.label and isinstance(value, Literal))
+    if not isinstance(subject, URIRef) or not said:
+        return []
+    found = set()
+    for holder in data.subjects(DCTERMS.creator, subject):
+        owner = owners[holder] if holder in owners else owners.setdefault(holder, _owner(holder, evaluations, data))
+        if owner is not None:
+            found.add(owner)
+    return sorted(found, key=str)
 
 
 def _outside(name: str, triples: list[Triple], evaluations: list[Node], data: Graph) -> list[Diagnostic]:

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from cmograph.diagnostics import Diagnostic, Location
+from cmograph.format.identifiers import orcid_problem
 from cmograph.format.model import EVALUATION, LISTS, SLUG_PATTERN, TOP_LEVEL_KEYS, Section
 from cmograph.format.values import ABSOLUTE_IRI, CONCEPT_SCHEME, is_iri
 from cmograph.ingest.yaml_json import Document, Path_
@@ -112,6 +113,8 @@ def _check_item(doc: Document, item: dict[str, Any], section: Section, path: Pat
                 else:
                     report((*kpath, i), f"{kwhere}[{i + 1}]", f"expected a {key.section.noun} (a mapping), "
                            f"found {_kind(sub)}")
+        elif key.kind == "people":
+            _check_people(doc, value, kpath, kwhere, report)
         elif key.kind in _MANY:
             values = value if isinstance(value, list) else [value]
             if not all(_is_scalar(v) for v in values):
@@ -122,6 +125,32 @@ def _check_item(doc: Document, item: dict[str, Any], section: Section, path: Pat
 
 
 _MANY = {"refs": "ids", "texts": "text", "concept": "a concept"}  # kinds of key that take one value or a list
+PERSON_KEYS = ("name", "orcid")  # of a person written as a mapping
+
+
+def _check_people(doc: Document, value: Any, path: Path_, where: str, report: Any) -> None:
+    """People: one or a list, each a name or a mapping of its ``name`` and ``orcid`` (an ORCID iD, checked here:
+    its check digit is more than a shape can say)."""
+    several = isinstance(value, list)
+    for i, person in enumerate(value if several else [value]):
+        at, named = ((*path, i), f"{where}[{i + 1}]") if several else (path, where)
+        if isinstance(person, list):
+            report(at, named, f"expected a name, or a mapping of name and orcid, found {_kind(person)}")
+        elif isinstance(person, dict):
+            _unknown_keys(person, PERSON_KEYS, at, named, report)
+            name, orcid = person.get("name"), person.get("orcid")
+            if name is None:
+                report(at, named, "missing required key 'name'", "add 'name:' with the person's name as it is cited")
+            elif not _is_scalar(name):
+                report((*at, "name"), f"{named}.name", f"expected a name, found {_kind(name)}")
+            elif not doc.text((*at, "name"), name).strip():  # a person's name is not in the shapes' reach
+                report((*at, "name"), f"{named}.name", "the name is empty", "write the person's name as it is cited")
+            if orcid is not None and not _is_scalar(orcid):
+                report((*at, "orcid"), f"{named}.orcid", f"expected an ORCID iD, found {_kind(orcid)}")
+            elif orcid is not None:
+                problem = orcid_problem(doc.text((*at, "orcid"), orcid))
+                if problem is not None:
+                    report((*at, "orcid"), f"{named}.orcid", *problem)
 
 
 def _unknown_keys(mapping: dict[str, Any], known: tuple[str, ...], path: Path_, where: str, report: Any) -> None:

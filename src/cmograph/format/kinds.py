@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Protocol, TypeAlias
 from rdflib import RDF, RDFS, SH, XSD, Literal, URIRef
 from rdflib.term import Node
 
+from cmograph.format.identifiers import DOI_IRI, DOI_WRITTEN, ORCID_WRITTEN, doi_iri, orcid_iri
 from cmograph.format.model import (
     EVALUATION,
     ID_PATTERN,
@@ -35,7 +36,7 @@ from cmograph.format.values import (
     is_iri,
     number_literal,
 )
-from cmograph.format.vocab import CMO
+from cmograph.format.vocab import CMO, PROV
 
 Place = tuple[str | int, ...]  # where a value is in the file: keys and list indexes
 # What a shape says, as RDF: a term, a list (an RDF collection), a blank node with these properties, or (a tuple)
@@ -182,6 +183,37 @@ class Texts(Text):
 
     def json(self, key: Key) -> dict[str, Any]:
         return {"oneOf": [TEXT_JSON, {"type": "array", "items": TEXT_JSON}]}
+
+
+class People(Kind):
+    """People, one or a list: each a name, or a mapping of ``name`` and ``orcid`` that stands for the person's ORCID
+    IRI, a ``prov:Person`` labelled with the name."""
+
+    name = "people"
+    many = True
+
+    def objects(self, w: Writer, node: URIRef, key: Key, value: Any, place: Place) -> Iterator[Node]:
+        for at, v in _each(value, place):
+            if not isinstance(v, dict):
+                yield Literal(w.text(at, v))
+                continue
+            name = Literal(w.text((*at, "name"), v["name"]))
+            orcid = None if v.get("orcid") is None else orcid_iri(w.text((*at, "orcid"), v["orcid"]))
+            if orcid is None:  # a name alone (check_structure refuses an ORCID iD that is not one)
+                yield name
+                continue
+            person = URIRef(orcid)
+            w.add(person, RDF.type, PROV.Person)
+            w.add(person, RDFS.label, name)
+            yield person
+
+    def constraints(self, key: Key) -> Shape:
+        return {SH["or"]: [{SH.datatype: XSD.string}, {SH.nodeKind: SH.IRI}], SH.pattern: Literal(TEXT_PATTERN)}
+
+    def json(self, key: Key) -> dict[str, Any]:
+        person = {"type": "object", "required": ["name"], "additionalProperties": False,
+                  "properties": {"name": TEXT_JSON, "orcid": {"type": "string", "pattern": ORCID_WRITTEN}}}
+        return {"oneOf": [TEXT_JSON, person, {"type": "array", "items": {"oneOf": [TEXT_JSON, person]}}]}
 
 
 class Year(Kind):
@@ -365,6 +397,23 @@ class Url(Kind):
         return {"type": "string", "format": "uri"}
 
 
+class Doi(Kind):
+    """A DOI, written bare (``10.1108/...``), as ``doi:10...`` or as a doi.org link: its ``https://doi.org/`` IRI."""
+
+    name = "doi"
+
+    def objects(self, w: Writer, node: URIRef, key: Key, value: Any, place: Place) -> Iterator[Node]:
+        text = w.text(place, value)
+        iri = doi_iri(text)
+        yield Literal(text) if iri is None else URIRef(iri)
+
+    def constraints(self, key: Key) -> Shape:
+        return {SH.nodeKind: SH.IRI, SH.pattern: Literal(DOI_IRI)}
+
+    def json(self, key: Key) -> dict[str, Any]:
+        return {"type": "string", "pattern": DOI_WRITTEN}
+
+
 class License(Url):
     """A licence: a web address, or a name such as an SPDX id."""
 
@@ -447,6 +496,6 @@ class Objects(Kind):
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Id(), Slug(), Text(), Texts(), Year(), Bool(), Number(), Date(), Enum(), Ref(), Refs(), RefOrDate(), Concept(),
-    Url(), License(), Programme(), Object(), Objects(),
+    Id(), Slug(), Text(), Texts(), People(), Year(), Bool(), Number(), Date(), Enum(), Ref(), Refs(), RefOrDate(),
+    Concept(), Url(), Doi(), License(), Programme(), Object(), Objects(),
 )}

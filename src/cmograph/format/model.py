@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from rdflib import URIRef
 
 KeyKind = Literal[
-    "id", "slug", "text", "texts", "year", "bool", "number", "date", "enum", "ref", "refs", "ref-or-date",
-    "concept", "url", "license", "programme", "object", "objects",
+    "id", "slug", "text", "texts", "people", "year", "bool", "number", "date", "enum", "ref", "refs", "ref-or-date",
+    "concept", "url", "doi", "license", "programme", "object", "objects",
 ]
 
 
@@ -264,9 +264,9 @@ EVALUATION = Section(
     (
         Key("id", "slug", dcterms.identifier, "a slug", required=True),
         Key("title", "text", dcterms.title, "the study's title", required=True),
-        Key("doi", "text", cmo.doi, "the DOI of the main publication"),
+        Key("doi", "doi", cmo.doi, "the DOI of the main publication"),
         Key("year", "year", dcterms.issued, "year of publication"),
-        Key("authors", "texts", dcterms.creator, "the authors"),
+        Key("authors", "people", dcterms.creator, "the authors"),
         Key("design", "enum", cmo.design, "the study design", enum=DESIGN),
         Key("programme", "programme", cmo.evaluates, "the intervention or approach evaluated"),
         DESCRIPTION,
@@ -304,7 +304,7 @@ SOURCES = Section(
     (
         ID, LABEL,
         Key("kind", "enum", cmo.sourceKind, "the kind of document", enum=SOURCE_KIND),
-        Key("doi", "text", cmo.doi, "its DOI"),
+        Key("doi", "doi", cmo.doi, "its DOI"),
         Key("url", "url", rdfs.seeAlso, "where it can be read"),
         Key("cited_as", "text", dcterms.bibliographicCitation, "how it is cited"),
         Key("transcript", "text", cmo.transcript,
@@ -344,7 +344,7 @@ JUDGEMENTS = Section(
         Key("cmocs", "refs", prov.used, "the configurations it rests on: EVALUATION/ID, an IRI, or an id in this "
             "file", required=True, target="cmocs", across=True),
         Key("note", "text", skos.note, "what the configurations show together, and why this operation"),
-        Key("by", "texts", dcterms.creator, "who made the judgement"),
+        Key("by", "people", dcterms.creator, "who made the judgement"),
     ),
     "A synthesis judgement: a configuration derived from configurations of other evaluations by one of Pawson's "
     "operations.", path="judgement", identified=False,
@@ -416,6 +416,7 @@ BUILDER_TERMS: tuple[str, ...] = (
     cmo.atPeriod,  # a measure's 'at' when it names a period
     cmo.atDate,  # a measure's 'at' when it is a date
     cmo.statementGenerated,  # true when cmograph wrote a configuration's statement from its parts
+    prov.Person,  # the class of an author (or a judgement's maker) named with an ORCID iD
     sh.declare, sh.prefix, sh.namespace,  # the file's 'prefixes', as SHACL prefix declarations of its evaluation
 )
 

@@ -22,6 +22,7 @@ NAME = "dataset"
 # (export format, suffix, media type, what it is)
 DUMP_FORMATS = (("trig", "trig", "application/trig", "TriG"), ("nquads", "nq", "application/n-quads", "N-Quads"))
 VOCABULARIES = {PREFIXES["cmo"]: ONTOLOGY_IRI}
+DCTERMS_CREATOR = PREFIXES["dcterms"] + "creator"
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,20 @@ def description(graph: SiteGraph, about: About, found: list[Dump], entities: int
     return sorted(triples, key=str)
 
 
-def schema_org(about: About, found: list[Dump], keywords: list[str]) -> dict[str, Any]:
+def creators(graph: SiteGraph) -> list[dict[str, str]]:
+    """The authors of the evaluations, once each, as schema.org people: by name, with their ORCID IRI as ``@id``
+    where the evidence gives one."""
+    people: dict[str, dict[str, str]] = {}
+    for evaluation in graph.evaluations:
+        for author in graph.values(evaluation, DCTERMS_CREATOR):
+            if isinstance(author, ox.NamedNode):
+                people[author.value] = {"@type": "Person", "@id": author.value, "name": graph.label(author)}
+            elif isinstance(author, ox.Literal):
+                people.setdefault(author.value, {"@type": "Person", "name": author.value})
+    return sorted(people.values(), key=lambda p: (p["name"], p.get("@id", "")))
+
+
+def schema_org(about: About, found: list[Dump], keywords: list[str], authors: list[dict[str, str]]) -> dict[str, Any]:
     """The schema.org ``Dataset`` of the index page, for dataset search engines."""
     return {
         "@context": SCHEMA_ORG,
@@ -162,6 +176,7 @@ def schema_org(about: About, found: list[Dump], keywords: list[str]) -> dict[str
         "isAccessibleForFree": True,
         "dateModified": about.made.strftime(TIMESTAMP),
         "keywords": keywords,
+        **({"creator": authors} if authors else {}),
         "distribution": [{"@type": "DataDownload", "encodingFormat": d.media_type, "contentUrl": about.base + d.path,
                           "contentSize": f"{d.size} B", "name": d.name} for d in found],
     }

@@ -195,6 +195,9 @@ def _content(graph: SiteGraph, configuration: ox.NamedNode, evaluation: Node, li
         origin += _described(graph, source)
     origin += [ox.Triple(evaluation, q.predicate, q.object) for q in graph.out.get(evaluation, ())
                if q.predicate.value in STUDY]
+    for author in graph.values(evaluation, DCTERMS + "creator"):  # a person's IRI (ORCID): their type and name
+        if isinstance(author, ox.NamedNode):
+            origin += [ox.Triple(author, q.predicate, q.object) for q in graph.out.get(author, ())]
     identifier = graph.text(configuration, DCTERMS + "identifier") or configuration.value
     info: list[tuple[ox.NamedNode, str, ox.NamedNode | ox.Literal]] = [
         (this, DCTERMS + "license", iri(licence)),

@@ -22,7 +22,16 @@ from cmograph.errors import UsageError
 from cmograph.namespaces import COMMON_PREFIXES, DEFAULT_BASE
 from cmograph.publish import ontology as ontology_docs
 from cmograph.publish.answers import Table, answer_tables
-from cmograph.publish.dataset import TIMESTAMP, About, Dump, checksums, description, dumps, schema_org
+from cmograph.publish.dataset import (
+    TIMESTAMP,
+    About,
+    Dump,
+    checksums,
+    creators,
+    description,
+    dumps,
+    schema_org,
+)
 from cmograph.publish.forms import CONTEXT_FILE, context_document, serialize
 from cmograph.publish.graph import SiteGraph, cmo
 from cmograph.publish.licences import licence_iri, licence_name
@@ -220,7 +229,7 @@ def index_page(views: Views, about: About, dumped: list[Dump], triples: int, pag
         "search_index": SEARCH_INDEX,
         "explorer": explorer,
         "statistics": f"{triples} triples, {len(pages)} resources",
-        "schema_org": script_json(schema_org(about, dumped, keywords)),
+        "schema_org": script_json(schema_org(about, dumped, keywords, creators(graph))),
     }
     return page
 

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
+from cmograph.format.identifiers import DOI_RESOLVER, doi_text
 from cmograph.namespaces import CMO_NS, COMMON_PREFIXES
 from cmograph.publish.answers import Table
 from cmograph.publish.diagram import diagram
@@ -32,7 +33,7 @@ FACTS = (("In the context of", "hasContext", "none"), ("Mechanism", "hasMechanis
          ("When", "inPeriod", "not recorded"),
          ("Where", "atSite", "not attributed to a site"), ("Status", "status", "not recorded"),
          ("Confidence", "confidence", "not recorded"), ("Leads to", "leadsTo", None), ("Refines", "refines", None))
-DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+CREATOR = COMMON_PREFIXES["dcterms"] + "creator"
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,6 @@ def concept_path(iri: str, base: str) -> str:
     tail = re.sub(r"[^A-Za-z0-9._-]+", "-", unquote(iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]))
     digest = hashlib.sha256(iri.encode()).hexdigest()[:8]
     return f"{CONCEPTS}/{tail.strip('.-')[:60] or 'concept'}-{digest}"
-
-
-def doi_iri(text: str) -> str | None:
-    """``https://doi.org/10...`` for a DOI written bare, as ``doi:10...`` or as a doi.org link."""
-    match = DOI.match(text.strip())
-    return f"https://doi.org/{match.group(1)}" if match else None
 
 
 class Views:
@@ -125,10 +120,25 @@ class Views:
         return [self.link(t, here) for t in self.graph.ordered(terms_)]
 
     def values(self, predicate: ox.NamedNode, values: list[Term], here: str) -> list[Link]:
-        """A property's values as links; a DOI, to its resolver."""
+        """A property's values as links; a DOI, to its resolver, shown as the DOI; a person by name, to their
+        ORCID record."""
         if predicate == cmo("doi"):
-            return [Link(v.value, doi_iri(v.value), external=doi_iri(v.value) is not None) for v in values]
+            return [self.doi(v) for v in values]
+        if predicate.value == CREATOR:
+            return [self.person(v) for v in self.graph.ordered(values)]
         return self.links(values, here)
+
+    def doi(self, term: Term) -> Link:
+        """A DOI (its ``https://doi.org/`` IRI) as a link shown as the DOI itself."""
+        if isinstance(term, ox.NamedNode) and term.value.startswith(DOI_RESOLVER):
+            return Link(doi_text(term.value), term.value, external=True)
+        return Link(term.value)
+
+    def person(self, term: Term) -> Link:
+        """An author or a judgement's maker: a name, or a person's IRI (an ORCID iD) shown by name."""
+        if isinstance(term, ox.NamedNode) and term.value.startswith(("http://", "https://")):
+            return Link(self.graph.label(term), term.value, external=True)
+        return Link(term.value)
 
     def property_name(self, predicate: ox.NamedNode, here: str) -> Link:
         if predicate.value in terms():
@@ -245,12 +255,12 @@ class Views:
                     "confidence": self.link(confidence, path) if confidence is not None else Link(""),
                     "triggered": graph.text(c, cmo("mechanismActivated")) != "false",
                 })
-        doi = graph.text(node, cmo("doi"))
+        doi = graph.value(node, cmo("doi"))
         return {
             "description": graph.text(node, COMMON_PREFIXES["dcterms"] + "description"),
-            "doi": (doi, doi_iri(doi)) if doi else None,
+            "doi": self.doi(doi) if doi is not None else None,
             "year": graph.text(node, COMMON_PREFIXES["dcterms"] + "issued"),
-            "authors": [t.value for t in graph.values(node, COMMON_PREFIXES["dcterms"] + "creator")],
+            "authors": [self.person(t) for t in graph.values(node, CREATOR)],
             "configurations": configurations,
             "sections": [(plural, self.links([m for m in members if graph.is_a(m, cls)], path))
                          for cls, plural in SECTIONS],

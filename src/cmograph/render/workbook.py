@@ -15,8 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 from cmograph.errors import UsageError
+from cmograph.format.identifiers import ORCID_EXAMPLE
 from cmograph.format.model import FORMAT_VERSION, LIST_BY_NAME
-from cmograph.ingest.importers.layout import INSTRUCTIONS, LAYOUT, LAYOUT_BY_NAME, MARK, Column, SheetLayout
+from cmograph.ingest.importers.layout import (
+    INSTRUCTIONS,
+    LAYOUT,
+    LAYOUT_BY_NAME,
+    MARK,
+    Column,
+    SheetLayout,
+    person_line,
+)
 from cmograph.ingest.importers.problems import column_letter
 
 MAX_CELL_CHARS = 32767  # what a spreadsheet cell holds
@@ -65,7 +74,8 @@ def _instructions(sheet: Any, formats: dict[str, Any]) -> None:
         "reordered, and optional columns removed.",
         "Ids: no spaces, '/', '#' or '?'. A cell of several ids (context, for_whom, ...) holds them separated by "
         "spaces or line breaks; the drop-down lists offer the ids of the sheet they refer to.",
-        "A cell of several texts (authors, refs) holds one per line (Alt+Enter, or Ctrl+Enter in LibreOffice).",
+        "A cell of several texts (authors, refs) holds one per line (Alt+Enter, or Ctrl+Enter in LibreOffice); "
+        f"a person with an ORCID iD is written with it in brackets: Josiah Carberry ({ORCID_EXAMPLE}).",
         "Closed lists of values (design, direction, status, ...) have drop-down lists; TRUE or FALSE where a key "
         "is yes or no.",
         "Dates are text: 2019, 2019-06 or 2019-06-30. Numbers are numbers. No formulas: cmograph reads values.",
@@ -116,6 +126,9 @@ def note(column: Column, layout: SheetLayout) -> str:
         allowed = f" A date (2019, 2019-06 or 2019-06-30) or the id of a row on the '{key.target}' sheet."
     elif kind == "texts":
         allowed = " One per line."
+    elif kind == "people":
+        allowed = (" One per line: a name, or a name and the person's ORCID iD in brackets, e.g. "
+                   f"Josiah Carberry ({ORCID_EXAMPLE}).")
     elif kind == "bool":
         allowed = " TRUE or FALSE." + ("" if key.default is None else f" Empty means {str(key.default).upper()}.")
     elif kind in ("int", "year"):
@@ -192,8 +205,8 @@ def _write(sheet: Any, r: int, c: int, value: Any, layout: SheetLayout, formats:
             sheet.write_string(r, c, format(Decimal(value), "f"), formats["text"])
     else:
         items = value if isinstance(value, list) else [value]
-        texts = [str(v) for v in items]
-        if column.key.kind in ("texts", "refs") and any("\n" in t for t in texts):
+        texts = [person_line(v) if column.key.kind == "people" else str(v) for v in items]
+        if column.key.kind in ("texts", "people", "refs") and any("\n" in t for t in texts):
             raise UsageError(f"{where}: an item holds a line break, and a cell lists one item per line",
                              "write the item on one line in the evidence file")
         text = "\n".join(texts)

@@ -27,7 +27,8 @@ WHERE {
   OPTIONAL { ?e dcterms:issued ?year }
   OPTIONAL { ?e cmo:doi ?doi }
   OPTIONAL { ?e cmo:evaluates ?p . ?p rdfs:label ?programme }
-  OPTIONAL { ?e dcterms:creator ?author }
+  OPTIONAL { ?e dcterms:creator ?creator OPTIONAL { ?creator rdfs:label ?name }
+             BIND(COALESCE(?name, ?creator) AS ?author) }
 }
 GROUP BY ?e ?id ?title ?design ?year ?doi ?programme
 ORDER BY ?year ?id
@@ -99,7 +100,7 @@ class Evaluation:
     title: str
     design: str | None
     year: str | None
-    doi: str | None
+    doi: str | None  # its https://doi.org/ IRI
     programme: str | None
     authors: str
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from cmograph.errors import UsageError
+from cmograph.format.identifiers import doi_text
 from cmograph.ingest.files import write_atomically
 from cmograph.report.collect import Configuration, Report
 from cmograph.report.figures import DIRECTION_COLOURS, Figure, evidence_map_cells, figures
@@ -76,7 +76,7 @@ def render(kind: str, report: Report, drawn: dict[str, Figure], anchors: dict[st
         env = Environment(autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                           finalize=markdown_text)
     env.filters["uri"] = data_uri
-    env.filters["doi_url"] = doi_url
+    env.filters["doi_text"] = doi_text
     env.filters["md"] = markdown_text
     template = env.from_string((files("cmograph.report") / "templates" / f"report.{kind}.j2").read_text("utf-8"))
     return template.render(**context(report, drawn, anchors, folder))
@@ -89,11 +89,6 @@ def markdown_text(value: Any) -> str:
         return ""
     text = " ".join(str(value).split())
     return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
-
-
-def doi_url(doi: str) -> str:
-    """The web address of a DOI, percent-encoded so that nothing in it ends the link."""
-    return "https://doi.org/" + quote(doi, safe="/")
 
 
 def data_uri(figure: Figure) -> str:

@@ -9,7 +9,9 @@ Made from :mod:`cmograph.format.model`, so that a key added to the format gets i
   configuration it belongs to (in the order of the rows);
 - ``prefixes``: one row per prefix;
 - a cell of several ids holds them separated by spaces or line breaks; a cell of several texts (``authors``,
-  ``refs``) one per line.
+  ``refs``) one per line;
+- a person with an ORCID iD (``{name: Josiah Carberry, orcid: 0000-0002-1825-0097}``) is the line
+  ``Josiah Carberry (0000-0002-1825-0097)``, the iD as the file writes it (:func:`person_line`, :func:`person_of`).
 
 This module also turns an evidence file into the plain values the workbook holds (:func:`plain_evidence`): each
 value as the file writes it (``7.50`` stays a number with those digits, ``2019-06`` stays text).
@@ -17,6 +19,7 @@ value as the file writes it (``7.50`` stays a number with those digits, ``2019-0
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -36,6 +39,24 @@ MARK = "cmograph evidence workbook"
 PREFIX = Key("prefix", "text", None, "the short name used in concept CURIEs (cmoc in cmoc:daily-huddle)",
              required=True)
 NAMESPACE = Key("iri", "url", None, "the IRI the prefix stands for", required=True)
+
+
+# a line of a people cell that ends with an ORCID iD in brackets, bare or as a link (the check digit is the
+# validation's to check)
+PERSON_LINE = re.compile(r"^(.*?\S)\s*\(\s*((?:https?://orcid\.org/)?[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9Xx])\s*\)$")
+
+
+def person_line(person: str | dict[str, str]) -> str:
+    """A person as a line of a workbook cell: the name, then the ORCID iD (if any) in brackets."""
+    if isinstance(person, str):
+        return person
+    return f"{person['name']} ({person['orcid']})" if person.get("orcid") else person["name"]
+
+
+def person_of(line: str) -> str | dict[str, str]:
+    """The person a line of a workbook cell names: a name, or a mapping of name and ORCID iD."""
+    match = PERSON_LINE.match(line)
+    return {"name": match.group(1), "orcid": match.group(2)} if match else line
 
 
 @dataclass(frozen=True)
@@ -128,6 +149,13 @@ def plain_evidence(doc: Document) -> dict[str, Any]:
     return out
 
 
+def _person(doc: Document, person: Any, path: Path_) -> str | dict[str, str]:
+    """A person as the file writes it: a name, or a mapping of its name and ORCID iD."""
+    if not isinstance(person, dict):
+        return doc.text(path, person)
+    return {key: doc.text((*path, key), person[key]) for key in ("name", "orcid") if person.get(key) is not None}
+
+
 def _item(doc: Document, item: dict[str, Any], section: Section, path: Path_) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in section.keys:
@@ -145,6 +173,11 @@ def _item(doc: Document, item: dict[str, Any], section: Section, path: Path_) ->
         elif key.kind in ("refs", "texts"):
             out[key.name] = ([doc.text((*kpath, i), v) for i, v in enumerate(value)] if isinstance(value, list)
                              else [doc.text(kpath, value)])
+        elif key.kind == "people":
+            places: list[Path_] = ([(*kpath, i) for i in range(len(value))] if isinstance(value, list)
+                                   else [kpath])
+            people = value if isinstance(value, list) else [value]
+            out[key.name] = [_person(doc, person, at) for person, at in zip(people, places, strict=True)]
         elif key.kind == "concept" and isinstance(value, list):
             out[key.name] = [doc.text((*kpath, i), v) for i, v in enumerate(value)]
         elif key.kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):

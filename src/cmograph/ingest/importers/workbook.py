@@ -15,7 +15,7 @@ from cmograph.format.model import FORMAT_VERSION, LIST_BY_NAME, NUMBER_PATTERN
 from cmograph.format.values import DATE, YEAR, YEAR_MONTH
 from cmograph.ingest.importers import Imported, ImportOptions
 from cmograph.ingest.importers.cells import FORMULA_HINT, Cell, grid, text_of
-from cmograph.ingest.importers.layout import LAYOUT, REQUIRED_SHEETS, Column, SheetLayout
+from cmograph.ingest.importers.layout import LAYOUT, REQUIRED_SHEETS, Column, SheetLayout, person_of
 from cmograph.ingest.importers.problems import ImportProblems, counted, problem
 from cmograph.ingest.importers.sheets import Sheet
 from cmograph.ingest.yaml_json import Path_
@@ -200,6 +200,8 @@ class WorkbookReader:
             self.refs.append((key.target, text, cell.origin))
         if kind == "texts":
             return [line.strip() for line in text.split("\n") if line.strip()]
+        if kind == "people":
+            return [person_of(line.strip()) for line in text.split("\n") if line.strip()]
         if kind == "concept" and "\n" in text:  # several concepts, one per line
             return [line.strip() for line in text.split("\n") if line.strip()]
         return text
