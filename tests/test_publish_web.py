@@ -1,13 +1,16 @@
-"""The published site on a real web server and in a real browser.
+"""The published site on real web servers and in a real browser.
 
 - nginx (Debian's package) is started on 127.0.0.1 with a free port and the site's own ``nginx.conf`` included in
   its ``server`` block, and stopped by its PID: every resource is asked for in every media type.
+- Apache 2.4 (Debian's ``apache2``) is started the same way (``-X``, a minimal ``httpd.conf`` of its own, the
+  site's ``.htaccess`` allowed to apply) and asked the same questions, with the site served at the root of a
+  virtual host, as the folder ``cmo`` under the document root, and under ``Alias /review/``.
 - Headless Chromium (Debian's ``chromium``), driven by Playwright's Python package with no browser download, crawls
   the site from its index through nginx, following every link, and runs axe-core (vendored) on one page of each
   kind. Screenshots are kept under pytest's temporary folder (the path is printed).
 
-Both are slow (``-m "not slow"`` leaves them out) and need their programs: a machine without nginx or chromium
-skips them, saying which is missing, except in CI (``CI`` set), where that fails the run.
+All are slow (``-m "not slow"`` leaves them out) and need their programs: a machine without nginx, apache2 or
+chromium skips them, saying which is missing, except in CI (``CI`` set), where that fails the run.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +43,8 @@ pytestmark = pytest.mark.slow
 BASE = "https://example.org/cmo/"
 VALID = Path(__file__).parent / "data" / "valid"
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+APACHE = shutil.which("apache2") or next((p for p in ("/usr/sbin/apache2",) if os.access(p, os.X_OK)), None)
+APACHE_MODULES = Path(os.environ.get("APACHE_MODULES", "/usr/lib/apache2/modules"))  # Debian's
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
                "rdf": "application/rdf+xml"}
@@ -82,9 +88,29 @@ def free_port() -> int:
 class Server:
     port: int
     prefix: Path
+    path: str = ""  # the URL path the site is served under ("" at the root, else "/cmo" and so on)
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://127.0.0.1:{self.port}{self.path}{path}"
+
+
+def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until something listens on ``port``; the server's log if its process ends first or it takes 10 s."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(log.read_text(encoding="utf-8") if log.exists() else "no log") from None
+            time.sleep(0.05)
+
+
+def logged_errors(log: Path) -> list[str]:
+    return [line for line in log.read_text(encoding="utf-8").splitlines()
+            if any(f"{level}]" in line for level in ("[error", "[crit", "[alert", "[emerg", ":error", ":crit",
+                                                     ":alert", ":emerg"))]
 
 
 @pytest.fixture(scope="module")
@@ -119,22 +145,99 @@ http {{
     assert checked.returncode == 0, checked.stderr + (prefix / "error.log").read_text(encoding="utf-8")
     process = processes.start(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((prefix / "error.log").read_text(encoding="utf-8")) from None
-                time.sleep(0.05)
+        wait_for(port, process, prefix / "error.log")
         yield Server(port, prefix)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(10)
-    errors = [line for line in (prefix / "error.log").read_text(encoding="utf-8").splitlines()
-              if "[error]" in line or "[crit]" in line or "[emerg]" in line]
-    assert errors == [], errors
+    assert logged_errors(prefix / "error.log") == []
+
+
+APACHE_OVERRIDE = "AllowOverride FileInfo Indexes Options=MultiViews"  # what docs/publish.md says the site needs
+APACHE_LOADED = ("mpm_prefork", "authz_core", "dir", "mime", "rewrite", "headers", "alias")
+
+
+@pytest.fixture(scope="module")
+def apache(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Server]]:
+    """Apache 2.4 (one process, ``-X``) serving the site with its .htaccess three ways: at the root of a virtual
+    host, as the folder ``cmo`` of another's document root, and under ``Alias /review/``; stopped by its PID.
+
+    Run as root, Apache's worker becomes ``nobody``: it serves a world-readable copy of the site (pytest's
+    temporary folders are private)."""
+    if APACHE is None:
+        missing("Apache is not installed (Debian: apt-get install apache2)")
+    prefix = tmp_path_factory.mktemp("apache")
+    documents = Path(tempfile.mkdtemp(prefix="cmograph-apache-"))
+    try:
+        documents.chmod(0o755)
+        shutil.copytree(site, documents / "cmo")
+        (documents / "cmo").chmod(0o755)
+        yield from _apache(documents, prefix)
+    finally:
+        shutil.rmtree(documents, ignore_errors=True)
+
+
+def _apache(documents: Path, prefix: Path) -> Iterator[list[Server]]:
+    root_port, folder_port = free_port(), free_port()
+    modules = "\n".join(f"LoadModule {name}_module {APACHE_MODULES}/mod_{name}.so" for name in APACHE_LOADED)
+    user = ""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # Apache refuses to serve as root
+        import pwd
+
+        nobody = pwd.getpwnam("nobody")
+        user = f"User #{nobody.pw_uid}\nGroup #{nobody.pw_gid}"
+    site = documents / "cmo"
+    (prefix / "httpd.conf").write_text(f"""ServerRoot {prefix}
+DefaultRuntimeDir {prefix}
+PidFile {prefix}/httpd.pid
+ErrorLog {prefix}/error.log
+LogLevel warn
+{modules}
+{user}
+ServerName localhost
+TypesConfig /dev/null
+Listen 127.0.0.1:{root_port}
+Listen 127.0.0.1:{folder_port}
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory {documents}>
+    {APACHE_OVERRIDE}
+    Require all granted
+</Directory>
+<VirtualHost 127.0.0.1:{root_port}>
+    DocumentRoot {site}
+</VirtualHost>
+<VirtualHost 127.0.0.1:{folder_port}>
+    DocumentRoot {documents}
+    Alias /review/ {site}/
+</VirtualHost>
+""", encoding="utf-8")
+    command = [APACHE, "-X", "-f", f"{prefix}/httpd.conf"]
+    checked = processes.run([*command, "-t"], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+    process = processes.start(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for(root_port, process, prefix / "error.log")
+        wait_for(folder_port, process, prefix / "error.log")
+        yield [Server(root_port, prefix), Server(folder_port, prefix, "/cmo"), Server(folder_port, prefix, "/review")]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(10)
+    assert logged_errors(prefix / "error.log") == []
+
+
+SERVED = {"nginx": ("nginx", 0), "apache": ("apache", 0), "apache, folder cmo": ("apache", 1),
+          "apache, Alias /review/": ("apache", 2)}
+
+
+@pytest.fixture(scope="module", params=list(SERVED))
+def server(request: pytest.FixtureRequest) -> Server:
+    """The site on each web server, each way it is served."""
+    name, which = SERVED[request.param]
+    found = request.getfixturevalue(name)
+    return found if isinstance(found, Server) else found[which]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -145,9 +248,10 @@ class Answer:
 
 
 def fetch(server: Server, path: str, accept: str | None = None, method: str = "GET") -> Answer:
+    """The answer to ``path`` of the site (a path after the base, starting with ``/``)."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
-        connection.putrequest(method, path, skip_accept_encoding=True)
+        connection.putrequest(method, server.path + path, skip_accept_encoding=True)
         if accept is not None:
             connection.putheader("Accept", accept)
         connection.endheaders()
@@ -163,11 +267,10 @@ def resources(site: Path) -> list[str]:
                   if p.name != "index.html")
 
 
-# --------------------------------------------------------------------------------------------- nginx
+# --------------------------------------------------------------------------------------------- nginx and Apache
 
 
-@needs_nginx
-def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, nginx: Server) -> None:
+def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, server: Server) -> None:
     paths = resources(site)
     assert len(paths) > 60
     wrong = []
@@ -175,7 +278,7 @@ def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, nginx:
         local = unquote(path).lstrip("/")
         for accept, suffix in [("text/html", "html"), (BROWSER_ACCEPT, "html"), ("*/*", "html"), (None, "html"),
                                *((t, s) for s, t in MEDIA_TYPES.items())]:
-            answer = fetch(nginx, path, accept)
+            answer = fetch(server, path, accept)
             expected = (site / f"{local}.{suffix}").read_bytes()
             media_type = "text/html" if suffix == "html" else MEDIA_TYPES[suffix]
             if (answer.status, answer.headers.get("content-type"), answer.headers.get("vary"), answer.body) != (
@@ -185,7 +288,6 @@ def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, nginx:
     assert wrong == []
 
 
-@needs_nginx
 @pytest.mark.parametrize(("path", "accept", "status", "media_type", "vary"), [
     ("/", "text/turtle", 200, "text/turtle", "Accept"),  # the dataset's IRI: its VoID and DCAT
     ("/", "application/ld+json", 200, "application/ld+json", "Accept"),
@@ -202,17 +304,22 @@ def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, nginx:
     ("/odd/context/caf%C3%A9:1", "text/turtle", 200, "text/turtle", "Accept"),
     ("/odd/context/caf%C3%A9%3A1", "application/rdf+xml", 200, "application/rdf+xml", "Accept"),
 ])
-def test_what_nginx_answers(nginx: Server, path: str, accept: str | None, status: int, media_type: str,
-                            vary: str | None) -> None:
-    answer = fetch(nginx, path, accept)
+def test_what_the_server_answers(server: Server, path: str, accept: str | None, status: int, media_type: str,
+                                 vary: str | None) -> None:
+    answer = fetch(server, path, accept)
     assert answer.status == status
     assert answer.headers["content-type"].split(";")[0] == media_type
     assert answer.headers.get("vary") == vary
 
 
-@needs_nginx
-def test_head_answers_as_get_does(nginx: Server) -> None:
-    answer = fetch(nginx, "/clinical-microsystems-nhs/cmoc/cmoc-staff-outcomes", "text/turtle", "HEAD")
+def test_the_docs_ask_apache_for_what_the_tests_give_it() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "publish.md").read_text(encoding="utf-8")
+    assert f"<Directory /srv/cmo>\n    {APACHE_OVERRIDE}\n" in docs
+    assert f"`{APACHE_OVERRIDE}`" in docs
+
+
+def test_head_answers_as_get_does(server: Server) -> None:
+    answer = fetch(server, "/clinical-microsystems-nhs/cmoc/cmoc-staff-outcomes", "text/turtle", "HEAD")
     assert (answer.status, answer.headers["content-type"], answer.body) == (200, "text/turtle; charset=utf-8", b"")
 
 

@@ -84,15 +84,13 @@ location @cmograph_not_acceptable {{
 
 def htaccess() -> str:
     """``.htaccess`` of the site, for Apache 2.4 serving the site's folder itself (``mod_rewrite``,
-    ``mod_headers`` and ``AllowOverride FileInfo Indexes Options``)."""
+    ``mod_headers`` and ``AllowOverride FileInfo Indexes Options=MultiViews``)."""
     add_types = "\n".join(f"AddType {media_type} .{suffix}" for suffix, media_type in MEDIA_TYPES.items())
     suffixes = " ".join(f".{s}" for s in MEDIA_TYPES if s not in ("gz",))
     rules = []
     for pattern, suffix in RDF_ACCEPT:
         rules.append(f"""RewriteCond %{{HTTP_ACCEPT}} {pattern}
-RewriteCond %{{REQUEST_FILENAME}} -d
-RewriteCond %{{REQUEST_FILENAME}}/index.{suffix} -f
-RewriteRule ^([^.]*?)/?$ $1/index.{suffix} [L,E=CONNEG:1]
+RewriteRule ^$ index.{suffix} [L,E=CONNEG:1]
 
 RewriteCond %{{HTTP_ACCEPT}} {pattern}
 RewriteCond %{{REQUEST_FILENAME}}.{suffix} -f
@@ -101,11 +99,12 @@ RewriteRule ^([^.]+)$ $1.{suffix} [L,E=CONNEG:1]
     forms = " [OR]\n".join(f"RewriteCond %{{REQUEST_FILENAME}}.{suffix} -f"
                             for suffix in ("html", *(f.suffix for f in RDF_FORMS)))
     return f"""# Written by `cmograph publish`: content negotiation for this site on Apache 2.4 (as nginx.conf does).
-# Needs mod_rewrite, mod_headers, mod_mime and "AllowOverride FileInfo Indexes Options".
+# Needs mod_rewrite, mod_headers, mod_mime and "AllowOverride FileInfo Indexes Options=MultiViews".
 # A path without a suffix is answered with the form the Accept header asks for, in this order of preference:
 # Turtle, JSON-LD, N-Triples, RDF/XML, then HTML; any other type gets 406 Not Acceptable.
 Options -MultiViews
 DirectoryIndex index.html
+DirectorySlash Off
 {add_types}
 AddCharset utf-8 {suffixes}
 
@@ -117,9 +116,7 @@ RewriteCond %{{HTTP_ACCEPT}} ^$
 RewriteRule ^[^.]*$ - [E=CONNEG_HTML:1]
 
 RewriteCond %{{ENV:CONNEG_HTML}} =1
-RewriteCond %{{REQUEST_FILENAME}} -d
-RewriteCond %{{REQUEST_FILENAME}}/index.html -f
-RewriteRule ^([^.]*?)/?$ $1/index.html [L,E=CONNEG:1]
+RewriteRule ^$ index.html [L,E=CONNEG:1]
 
 RewriteCond %{{ENV:CONNEG_HTML}} =1
 RewriteCond %{{REQUEST_FILENAME}}.html -f
