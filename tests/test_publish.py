@@ -334,7 +334,7 @@ def test_the_index_carries_a_schema_org_dataset(site: Path) -> None:
 
 def test_the_site_comes_with_its_server_configurations(site: Path) -> None:
     nginx = (site / "nginx.conf").read_text(encoding="utf-8")
-    assert "try_files $uri$cmograph_suffix" in nginx and "add_header Vary $cmograph_vary always;" in nginx
+    assert "try_files $uri$cmograph_rdf" in nginx and "add_header Vary $cmograph_vary always;" in nginx
     apache = (site / ".htaccess").read_text(encoding="utf-8")
     assert "RewriteRule ^([^.]+)$ $1.ttl [L,E=CONNEG:1]" in apache and "Header always merge Vary Accept" in apache
     assert (site / ".cmograph-publish").is_file()

@@ -47,7 +47,7 @@ APACHE = shutil.which("apache2") or next((p for p in ("/usr/sbin/apache2",) if o
 APACHE_MODULES = Path(os.environ.get("APACHE_MODULES", "/usr/lib/apache2/modules"))  # Debian's
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
-               "rdf": "application/rdf+xml"}
+               "rdf": "application/rdf+xml", "trig": "application/trig", "nq": "application/n-quads"}
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 HOSTILE = "<script>alert('x')</script>"
 IN_CI = bool(os.environ.get("CI"))  # there, a missing program fails the run instead of skipping its tests
@@ -64,7 +64,8 @@ needs_nginx = pytest.mark.skipif(NGINX is None and not IN_CI,
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example and an evaluation with awkward ids and hostile labels, published under the base."""
+    """The example and an evaluation with awkward ids and hostile labels, published under the base with the
+    configurations' nanopublications."""
     folder = tmp_path_factory.mktemp("web")
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
     text = text.replace("id: minimal", "id: odd").replace("title: Minimal made-up evaluation",
@@ -73,7 +74,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = text.replace("label: Minimal mechanism", f'label: "{HOSTILE}"')
     (folder / "odd.yaml").write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["publish", str(folder / "site"), "--data", str(example_path()), "--data",
-                                       str(folder / "odd.yaml"), "--base", BASE, "--license", "CC-BY-4.0"])
+                                       str(folder / "odd.yaml"), "--base", BASE, "--license", "CC-BY-4.0",
+                                       "--nanopubs"])
     assert result.exit_code == 0, result.output
     return folder / "site"
 
@@ -271,18 +273,24 @@ def resources(site: Path) -> list[str]:
 
 
 def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, server: Server) -> None:
+    """Each form a resource has (a nanopublication: HTML, TriG and N-Quads; any other: HTML and the four RDF forms
+    of triples) is its answer when asked for, and any other RDF form gets 406."""
     paths = resources(site)
     assert len(paths) > 60
+    nanopubs = [p for p in paths if "/np/RA" in p]
+    assert len(nanopubs) > 8
     wrong = []
     for path in paths:
         local = unquote(path).lstrip("/")
         for accept, suffix in [("text/html", "html"), (BROWSER_ACCEPT, "html"), ("*/*", "html"), (None, "html"),
                                *((t, s) for s, t in MEDIA_TYPES.items())]:
             answer = fetch(server, path, accept)
-            expected = (site / f"{local}.{suffix}").read_bytes()
+            file = site / f"{local}.{suffix}"
+            assert file.exists() == (suffix == "html" or (suffix in ("trig", "nq")) == (path in nanopubs))
             media_type = "text/html" if suffix == "html" else MEDIA_TYPES[suffix]
-            if (answer.status, answer.headers.get("content-type"), answer.headers.get("vary"), answer.body) != (
-                    200, f"{media_type}; charset=utf-8", "Accept", expected):
+            expected = (200, f"{media_type}; charset=utf-8", "Accept", file.read_bytes() if file.exists() else b"")
+            got = (answer.status, answer.headers.get("content-type"), answer.headers.get("vary"), answer.body)
+            if (got if file.exists() else (got[0], got[2])) != (expected if file.exists() else (406, "Accept")):
                 wrong.append(f"{path} {accept}: {answer.status} {answer.headers.get('content-type')} "
                              f"vary={answer.headers.get('vary')}")
     assert wrong == []
@@ -299,6 +307,8 @@ def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, server
     ("/clinical-microsystems-nhs.ttl", "text/html", 200, "text/turtle", None),  # a suffix: as it is
     ("/clinical-microsystems-nhs.nt", "image/png", 200, "application/n-triples", None),
     ("/dumps/dataset.trig", None, 200, "application/trig", None),
+    ("/dumps/nanopubs.trig", "text/html", 200, "application/trig", None),
+    ("/ontology-classes.svg", None, 200, "image/svg+xml", None),
     ("/dumps/dataset.nq.gz", None, 200, "application/gzip", None),
     ("/context.jsonld", None, 200, "application/ld+json", None),
     ("/odd/context/caf%C3%A9:1", "text/turtle", 200, "text/turtle", "Accept"),
@@ -310,6 +320,23 @@ def test_what_the_server_answers(server: Server, path: str, accept: str | None, 
     assert answer.status == status
     assert answer.headers["content-type"].split(";")[0] == media_type
     assert answer.headers.get("vary") == vary
+
+
+@pytest.mark.parametrize(("accept", "status", "suffix"), [
+    ("application/trig", 200, "trig"),
+    ("text/turtle, application/trig", 200, "trig"),  # it has no Turtle: the form it has
+    ("application/n-quads;q=0.5, text/html", 200, "nq"),  # RDF before HTML
+    (BROWSER_ACCEPT, 200, "html"),
+    ("text/turtle", 406, None),  # named graphs have no Turtle, N-Triples or RDF/XML
+])
+def test_a_nanopublication_answers_at_its_iri(site: Path, server: Server, accept: str, status: int,
+                                              suffix: str | None) -> None:
+    trig = next(site.glob("clinical-microsystems-nhs/np/RA*.trig"))
+    answer = fetch(server, "/" + trig.relative_to(site).with_suffix("").as_posix(), accept)
+    assert (answer.status, answer.headers.get("vary")) == (status, "Accept")
+    if suffix is not None:
+        assert answer.body == trig.with_suffix(f".{suffix}").read_bytes()
+        assert answer.headers["content-type"] == f"{MEDIA_TYPES.get(suffix, 'text/html')}; charset=utf-8"
 
 
 def test_the_docs_ask_apache_for_what_the_tests_give_it() -> None:
@@ -442,7 +469,7 @@ def test_a_browser_crawls_the_whole_site_without_a_fault(browser: object, nginx:
 
 
 @needs_nginx
-def test_search_screenshots_and_accessibility(browser: object, nginx: Server,
+def test_search_screenshots_and_accessibility(browser: object, nginx: Server, site: Path,
                                               tmp_path_factory: pytest.TempPathFactory) -> None:
     shots = tmp_path_factory.mktemp("screenshots")
     print(f"\nscreenshots of the published example: {shots}")
@@ -469,7 +496,8 @@ def test_search_screenshots_and_accessibility(browser: object, nginx: Server,
              "configuration": "/clinical-microsystems-nhs/cmoc/cmoc-imposed-targets.html",
              "evidence": "/clinical-microsystems-nhs/cmoc/cmoc-imposed-targets/evidence/1.html",
              "outcome": "/clinical-microsystems-nhs/outcome/o-staff-morale.html",
-             "concept": f"/{concept}", "ontology": "/ontology.html", "hostile": "/odd.html"}
+             "concept": f"/{concept}", "ontology": "/ontology.html", "hostile": "/odd.html",
+             "nanopublication": "/" + next(site.glob("odd/np/RA*.html")).relative_to(site).as_posix()}
     violations = {}
     for name, path in pages.items():
         page.goto(nginx.url(path), wait_until="load")
