@@ -186,7 +186,8 @@ def _place(layout: _Layout, links: dict[str, set[str]]) -> None:
     layout.height = max(s.y + s.height / 2 for s in layout.slots.values()) + MARGIN
 
 
-def layout(nodes: list[ClassNode], arrows: list[Arrow]) -> _Layout:
+def _layout(nodes: list[ClassNode], arrows: list[Arrow]) -> _Layout:
+    """Where every box and bend goes."""
     keys = [n.key for n in nodes]
     known = set(keys)
     arrows = [a for a in arrows if a.source in known and a.target in known]
@@ -288,7 +289,7 @@ def _label_place(segment: tuple[tuple[float, float], tuple[float, float]], text:
 
 def svg(nodes: list[ClassNode], arrows: list[Arrow], title: str, description: str) -> str:
     """The diagram as a standalone SVG document; ``title`` and ``description`` name it for screen readers."""
-    found = layout(nodes, arrows)
+    found = _layout(nodes, arrows)
     taken: list[Box] = []
     for node in nodes:
         slot = found.slots[node.key]
