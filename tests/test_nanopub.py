@@ -603,6 +603,13 @@ def test_a_site_published_with_nanopubs_serves_each_at_its_iri(
                    if p.suffix in (".html", ".ttl", ".trig"))  # without --nanopubs, none is named anywhere
 
 
+def latest_in(path: Path) -> dict[str, Checked]:
+    """The nanopublications of a file that none in it supersedes, by configuration."""
+    found = nanopubs(path)
+    superseded = {iri for n in found for iri in n.objects("pubinfo", NPX + "supersedes")}
+    return {n.configuration: n for n in found if n.iri not in superseded}
+
+
 def test_a_site_published_again_supersedes_and_keeps_the_old_nanopublication(tmp_path: Path) -> None:
     first = publish(tmp_path / "first", "--data", example_path(), "--nanopubs", "--base", SITE_BASE, "--license",
                     "CC0-1.0")
@@ -619,7 +626,7 @@ def test_a_site_published_again_supersedes_and_keeps_the_old_nanopublication(tmp
     assert result.exit_code == 0, result.output
     assert result.output.endswith("\nwith 8 nanopublications (7 unchanged, 1 superseding an earlier one)\n")
     second = tmp_path / "second"
-    after = {n.configuration: n for n in nanopubs(second / "dumps/nanopubs.trig")}
+    after = latest_in(second / "dumps/nanopubs.trig")
     moved = [c for c in earlier if after[c].iri != earlier[c]]
     assert moved == [SITE_BASE + "clinical-microsystems-nhs/cmoc/cmoc-data-collection"]
     newer, old = after[moved[0]], earlier[moved[0]]
@@ -628,6 +635,22 @@ def test_a_site_published_again_supersedes_and_keeps_the_old_nanopublication(tmp
     old_page = site_file(second, old, "html").read_text(encoding="utf-8")
     assert f"<dt>Superseded by</dt><dd><a href=\"{newer.iri.rsplit('/', 1)[1]}.html\">{newer.iri}</a>" in old_page
     assert all(site_file(second, iri, "trig").is_file() for iri in earlier.values())  # the unchanged are kept
+
+    def relabel_again(data: dict[str, Any]) -> None:
+        relabel(data)
+        mechanism = next(m for m in data["mechanisms"] if m["id"] == "m-strong-data-collection")
+        mechanism["label"] = "Strong, routine and timely data collection"
+
+    result = publish(tmp_path / "third", "--data", edited_example(tmp_path, relabel_again), "--nanopubs", "--base",
+                     SITE_BASE, "--license", "CC0-1.0", "--supersede", second / "dumps/nanopubs.trig")
+    assert result.exit_code == 0, result.output
+    third = tmp_path / "third"
+    latest = {c: n.iri for c, n in latest_in(third / "dumps/nanopubs.trig").items()}
+    assert latest[moved[0]] not in (old, newer.iri)
+    for iri, by in ((old, newer.iri), (newer.iri, latest[moved[0]])):  # the whole history still answers
+        page = site_file(third, iri, "html").read_text(encoding="utf-8")
+        assert f"<dt>Superseded by</dt><dd><a href=\"{by.rsplit('/', 1)[1]}.html\">{by}</a>" in page
+    assert len(nanopubs(third / "dumps/nanopubs.trig")) == 8 + 2
 
 
 def test_nanopub_options_of_publish_need_nanopubs_and_are_checked_first(tmp_path: Path) -> None:

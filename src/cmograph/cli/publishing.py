@@ -11,7 +11,7 @@ import click
 from cmograph.cli.common import data_options
 
 if TYPE_CHECKING:
-    from cmograph.publish.nanopub import Exported, Nanopub
+    from cmograph.publish.nanopub import Earlier, Exported
     from cmograph.publish.nanopub import Settings as NanopubSettings
 
 
@@ -129,7 +129,7 @@ class NanopubOptions(NamedTuple):
 
 
 def nanopub_settings(options: NanopubOptions, data: tuple[Path, ...], store: Path | None, example: bool,
-                     endpoint: str | None) -> tuple[NanopubSettings, dict[str, Nanopub] | None]:
+                     endpoint: str | None) -> tuple[NanopubSettings, Earlier | None]:
     """How nanopublications are made with these options, and the earlier ones they may supersede; the options are
     checked before any data is read."""
     from cmograph.publish import nanopub
@@ -159,7 +159,7 @@ def export_nanopubs(data: tuple[Path, ...], store: Path | None, example: bool, b
     settings, earlier = nanopub_settings(options, data, store, example, endpoint)
     source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint)
     dataset = source.remote.dataset(evaluations) if source.remote is not None else source.local()
-    exported = nanopub.export_nanopubs(dataset, evaluations, settings, earlier)
+    exported = nanopub.export_nanopubs(dataset, evaluations, settings, earlier.latest if earlier else None)
     for warning in exported.warnings:
         click.echo(f"warning: {said(warning)}", err=True)
     if not exported.count:

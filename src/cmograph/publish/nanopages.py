@@ -1,6 +1,7 @@
 """The nanopublications in the site (``cmograph publish --nanopubs``): each at the path of its IRI, as TriG and
 N-Quads, with an HTML page that shows its four graphs and links the configuration it states; the earlier ones
-that new ones supersede stay too, so that their IRIs keep answering."""
+that new ones supersede stay too (and those of the earlier export that had been superseded before), so that their
+IRIs keep answering."""
 
 from __future__ import annotations
 
@@ -80,13 +81,19 @@ def _link_to(iri: str, here: str, base: str) -> str | None:
     return link(here, target) if target is not None else None
 
 
-def files(exported: Exported, base: str, views: Views, put: Put,
-          render: Callable[[Page], bytes]) -> None:
-    """Each nanopublication's TriG, N-Quads and page, by ``put(path, content, owner)``."""
-    newer = {n.configuration: n for n in exported.nanopubs}
-    shown = [(n, None) for n in exported.nanopubs] + [(n, newer.get(n.configuration)) for n in exported.superseded]
-    for nanopub, superseded_by in shown:
+def files(exported: Exported, older: list[Nanopub], base: str, views: Views, put: Put,
+          render: Callable[[Page], bytes]) -> list[Nanopub]:
+    """Each nanopublication's TriG, N-Quads and page, by ``put(path, content, owner)``: those of this export, those
+    they supersede, and ``older`` ones (superseded before); all of them, in that order."""
+    shown: dict[str, Nanopub] = {}
+    older = [n for n in older if site_path(n.iri, base) is not None]  # another site's are not this one's to serve
+    for nanopub in (*exported.nanopubs, *exported.superseded, *older):
+        shown.setdefault(nanopub.iri, nanopub)
+    newer = {q.object.value: n for n in shown.values() for q in n.quads
+             if q.predicate.value == NPX + "supersedes" and isinstance(q.object, ox.NamedNode)}
+    for nanopub in shown.values():
         path = _path(nanopub, base)
         put(f"{path}.trig", trig(nanopub), nanopub.iri)
         put(f"{path}.nq", nquads(nanopub), nanopub.iri)
-        put(f"{path}.html", render(page(nanopub, base, views, superseded_by)), nanopub.iri)
+        put(f"{path}.html", render(page(nanopub, base, views, newer.get(nanopub.iri))), nanopub.iri)
+    return list(shown.values())

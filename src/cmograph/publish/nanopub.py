@@ -96,6 +96,15 @@ class Exported:
         return self.new + self.unchanged + self.superseding
 
 
+@dataclass
+class Earlier:
+    """The nanopublications of an earlier export: the latest of each configuration, and those that a later one in
+    the file supersedes."""
+
+    latest: dict[str, Nanopub]
+    older: list[Nanopub]
+
+
 def check_creator(creator: str) -> str:
     if not IRI.match(creator):
         raise UsageError(f"--creator: '{creator}' is not an http(s) IRI",
@@ -317,9 +326,9 @@ def nquads(nanopub: Nanopub) -> bytes:
     return rdf_text(ox.serialize(_ordered(nanopub), format=ox.RdfFormat.N_QUADS) or b"")
 
 
-def read_earlier(path: Path) -> dict[str, Nanopub]:
-    """The nanopublications of configurations in an earlier export, by configuration IRI: each must match its
-    trusty URI; one that a later one in the file supersedes is left out."""
+def read_earlier(path: Path) -> Earlier:
+    """The nanopublications of configurations in an earlier export, the latest by configuration IRI: each must match
+    its trusty URI."""
     try:
         quads = list(ox.parse(path=path, format=ox.RdfFormat.TRIG))
     except SyntaxError as exc:
@@ -361,4 +370,4 @@ def read_earlier(path: Path) -> dict[str, Nanopub]:
             raise UsageError(f"{path} holds more than one nanopublication of <{nanopub.configuration}>, and none "
                              "supersedes the other", "give --supersede the latest export only")
         latest[nanopub.configuration] = nanopub
-    return latest
+    return Earlier(latest, [n for n in found if n.iri in superseded])

@@ -27,7 +27,7 @@ from cmograph.publish.dataset import TIMESTAMP, About, Dump, checksums, descript
 from cmograph.publish.forms import CONTEXT_FILE, context_document, serialize
 from cmograph.publish.graph import SiteGraph, cmo
 from cmograph.publish.licences import licence_iri, licence_name
-from cmograph.publish.nanopub import Exported, Nanopub, export_nanopubs
+from cmograph.publish.nanopub import Earlier, Exported, export_nanopubs, trig
 from cmograph.publish.nanopub import Settings as NanopubSettings
 from cmograph.publish.pages import SiteText, render, script_json
 from cmograph.publish.paths import INDEX, RDF_FORMS, check_base, site_path
@@ -56,7 +56,7 @@ class Settings:
     default_base: bool = False
     explorer: Callable[[Path], object] | None = None  # writes the explorer into the site's folder
     nanopubs: NanopubSettings | None = None  # how to make the configurations' nanopublications, if the site has them
-    earlier_nanopubs: dict[str, Nanopub] | None = None  # an earlier export they may supersede
+    earlier_nanopubs: Earlier | None = None  # an earlier export they may supersede
 
 
 @dataclass
@@ -169,8 +169,9 @@ def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str], E
     made = made_at()
     engine = StoreEngine(store)
     answers: dict[str, list[Table]] = {e.value: answer_tables(engine, e.value) for e in graph.evaluations}
+    earlier = settings.earlier_nanopubs
     nanopubs = None if settings.nanopubs is None else export_nanopubs(store, (), settings.nanopubs,
-                                                                       settings.earlier_nanopubs)
+                                                                       earlier.latest if earlier else None)
     views = Views(graph, base, answers, {n.configuration: n.iri for n in nanopubs.nanopubs} if nanopubs else None)
     pages = views.pages()
     titles = [graph.label(e) for e in graph.evaluations]
@@ -207,8 +208,9 @@ def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str], E
     warnings = [f"<{s.value}> has a '?' or '#' in its IRI, so it has no page of its own (it is in the dumps)"
                 for s in graph.subjects_under(base) if site_path(s.value, base) is None]
     if nanopubs is not None:
-        nanopages.files(nanopubs, base, views, found.put, lambda page: render(page, text))
-        found.put(NANOPUBS, nanopubs.data, "the nanopublications")
+        shown = nanopages.files(nanopubs, earlier.older if earlier else [], base, views, found.put,
+                                lambda page: render(page, text))
+        found.put(NANOPUBS, b"\n".join(trig(n) for n in shown), "the nanopublications")
         warnings += nanopubs.warnings
     return found, base, warnings, nanopubs
 
