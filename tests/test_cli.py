@@ -65,7 +65,7 @@ def test_asking_a_loaded_project_imports_no_reader_web_or_template_library(tmp_p
 def test_publish_exit_codes(tmp_path: Path) -> None:
     ok = run("publish", tmp_path / "site", "--example", "--base", "https://example.org/cmo/")
     assert ok.exit_code == 0
-    assert ok.output == f"published 107 pages (547 files) to {tmp_path / 'site'}, to be served at https://example.org/cmo/\n"
+    assert ok.output == f"published 107 pages (548 files) to {tmp_path / 'site'}, to be served at https://example.org/cmo/\n"
     bad = run("publish", tmp_path / "other", "--data", INVALID / "dangling-context-ref.yaml", "--base",
               "https://example.org/cmo/", "--license", "CC0-1.0")
     assert bad.exit_code == 1

@@ -560,3 +560,122 @@ def test_rdflib_is_left_as_it_was(library: SimpleNamespace) -> None:
     """The library, once imported, would have rdflib keep every literal's lexical form in every later test."""
     assert rdflib.NORMALIZE_LITERALS is True
     assert str(rdflib.Literal("01", datatype=rdflib.XSD.integer)) == "1"
+
+
+# --------------------------------------------------------------------------------------------- in a published site
+
+SITE_BASE = "https://example.org/cmo/"
+
+
+def publish(*args: str | Path, epoch: str = EPOCH) -> Result:
+    return CliRunner().invoke(main, ["publish", *map(str, args)], catch_exceptions=False,
+                              env={"SOURCE_DATE_EPOCH": epoch})
+
+
+def site_file(site: Path, iri: str, suffix: str) -> Path:
+    assert iri.startswith(SITE_BASE)
+    return site / f"{iri[len(SITE_BASE):]}.{suffix}"
+
+
+def test_a_site_published_with_nanopubs_serves_each_at_its_iri(
+        tmp_path: Path, keys: SimpleNamespace, library: SimpleNamespace) -> None:
+    creator = "https://orcid.org/0000-0002-1825-0097"
+    options = ["--base", SITE_BASE, "--license", "CC0-1.0", "--creator", creator, "--sign-key", keys.pem]
+    result = publish(tmp_path / "site", "--example", "--nanopubs", *options)
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    assert result.output.endswith(f"\nwith {len(list(site.glob('*/cmoc/*.html')))} nanopublications (14 new)\n")
+    export = run("--example", "-f", "nanopub", "-o", tmp_path / "export.trig", *options)  # the same nanopublications
+    assert export.exit_code == 0, export.output
+    assert (site / "dumps/nanopubs.trig").read_bytes() == (tmp_path / "export.trig").read_bytes()
+    published = nanopubs(site / "dumps/nanopubs.trig")
+    configurations = len(list(site.glob("*/cmoc/*.html")))  # the example and its follow-up
+    assert configurations > EXAMPLE_CONFIGURATIONS
+    assert sorted(n.configuration for n in published) == sorted(
+        SITE_BASE + p.relative_to(site).with_suffix("").as_posix() for p in site.glob("*/cmoc/*.html"))
+    for nanopub in published:
+        assert re.fullmatch(r"https://example\.org/cmo/[\w-]+/np/RA[\w-]{43}", nanopub.iri)  # under the base
+        trig = site_file(site, nanopub.iri, "trig")
+        [alone] = library_nanopubs(trig, library)  # each file is one nanopublication, whose trusty URI verifies
+        assert alone.source_uri == nanopub.iri and signature_verifies(alone, library)
+        assert str(alone.metadata.public_key) == keys.der
+        assert nanopub.objects("pubinfo", DCTERMS + "creator", nanopub.iri) == [creator]
+        assert set(ox.parse(path=site_file(site, nanopub.iri, "nq"), format=ox.RdfFormat.N_QUADS)) == set(
+            ox.parse(path=trig, format=ox.RdfFormat.TRIG))
+        page = site_file(site, nanopub.iri, "html").read_text(encoding="utf-8")
+        configuration = site_file(site, nanopub.configuration, "html")
+        assert f'href="{os.path.relpath(configuration, trig.parent)}"' in page  # it links what it states...
+        assert '<code>sub:assertion</code>' in page and 'type="application/trig"' in page
+        assert f'href="{os.path.relpath(trig.with_suffix(".html"), configuration.parent)}">{nanopub.iri}</a>' in (
+            configuration.read_text(encoding="utf-8"))  # ...which links it back
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<a href="dumps/nanopubs.trig" type="application/trig">' in index
+
+    plain = publish(tmp_path / "plain", "--example", "--base", SITE_BASE, "--license", "CC0-1.0")
+    assert plain.exit_code == 0, plain.output
+    files = {p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*") if p.is_file()}
+    more = {p.relative_to(site) for p in site.rglob("*") if p.is_file()} - files
+    assert files <= {p.relative_to(site) for p in site.rglob("*") if p.is_file()}
+    assert sorted({p.suffix for p in more}) == [".html", ".nq", ".trig"]
+    assert len(more) == 3 * configurations + 1  # and dumps/nanopubs.trig
+    assert not any("anopub" in (tmp_path / "plain" / p).read_text(encoding="utf-8") for p in files
+                   if p.suffix in (".html", ".ttl", ".trig"))  # without --nanopubs, none is named anywhere
+
+
+def latest_in(path: Path) -> dict[str, Checked]:
+    """The nanopublications of a file that none in it supersedes, by configuration."""
+    found = nanopubs(path)
+    superseded = {iri for n in found for iri in n.objects("pubinfo", NPX + "supersedes")}
+    return {n.configuration: n for n in found if n.iri not in superseded}
+
+
+def test_a_site_published_again_supersedes_and_keeps_the_old_nanopublication(tmp_path: Path) -> None:
+    first = publish(tmp_path / "first", "--data", example_path(), "--nanopubs", "--base", SITE_BASE, "--license",
+                    "CC0-1.0")
+    assert first.exit_code == 0, first.output
+    earlier = {n.configuration: n.iri for n in nanopubs(tmp_path / "first/dumps/nanopubs.trig")}
+
+    def relabel(data: dict[str, Any]) -> None:
+        mechanism = next(m for m in data["mechanisms"] if m["id"] == "m-strong-data-collection")
+        mechanism["label"] = "Strong, routine data collection"
+
+    changed = edited_example(tmp_path, relabel)
+    result = publish(tmp_path / "second", "--data", changed, "--nanopubs", "--base", SITE_BASE, "--license",
+                     "CC0-1.0", "--supersede", tmp_path / "first/dumps/nanopubs.trig", epoch="1767312000")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("\nwith 8 nanopublications (7 unchanged, 1 superseding an earlier one)\n")
+    second = tmp_path / "second"
+    after = latest_in(second / "dumps/nanopubs.trig")
+    moved = [c for c in earlier if after[c].iri != earlier[c]]
+    assert moved == [SITE_BASE + "clinical-microsystems-nhs/cmoc/cmoc-data-collection"]
+    newer, old = after[moved[0]], earlier[moved[0]]
+    assert newer.objects("pubinfo", NPX + "supersedes", newer.iri) == [old]
+    assert site_file(second, old, "trig").read_bytes() == site_file(tmp_path / "first", old, "trig").read_bytes()
+    old_page = site_file(second, old, "html").read_text(encoding="utf-8")
+    assert f"<dt>Superseded by</dt><dd><a href=\"{newer.iri.rsplit('/', 1)[1]}.html\">{newer.iri}</a>" in old_page
+    assert all(site_file(second, iri, "trig").is_file() for iri in earlier.values())  # the unchanged are kept
+
+    def relabel_again(data: dict[str, Any]) -> None:
+        relabel(data)
+        mechanism = next(m for m in data["mechanisms"] if m["id"] == "m-strong-data-collection")
+        mechanism["label"] = "Strong, routine and timely data collection"
+
+    result = publish(tmp_path / "third", "--data", edited_example(tmp_path, relabel_again), "--nanopubs", "--base",
+                     SITE_BASE, "--license", "CC0-1.0", "--supersede", second / "dumps/nanopubs.trig")
+    assert result.exit_code == 0, result.output
+    third = tmp_path / "third"
+    latest = {c: n.iri for c, n in latest_in(third / "dumps/nanopubs.trig").items()}
+    assert latest[moved[0]] not in (old, newer.iri)
+    for iri, by in ((old, newer.iri), (newer.iri, latest[moved[0]])):  # the whole history still answers
+        page = site_file(third, iri, "html").read_text(encoding="utf-8")
+        assert f"<dt>Superseded by</dt><dd><a href=\"{by.rsplit('/', 1)[1]}.html\">{by}</a>" in page
+    assert len(nanopubs(third / "dumps/nanopubs.trig")) == 8 + 2
+
+
+def test_nanopub_options_of_publish_need_nanopubs_and_are_checked_first(tmp_path: Path) -> None:
+    result = publish(tmp_path / "site", "--example", "--base", SITE_BASE, "--creator", "https://orcid.org/x")
+    assert result.exit_code == 2 and "--creator is for nanopublications" in result.output
+    assert "add --nanopubs" in result.output
+    result = publish(tmp_path / "site", "--example", "--base", SITE_BASE, "--nanopubs", "--creator", "me")
+    assert result.exit_code == 2 and "--creator: 'me' is not an http(s) IRI" in result.output
+    assert not (tmp_path / "site").exists()

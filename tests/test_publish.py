@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -23,6 +24,8 @@ from cmograph.cli import main
 from cmograph.format.identifiers import doi_iri
 from cmograph.format.vocab import CMO
 from cmograph.namespaces import DEFAULT_BASE, ONTOLOGY_IRI
+from cmograph.publish.class_diagram import Arrow, ClassNode
+from cmograph.publish.class_diagram import svg as class_svg
 from cmograph.publish.licences import licence_iri
 from cmograph.publish.paths import link, site_path
 from cmograph.publish.servers import w3id_htaccess
@@ -101,7 +104,7 @@ def canonical(triples: set[ox.Triple]) -> set[ox.Triple]:
 
 
 class Links(HTMLParser):
-    """The ``href`` and ``src`` of a page, its title, ``lang``, headings, and script elements."""
+    """The ``href`` and ``src`` of a page, its title, ``lang``, headings, and script and image elements."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -110,6 +113,7 @@ class Links(HTMLParser):
         self.lang: str | None = None
         self.headings: list[int] = []
         self.scripts: list[dict[str, str | None]] = []
+        self.images: list[dict[str, str | None]] = []
         self.title = ""
         self._in_title = False
 
@@ -124,6 +128,8 @@ class Links(HTMLParser):
             self.headings.append(int(tag[1]))
         if tag == "script":
             self.scripts.append(found)
+        if tag == "img":
+            self.images.append(found)
         self._in_title = tag == "title"
 
     def handle_endtag(self, tag: str) -> None:
@@ -344,7 +350,7 @@ def test_the_index_carries_a_schema_org_dataset(site: Path) -> None:
 
 def test_the_site_comes_with_its_server_configurations(site: Path) -> None:
     nginx = (site / "nginx.conf").read_text(encoding="utf-8")
-    assert "try_files $uri$cmograph_suffix" in nginx and "add_header Vary $cmograph_vary always;" in nginx
+    assert "try_files $uri$cmograph_rdf" in nginx and "add_header Vary $cmograph_vary always;" in nginx
     apache = (site / ".htaccess").read_text(encoding="utf-8")
     assert "RewriteRule ^([^.]+)$ $1.ttl [L,E=CONNEG:1]" in apache and "Header always merge Vary Accept" in apache
     assert (site / ".cmograph-publish").is_file()
@@ -379,6 +385,70 @@ def test_the_ontology_is_published_in_each_rdf_form(site: Path) -> None:
     assert len(original) > 1000
     for suffix in ("nt", "rdf", "jsonld"):
         assert canonical(parse(site / f"ontology.{suffix}", context)) == original, suffix
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+ONTOLOGY_FILE = Path(__file__).parent.parent / "ontology" / "cmograph.ttl"
+
+
+def ontology_select(query: str) -> list[tuple[str, ...]]:
+    """The rows of a SPARQL query on ontology/cmograph.ttl, as IRIs."""
+    store = ox.Store()
+    store.load(path=ONTOLOGY_FILE, format=ox.RdfFormat.TURTLE)
+    prefixes = """PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX cmo: <https://w3id.org/cmograph/ontology#>"""
+    return sorted(tuple(term.value for term in row) for row in store.query(prefixes + query))  # type: ignore[union-attr]
+
+
+def test_the_ontology_page_shows_its_class_diagram(site: Path) -> None:
+    svg = ET.parse(site / "ontology-classes.svg").getroot()  # well-formed XML
+    assert svg.tag == f"{SVG}svg" and svg.get("role") == "img"
+    assert (svg.findtext(f"{SVG}title") or "").strip() and len(svg.findtext(f"{SVG}desc") or "") > 50
+    groups = list(svg.iter(f"{SVG}g"))
+    drawn = {g.get("data-class") for g in groups if "class" in (g.get("class") or "").split()}
+    classes = {c for (c,) in ontology_select("SELECT ?c { ?c a owl:Class FILTER(STRSTARTS(STR(?c), STR(cmo:))) }")}
+    assert len(classes) > 20
+    assert classes <= drawn  # every class is a box, with the superclasses from other vocabularies
+    assert drawn - classes == {f"{ns}{name}" for ns, name in [("http://www.w3.org/2004/02/skos/core#", "Concept"),
+                                                              ("http://www.w3.org/ns/prov#", "Entity"),
+                                                              ("http://www.w3.org/ns/prov#", "Activity")]}
+    arrows = {(g.get("data-property"), g.get("data-source"), g.get("data-target")) for g in groups
+              if g.get("class") == "property"}
+    member = "{{ ?p rdfs:{0} ?{0} FILTER(isIRI(?{0})) }} UNION {{ ?p rdfs:{0}/owl:unionOf/rdf:rest*/rdf:first ?{0} }}"
+    expected = {row for row in ontology_select(f"SELECT ?p ?domain ?range {{ ?p a owl:ObjectProperty . "
+                                               f"{member.format('domain')} {member.format('range')} }}")
+                if row[1] in classes and row[2] in classes}
+    assert len({p for p, _, _ in expected}) > 25
+    assert arrows == expected  # an arrow per object property from each class of its domain to each of its range
+    subclasses = {(g.get("data-source"), g.get("data-target")) for g in groups if g.get("class") == "subclass"}
+    assert subclasses == set(ontology_select("SELECT ?c ?s { ?c a owl:Class ; rdfs:subClassOf ?s FILTER(isIRI(?s)) "
+                                             "FILTER(STRSTARTS(STR(?c), STR(cmo:))) }"))
+    boxes = [tuple(float(r.get(k) or 0) for k in ("x", "y", "width", "height")) for r in svg.iter(f"{SVG}rect")
+             if r.get("rx")]
+    assert len(boxes) == len(drawn)
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]  # no box covers another
+                if a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]]
+    page = (site / "ontology.html").read_text(encoding="utf-8")
+    images = [i for i in read(site / "ontology.html").images if i.get("src") == "ontology-classes.svg"]
+    assert len(images) == 1 and len(images[0].get("alt") or "") > 50
+    assert '<a href="ontology-classes.svg">' in page
+    assert "<li>context-mechanism-outcome configuration has context context</li>" in page  # the text alternative
+    assert "<li>evidence item is a kind of prov:Entity</li>" in page
+
+
+def test_the_class_diagram_escapes_its_labels_and_draws_cycles_and_loops() -> None:
+    nodes = [ClassNode("urn:a", HOSTILE, "cmo:A&B", "ontology.html#A"), ClassNode("urn:b", "b", "cmo:B"),
+             ClassNode("urn:c", "alone", "cmo:C"), ClassNode("urn:x", "X", "x:X", external=True)]
+    arrows = [Arrow("urn:a", "urn:b", "</text><script>", property="urn:p"), Arrow("urn:b", "urn:a", "back"),
+              Arrow("urn:a", "urn:a", "itself"), Arrow("urn:b", "urn:x", subclass=True),
+              Arrow("urn:a", "urn:nowhere", "dropped")]
+    svg = ET.fromstring(class_svg(nodes, arrows, "T <&>", "D").encode())
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert HOSTILE in texts and "</text><script>" in texts and "cmo:A&B" in texts
+    assert svg.findtext(f"{SVG}title") == "T <&>"
+    assert [g.get("data-class") for g in svg.iter(f"{SVG}g") if g.get("data-class")] == [n.key for n in nodes]
+    assert len([g for g in svg.iter(f"{SVG}g") if g.get("class") in ("property", "subclass")]) == 4  # not "dropped"
+    assert not list(svg.iter(f"{SVG}script"))
 
 
 # --------------------------------------------------------------------------------------------- hostile data

@@ -1,13 +1,16 @@
-"""The published site on a real web server and in a real browser.
+"""The published site on real web servers and in a real browser.
 
 - nginx (Debian's package) is started on 127.0.0.1 with a free port and the site's own ``nginx.conf`` included in
   its ``server`` block, and stopped by its PID: every resource is asked for in every media type.
+- Apache 2.4 (Debian's ``apache2``) is started the same way (``-X``, a minimal ``httpd.conf`` of its own, the
+  site's ``.htaccess`` allowed to apply) and asked the same questions, with the site served at the root of a
+  virtual host, as the folder ``cmo`` under the document root, and under ``Alias /review/``.
 - Headless Chromium (Debian's ``chromium``), driven by Playwright's Python package with no browser download, crawls
   the site from its index through nginx, following every link, and runs axe-core (vendored) on one page of each
   kind. Screenshots are kept under pytest's temporary folder (the path is printed).
 
-Both are slow (``-m "not slow"`` leaves them out) and need their programs: a machine without nginx or chromium
-skips them, saying which is missing, except in CI (``CI`` set), where that fails the run.
+All are slow (``-m "not slow"`` leaves them out) and need their programs: a machine without nginx, apache2 or
+chromium skips them, saying which is missing, except in CI (``CI`` set), where that fails the run.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,9 +43,11 @@ pytestmark = pytest.mark.slow
 BASE = "https://example.org/cmo/"
 VALID = Path(__file__).parent / "data" / "valid"
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+APACHE = shutil.which("apache2") or next((p for p in ("/usr/sbin/apache2",) if os.access(p, os.X_OK)), None)
+APACHE_MODULES = Path(os.environ.get("APACHE_MODULES", "/usr/lib/apache2/modules"))  # Debian's
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
-               "rdf": "application/rdf+xml"}
+               "rdf": "application/rdf+xml", "trig": "application/trig", "nq": "application/n-quads"}
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 HOSTILE = "<script>alert('x')</script>"
 IN_CI = bool(os.environ.get("CI"))  # there, a missing program fails the run instead of skipping its tests
@@ -58,7 +64,8 @@ needs_nginx = pytest.mark.skipif(NGINX is None and not IN_CI,
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example and an evaluation with awkward ids and hostile labels, published under the base."""
+    """The example and an evaluation with awkward ids and hostile labels, published under the base with the
+    configurations' nanopublications."""
     folder = tmp_path_factory.mktemp("web")
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
     text = text.replace("id: minimal", "id: odd").replace("title: Minimal made-up evaluation",
@@ -67,7 +74,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = text.replace("label: Minimal mechanism", f'label: "{HOSTILE}"')
     (folder / "odd.yaml").write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["publish", str(folder / "site"), "--data", str(example_path()), "--data",
-                                       str(folder / "odd.yaml"), "--base", BASE, "--license", "CC-BY-4.0"])
+                                       str(folder / "odd.yaml"), "--base", BASE, "--license", "CC-BY-4.0",
+                                       "--nanopubs"])
     assert result.exit_code == 0, result.output
     return folder / "site"
 
@@ -82,9 +90,29 @@ def free_port() -> int:
 class Server:
     port: int
     prefix: Path
+    path: str = ""  # the URL path the site is served under ("" at the root, else "/cmo" and so on)
 
     def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://127.0.0.1:{self.port}{self.path}{path}"
+
+
+def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until something listens on ``port``; the server's log if its process ends first or it takes 10 s."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(log.read_text(encoding="utf-8") if log.exists() else "no log") from None
+            time.sleep(0.05)
+
+
+def logged_errors(log: Path) -> list[str]:
+    return [line for line in log.read_text(encoding="utf-8").splitlines()
+            if any(f"{level}]" in line for level in ("[error", "[crit", "[alert", "[emerg", ":error", ":crit",
+                                                     ":alert", ":emerg"))]
 
 
 @pytest.fixture(scope="module")
@@ -119,22 +147,99 @@ http {{
     assert checked.returncode == 0, checked.stderr + (prefix / "error.log").read_text(encoding="utf-8")
     process = processes.start(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((prefix / "error.log").read_text(encoding="utf-8")) from None
-                time.sleep(0.05)
+        wait_for(port, process, prefix / "error.log")
         yield Server(port, prefix)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(10)
-    errors = [line for line in (prefix / "error.log").read_text(encoding="utf-8").splitlines()
-              if "[error]" in line or "[crit]" in line or "[emerg]" in line]
-    assert errors == [], errors
+    assert logged_errors(prefix / "error.log") == []
+
+
+APACHE_OVERRIDE = "AllowOverride FileInfo Indexes Options=MultiViews"  # what docs/publish.md says the site needs
+APACHE_LOADED = ("mpm_prefork", "authz_core", "dir", "mime", "rewrite", "headers", "alias")
+
+
+@pytest.fixture(scope="module")
+def apache(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Server]]:
+    """Apache 2.4 (one process, ``-X``) serving the site with its .htaccess three ways: at the root of a virtual
+    host, as the folder ``cmo`` of another's document root, and under ``Alias /review/``; stopped by its PID.
+
+    Run as root, Apache's worker becomes ``nobody``: it serves a world-readable copy of the site (pytest's
+    temporary folders are private)."""
+    if APACHE is None:
+        missing("Apache is not installed (Debian: apt-get install apache2)")
+    prefix = tmp_path_factory.mktemp("apache")
+    documents = Path(tempfile.mkdtemp(prefix="cmograph-apache-"))
+    try:
+        documents.chmod(0o755)
+        shutil.copytree(site, documents / "cmo")
+        (documents / "cmo").chmod(0o755)
+        yield from _apache(documents, prefix)
+    finally:
+        shutil.rmtree(documents, ignore_errors=True)
+
+
+def _apache(documents: Path, prefix: Path) -> Iterator[list[Server]]:
+    root_port, folder_port = free_port(), free_port()
+    modules = "\n".join(f"LoadModule {name}_module {APACHE_MODULES}/mod_{name}.so" for name in APACHE_LOADED)
+    user = ""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # Apache refuses to serve as root
+        import pwd
+
+        nobody = pwd.getpwnam("nobody")
+        user = f"User #{nobody.pw_uid}\nGroup #{nobody.pw_gid}"
+    site = documents / "cmo"
+    (prefix / "httpd.conf").write_text(f"""ServerRoot {prefix}
+DefaultRuntimeDir {prefix}
+PidFile {prefix}/httpd.pid
+ErrorLog {prefix}/error.log
+LogLevel warn
+{modules}
+{user}
+ServerName localhost
+TypesConfig /dev/null
+Listen 127.0.0.1:{root_port}
+Listen 127.0.0.1:{folder_port}
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory {documents}>
+    {APACHE_OVERRIDE}
+    Require all granted
+</Directory>
+<VirtualHost 127.0.0.1:{root_port}>
+    DocumentRoot {site}
+</VirtualHost>
+<VirtualHost 127.0.0.1:{folder_port}>
+    DocumentRoot {documents}
+    Alias /review/ {site}/
+</VirtualHost>
+""", encoding="utf-8")
+    command = [APACHE, "-X", "-f", f"{prefix}/httpd.conf"]
+    checked = processes.run([*command, "-t"], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+    process = processes.start(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for(root_port, process, prefix / "error.log")
+        wait_for(folder_port, process, prefix / "error.log")
+        yield [Server(root_port, prefix), Server(folder_port, prefix, "/cmo"), Server(folder_port, prefix, "/review")]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(10)
+    assert logged_errors(prefix / "error.log") == []
+
+
+SERVED = {"nginx": ("nginx", 0), "apache": ("apache", 0), "apache, folder cmo": ("apache", 1),
+          "apache, Alias /review/": ("apache", 2)}
+
+
+@pytest.fixture(scope="module", params=list(SERVED))
+def server(request: pytest.FixtureRequest) -> Server:
+    """The site on each web server, each way it is served."""
+    name, which = SERVED[request.param]
+    found = request.getfixturevalue(name)
+    return found if isinstance(found, Server) else found[which]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -145,9 +250,10 @@ class Answer:
 
 
 def fetch(server: Server, path: str, accept: str | None = None, method: str = "GET") -> Answer:
+    """The answer to ``path`` of the site (a path after the base, starting with ``/``)."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
-        connection.putrequest(method, path, skip_accept_encoding=True)
+        connection.putrequest(method, server.path + path, skip_accept_encoding=True)
         if accept is not None:
             connection.putheader("Accept", accept)
         connection.endheaders()
@@ -163,29 +269,33 @@ def resources(site: Path) -> list[str]:
                   if p.name != "index.html")
 
 
-# --------------------------------------------------------------------------------------------- nginx
+# --------------------------------------------------------------------------------------------- nginx and Apache
 
 
-@needs_nginx
-def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, nginx: Server) -> None:
+def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, server: Server) -> None:
+    """Each form a resource has (a nanopublication: HTML, TriG and N-Quads; any other: HTML and the four RDF forms
+    of triples) is its answer when asked for, and any other RDF form gets 406."""
     paths = resources(site)
     assert len(paths) > 60
+    nanopubs = [p for p in paths if "/np/RA" in p]
+    assert len(nanopubs) > 8
     wrong = []
     for path in paths:
         local = unquote(path).lstrip("/")
         for accept, suffix in [("text/html", "html"), (BROWSER_ACCEPT, "html"), ("*/*", "html"), (None, "html"),
                                *((t, s) for s, t in MEDIA_TYPES.items())]:
-            answer = fetch(nginx, path, accept)
-            expected = (site / f"{local}.{suffix}").read_bytes()
+            answer = fetch(server, path, accept)
+            file = site / f"{local}.{suffix}"
+            assert file.exists() == (suffix == "html" or (suffix in ("trig", "nq")) == (path in nanopubs))
             media_type = "text/html" if suffix == "html" else MEDIA_TYPES[suffix]
-            if (answer.status, answer.headers.get("content-type"), answer.headers.get("vary"), answer.body) != (
-                    200, f"{media_type}; charset=utf-8", "Accept", expected):
+            expected = (200, f"{media_type}; charset=utf-8", "Accept", file.read_bytes() if file.exists() else b"")
+            got = (answer.status, answer.headers.get("content-type"), answer.headers.get("vary"), answer.body)
+            if (got if file.exists() else (got[0], got[2])) != (expected if file.exists() else (406, "Accept")):
                 wrong.append(f"{path} {accept}: {answer.status} {answer.headers.get('content-type')} "
                              f"vary={answer.headers.get('vary')}")
     assert wrong == []
 
 
-@needs_nginx
 @pytest.mark.parametrize(("path", "accept", "status", "media_type", "vary"), [
     ("/", "text/turtle", 200, "text/turtle", "Accept"),  # the dataset's IRI: its VoID and DCAT
     ("/", "application/ld+json", 200, "application/ld+json", "Accept"),
@@ -197,22 +307,46 @@ def test_every_resource_answers_in_every_form_it_is_asked_for(site: Path, nginx:
     ("/clinical-microsystems-nhs.ttl", "text/html", 200, "text/turtle", None),  # a suffix: as it is
     ("/clinical-microsystems-nhs.nt", "image/png", 200, "application/n-triples", None),
     ("/dumps/dataset.trig", None, 200, "application/trig", None),
+    ("/dumps/nanopubs.trig", "text/html", 200, "application/trig", None),
+    ("/ontology-classes.svg", None, 200, "image/svg+xml", None),
     ("/dumps/dataset.nq.gz", None, 200, "application/gzip", None),
     ("/context.jsonld", None, 200, "application/ld+json", None),
     ("/odd/context/caf%C3%A9:1", "text/turtle", 200, "text/turtle", "Accept"),
     ("/odd/context/caf%C3%A9%3A1", "application/rdf+xml", 200, "application/rdf+xml", "Accept"),
 ])
-def test_what_nginx_answers(nginx: Server, path: str, accept: str | None, status: int, media_type: str,
-                            vary: str | None) -> None:
-    answer = fetch(nginx, path, accept)
+def test_what_the_server_answers(server: Server, path: str, accept: str | None, status: int, media_type: str,
+                                 vary: str | None) -> None:
+    answer = fetch(server, path, accept)
     assert answer.status == status
     assert answer.headers["content-type"].split(";")[0] == media_type
     assert answer.headers.get("vary") == vary
 
 
-@needs_nginx
-def test_head_answers_as_get_does(nginx: Server) -> None:
-    answer = fetch(nginx, "/clinical-microsystems-nhs/cmoc/cmoc-staff-outcomes", "text/turtle", "HEAD")
+@pytest.mark.parametrize(("accept", "status", "suffix"), [
+    ("application/trig", 200, "trig"),
+    ("text/turtle, application/trig", 200, "trig"),  # it has no Turtle: the form it has
+    ("application/n-quads;q=0.5, text/html", 200, "nq"),  # RDF before HTML
+    (BROWSER_ACCEPT, 200, "html"),
+    ("text/turtle", 406, None),  # named graphs have no Turtle, N-Triples or RDF/XML
+])
+def test_a_nanopublication_answers_at_its_iri(site: Path, server: Server, accept: str, status: int,
+                                              suffix: str | None) -> None:
+    trig = next(site.glob("clinical-microsystems-nhs/np/RA*.trig"))
+    answer = fetch(server, "/" + trig.relative_to(site).with_suffix("").as_posix(), accept)
+    assert (answer.status, answer.headers.get("vary")) == (status, "Accept")
+    if suffix is not None:
+        assert answer.body == trig.with_suffix(f".{suffix}").read_bytes()
+        assert answer.headers["content-type"] == f"{MEDIA_TYPES.get(suffix, 'text/html')}; charset=utf-8"
+
+
+def test_the_docs_ask_apache_for_what_the_tests_give_it() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "publish.md").read_text(encoding="utf-8")
+    assert f"<Directory /srv/cmo>\n    {APACHE_OVERRIDE}\n" in docs
+    assert f"`{APACHE_OVERRIDE}`" in docs
+
+
+def test_head_answers_as_get_does(server: Server) -> None:
+    answer = fetch(server, "/clinical-microsystems-nhs/cmoc/cmoc-staff-outcomes", "text/turtle", "HEAD")
     assert (answer.status, answer.headers["content-type"], answer.body) == (200, "text/turtle; charset=utf-8", b"")
 
 
@@ -335,7 +469,7 @@ def test_a_browser_crawls_the_whole_site_without_a_fault(browser: object, nginx:
 
 
 @needs_nginx
-def test_search_screenshots_and_accessibility(browser: object, nginx: Server,
+def test_search_screenshots_and_accessibility(browser: object, nginx: Server, site: Path,
                                               tmp_path_factory: pytest.TempPathFactory) -> None:
     shots = tmp_path_factory.mktemp("screenshots")
     print(f"\nscreenshots of the published example: {shots}")
@@ -362,7 +496,8 @@ def test_search_screenshots_and_accessibility(browser: object, nginx: Server,
              "configuration": "/clinical-microsystems-nhs/cmoc/cmoc-imposed-targets.html",
              "evidence": "/clinical-microsystems-nhs/cmoc/cmoc-imposed-targets/evidence/1.html",
              "outcome": "/clinical-microsystems-nhs/outcome/o-staff-morale.html",
-             "concept": f"/{concept}", "ontology": "/ontology.html", "hostile": "/odd.html"}
+             "concept": f"/{concept}", "ontology": "/ontology.html", "hostile": "/odd.html",
+             "nanopublication": "/" + next(site.glob("odd/np/RA*.html")).relative_to(site).as_posix()}
     violations = {}
     for name, path in pages.items():
         page.goto(nginx.url(path), wait_until="load")

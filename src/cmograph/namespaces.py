@@ -23,6 +23,7 @@ NP = "http://www.nanopub.org/nschema#"
 NPX = "http://purl.org/nanopub/x/"
 SEMAPV = "https://w3id.org/semapv/vocab/"
 ORCID = "https://orcid.org/"
+DOI = "https://doi.org/"
 SCHEMA_ORG = "https://schema.org/"
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 

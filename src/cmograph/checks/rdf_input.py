@@ -17,9 +17,8 @@ from cmograph.format.model import LISTS, section_for_class
 from cmograph.format.vocab import CMO
 from cmograph.ingest.build import Origin, Triple
 from cmograph.ingest.convert import ox_triples
-from cmograph.namespaces import DCTERMS
 
-DCTERMS_IDENTIFIER = URIRef(DCTERMS + "identifier")
+DCTERMS_IDENTIFIER = DCTERMS.identifier
 SHOWN_OUTSIDE = 10  # triples listed one by one before the rest are counted
 
 

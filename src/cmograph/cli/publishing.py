@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
 from cmograph.cli.common import data_options
+
+if TYPE_CHECKING:
+    from cmograph.publish.nanopub import Earlier, Exported
+    from cmograph.publish.nanopub import Settings as NanopubSettings
 
 
 @click.command()
@@ -24,26 +28,43 @@ from cmograph.cli.common import data_options
 @click.option("--default-base", is_flag=True,
               help="Publish even under cmograph's default base IRI, https://w3id.org/cmograph/data/ (for a "
                    "preview: those IRIs are not yours to serve).")
+@click.option("--nanopubs", is_flag=True,
+              help="Also publish each configuration as a nanopublication (as `cmograph export --format nanopub` "
+                   "makes them), served at its IRI and linked from the configuration's page.")
+@click.option("--supersede", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
+              help="--nanopubs: an earlier export (the site's dumps/nanopubs.trig); unchanged configurations keep "
+                   "their nanopublications, changed ones get new ones that supersede theirs.")
+@click.option("--sign-key", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
+              help="--nanopubs: sign them with this RSA private key (e.g. ~/.nanopub/id_rsa).")
+@click.option("--creator", metavar="IRI", help="--nanopubs: who publishes them, e.g. your ORCID IRI.")
 def publish(outdir: Path, data: tuple[Path, ...], store: Path | None, example: bool, base: str | None,
             endpoint: str | None, licence: str | None, title: str | None, sparql_endpoint: str | None,
-            replace: bool, default_base: bool) -> None:
+            replace: bool, default_base: bool, nanopubs: bool, supersede: Path | None, sign_key: Path | None,
+            creator: str | None) -> None:
     """Publish the evaluations as a static linked-data site in OUTDIR.
 
     Every IRI under the base gets an HTML page and its description in Turtle, JSON-LD, N-Triples and RDF/XML;
     the site also holds the dataset's VoID and DCAT description, dumps with checksums, a search, the ontology's
-    documentation, and nginx and Apache configurations that serve each IRI in the form asked for. OUTDIR is
-    written whole or not at all.
+    documentation, and nginx and Apache configurations that serve each IRI in the form asked for. With
+    --nanopubs, each configuration's nanopublication too. OUTDIR is written whole or not at all.
     """
     from cmograph.cli.common import open_source, progress_printer
+    from cmograph.errors import UsageError
     from cmograph.publish.paths import check_base
     from cmograph.publish.site import Settings, check_folder
     from cmograph.publish.site import publish as publish_site
     from cmograph.store.project import check_not_evidence
 
+    given = [name for name, value in (("--supersede", supersede), ("--sign-key", sign_key), ("--creator", creator))
+             if value is not None]
+    if given and not nanopubs:
+        raise UsageError(f"{given[0]} is for nanopublications", "add --nanopubs, or leave it out")
     if base is not None:
         check_base(base)
     check_folder(outdir, replace)
     check_not_evidence(outdir / "index.ttl", data, Path.cwd())
+    making = (nanopub_settings(NanopubOptions(supersede, sign_key, creator, licence), data, store, example, endpoint)
+              if nanopubs else None)
     source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint)
     dataset = source.remote.dataset() if source.remote is not None else source.local()
     if licence is None:
@@ -57,12 +78,15 @@ def publish(outdir: Path, data: tuple[Path, ...], store: Path | None, example: b
         static.write(site, source, data_args=data_args)
 
     settings = Settings(base=base, licence=licence, title=title, inputs=inputs(data, store, example),
-                        endpoint=sparql_endpoint, default_base=default_base, explorer=explorer)
+                        endpoint=sparql_endpoint, default_base=default_base, explorer=explorer,
+                        nanopubs=making[0] if making else None, earlier_nanopubs=making[1] if making else None)
     published = publish_site(dataset, outdir, settings, replace=replace)
     for warning in published.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"published {published.pages} pages ({published.files} files) to {outdir}, to be served at "
                f"{published.base}")
+    if published.nanopubs is not None:
+        click.echo(f"with {counted(published.nanopubs)}")
 
 
 def inputs(data: tuple[Path, ...], store: Path | None, example: bool) -> list[str]:
@@ -104,6 +128,21 @@ class NanopubOptions(NamedTuple):
     licence: str | None
 
 
+def nanopub_settings(options: NanopubOptions, data: tuple[Path, ...], store: Path | None, example: bool,
+                     endpoint: str | None) -> tuple[NanopubSettings, Earlier | None]:
+    """How nanopublications are made with these options, and the earlier ones they may supersede; the options are
+    checked before any data is read."""
+    from cmograph.publish import nanopub
+    from cmograph.publish.signing import SigningKey
+    from cmograph.publish.site import cmograph_version, made_at
+
+    creator = nanopub.check_creator(options.creator) if options.creator is not None else None
+    earlier = nanopub.read_earlier(options.supersede) if options.supersede is not None else None
+    key = SigningKey(options.sign_key) if options.sign_key is not None else None
+    return nanopub.Settings(made_at(), cmograph_version(), options.licence,
+                            project_licence(data, store, example, endpoint), creator, key), earlier
+
+
 def export_nanopubs(data: tuple[Path, ...], store: Path | None, example: bool, base: str | None,
                     endpoint: str | None, evaluations: tuple[str, ...], output: Path | None,
                     options: NanopubOptions) -> None:
@@ -111,22 +150,16 @@ def export_nanopubs(data: tuple[Path, ...], store: Path | None, example: bool, b
     from cmograph.cli.common import open_source, progress_printer, said
     from cmograph.ingest.files import write_atomically
     from cmograph.publish import nanopub
-    from cmograph.publish.signing import SigningKey
-    from cmograph.publish.site import cmograph_version, made_at
 
     to_file = output if output is not None and str(output) != "-" else None
     if to_file is not None:
         from cmograph.store.project import check_not_evidence
 
         check_not_evidence(to_file, data, Path.cwd())
-    creator = nanopub.check_creator(options.creator) if options.creator is not None else None
-    earlier = nanopub.read_earlier(options.supersede) if options.supersede is not None else None
-    key = SigningKey(options.sign_key) if options.sign_key is not None else None
+    settings, earlier = nanopub_settings(options, data, store, example, endpoint)
     source = open_source(data, store, example, base, progress=progress_printer("checking"), endpoint=endpoint)
     dataset = source.remote.dataset(evaluations) if source.remote is not None else source.local()
-    settings = nanopub.Settings(made_at(), cmograph_version(), options.licence,
-                                project_licence(data, store, example, endpoint), creator, key)
-    exported = nanopub.export_nanopubs(dataset, evaluations, settings, earlier)
+    exported = nanopub.export_nanopubs(dataset, evaluations, settings, earlier.latest if earlier else None)
     for warning in exported.warnings:
         click.echo(f"warning: {said(warning)}", err=True)
     if not exported.count:
@@ -136,8 +169,12 @@ def export_nanopubs(data: tuple[Path, ...], store: Path | None, example: bool, b
         sys.stdout.buffer.write(exported.data)
         return
     write_atomically(to_file, exported.data)
+    click.echo(f"wrote {said(str(to_file))}: {counted(exported)}", err=True)
+
+
+def counted(exported: Exported) -> str:
+    """``8 nanopublications (7 unchanged, 1 superseding an earlier one)``."""
     superseding = "superseding an earlier one" if exported.superseding == 1 else "superseding earlier ones"
     counts = [f"{n} {what}" for n, what in ((exported.new, "new"), (exported.unchanged, "unchanged"),
                                              (exported.superseding, superseding)) if n]
-    click.echo(f"wrote {said(str(to_file))}: {exported.count} nanopublication{'s' * (exported.count != 1)} "
-               f"({', '.join(counts)})", err=True)
+    return f"{exported.count} nanopublication{'s' * (exported.count != 1)} ({', '.join(counts) or 'none'})"

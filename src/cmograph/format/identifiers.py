@@ -8,9 +8,10 @@ import re
 from urllib.parse import unquote
 
 from cmograph.format.values import is_iri
+from cmograph.namespaces import DOI, ORCID
 
-DOI_RESOLVER = "https://doi.org/"
-ORCID_RESOLVER = "https://orcid.org/"
+DOI_RESOLVER = DOI
+ORCID_RESOLVER = ORCID
 UNSAFE_IN_IRI = '<>"{}|\\^`#?'  # percent-encoded in a DOI's IRI: they would end it or make a query or fragment
 
 

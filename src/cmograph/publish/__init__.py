@@ -5,8 +5,9 @@ Modules: ``paths`` (IRIs to files and links), ``licences`` (SPDX ids to licence 
 for the pages), ``vocabulary`` (the ontology's labels and definitions), ``forms`` (a resource's RDF forms),
 ``diagram`` (a configuration's context -> mechanism -> outcome picture), ``views`` (what each page shows),
 ``answers`` (the canned questions answered for an evaluation), ``dataset`` (VoID, DCAT, schema.org and the dumps),
-``servers`` (nginx and Apache content negotiation), ``ontology`` (the ontology's documentation), ``pages``
-(HTML from the templates) and ``site`` (the whole site, written beside the folder and swapped in).
+``servers`` (nginx and Apache content negotiation), ``ontology`` (the ontology's documentation),
+``class_diagram`` (the ontology's classes and properties as an SVG), ``pages`` (HTML from the templates) and
+``site`` (the whole site, written beside the folder and swapped in).
 
 ``cmograph export --format nanopub`` is here too: ``nanopub`` (each configuration as a nanopublication),
 ``trusty`` (trusty URI artifact codes) and ``signing`` (RSA signatures, with the user's key).

@@ -75,18 +75,29 @@ class Nanopub:
 
 @dataclass
 class Exported:
-    """The nanopublications written as TriG, how many are new, kept unchanged or supersede an earlier one, and
-    what the user must be told."""
+    """The nanopublications (and the earlier ones they supersede), written as TriG, how many are new, kept
+    unchanged or supersede an earlier one, and what the user must be told."""
 
     data: bytes
     new: int = 0
     unchanged: int = 0
     superseding: int = 0
     warnings: list[str] = field(default_factory=list)
+    nanopubs: list[Nanopub] = field(default_factory=list)
+    superseded: list[Nanopub] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         return self.new + self.unchanged + self.superseding
+
+
+@dataclass
+class Earlier:
+    """The nanopublications of an earlier export: the latest of each configuration, and those that a later one in
+    the file supersedes."""
+
+    latest: dict[str, Nanopub]
+    older: list[Nanopub]
 
 
 def check_creator(creator: str) -> str:
@@ -126,6 +137,7 @@ def export_nanopubs(store: ox.Store, evaluations: Sequence[str], settings: Setti
                 exported.new += 1
             else:
                 exported.superseding += 1
+                exported.superseded.append(before)
     kept = {n.configuration for n in made}
     exported_evaluations = {e.value for e in chosen}
     for old in sorted(earlier.values(), key=lambda n: n.configuration):
@@ -133,7 +145,8 @@ def export_nanopubs(store: ox.Store, evaluations: Sequence[str], settings: Setti
             exported.warnings.append(f"the configuration <{old.configuration}> is no longer in the data, so its "
                                      f"nanopublication <{old.iri}> is not in this export (retract it where it "
                                      "was published)")
-    exported.data = b"\n".join(_trig(n) for n in made)
+    exported.data = b"\n".join(trig(n) for n in made)
+    exported.nanopubs = made
     return exported
 
 
@@ -294,17 +307,26 @@ def _said(quads: Iterable[ox.Quad], name: str) -> frozenset[ox.Quad]:
                      if q.graph_name != pubinfo or (q.predicate.value not in MADE and q.subject not in made_by))
 
 
-def _trig(nanopub: Nanopub) -> bytes:
-    """One nanopublication as TriG, with ``this:`` and ``sub:`` for its own IRIs, graph by graph."""
+def _ordered(nanopub: Nanopub) -> list[ox.Quad]:
+    """The quads of a nanopublication graph by graph: head, assertion, provenance, publication info."""
     order: dict[object, int] = {iri(f"{nanopub.iri}#{part}"): rank for rank, part in enumerate(PARTS)}
-    quads = sorted(nanopub.quads, key=lambda q: (order.get(q.graph_name, len(PARTS)), str(q)))
+    return sorted(nanopub.quads, key=lambda q: (order.get(q.graph_name, len(PARTS)), str(q)))
+
+
+def trig(nanopub: Nanopub) -> bytes:
+    """One nanopublication as TriG, with ``this:`` and ``sub:`` for its own IRIs, graph by graph."""
     prefixes = {"this": nanopub.iri, "sub": nanopub.iri + "#", **PREFIXES}
-    return rdf_text(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b"")
+    return rdf_text(ox.serialize(_ordered(nanopub), format=ox.RdfFormat.TRIG, prefixes=prefixes) or b"")
 
 
-def read_earlier(path: Path) -> dict[str, Nanopub]:
-    """The nanopublications of configurations in an earlier export, by configuration IRI: each must match its
-    trusty URI; one that a later one in the file supersedes is left out."""
+def nquads(nanopub: Nanopub) -> bytes:
+    """One nanopublication as N-Quads, graph by graph."""
+    return rdf_text(ox.serialize(_ordered(nanopub), format=ox.RdfFormat.N_QUADS) or b"")
+
+
+def read_earlier(path: Path) -> Earlier:
+    """The nanopublications of configurations in an earlier export, the latest by configuration IRI: each must match
+    its trusty URI."""
     try:
         quads = list(ox.parse(path=path, format=ox.RdfFormat.TRIG))
     except SyntaxError as exc:
@@ -346,4 +368,4 @@ def read_earlier(path: Path) -> dict[str, Nanopub]:
             raise UsageError(f"{path} holds more than one nanopublication of <{nanopub.configuration}>, and none "
                              "supersedes the other", "give --supersede the latest export only")
         latest[nanopub.configuration] = nanopub
-    return latest
+    return Earlier(latest, [n for n in found if n.iri in superseded])

@@ -1,5 +1,6 @@
 """The ontology's documentation: one page with an anchor per term (labels, definitions, domains and ranges,
-alignments, the values of each closed list), and the ontology as Turtle, RDF/XML, N-Triples and JSON-LD."""
+alignments, the values of each closed list) and a class diagram, and the ontology as Turtle, RDF/XML, N-Triples
+and JSON-LD."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from cmograph.namespaces import CMO_NS, COMMON_PREFIXES, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
+from cmograph.publish.class_diagram import Arrow, ClassNode, sentences, svg
 from cmograph.publish.forms import serialize
 from cmograph.publish.paths import RDF_FORMS
 from cmograph.publish.views import Link, Page
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from cmograph.publish.pages import SiteText
 
 PAGE = "ontology"
+DIAGRAM = "ontology-classes.svg"
 KINDS = (("Class", "Classes"), ("ObjectProperty", "Object properties"), ("DatatypeProperty", "Datatype properties"),
          ("AnnotationProperty", "Annotation properties"))
 ALIGNMENTS = {SKOS + "exactMatch": "exact match", SKOS + "closeMatch": "close match",
@@ -112,6 +115,43 @@ def sections() -> list[tuple[str, str, list[TermDoc]]]:
     return found
 
 
+def class_graph(store: ox.Store) -> tuple[list[ClassNode], list[Arrow]]:
+    """The ontology's classes (and the other vocabularies' classes they specialise), its object properties from each
+    class of their domain to each of their range, and its classes to their superclasses."""
+    classes = _subjects(store, OWL + "Class")
+    nodes = [ClassNode(iri, (_text(store, ox.NamedNode(iri), RDFS + "label") or [""])[0] or iri[len(CMO_NS):],
+                       f"cmo:{iri[len(CMO_NS):]}", f"{PAGE}.html#{iri[len(CMO_NS):]}") for iri in classes]
+    arrows: list[Arrow] = []
+    outside: set[str] = set()
+    for iri in classes:
+        for parent in _objects(store, ox.NamedNode(iri), RDFS + "subClassOf"):
+            if isinstance(parent, ox.NamedNode):
+                arrows.append(Arrow(iri, parent.value, subclass=True))
+                if not parent.value.startswith(CMO_NS):
+                    outside.add(parent.value)
+    for iri in sorted(outside):
+        name = _link(ox.NamedNode(iri)).text
+        nodes.append(ClassNode(iri, name.rpartition(":")[2], name, external=True))
+    known = set(classes)
+    for prop in _subjects(store, OWL + "ObjectProperty"):
+        node = ox.NamedNode(prop)
+        label = (_text(store, node, RDFS + "label") or [prop[len(CMO_NS):]])[0]
+        domains = [m.value for o in _objects(store, node, RDFS + "domain") for m in _members(store, o)]
+        ranges = [m.value for o in _objects(store, node, RDFS + "range") for m in _members(store, o)]
+        arrows += [Arrow(d, r, label, property=prop) for d in domains for r in ranges if d in known and r in known]
+    return nodes, arrows
+
+
+def diagram() -> tuple[bytes, list[str]]:
+    """The class diagram as an SVG file, and what it shows in words."""
+    nodes, arrows = class_graph(ontology())
+    title = "Class diagram of the cmograph ontology"
+    description = (f"The {sum(not n.external for n in nodes)} classes of the ontology as boxes; each object property "
+                   "is an arrow from its domain to its range, labelled with its name, and a dashed arrow with a "
+                   "hollow head leads from a class to its superclass.")
+    return svg(nodes, arrows, title, description).encode(), sentences(nodes, arrows)
+
+
 def header() -> dict[str, object]:
     store = ontology()
     node = ox.NamedNode(ONTOLOGY_IRI)
@@ -135,8 +175,9 @@ def files(site: SiteText, context: str) -> dict[str, bytes]:
     found = {f"{PAGE}.ttl": ontology_text()}
     for form in RDF_FORMS[1:]:
         found[f"{PAGE}.{form.suffix}"] = serialize(sorted(triples, key=str), form.suffix, context)
+    found[DIAGRAM], said = diagram()
     meta = header()
     page = Page(PAGE, ONTOLOGY_IRI, str(meta["title"]), "ontology", "ontology.html",
-                extra={"header": meta, "sections": sections()})
+                extra={"header": meta, "sections": sections(), "diagram": DIAGRAM, "diagram_sentences": said})
     found[f"{PAGE}.html"] = render(page, site)
     return found

@@ -10,7 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from cmograph.publish.paths import FORMS, link
+from cmograph.publish.paths import link
 from cmograph.publish.views import Page
 
 
@@ -48,7 +48,7 @@ def script_json(value: Any) -> Markup:
 
 def render(page: Page, site: SiteText) -> bytes:
     """The HTML of ``page``, linking its other forms."""
-    alternates = [Alternate(f.media_type, link(page.path, page.path, f.suffix), f.name) for f in FORMS[1:]]
+    alternates = [Alternate(f.media_type, link(page.path, page.path, f.suffix), f.name) for f in page.forms]
     root = "../" * page.path.count("/")
     html = environment().get_template(page.template).render(page=page, site=site, alternates=alternates, root=root)
     return html.encode()

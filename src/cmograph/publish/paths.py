@@ -31,6 +31,11 @@ RDF_FORMS: tuple[Form, ...] = (
     Form("rdf", "application/rdf+xml", "RDF/XML"),
 )
 FORMS: tuple[Form, ...] = (HTML, *RDF_FORMS)
+# how a resource that is named graphs (a nanopublication) is served besides HTML
+QUAD_FORMS: tuple[Form, ...] = (
+    Form("trig", "application/trig", "TriG"),
+    Form("nq", "application/n-quads", "N-Quads"),
+)
 INDEX = "index"
 UNSAFE = frozenset({"", ".", ".."})
 

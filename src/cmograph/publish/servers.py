@@ -1,15 +1,16 @@
 """Content negotiation for the site: an nginx snippet and an Apache ``.htaccess`` that answer a resource's IRI
 with its HTML page for a browser and with its Turtle, JSON-LD, N-Triples or RDF/XML for a program asking for
-that media type, with the right ``Content-Type`` and ``Vary: Accept``.
+that media type (a nanopublication, with its TriG or N-Quads), with the right ``Content-Type`` and
+``Vary: Accept``.
 
 Both follow the server's order of preference, not the client's q-values: an ``Accept`` header naming an RDF type
-gets that form (browsers never name one), one naming HTML, ``*/*`` or ``text/*`` (or none) gets HTML, and any
-other gets ``406 Not Acceptable`` where the resource exists in some form.
+gets that form where the resource has it (browsers never name one), one naming HTML, ``*/*`` or ``text/*`` (or
+none) gets HTML, and any other gets ``406 Not Acceptable`` where the resource exists in some form.
 """
 
 from __future__ import annotations
 
-from cmograph.publish.paths import RDF_FORMS
+from cmograph.publish.paths import QUAD_FORMS, RDF_FORMS
 
 # file suffix -> media type, for every file the site holds
 MEDIA_TYPES: dict[str, str] = {
@@ -32,6 +33,12 @@ RDF_ACCEPT = (
     (r"application/n-triples", "nt"),
     (r"application/rdf\+xml", "rdf"),
 )
+# the same for named graphs (nanopublications)
+QUAD_ACCEPT = (
+    (r"application/trig", "trig"),
+    (r"application/n-quads", "nq"),
+)
+EXISTING = ("html", *(f.suffix for f in RDF_FORMS), *(f.suffix for f in QUAD_FORMS))  # a resource's files
 HTML_ACCEPT = r"text/html|application/xhtml\+xml|(^|,)\s*\*/\*|(^|,)\s*text/\*"
 
 
@@ -39,17 +46,17 @@ def nginx_conf() -> str:
     """``nginx.conf`` of the site: to ``include`` inside a ``server { }`` block whose ``root`` is the site."""
     types = "\n".join(f"    {media_type} {suffix};" for suffix, media_type in MEDIA_TYPES.items())
     # `if` blocks that only `set` are safe at server level; the last that matches wins, so least preferred first
-    choices = [(HTML_ACCEPT, "html"), *reversed(RDF_ACCEPT)]
-    ifs = "\n".join(f'if ($http_accept ~* "{pattern}") {{ set $cmograph_suffix .{suffix}; }}'
-                    for pattern, suffix in choices)
-    exists = "\n".join(f"    if (-f $document_root$uri.{suffix}) {{ return 406; }}"
-                       for suffix in ("html", *(f.suffix for f in RDF_FORMS)))
+    ifs = "\n".join(f'if ($http_accept ~* "{pattern}") {{ set ${variable} .{suffix}; }}'
+                    for variable, choices in (("cmograph_rdf", RDF_ACCEPT), ("cmograph_quads", QUAD_ACCEPT))
+                    for pattern, suffix in reversed(choices))
+    exists = "\n".join(f"    if (-f $document_root$uri.{suffix}) {{ return 406; }}" for suffix in EXISTING)
     return f"""# Written by `cmograph publish`: content negotiation for this site.
 # Include it inside a server {{ }} block whose root is this folder, for instance:
 #   server {{ listen 80; server_name example.org; root /srv/site; include /srv/site/nginx.conf; }}
 # A path without a suffix is answered with the form the Accept header asks for, in this order of preference:
-# Turtle, JSON-LD, N-Triples, RDF/XML, then HTML (for browsers, */*, text/* or no Accept header);
-# any other type gets 406 Not Acceptable. A path with a suffix (/a/b.ttl) is served as it is.
+# Turtle, JSON-LD, N-Triples, RDF/XML, TriG, N-Quads (the forms a nanopublication has), then HTML (for browsers,
+# */*, text/* or no Accept header); any other type gets 406 Not Acceptable. A path with a suffix (/a/b.ttl) is
+# served as it is.
 
 index index.html;
 charset utf-8;
@@ -59,8 +66,11 @@ types {{
 }}
 default_type application/octet-stream;
 
-set $cmograph_suffix "";
-if ($http_accept = "") {{ set $cmograph_suffix .html; }}
+set $cmograph_rdf "";
+set $cmograph_quads "";
+set $cmograph_html "";
+if ($http_accept = "") {{ set $cmograph_html .html; }}
+if ($http_accept ~* "{HTML_ACCEPT}") {{ set $cmograph_html .html; }}
 {ifs}
 
 # Vary: Accept where the answer was negotiated (an empty value sends no header)
@@ -69,7 +79,8 @@ if ($request_uri ~ "^[^?]*\\.[A-Za-z0-9]+(\\?.*)?$") {{ set $cmograph_vary ""; }
 
 location / {{
     add_header Vary $cmograph_vary always;
-    try_files $uri$cmograph_suffix $uri/index$cmograph_suffix $uri @cmograph_not_acceptable;
+    try_files $uri$cmograph_rdf $uri/index$cmograph_rdf $uri$cmograph_quads $uri$cmograph_html
+              $uri/index$cmograph_html $uri @cmograph_not_acceptable;
 }}
 
 # nothing in the form asked for: 406 if the resource exists in another form, else 404
@@ -84,28 +95,24 @@ location @cmograph_not_acceptable {{
 
 def htaccess() -> str:
     """``.htaccess`` of the site, for Apache 2.4 serving the site's folder itself (``mod_rewrite``,
-    ``mod_headers`` and ``AllowOverride FileInfo Indexes Options``)."""
+    ``mod_headers`` and ``AllowOverride FileInfo Indexes Options=MultiViews``)."""
     add_types = "\n".join(f"AddType {media_type} .{suffix}" for suffix, media_type in MEDIA_TYPES.items())
     suffixes = " ".join(f".{s}" for s in MEDIA_TYPES if s not in ("gz",))
     rules = []
-    for pattern, suffix in RDF_ACCEPT:
-        rules.append(f"""RewriteCond %{{HTTP_ACCEPT}} {pattern}
-RewriteCond %{{REQUEST_FILENAME}} -d
-RewriteCond %{{REQUEST_FILENAME}}/index.{suffix} -f
-RewriteRule ^([^.]*?)/?$ $1/index.{suffix} [L,E=CONNEG:1]
-
-RewriteCond %{{HTTP_ACCEPT}} {pattern}
+    for pattern, suffix in (*RDF_ACCEPT, *QUAD_ACCEPT):
+        index = f"RewriteCond %{{HTTP_ACCEPT}} {pattern}\nRewriteRule ^$ index.{suffix} [L,E=CONNEG:1]\n\n"
+        rules.append(f"""{index if (pattern, suffix) in RDF_ACCEPT else ""}RewriteCond %{{HTTP_ACCEPT}} {pattern}
 RewriteCond %{{REQUEST_FILENAME}}.{suffix} -f
 RewriteRule ^([^.]+)$ $1.{suffix} [L,E=CONNEG:1]
 """)
-    forms = " [OR]\n".join(f"RewriteCond %{{REQUEST_FILENAME}}.{suffix} -f"
-                            for suffix in ("html", *(f.suffix for f in RDF_FORMS)))
+    forms = " [OR]\n".join(f"RewriteCond %{{REQUEST_FILENAME}}.{suffix} -f" for suffix in EXISTING)
     return f"""# Written by `cmograph publish`: content negotiation for this site on Apache 2.4 (as nginx.conf does).
-# Needs mod_rewrite, mod_headers, mod_mime and "AllowOverride FileInfo Indexes Options".
+# Needs mod_rewrite, mod_headers, mod_mime and "AllowOverride FileInfo Indexes Options=MultiViews".
 # A path without a suffix is answered with the form the Accept header asks for, in this order of preference:
-# Turtle, JSON-LD, N-Triples, RDF/XML, then HTML; any other type gets 406 Not Acceptable.
+# Turtle, JSON-LD, N-Triples, RDF/XML, TriG, N-Quads, then HTML; any other type gets 406 Not Acceptable.
 Options -MultiViews
 DirectoryIndex index.html
+DirectorySlash Off
 {add_types}
 AddCharset utf-8 {suffixes}
 
@@ -117,9 +124,7 @@ RewriteCond %{{HTTP_ACCEPT}} ^$
 RewriteRule ^[^.]*$ - [E=CONNEG_HTML:1]
 
 RewriteCond %{{ENV:CONNEG_HTML}} =1
-RewriteCond %{{REQUEST_FILENAME}} -d
-RewriteCond %{{REQUEST_FILENAME}}/index.html -f
-RewriteRule ^([^.]*?)/?$ $1/index.html [L,E=CONNEG:1]
+RewriteRule ^$ index.html [L,E=CONNEG:1]
 
 RewriteCond %{{ENV:CONNEG_HTML}} =1
 RewriteCond %{{REQUEST_FILENAME}}.html -f

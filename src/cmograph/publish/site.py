@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from cmograph.errors import UsageError
 from cmograph.namespaces import COMMON_PREFIXES, DEFAULT_BASE
+from cmograph.publish import nanopages
 from cmograph.publish import ontology as ontology_docs
 from cmograph.publish.answers import Table, answer_tables
 from cmograph.publish.dataset import (
@@ -35,6 +36,8 @@ from cmograph.publish.dataset import (
 from cmograph.publish.forms import CONTEXT_FILE, context_document, serialize
 from cmograph.publish.graph import SiteGraph, cmo
 from cmograph.publish.licences import licence_iri, licence_name
+from cmograph.publish.nanopub import Earlier, Exported, export_nanopubs, trig
+from cmograph.publish.nanopub import Settings as NanopubSettings
 from cmograph.publish.pages import SiteText, render, script_json
 from cmograph.publish.paths import INDEX, RDF_FORMS, check_base, site_path
 from cmograph.publish.servers import htaccess, nginx_conf
@@ -45,6 +48,7 @@ MARKER = ".cmograph-publish"
 ASSETS = ("site.css", "search.js")
 SEARCH_INDEX = "assets/search.json"
 CHECKSUMS = "dumps/sha256sums.txt"
+NANOPUBS = "dumps/nanopubs.trig"
 DCTERMS = COMMON_PREFIXES["dcterms"]
 
 
@@ -60,6 +64,8 @@ class Settings:
     endpoint: str | None = None
     default_base: bool = False
     explorer: Callable[[Path], object] | None = None  # writes the explorer into the site's folder
+    nanopubs: NanopubSettings | None = None  # how to make the configurations' nanopublications, if the site has them
+    earlier_nanopubs: Earlier | None = None  # an earlier export they may supersede
 
 
 @dataclass
@@ -71,6 +77,7 @@ class Published:
     pages: int
     files: int
     warnings: list[str]
+    nanopubs: Exported | None = None
 
 
 def cmograph_version() -> str:
@@ -161,8 +168,8 @@ class Files(dict[str, bytes]):
         self.owners[path] = named
 
 
-def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str]]:
-    """Every file of the site (by path), the base IRI and warnings."""
+def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str], Exported | None]:
+    """Every file of the site (by path), the base IRI, warnings and the nanopublications."""
     graph = SiteGraph(store)
     if not graph.evaluations:
         raise UsageError("there is no evaluation to publish", "load evidence first, or use --example to try")
@@ -171,7 +178,10 @@ def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str]]:
     made = made_at()
     engine = StoreEngine(store)
     answers: dict[str, list[Table]] = {e.value: answer_tables(engine, e.value) for e in graph.evaluations}
-    views = Views(graph, base, answers)
+    earlier = settings.earlier_nanopubs
+    nanopubs = None if settings.nanopubs is None else export_nanopubs(store, (), settings.nanopubs,
+                                                                       earlier.latest if earlier else None)
+    views = Views(graph, base, answers, {n.configuration: n.iri for n in nanopubs.nanopubs} if nanopubs else None)
     pages = views.pages()
     titles = [graph.label(e) for e in graph.evaluations]
     title = settings.title or (titles[0] if len(titles) == 1 else f"{len(titles)} realist evaluations")
@@ -195,7 +205,7 @@ def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str]]:
     for form in RDF_FORMS:
         found.put(f"{INDEX}.{form.suffix}", serialize(dataset, form.suffix, context), "the dataset's description")
     found.put(f"{INDEX}.html", render(index_page(views, about, dumped, len(graph.quads), pages,
-                                                     settings.explorer is not None), text), base)
+                                                     settings.explorer is not None, nanopubs is not None), text), base)
     found.put(CONTEXT_FILE, context_document(), "the JSON-LD context")
     found.put(SEARCH_INDEX, search_index(pages, graph, views), "the search index")
     for name in ASSETS:
@@ -206,11 +216,16 @@ def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str]]:
     found.put(".htaccess", htaccess().encode(), "the Apache configuration")
     warnings = [f"<{s.value}> has a '?' or '#' in its IRI, so it has no page of its own (it is in the dumps)"
                 for s in graph.subjects_under(base) if site_path(s.value, base) is None]
-    return found, base, warnings
+    if nanopubs is not None:
+        shown = nanopages.files(nanopubs, earlier.older if earlier else [], base, views, found.put,
+                                lambda page: render(page, text))
+        found.put(NANOPUBS, b"\n".join(trig(n) for n in shown), "the nanopublications")
+        warnings += nanopubs.warnings
+    return found, base, warnings, nanopubs
 
 
 def index_page(views: Views, about: About, dumped: list[Dump], triples: int, pages: list[Page],
-               explorer: bool = False) -> Page:
+               explorer: bool = False, nanopubs: bool = False) -> Page:
     graph = views.graph
     page = Page(INDEX, about.base, about.title, "dataset", "index.html")
     rows = []
@@ -228,6 +243,7 @@ def index_page(views: Views, about: About, dumped: list[Dump], triples: int, pag
         "checksums": CHECKSUMS,
         "search_index": SEARCH_INDEX,
         "explorer": explorer,
+        "nanopubs": NANOPUBS if nanopubs else None,
         "statistics": f"{triples} triples, {len(pages)} resources",
         "schema_org": script_json(schema_org(about, dumped, keywords, creators(graph))),
     }
@@ -276,8 +292,8 @@ def write(found: Files, folder: Path, more: Callable[[Path], object] | None = No
 def publish(store: ox.Store, folder: Path, settings: Settings, *, replace: bool = False) -> Published:
     """Publish the evaluations of ``store`` as a static site in ``folder`` (see :mod:`cmograph.publish`)."""
     check_folder(folder, replace)
-    found, base, warnings = build(store, settings)
+    found, base, warnings, nanopubs = build(store, settings)
     check_folder(folder, replace)  # again: it may have changed while the site was built
     write(found, folder, settings.explorer)
-    return Published(folder, base, sum(1 for p in found if p.endswith(".html")), len(found) + 1, warnings)
+    return Published(folder, base, sum(1 for p in found if p.endswith(".html")), len(found) + 1, warnings, nanopubs)
 

@@ -17,7 +17,7 @@ from cmograph.namespaces import CMO_NS, COMMON_PREFIXES
 from cmograph.publish.answers import Table
 from cmograph.publish.diagram import diagram
 from cmograph.publish.graph import Node, SiteGraph, Term, cmo
-from cmograph.publish.paths import INDEX, link, site_path
+from cmograph.publish.paths import INDEX, RDF_FORMS, Form, link, site_path
 from cmograph.publish.vocabulary import name_of, terms
 
 ONTOLOGY_PAGE = "ontology"
@@ -65,6 +65,7 @@ class Page:
     statements: list[Statement] = field(default_factory=list)
     incoming: list[tuple[Link, Link]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    forms: tuple[Form, ...] = RDF_FORMS  # the other forms it is served in
 
 
 def concept_path(iri: str, base: str) -> str:
@@ -80,10 +81,12 @@ def concept_path(iri: str, base: str) -> str:
 class Views:
     """Builds the pages of a site from its graph."""
 
-    def __init__(self, graph: SiteGraph, base: str, answers: dict[str, list[Table]]) -> None:
+    def __init__(self, graph: SiteGraph, base: str, answers: dict[str, list[Table]],
+                 nanopubs: dict[str, str] | None = None) -> None:
         self.graph = graph
         self.base = base
         self.answers = answers
+        self.nanopubs = nanopubs or {}  # configuration IRI -> the IRI of its nanopublication
         self.paths: dict[str, str] = {}
         for subject in graph.subjects_under(base):
             path = site_path(subject.value, base)
@@ -220,10 +223,17 @@ class Views:
                       if empty is not None or graph.values(node, cmo(predicate))],
             "led_from": self.links(graph.subjects(cmo("leadsTo"), node), path),
             "theories": self.links(graph.subjects(cmo("includesConfiguration"), node), path),
+            "nanopub": self.nanopub(node, path),
             "confidence_note": graph.text(node, cmo("confidenceNote")),
             "evaluation": self.link(graph.evaluation_of(node) or node, path),
             "evidence": [self.evidence(e, path) for e in evidence if isinstance(e, ox.NamedNode | ox.BlankNode)],
         }
+
+    def nanopub(self, configuration: ox.NamedNode, here: str) -> Link | None:
+        """A link to the nanopublication of ``configuration`` when the site holds one."""
+        iri = self.nanopubs.get(configuration.value)
+        target = site_path(iri, self.base) if iri is not None else None
+        return Link(iri, link(here, target)) if iri is not None and target is not None else None
 
     def evidence(self, item: Node, path: str) -> dict[str, Any]:
         graph = self.graph
