@@ -152,6 +152,8 @@ def _accept(path: Path, found: list[Element], scheme: Path, source: Source, base
     write_scheme(scheme, done.text)
     changed = (f"{len(done.added)} concept{'s' * (len(done.added) != 1)} added, {len(done.extended)} extended, "
                f"{done.members} member{'s' * (done.members != 1)} placed")
-    click.echo(said(f"wrote {scheme}: {changed}; from {done.kept} kept row{'s' * (done.kept != 1)} "
+    here = Path.cwd().resolve()
+    shown = scheme.resolve().relative_to(here) if scheme.resolve().is_relative_to(here) else scheme
+    click.echo(said(f"wrote {shown}: {changed}; from {done.kept} kept row{'s' * (done.kept != 1)} "
                     f"({done.rejected} rejected, {done.unreviewed} not reviewed: no author_id)."), err=True)
 
