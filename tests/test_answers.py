@@ -118,6 +118,7 @@ def test_a_store_that_cannot_be_written_still_answers(study: Path, generation: P
     assert list(generation.glob(f"{ANSWERS}/*.tmp")) == []
 
 
+@pytest.mark.slow
 def test_changed_evidence_is_never_answered_from_an_old_answer(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(answers, "KEEP_AFTER_SECONDS", 0.0)
     before = cmograph.open_data(study).ask("what-worked").rows
@@ -165,6 +166,7 @@ def _needing_no_option() -> list[str]:
     return [q.id for q in questions().values() if not any(p.required for p in q.parameters)]
 
 
+@pytest.mark.slow
 def test_load_prepares_the_questions_that_need_no_option(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(study)
     result = CliRunner().invoke(main, ["load", "--prepare"])

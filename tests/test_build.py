@@ -102,6 +102,7 @@ def test_defaults_and_generated_statement() -> None:
     assert statement.startswith("In the context of ") and " leads to " in statement
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", sorted(EXPORTS))
 def test_round_trip_through_every_rdf_format_is_lossless(fmt: str, tmp_path: Path) -> None:
     store = load_memory([RIVERSIDE, VALID / "hillside-review.json"])
@@ -128,6 +129,7 @@ def test_trig_export_keeps_one_named_graph_per_evaluation() -> None:
     assert {DEFAULT_BASE + "riverside-wards/graph", DEFAULT_BASE + "hillside-review/graph"} <= names
 
 
+@pytest.mark.slow
 def test_an_export_is_sorted_so_it_reads_the_same_from_any_store(tmp_path: Path) -> None:
     from cmograph.store.disk import DiskStore
     from cmograph.store.project import load_into

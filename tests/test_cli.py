@@ -62,6 +62,7 @@ def test_asking_a_loaded_project_imports_no_reader_web_or_template_library(tmp_p
     assert out.count("\n") > 2, out  # the question answered
     assert out.strip().splitlines()[-1] == "[]"
 
+@pytest.mark.slow
 def test_publish_exit_codes(tmp_path: Path) -> None:
     ok = run("publish", tmp_path / "site", "--example", "--base", "https://example.org/cmo/")
     assert ok.exit_code == 0
@@ -333,6 +334,7 @@ def test_data_that_does_not_conform_is_said_to_stop_the_command_given() -> None:
                                       f"{undone}.\n"), args
 
 
+@pytest.mark.slow
 def test_export_formats_and_unknown_evaluation(tmp_path: Path) -> None:
     out = tmp_path / "kb.ttl"
     assert run("export", "--example", "-o", out).exit_code == 0
@@ -370,6 +372,7 @@ def test_the_installed_command_runs_the_example_without_a_traceback(tmp_path: Pa
 
 
 
+@pytest.mark.slow
 def test_a_command_that_leaves_at_once_prints_all_of_a_big_answer_into_a_pipe(tmp_path: Path) -> None:
     """`ask` and `query` leave without the interpreter's teardown once their output is flushed: every byte of an
     answer far bigger than a pipe's buffer still arrives, and the exit codes are as before."""

@@ -52,6 +52,7 @@ def test_a_project_in_memory_answers_as_from_disk(study: Path) -> None:
     assert on_disk.ask("what-worked").columns[-1] == "evaluation"  # two evaluations: the column is shown
 
 
+@pytest.mark.slow
 def test_a_project_is_brought_up_to_date_before_it_is_opened(study: Path) -> None:
     assert cmograph.open_data(study).refreshed is not None
     (study / "evaluations" / "hillside-review.json").unlink()

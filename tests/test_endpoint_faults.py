@@ -624,6 +624,7 @@ MALFORMED: dict[str, tuple[object, str]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_malformed_sparql_json_is_one_clear_error(case: str) -> None:
     data, problem = MALFORMED[case]

@@ -122,6 +122,7 @@ def test_no_option_is_called_as_a_name_the_explorer_keeps_for_itself() -> None:
     assert [p.name for q in questions().values() for p in q.parameters if p.name in kept] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("qid", list(questions()))
 def test_every_question_answers_as_the_command_line(served: Client, qid: str) -> None:
     question = get_question(qid)
@@ -390,6 +391,7 @@ def test_a_configuration_is_drawn_for_a_pattern_only_if_it_shows_it(tmp_path: Pa
     assert ("hillside-review", "CMO2") not in drawn  # blame and dashboards: not this pattern
 
 
+@pytest.mark.slow
 def test_the_published_explorer_has_every_answer_the_page_can_ask_for(tmp_path: Path, example: Source) -> None:
     written = write(tmp_path, example, data_args=["--example"])
     folder = tmp_path / "explorer"
@@ -445,6 +447,7 @@ def test_the_published_explorer_is_written_once_into_a_site(tmp_path: Path, exam
         write(tmp_path, example)
 
 
+@pytest.mark.slow
 def test_a_project_concept_is_offered_and_drawn_under_its_label(study_project: Path) -> None:
     """A concept of the project's scheme (concepts.yaml) is suggested under its label, and a pattern shown by that
     label (``demi-regularities --by concept``) draws the configurations that show it."""

@@ -69,6 +69,7 @@ def _load(path: Path) -> object:
     return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [*sorted((DATA / "valid").iterdir()),
                                   *sorted((ROOT / "examples").glob("*.yaml"))], ids=lambda p: p.name)
 def test_valid_files_pass_the_json_schema(path: Path) -> None:
@@ -76,6 +77,7 @@ def test_valid_files_pass_the_json_schema(path: Path) -> None:
     jsonschema.validate(data, json_schema())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["bad-enum-direction.yaml", "unknown-cmoc-key.yaml", "missing-context-label.yaml",
                                   "value-not-number.yaml", "wrong-format-version.yaml",
                                   "empty-title.yaml", "blank-evidence-quote.yaml", "missing-cmoc-mechanism.yaml",

@@ -220,6 +220,7 @@ def test_an_rdf_file_may_say_only_that_an_author_is_a_person_and_their_name(tmp_
 # --- through the workbook, in answers ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_workbook_keeps_the_orcid_in_its_cell_and_gives_it_back(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

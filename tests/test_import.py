@@ -430,6 +430,7 @@ def graph_of(path: Path) -> Graph:
     return graph
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ROUND_TRIP, ids=[p.name for p in ROUND_TRIP])
 def test_yaml_to_workbook_to_yaml_gives_the_same_graph(path: Path, tmp_path: Path) -> None:
     book = tmp_path / "book.xlsx"
@@ -440,6 +441,7 @@ def test_yaml_to_workbook_to_yaml_gives_the_same_graph(path: Path, tmp_path: Pat
     assert isomorphic(graph_of(path), graph_of(back))
 
 
+@pytest.mark.slow
 def test_a_workbook_with_bad_cells(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

@@ -137,6 +137,7 @@ def ask_safely(question: Question, parameter: Parameter, value: str, like: bool)
     engine().select(sparql)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("qid", "name"), PARAMETERS)
 @FUZZ
 @given(value=HOSTILE, like=st.booleans())
@@ -147,6 +148,7 @@ def test_hostile_text_in_any_parameter_never_changes_a_query(qid: str, name: str
     ask_safely(question, parameter, value, like)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("qid", "name"), PARAMETERS)
 def test_every_fixed_hostile_string_in_every_parameter(qid: str, name: str) -> None:
     question = questions()[qid]
@@ -198,6 +200,7 @@ CLI_HOSTILE = HOSTILE.filter(lambda s: "\x00" not in s and not s.startswith("-")
                              and not re.search("[\ud800-\udc7f\udd00-\udfff]", s))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(value=CLI_HOSTILE, index=st.integers(0, len(PARAMETERS) - 1))
 def test_hostile_options_on_the_command_line_give_an_answer_or_a_clear_error(kb: DiskStore, value: str,
@@ -243,6 +246,7 @@ NAMES = ['x" } UNION { ?s ?p ?o } #', "it's {a} #1", "new\nline", "tab\tand spac
          "--not-an-option", "back\\slash", "%20encoded%3E"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_files_and_stores_with_hostile_names_answer_like_plain_ones(tmp_path: Path, name: str) -> None:
     plain = run("ask", "what-worked", "--data", VALID / "riverside-wards.yaml", "-f", "csv", cwd=tmp_path)
@@ -377,6 +381,7 @@ def test_csv_and_tsv_cells_a_spreadsheet_would_run_as_formulas_get_a_leading_quo
     assert as_json[0]["contexts"] == [FORMULAS["c-1"]]  # JSON is for programs: never changed
 
 
+@pytest.mark.slow
 def test_numbers_are_never_taken_for_formulas(hostile: Path) -> None:
     query = 'SELECT (-3.5 AS ?number) ("-3.5" AS ?text) (+2 AS ?plus) WHERE {}'
     done = cmograph("query", "--data", hostile, "-f", "csv", cwd=hostile.parent, stdin=query)
@@ -387,6 +392,7 @@ def test_numbers_are_never_taken_for_formulas(hostile: Path) -> None:
 LONG = "n" * 100_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ("ask", "why", "--example", "--outcome", HOSTILE_LABEL),
     ("ask", HOSTILE_LABEL, "--example"),

@@ -100,6 +100,7 @@ def test_every_module_is_in_a_layer() -> None:
     assert [m for m in modules if layer_of(m) not in RANK] == []
 
 
+@pytest.mark.slow
 def test_no_module_imports_from_a_layer_above_its_own() -> None:
     wrong = []
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -145,6 +146,7 @@ def declared_namespaces() -> set[str]:
             and node.value.value.endswith(("#", "/"))}
 
 
+@pytest.mark.slow
 def test_namespaces_are_declared_in_one_place() -> None:
     namespaces = declared_namespaces()
     assert {"http://purl.org/dc/terms/", "http://www.w3.org/2002/07/owl#"} <= namespaces

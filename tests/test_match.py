@@ -60,6 +60,7 @@ def test_lexical_scores_real_wording() -> None:
     assert pairs == {(0, 1): 1.0}
 
 
+@pytest.mark.slow
 def test_match_proposes_sssom_that_sssom_py_validates(project: Path) -> None:
     code, _, err = cmograph("match", "-o", "mappings.sssom.tsv", cwd=project)
     assert code == 0, err
@@ -86,6 +87,7 @@ def test_match_proposes_sssom_that_sssom_py_validates(project: Path) -> None:
         str(k): [] for k in report}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not semantic.available(), reason="the match extra (wordllama) is not installed")
 def test_semantic_step_finds_what_words_alone_miss(project: Path) -> None:
     cmograph("match", "-o", "both.tsv", "--kind", "outcome", cwd=project)
@@ -121,6 +123,7 @@ def review(path: Path, keep: dict[tuple[str, str], str]) -> None:
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_accept_writes_the_kept_clusters_into_the_scheme_and_questions_see_them(project: Path) -> None:
     before = {p.name: p.read_bytes() for p in (project / "evaluations").iterdir()}
     code, _, err = cmograph("match", "-o", "m.tsv", "--method", "lexical", cwd=project)
@@ -139,6 +142,7 @@ def test_accept_writes_the_kept_clusters_into_the_scheme_and_questions_see_them(
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_demi_regularities_by_concept_across_studies_on_real_wording(project: Path) -> None:
     (project / "concepts.yaml").write_text("""scheme:
   label: Medication review
@@ -171,6 +175,7 @@ def test_one_evaluation_has_nothing_to_match(tmp_path: Path) -> None:
     assert rows(tmp_path / "m.tsv") == []
 
 
+@pytest.mark.slow
 def test_a_mapping_file_without_a_required_column_is_refused(project: Path) -> None:
     cmograph("match", "-o", "m.tsv", "--method", "lexical", cwd=project)
     text = (project / "m.tsv").read_text(encoding="utf-8").replace("\tauthor_id", "\tauthor")
@@ -181,6 +186,7 @@ def test_a_mapping_file_without_a_required_column_is_refused(project: Path) -> N
     assert not (project / "concepts.yaml").exists()
 
 
+@pytest.mark.slow
 def test_an_unknown_element_in_a_mapping_file_is_refused(project: Path) -> None:
     cmograph("match", "-o", "m.tsv", "--method", "lexical", cwd=project)
     text = (project / "m.tsv").read_text(encoding="utf-8").replace("thompson-2023.mechanism:m7",
@@ -191,6 +197,7 @@ def test_an_unknown_element_in_a_mapping_file_is_refused(project: Path) -> None:
     assert "object_id <https://w3id.org/cmograph/data/thompson-2023/mechanism/m77> is no element" in err
 
 
+@pytest.mark.slow
 def test_a_concept_scheme_that_does_not_parse_stops_every_command(project: Path) -> None:
     (project / "concepts.yaml").write_text("scheme:\n  label: x\nconcepts:\n  - id: a\n    label: [oops\n",
                                            encoding="utf-8")
@@ -200,6 +207,7 @@ def test_a_concept_scheme_that_does_not_parse_stops_every_command(project: Path)
         assert "error: concepts.yaml:6:1: YAML syntax error" in err
 
 
+@pytest.mark.slow
 def test_an_unknown_member_or_broader_is_an_error_at_its_line(project: Path) -> None:
     (project / "concepts.yaml").write_text("""concepts:
   - id: trust
@@ -226,6 +234,7 @@ def test_an_unknown_member_or_broader_is_an_error_at_its_line(project: Path) -> 
     assert code == 1 and "Nothing was loaded or answered." in err
 
 
+@pytest.mark.slow
 def test_the_scheme_is_refreshed_when_it_or_an_evaluation_changes(project: Path) -> None:
     scheme = project / "concepts.yaml"
     scheme.write_text("concepts:\n  - id: trust\n    label: Trust\n    members: [howe-2024/m3]\n", encoding="utf-8")
@@ -244,6 +253,7 @@ def test_the_scheme_is_refreshed_when_it_or_an_evaluation_changes(project: Path)
     assert cmograph("query", "q.rq", cwd=project)[1] == "label\n"
 
 
+@pytest.mark.slow
 def test_a_skos_scheme_and_concepts_with_data(tmp_path: Path) -> None:
     (tmp_path / "concepts.ttl").write_text("""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix cmo: <https://w3id.org/cmograph/ontology#> .

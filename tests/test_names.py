@@ -60,6 +60,7 @@ def names_to_try(resolver: Resolver, kind: str) -> set[str]:
     return names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(ELEMENT_TYPES))
 def test_every_name_resolves_as_by_lookup_queries(twins: tuple[StoreEngine, StoreEngine], kind: str) -> None:
     queried, indexed = twins
@@ -73,6 +74,7 @@ def test_every_name_resolves_as_by_lookup_queries(twins: tuple[StoreEngine, Stor
     assert found >= 3  # the sweep found elements, not only errors
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["context", "mechanism", "site", "cmoc"])
 def test_within_one_evaluation_as_by_lookup_queries(twins: tuple[StoreEngine, StoreEngine], kind: str) -> None:
     queried, indexed = twins

@@ -144,6 +144,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_each_configuration_of_the_example_is_a_nanopublication_the_library_verifies(
         exported: Path, library: SimpleNamespace) -> None:
     checked = library_nanopubs(exported, library)
@@ -219,6 +220,7 @@ def edited_example(folder: Path, edit: Any) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_changed_configuration_gets_a_new_nanopublication_that_supersedes_the_old(
         exported: Path, tmp_path: Path, library: SimpleNamespace) -> None:
     def relabel(data: dict[str, Any]) -> None:
@@ -247,6 +249,7 @@ def test_a_changed_configuration_gets_a_new_nanopublication_that_supersedes_the_
     assert again.read_bytes() == out.read_bytes()
 
 
+@pytest.mark.slow
 def test_an_earlier_file_with_both_versions_supersedes_from_the_latest(exported: Path, tmp_path: Path) -> None:
     def relabel(data: dict[str, Any]) -> None:
         data["outcomes"][0]["label"] += " (relabelled)"
@@ -326,6 +329,7 @@ def test_the_study_is_named_by_its_doi_and_an_author_by_orcid_with_type_and_name
     assert len(library_nanopubs(out, library)) == 1
 
 
+@pytest.mark.slow
 def test_every_test_evaluation_verifies_measures_and_dates_included(tmp_path: Path, library: SimpleNamespace) -> None:
     out = tmp_path / "valid.trig"
     assert run("--data", VALID, "-f", "nanopub", "--license", "CC-BY-4.0", "-o", out).exit_code == 0
@@ -337,6 +341,7 @@ def test_every_test_evaluation_verifies_measures_and_dates_included(tmp_path: Pa
     assert measures and all(n.objects("assertion", CMO + "value") for n in measures)  # an outcome's measures
 
 
+@pytest.mark.slow
 def test_blank_nodes_get_the_same_names_whatever_the_store_calls_them(
         tmp_path: Path, library: SimpleNamespace) -> None:
     nt = tmp_path / "riverside.nt"
@@ -393,6 +398,7 @@ def signature_verifies(nanopub: Any, library: SimpleNamespace) -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_signed_with_the_key_given_in_either_form(
         tmp_path: Path, keys: SimpleNamespace, library: SimpleNamespace) -> None:
     for key in (keys.pem, keys.profile):
@@ -423,6 +429,7 @@ def test_signed_with_the_key_given_in_either_form(
     assert resigned.output == f"wrote {tmp_path / 'r.trig'}: 8 nanopublications (8 unchanged)\n"
 
 
+@pytest.mark.slow
 def test_a_signature_that_does_not_match_fails_the_check(
         tmp_path: Path, keys: SimpleNamespace, library: SimpleNamespace) -> None:
     out = tmp_path / "signed.trig"
@@ -522,6 +529,7 @@ KINDS = st.sampled_from(["", "en", "EN-gb", "^own", "^str"])
 NAME = "https://example.org/np/RA" + "A" * 43
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(values=st.lists(st.tuples(TEXT, KINDS, IRI_TEXT, st.booleans()), min_size=1, max_size=8))
 @example(values=[("x", "en", "", True), ("x", "^own", "", True), ("x", "", "", True), ("a\nb\\", "", "", False),
@@ -577,6 +585,7 @@ def site_file(site: Path, iri: str, suffix: str) -> Path:
     return site / f"{iri[len(SITE_BASE):]}.{suffix}"
 
 
+@pytest.mark.slow
 def test_a_site_published_with_nanopubs_serves_each_at_its_iri(
         tmp_path: Path, keys: SimpleNamespace, library: SimpleNamespace) -> None:
     creator = "https://orcid.org/0000-0002-1825-0097"
@@ -629,6 +638,7 @@ def latest_in(path: Path) -> dict[str, Checked]:
     return {n.configuration: n for n in found if n.iri not in superseded}
 
 
+@pytest.mark.slow
 def test_a_site_published_again_supersedes_and_keeps_the_old_nanopublication(tmp_path: Path) -> None:
     first = publish(tmp_path / "first", "--data", example_path(), "--nanopubs", "--base", SITE_BASE, "--license",
                     "CC0-1.0")

@@ -149,6 +149,7 @@ def read(path: Path) -> Links:
 # --------------------------------------------------------------------------------------------- the site
 
 
+@pytest.mark.slow
 def test_every_resource_under_the_base_has_a_page_and_each_rdf_form(site: Path, example_quads: list[ox.Quad]) -> None:
     subjects = {q.subject.value for q in example_quads
                 if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(BASE)}
@@ -511,6 +512,7 @@ def test_an_id_that_would_overwrite_the_sites_own_files_is_refused(tmp_path: Pat
 # --------------------------------------------------------------------------------------------- refusals
 
 
+@pytest.mark.slow
 def test_publishing_under_the_default_base_is_refused_unless_asked(tmp_path: Path) -> None:
     refused = run(tmp_path / "site", "--example")
     assert refused.exit_code == 2
@@ -550,6 +552,7 @@ def test_licence_iris(text: str, iri: str) -> None:
     assert licence_iri(text) == iri
 
 
+@pytest.mark.slow
 def test_a_bad_base_is_refused(tmp_path: Path) -> None:
     for base in ("https://example.org/cmo", "https://example.org/cmo#", "ftp://example.org/cmo/", "cmo/"):
         result = run(tmp_path / "site", "--example", "--base", base)
@@ -601,6 +604,7 @@ def test_an_existing_folder_is_replaced_only_when_asked_and_only_if_publish_wrot
     assert "is a file, not a folder" in run(file, "--example", "--base", BASE).output
 
 
+@pytest.mark.slow
 def test_a_failed_publish_leaves_the_old_site_in_place(tmp_path: Path) -> None:
     folder = tmp_path / "site"
     assert run(folder, "--example", "--base", BASE).exit_code == 0

@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "reliability.md"
 REFERENCE = re.compile(r"`(tests/[\w/]+\.py)::([\w:]+)`")
@@ -23,6 +25,7 @@ def defined_tests(path: Path) -> set[str]:
     return names
 
 
+@pytest.mark.slow
 def test_every_test_the_reliability_page_names_exists() -> None:
     references = REFERENCE.findall(PAGE.read_text(encoding="utf-8"))
     assert len(references) > 40

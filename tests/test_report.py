@@ -41,6 +41,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_the_html_report_holds_every_section_and_is_self_contained(example: Path) -> None:
     text = (example / "report.html").read_text(encoding="utf-8")
     for section in ("evaluations", "concepts", "reviews", "evidence-map", "configurations", "confidence", "sites",
@@ -91,6 +92,7 @@ def test_an_author_with_an_orcid_is_named_and_a_doi_shown_as_the_doi(example: Pa
     assert cells[6] == "[10.5555/larchfield-follow-up](https://doi.org/10.5555/larchfield-follow-up)"
 
 
+@pytest.mark.slow
 def test_the_report_is_the_same_every_time(example: Path, tmp_path: Path) -> None:
     assert run("report", "--example", "-o", "again.html", cwd=tmp_path).exit_code == 0
     assert (tmp_path / "again.html").read_bytes() == (example / "report.html").read_bytes()
@@ -98,6 +100,7 @@ def test_the_report_is_the_same_every_time(example: Path, tmp_path: Path) -> Non
     assert again.read_bytes() == (example / "report-figures" / "cmoc-9.svg").read_bytes()
 
 
+@pytest.mark.slow
 def test_everything_shown_is_escaped(tmp_path: Path) -> None:
     text = MINIMAL.read_text(encoding="utf-8")
     hostile = text.replace("label: Minimal mechanism", f"label: \"{HOSTILE}\"").replace(

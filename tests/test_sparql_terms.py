@@ -98,6 +98,7 @@ def test_language_and_datatype_together_are_a_bug() -> None:
 IRI_CHARS = st.characters(min_codepoint=0x21, max_codepoint=0x7E).filter(lambda c: c not in [*FORBIDDEN, "%"])
 
 
+@pytest.mark.slow
 @given(st.text(IRI_CHARS, max_size=30))
 def test_valid_iris_round_trip(tail: str) -> None:
     iri = "https://example.org/" + tail

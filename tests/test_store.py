@@ -41,6 +41,7 @@ def project(study: Path) -> Project:
     return Project(study)
 
 
+@pytest.mark.slow
 def test_refresh_loads_everything_then_only_what_changed(project: Project) -> None:
     first = project.refresh()
     assert sorted(first.loaded) == ["hillside-review", "riverside-wards"]
@@ -56,6 +57,7 @@ def test_refresh_loads_everything_then_only_what_changed(project: Project) -> No
     assert [r["e"] for r in answers(project.store.open())] == ["riverside-wards"]
 
 
+@pytest.mark.slow
 def test_failed_load_after_a_good_one_changes_nothing(project: Project) -> None:
     project.refresh()
     before = dump(project.store.open())
@@ -69,6 +71,7 @@ def test_failed_load_after_a_good_one_changes_nothing(project: Project) -> None:
     assert sorted(p.name for p in project.store.path.glob("gen-*")) == generations
 
 
+@pytest.mark.slow
 def test_load_into_a_bare_store_is_all_or_nothing(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "store")
     assert not load_into(store, [VALID / "minimal.yaml"]).report.diagnostics
@@ -90,6 +93,7 @@ def test_a_file_or_a_folder_of_other_files_is_not_made_a_store(tmp_path: Path) -
     assert load_into(DiskStore(tmp_path / "empty"), [VALID / "riverside-wards.yaml"]).loaded  # a store: written again
 
 
+@pytest.mark.slow
 def test_reloading_a_file_replaces_its_graph(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "store")
     load_into(store, [VALID / "riverside-wards.yaml"])
@@ -109,6 +113,7 @@ def test_an_evaluation_id_loaded_from_another_file_is_refused(tmp_path: Path) ->
     assert dump(store.open()) == before
 
 
+@pytest.mark.slow
 def test_an_evaluation_id_may_move_to_another_file_in_one_edit(tmp_path: Path) -> None:
     from cmograph.store.project import init_project
 
@@ -151,6 +156,7 @@ def test_a_second_writer_is_told_who_holds_the_store(tmp_path: Path) -> None:
         holder.wait()
 
 
+@pytest.mark.slow
 def test_a_generation_left_by_a_crash_is_ignored_and_cleaned(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "store")
     load_into(store, [VALID / "minimal.yaml"])
@@ -197,6 +203,7 @@ def _evaluation_quads(store: ox.Store) -> list[str]:
     return sorted(str(q) for q in store if q.graph_name != ox.NamedNode("https://w3id.org/cmograph/ontology"))
 
 
+@pytest.mark.slow
 def test_memory_open_holds_the_same_quads_as_the_disk_store_after_every_kind_of_change(project: Project) -> None:
     project.refresh()
     store = project.store
@@ -227,6 +234,7 @@ def test_unchanged_graphs_share_their_snapshot_file_with_the_previous_generation
     assert sum(kept[name] == now[name] for name in now) == 1  # hillside's is a hard link; riverside's is new
 
 
+@pytest.mark.slow
 def test_memory_open_of_a_generation_without_snapshots_copies_the_database(project: Project) -> None:
     project.refresh()
     for folder in project.store.path.glob("gen-*/graphs"):
@@ -266,6 +274,7 @@ def test_an_untouched_file_is_known_by_its_stat_without_reading_it(project: Proj
     assert project.refresh().unchanged == 2  # not re-read: the cost of every ask stays a stat per file
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["sed -i, then touch -d", "cp -p"])
 def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Project, how: str,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
@@ -287,12 +296,14 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Project,
     assert project.refresh().loaded == ["riverside-wards"]
 
 
+@pytest.mark.slow
 def test_load_recheck_checks_and_loads_every_file_again(project: Project) -> None:
     project.refresh()
     assert load_paths([], cwd=project.root).unchanged == 2
     assert sorted(load_paths([], cwd=project.root, recheck=True).loaded) == ["hillside-review", "riverside-wards"]
 
 
+@pytest.mark.slow
 def test_a_file_changed_just_before_it_was_read_is_compared_by_content(project: Project) -> None:
     path = project.root / "evaluations" / "riverside-wards.yaml"
     now = time.time_ns()

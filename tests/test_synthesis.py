@@ -244,6 +244,7 @@ def test_validate_in_a_project_reports_an_evaluation_it_does_not_hold(tmp_path: 
     assert run_cli("validate", cwd=tmp_path).exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_project_checks_an_unchanged_review_against_a_changed_study(tmp_path: Path, review: Path) -> None:
     init_project(tmp_path)
     folder = tmp_path / "evaluations"

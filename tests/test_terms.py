@@ -62,6 +62,7 @@ def test_the_element_types_of_questions_are_the_models_classes() -> None:
         assert iri == URIRef(DEFAULT_BASE + "e") if kind == "evaluation" else iri.endswith(f"/{kind}/x")
 
 
+@pytest.mark.slow
 def test_asking_a_store_does_not_load_rdflib(tmp_path: Path) -> None:
     """The question path reads the format model (element classes) without rdflib, which only checking needs."""
     store = tmp_path / "kb"

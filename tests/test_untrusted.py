@@ -301,6 +301,7 @@ def test_an_rdf_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> No
     assert time.monotonic() - started < 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("triple", [
     '<http://example.org/a b> <http://example.org/p> "v" .',
     '<http://example.org:port/> <http://example.org/p> "v" .',
@@ -432,6 +433,7 @@ TRICKS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("trick", sorted(TRICKS))
 def test_service_and_updates_are_refused_against_tricks(trick: str, listener: Listener) -> None:
     query = TRICKS[trick].format(url=listener.url)
@@ -662,6 +664,7 @@ SERVE_TRICKS = [("query", text) for name, text in TRICKS.items() if name not in 
 ]
 
 
+@pytest.mark.slow
 def test_serve_never_fetches_for_service_or_load(serve_writable: Any, listener: Listener) -> None:
     direct, front = serve_writable.server.port, serve_writable.front.port
     for kind, text in (("query", TRICKS["plain"]), ("update", TRICKS["load"])):  # Oxigraph alone fetches both
@@ -906,6 +909,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
 
 
+@pytest.mark.slow
 def test_an_evidence_file_of_too_many_values_is_refused_within_time_and_memory(tmp_path: Path) -> None:
     # the issue's file: 603k contexts in 16 MiB, under the size limit, took 187 s and 5.1 GB to check
     path = tmp_path / "many.yaml"
@@ -924,6 +928,7 @@ def test_an_evidence_file_of_too_many_values_is_refused_within_time_and_memory(t
     assert not any("keys and values" in d.message for d in check_file(under).report.diagnostics)
 
 
+@pytest.mark.slow
 def test_a_json_file_of_too_many_values_is_refused(tmp_path: Path) -> None:
     # under 64 KiB, so counted as it is walked, not by the parser first (as the file above)
     path = yaml_file(tmp_path, '{"cmograph": 1, "x": [' + ", ".join(["1"] * MAX_VALUES) + "]}", ".json")
@@ -950,6 +955,7 @@ def test_a_query_with_more_rows_than_the_cap_is_stopped_with_a_clear_error() -> 
     assert len(run_query(STORE, cross + " LIMIT 5000", max_rows=0).rows) == 5000  # 0: no cap
 
 
+@pytest.mark.slow
 def test_the_row_cap_of_the_query_command_is_an_option() -> None:
     def query(sparql: str, *options: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "cmograph", "query", "--example", "-f", "csv", *options],
@@ -963,6 +969,7 @@ def test_the_row_cap_of_the_query_command_is_an_option() -> None:
     assert refused_option.returncode == 2 and "--max-rows" in refused_option.stderr
 
 
+@pytest.mark.slow
 def test_a_huge_answer_under_a_memory_limit_ends_in_a_clear_error() -> None:
     # the issue: this ended in a MemoryError traceback or a Rust abort (exit 134)
     def limit() -> None:
@@ -987,6 +994,7 @@ def test_a_query_past_its_time_limit_stops_taking_rows() -> None:
     assert not any(thread.is_alive() for thread in mine), "the query's thread must stop taking rows"
 
 
+@pytest.mark.slow
 def test_an_option_that_is_not_utf8_is_named() -> None:
     done = subprocess.run([sys.executable.encode(), b"-m", b"cmograph", b"ask", b"what-worked", b"--example",
                            b"--for", b"a\xffb"], capture_output=True, check=False, timeout=120)
@@ -1083,6 +1091,7 @@ def test_the_hostile_qdpx_list_is_complete() -> None:
     assert listed == set(QDPX_REFUSALS) == {p.name for p in QDPX_HOSTILE.glob("*.qdpx")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(QDPX_REFUSALS))
 def test_every_hostile_qdpx_is_refused_with_nothing_written_read_or_fetched(name: str, tmp_path: Path,
                                                                           listener: Listener) -> None:

@@ -816,6 +816,7 @@ def test_files_of_the_same_name_in_different_folders_are_told_apart(tmp_path: Pa
 
 
 
+@pytest.mark.slow
 def test_a_project_refresh_names_a_changed_file_apart_from_its_namesakes(tmp_path: Path) -> None:
     from cmograph.store.project import Project, init_project
 
