@@ -44,6 +44,7 @@ def kept(generation: Path) -> list[Path]:
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
+@pytest.mark.slow
 def test_a_slow_answer_is_kept_and_asked_again_from_the_file(study: Path, generation: Path) -> None:
     store = Project(study).store.open()
     engine = Counting(store)
@@ -61,12 +62,14 @@ def test_a_slow_answer_is_kept_and_asked_again_from_the_file(study: Path, genera
     assert engine.runs == 4 and len(kept(generation)) == 3
 
 
+@pytest.mark.slow
 def test_a_fast_answer_is_not_kept(study: Path, generation: Path) -> None:
     keeping = KeptAnswers(StoreEngine(Project(study).store.open()), generation, keep_after=60.0)
     assert ask(get_question("what-worked"), keeping, {}).rows
     assert kept(generation) == []
 
 
+@pytest.mark.slow
 def test_answers_over_the_size_limits_are_not_kept(study: Path, generation: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     store = Project(study).store.open()
@@ -82,6 +85,7 @@ def test_answers_over_the_size_limits_are_not_kept(study: Path, generation: Path
     assert kept(generation) == [first]
 
 
+@pytest.mark.slow
 def test_an_empty_answer_is_kept_as_empty(study: Path, generation: Path) -> None:
     engine = Counting(Project(study).store.open())
     keeping = KeptAnswers(engine, generation, keep_after=0.0)
@@ -92,6 +96,7 @@ def test_an_empty_answer_is_kept_as_empty(study: Path, generation: Path) -> None
     assert engine.runs == runs
 
 
+@pytest.mark.slow
 def test_a_damaged_or_foreign_file_is_not_trusted(study: Path, generation: Path) -> None:
     engine = Counting(Project(study).store.open())
     keeping = KeptAnswers(engine, generation, keep_after=0.0)
@@ -109,6 +114,7 @@ def test_a_damaged_or_foreign_file_is_not_trusted(study: Path, generation: Path)
     assert ask(question, keeping, {}).rows == expected
 
 
+@pytest.mark.slow
 def test_a_store_that_cannot_be_written_still_answers(study: Path, generation: Path) -> None:
     blocked = generation / "not-a-folder"
     blocked.write_text("", encoding="utf-8")  # the answers folder would have to be inside a file
@@ -137,6 +143,7 @@ def test_changed_evidence_is_never_answered_from_an_old_answer(study: Path, monk
     assert live is not None and live != generation and kept(live)
 
 
+@pytest.mark.slow
 def test_the_command_line_pages_from_the_kept_answer(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(answers, "KEEP_AFTER_SECONDS", 0.0)
     monkeypatch.chdir(study)
@@ -154,6 +161,7 @@ def test_the_command_line_pages_from_the_kept_answer(study: Path, monkeypatch: p
     assert bad.exit_code == 2
 
 
+@pytest.mark.slow
 def test_memory_mode_and_other_sources_keep_nothing(study: Path) -> None:
     assert isinstance(cmograph.open_data(study).engine, KeptAnswers)
     assert not isinstance(cmograph.open_data(study, memory=True).engine, KeptAnswers)
@@ -188,6 +196,7 @@ def test_load_prepares_the_questions_that_need_no_option(study: Path, monkeypatc
     assert again.exit_code == 0 and "prepared" not in again.stdout
 
 
+@pytest.mark.slow
 def test_answers_prepared_from_disk_are_the_same(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cmograph.store.answers import prepare_answers
     from cmograph.store.disk import DiskStore
@@ -216,6 +225,7 @@ def test_answers_prepared_from_disk_are_the_same(study: Path, monkeypatch: pytes
             ask(question, StoreEngine(store), {}).rows
 
 
+@pytest.mark.slow
 def test_by_default_only_a_store_of_the_right_size_is_prepared(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(study)
     runner = CliRunner()
@@ -233,6 +243,7 @@ def test_by_default_only_a_store_of_the_right_size_is_prepared(study: Path, monk
     assert large.exit_code == 0 and f"prepared the answers to {len(_needing_no_option())}" in large.stdout
 
 
+@pytest.mark.slow
 def test_a_load_that_fails_prepares_nothing(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(study)
     runner = CliRunner()
@@ -244,6 +255,7 @@ def test_a_load_that_fails_prepares_nothing(study: Path, monkeypatch: pytest.Mon
     assert Project(study).store.open_live()[1] == generation and generation is not None and not kept(generation)
 
 
+@pytest.mark.slow
 def test_preparing_stops_at_the_first_error(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cmograph.store.answers import prepare_answers
 
@@ -260,6 +272,7 @@ def test_preparing_stops_at_the_first_error(study: Path, monkeypatch: pytest.Mon
     assert 1 <= len(calls) <= 2 < len(_needing_no_option())  # the questions not started were not started
 
 
+@pytest.mark.slow
 def test_an_answer_too_large_to_keep_is_not_counted_as_prepared(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cmograph.store.answers import prepare_answers
 
@@ -270,6 +283,7 @@ def test_an_answer_too_large_to_keep_is_not_counted_as_prepared(study: Path, mon
     assert generation is not None and not kept(generation)
 
 
+@pytest.mark.slow
 def test_prepared_from_python_as_the_library_page_shows(study: Path) -> None:
     from cmograph.store.answers import prepare_answers
 

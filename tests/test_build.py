@@ -47,6 +47,7 @@ def test_same_file_gives_identical_canonical_ntriples() -> None:
     assert canonical(RIVERSIDE) == canonical(RIVERSIDE)
 
 
+@pytest.mark.slow
 def test_yaml_and_json_of_the_same_data_give_the_same_graph(tmp_path: Path) -> None:
     data = yaml.safe_load(RIVERSIDE.read_text(encoding="utf-8"))
     as_json = tmp_path / "riverside-wards.json"
@@ -165,6 +166,7 @@ MINIMAL_JSON = ('{{"cmograph": 1, "evaluation": {{"id": "minimal", "title": "Min
                 '"outcome": ["o-minimal"]}}]}}')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("written", "stored"), [
     ("3.50", "3.5"), ("+7", "7"), ("1e3", "1000"), ("1.5E-3", "0.0015"), ("-0.0", "0"), ("5.", "5"), (".25", "0.25"),
     ("123456789012345678.123456789012345678", "123456789012345678.123456789012345678"),  # 36 digits, none rounded

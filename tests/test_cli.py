@@ -41,6 +41,7 @@ def test_version_and_help() -> None:
         assert command in result.output
 
 
+@pytest.mark.slow
 def test_help_does_not_import_the_heavy_libraries() -> None:
     code = ("import sys; from cmograph.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
@@ -50,6 +51,7 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
 
 
 
+@pytest.mark.slow
 def test_asking_a_loaded_project_imports_no_reader_web_or_template_library(tmp_path: Path) -> None:
     """A cold question on a loaded project reads the store only: rdflib, yaml, httpx and jinja2 stay unimported."""
     root = tmp_path / "proj"
@@ -96,6 +98,7 @@ def test_ask_list_and_question_help() -> None:
     assert helped.exit_code == 0 and "--outcome" in helped.output and "Example:" in helped.output
 
 
+@pytest.mark.slow
 def test_ask_example_in_every_format() -> None:
     for fmt in ("table", "csv", "tsv", "markdown"):
         result = run("ask", "what-worked", "--example", "--format", fmt)
@@ -133,6 +136,7 @@ def test_ask_without_data_says_how_to_get_some(tmp_path: Path) -> None:
     assert "--example" in result.output and "cmograph init" in result.output
 
 
+@pytest.mark.slow
 def test_ask_on_non_conforming_data_exits_1() -> None:
     result = run("ask", "what-worked", "--data", INVALID / "bad-date.yaml")
     assert result.exit_code == 1
@@ -147,6 +151,7 @@ def test_empty_answer_is_said_plainly() -> None:
     assert csv_out.stdout.count("\n") == 1  # the header alone; the sentence goes to standard error
 
 
+@pytest.mark.slow
 def test_project_workflow(tmp_path: Path) -> None:
     root = tmp_path / "proj"
     assert run("init", root).exit_code == 0
@@ -163,6 +168,7 @@ def test_project_workflow(tmp_path: Path) -> None:
     assert json.loads(run("ask", "what-worked", "-f", "json", cwd=root).stdout) == json.loads(asked.stdout)
 
 
+@pytest.mark.slow
 def test_the_starter_of_a_new_project_answers_what_worked(tmp_path: Path) -> None:
     assert run("init", tmp_path / "p").exit_code == 0
     asked = run("ask", "what-worked", "-f", "json", cwd=tmp_path / "p")
@@ -176,6 +182,7 @@ def test_the_starter_of_a_new_project_answers_what_worked(tmp_path: Path) -> Non
     assert "MADE UP" in starter and "made up: give the status your evidence gives it" in starter
 
 
+@pytest.mark.slow
 def test_init_example_writes_the_bundled_example_and_never_overwrites(tmp_path: Path) -> None:
     bundled = (Path(__file__).parent.parent / "examples" / "clinical-microsystems-nhs.yaml").read_bytes()
     made = run("init", "--example", tmp_path / "new")
@@ -208,6 +215,7 @@ def test_init_example_writes_the_bundled_example_and_never_overwrites(tmp_path: 
     assert refused.exit_code == 2 and "is a file, where the project needs a folder" in refused.output
 
 
+@pytest.mark.slow
 def test_load_into_a_named_store_and_ask_it(tmp_path: Path) -> None:
     store = tmp_path / "kb"
     assert run("load", VALID / "riverside-wards.yaml", "--store", store).exit_code == 0
@@ -254,6 +262,7 @@ def test_load_outside_a_project_needs_a_store(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--store" in result.output
 
 
+@pytest.mark.slow
 def test_query_select_ask_construct_and_refusals() -> None:
     select = "SELECT ?id WHERE { ?e a <https://w3id.org/cmograph/ontology#Evaluation> ; " \
              "<http://purl.org/dc/terms/identifier> ?id }"
@@ -290,6 +299,7 @@ def test_query_words_inside_strings_are_not_refused() -> None:
     assert result.exit_code == 0 and "DELETE me" in result.output
 
 
+@pytest.mark.slow
 def test_query_from_reads_only_the_graphs_it_names() -> None:
     count = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
     everything = int(run("query", "--data", VALID, "-f", "csv", stdin=count.format("")).output.split()[1])
@@ -306,12 +316,14 @@ def test_query_from_reads_only_the_graphs_it_names() -> None:
     assert named.output.split()[1] == one.output.split()[1]
 
 
+@pytest.mark.slow
 def test_a_file_given_twice_is_read_once() -> None:
     twice = run("ask", "gaps", "--data", VALID / "hillside-review.json", "--data", VALID, "-f", "csv")
     once = run("ask", "gaps", "--data", VALID, "-f", "csv")
     assert twice.exit_code == 0 and twice.output == once.output
 
 
+@pytest.mark.slow
 def test_paging_notes_say_what_was_left_out() -> None:
     first = run("ask", "for-whom", "--data", PUBLISHED, "-f", "csv", "--limit", "2")
     assert first.stdout.count("\n") == 3
@@ -388,6 +400,7 @@ def test_a_command_that_leaves_at_once_prints_all_of_a_big_answer_into_a_pipe(tm
                         text=True, check=False, cwd=tmp_path)
     assert bad.returncode == 2 and "there is no question 'nosuch'" in bad.stderr
 
+@pytest.mark.slow
 @pytest.mark.parametrize("question", ["gaps", "what-worked", "for-whom"])
 def test_example_questions_answer(question: str) -> None:
     result = run("ask", question, "--example", "-f", "json")
@@ -449,6 +462,7 @@ def test_progress_bar_shows_only_on_a_terminal_and_only_for_slow_work(monkeypatc
     assert "demi-regularities" not in last
 
 
+@pytest.mark.slow
 def test_a_long_answer_says_how_long_it_has_taken_then_erases_it(monkeypatch: pytest.MonkeyPatch) -> None:
     from cmograph.cli import common
 
@@ -493,6 +507,7 @@ def test_load_of_many_evaluations_names_the_first_ten(tmp_path: Path) -> None:
     assert result.output == f"loaded 12 evaluations: {named} and 2 more; removed 0; 0 unchanged\n"
 
 
+@pytest.mark.slow
 def test_export_never_writes_over_evidence(tmp_path: Path) -> None:
     project = tmp_path / "p"
     assert run("init", project).exit_code == 0
@@ -518,6 +533,7 @@ def test_export_never_writes_over_evidence(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [("ask", "what-worked"), ("query",)])
 def test_an_empty_answer_in_a_data_format_is_said_on_standard_error(command: tuple[str, ...]) -> None:
     query = "SELECT ?x WHERE { ?x a <urn:nothing> }"
@@ -553,6 +569,7 @@ def test_export_takes_the_usual_short_names_of_formats(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "'turtle2' is not one of 'turtle', 'ttl'," in refused.output
 
 
+@pytest.mark.slow
 def test_markdown_answers_to_md() -> None:
     short = run("ask", "what-worked", "--example", "-f", "md", "--limit", "2")
     assert short.exit_code == 0 and short.stdout.startswith("| outcome |")

@@ -25,6 +25,7 @@ def test_open_data_is_not_imported_until_used() -> None:
         cmograph.no_such_thing  # noqa: B018
 
 
+@pytest.mark.slow
 def test_ask_on_the_example_matches_the_command_line() -> None:
     from click.testing import CliRunner
 
@@ -43,6 +44,7 @@ def test_ask_on_the_example_matches_the_command_line() -> None:
     assert json.loads(printed.stdout) == both.rows
 
 
+@pytest.mark.slow
 def test_a_project_in_memory_answers_as_from_disk(study: Path) -> None:
     on_disk = cmograph.open_data(study)
     in_memory = cmograph.open_data(study, memory=True)
@@ -61,6 +63,7 @@ def test_a_project_is_brought_up_to_date_before_it_is_opened(study: Path) -> Non
     assert "evaluation" not in data.ask("what-worked").columns
 
 
+@pytest.mark.slow
 def test_files_and_a_store_folder(study: Path, tmp_path: Path) -> None:
     from cmograph.store.project import load_paths
 
@@ -71,6 +74,7 @@ def test_files_and_a_store_folder(study: Path, tmp_path: Path) -> None:
     assert stored.ask("site", {"site": "ward-7"}).rows == files.ask("site", {"site": "ward-7"}).rows
 
 
+@pytest.mark.slow
 def test_an_empty_answer_is_no_rows(study: Path) -> None:
     answer = cmograph.open_data(study).ask("when", {"period": "Set-up"})
     assert answer.rows and answer.columns
@@ -78,6 +82,7 @@ def test_an_empty_answer_is_no_rows(study: Path) -> None:
     assert empty.rows == [] and empty.columns
 
 
+@pytest.mark.slow
 def test_bad_input(study: Path, tmp_path: Path) -> None:
     data = cmograph.open_data(study, memory=True)
     with pytest.raises(cmograph.UsageError, match="there is no question 'what-work'"):
@@ -92,6 +97,7 @@ def test_bad_input(study: Path, tmp_path: Path) -> None:
     assert not caught.value.report.conforms
 
 
+@pytest.mark.slow
 def test_validate_paths_takes_folders_as_text(tmp_path: Path) -> None:
     shutil.copy(VALID / "riverside-wards.yaml", tmp_path)
     assert cmograph.validate_paths([str(tmp_path)]).conforms
@@ -101,6 +107,7 @@ def test_validate_paths_takes_folders_as_text(tmp_path: Path) -> None:
     assert not report.conforms and all(str(d).startswith("[ERROR] bad-date.yaml:") for d in report)
 
 
+@pytest.mark.slow
 def test_options_are_named_as_on_the_command_line_and_unknown_ones_are_refused(study: Path) -> None:
     data = cmograph.open_data(study, memory=True)
     by_concept = {"by": "concept", "min-sites": 1}

@@ -125,6 +125,7 @@ def run_cli(*args: str, stdin: str | None = None) -> tuple[int, str]:
 # ---------------------------------------------------------------------------------------------- retries
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", [503, 502, 429])
 def test_busy_then_success_is_retried(status: int) -> None:
     with Fake(answer(status, "busy"), answer(200)) as fake:
@@ -165,6 +166,7 @@ def test_busy_for_good_is_one_clear_error() -> None:
 # ---------------------------------------------------------------------------------------------- errors
 
 
+@pytest.mark.slow
 def test_slower_than_the_timeout() -> None:
     with Fake(answer(200, delay=2)) as fake, pytest.raises(EndpointError) as caught:
         remote(fake.url, timeout=0.3).select("SELECT ?x WHERE {}")
@@ -172,6 +174,7 @@ def test_slower_than_the_timeout() -> None:
     assert "CMOGRAPH_ENDPOINT_TIMEOUT" in str(caught.value.hint)
 
 
+@pytest.mark.slow
 def test_timeout_from_the_environment_on_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_TIMEOUT, "0.3")
     with Fake(answer(200, delay=2)) as fake:
@@ -383,6 +386,7 @@ def echo_authorization(status: int) -> Reply:
     return reply
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("alice")
 @pytest.mark.parametrize("status", [400, 403, 500])
 def test_an_echoed_basic_header_is_scrubbed_in_every_form(status: int) -> None:
@@ -408,6 +412,7 @@ def test_an_echoed_digest_answer_is_scrubbed() -> None:
         assert secret not in output
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("alice")
 @pytest.mark.parametrize("challenge", ['realm="x", nonce="1", algorithm=SHA-999', 'realm="x", nonce="1", stale',
                                        'realm="x", nonce="1", qop="auth-int"', 'realm="x", nonce="1", qop="x"',
@@ -439,6 +444,7 @@ def project_naming(root: Path, url: str) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("alice")
 def test_a_server_a_project_names_never_gets_the_environments_credentials(study: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
@@ -723,6 +729,7 @@ def test_a_redirect_loop_ends() -> None:
 # ---------------------------------------------------------------------------------------------- start-up
 
 
+@pytest.mark.slow
 def test_help_does_not_import_httpx() -> None:
     code = ("import sys; from cmograph.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"

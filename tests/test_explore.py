@@ -184,6 +184,7 @@ def test_names_are_matched_as_the_command_line_matches_them(served: Client, exam
     assert [n["value"] for n in everything["names"]] == ids  # configurations have no labels: their ids
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("twice", [False, True], ids=["two evaluations", "one of them twice"])
 def test_every_name_offered_stands_for_its_elements_alone(study: Source, twice: bool, tmp_path: Path) -> None:
     """Each element is offered under a name the command line takes for it alone: its label where no other element
@@ -290,6 +291,7 @@ def test_the_page_loads_its_own_files_only_and_never_parses_data_as_html(served:
     assert re.findall(r"https?://[^\s\"'`]+", script) == ["http://www.w3.org/2000/svg"]  # fetches nothing elsewhere
 
 
+@pytest.mark.slow
 def test_the_command_line_shown_is_quoted_for_a_shell(tmp_path: Path) -> None:
     """A name with quotes, a dollar and a command substitution is one word to the shell: run as printed, it
     answers (and runs nothing)."""

@@ -88,10 +88,12 @@ def test_invalid_files_fail_the_json_schema(name: str) -> None:
         jsonschema.validate(data, json_schema())
 
 
+@pytest.mark.slow
 def test_schema_is_a_valid_json_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(json_schema())
 
 
+@pytest.mark.slow
 def test_what_cmograph_reads_the_schema_does_not_underline(tmp_path: Path) -> None:
     from cmograph.checks.pipeline import check_file
 

@@ -246,6 +246,7 @@ def test_the_workbook_keeps_the_orcid_in_its_cell_and_gives_it_back(tmp_path: Pa
     assert data["evaluation"]["doi"] == "doi:10.5555/x"
 
 
+@pytest.mark.slow
 def test_a_bad_orcid_in_a_workbook_cell_is_refused(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

@@ -193,6 +193,7 @@ def test_francis_coad_untagged_statements_say_what_to_do(tmp_path: Path) -> None
     assert not out.exists() and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_without_output_the_file_goes_into_the_project(tmp_path: Path) -> None:
     assert run("init", tmp_path).exit_code == 0
     result = run("import", TABLES / "bunn2018_table3.ods", "--id", "bunn-2018", cwd=tmp_path)

@@ -330,6 +330,7 @@ def test_in_a_project_the_transcripts_go_under_its_root(tmp_path: Path) -> None:
     assert run("validate", cwd=tmp_path).exit_code == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["nvivo_style", "atlasti_style", "maxqda_style"])
 def test_every_coded_passage_gives_back_its_text(name: str, tmp_path: Path) -> None:
     """Every quote imported is the passage's text as the fixture wrote it (line ends made \\n)."""

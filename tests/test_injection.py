@@ -211,6 +211,7 @@ def test_hostile_options_on_the_command_line_give_an_answer_or_a_clear_error(kb:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 @FUZZ
 @given(name=CLI_HOSTILE)
 def test_hostile_data_and_store_names_give_a_clear_error(tmp_path_factory: pytest.TempPathFactory, name: str) -> None:
@@ -232,6 +233,7 @@ def test_a_name_too_long_for_the_system_is_a_clear_error(tmp_path: Path) -> None
         assert result.stderr.endswith("  hint: use a shorter path\n"), result.stderr
 
 
+@pytest.mark.slow
 @FUZZ
 @given(base=CLI_HOSTILE)
 def test_a_hostile_base_iri_is_used_only_if_valid(base: str) -> None:

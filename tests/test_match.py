@@ -168,6 +168,7 @@ concepts:
     assert cmograph("ask", "demi-regularities", "-f", "csv", cwd=project)[1].count("\n") == 1  # by label: none
 
 
+@pytest.mark.slow
 def test_one_evaluation_has_nothing_to_match(tmp_path: Path) -> None:
     code, _, err = cmograph("match", "--data", str(EVALUATIONS / "howe-2024.yaml"), "-o", "m.tsv", cwd=tmp_path)
     assert code == 0

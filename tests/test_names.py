@@ -84,6 +84,7 @@ def test_within_one_evaluation_as_by_lookup_queries(twins: tuple[StoreEngine, St
         assert outcome(Resolver(indexed, evaluation=evaluation), kind, name) == expected, name
 
 
+@pytest.mark.slow
 def test_a_name_shared_by_two_evaluations_is_ambiguous_through_the_index(
         twins: tuple[StoreEngine, StoreEngine]) -> None:
     _, indexed = twins

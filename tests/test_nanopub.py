@@ -185,6 +185,7 @@ def test_the_graphs_hold_the_configuration_its_evidence_and_the_publication_info
     assert nanopub.objects("pubinfo", NPX + "supersedes") == []
 
 
+@pytest.mark.slow
 def test_the_library_refuses_a_nanopublication_changed_after_it_was_made(
         exported: Path, tmp_path: Path, library: SimpleNamespace) -> None:
     text = exported.read_text(encoding="utf-8")
@@ -197,6 +198,7 @@ def test_the_library_refuses_a_nanopublication_changed_after_it_was_made(
     assert refused.exit_code == 2 and "does not match its trusty URI" in refused.output
 
 
+@pytest.mark.slow
 def test_the_same_content_gets_the_same_trusty_uri(exported: Path, tmp_path: Path) -> None:
     again = tmp_path / "again.trig"
     assert run("--data", example_path(), "-f", "nanopub", "-o", again).exit_code == 0
@@ -443,6 +445,7 @@ def test_a_signature_that_does_not_match_fails_the_check(
     assert not signature_verifies(nanopub, library)
 
 
+@pytest.mark.slow
 def test_bad_keys_are_refused(tmp_path: Path, keys: SimpleNamespace) -> None:
     out = tmp_path / "out.trig"
     for key, message in ((keys.public, "is a public key: signing needs the private one"),
@@ -452,6 +455,7 @@ def test_bad_keys_are_refused(tmp_path: Path, keys: SimpleNamespace) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_no_configuration_is_said_and_nothing_is_written(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert CliRunner().invoke(main, ["load", "--store", str(store)]).exit_code == 0  # a store with nothing in it
@@ -506,6 +510,7 @@ def test_usage_errors(tmp_path: Path) -> None:
         assert result.exit_code == 2 and message in result.output, (args, result.output)
 
 
+@pytest.mark.slow
 def test_the_project_licence_is_the_fallback(tmp_path: Path) -> None:
     project = tmp_path / "p"
     assert CliRunner().invoke(main, ["init", str(project)]).exit_code == 0

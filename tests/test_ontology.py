@@ -122,6 +122,7 @@ def key_range(key: Key) -> URIRef | None:
 # --------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_file_is_loaded_through_the_package_and_parses(graph: Graph) -> None:
     assert len(graph) > 500
     assert (ONTOLOGY, RDF.type, OWL.Ontology) in graph
@@ -500,6 +501,7 @@ def reason(world: object, **options: object) -> None:
     owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0, **options)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("no_network")
 def test_owlready2_loads_it() -> None:
     world, onto = load_world()

@@ -161,6 +161,7 @@ def test_every_resource_under_the_base_has_a_page_and_each_rdf_form(site: Path, 
             assert (site / f"{path}.{suffix}").is_file(), f"{iri}: no {suffix}"
 
 
+@pytest.mark.slow
 def test_each_rdf_form_says_what_the_data_says_about_the_resource(site: Path, example_quads: list[ox.Quad]) -> None:
     context = (site / "context.jsonld").read_bytes()
     data = {ox.Triple(q.subject, q.predicate, q.object) for q in example_quads}
@@ -259,6 +260,7 @@ def test_every_link_of_every_page_leads_to_a_file_of_the_site(site: Path) -> Non
     assert broken == []
 
 
+@pytest.mark.slow
 def test_every_page_has_a_title_a_language_and_headings_in_order(site: Path) -> None:
     for page in pages(site):
         parsed = read(page)
@@ -268,6 +270,7 @@ def test_every_page_has_a_title_a_language_and_headings_in_order(site: Path) -> 
         assert all(b - a <= 1 for a, b in zip(parsed.headings, parsed.headings[1:], strict=False)), page
 
 
+@pytest.mark.slow
 def test_external_links_are_only_to_what_the_data_and_the_ontology_name(site: Path) -> None:
     hosts = {urlsplit(url).hostname for page in pages(site) for url in read(page).urls
              if urlsplit(url).scheme in ("http", "https")}
@@ -292,6 +295,7 @@ def test_the_search_index_names_every_page_with_its_label(site: Path) -> None:
 # --------------------------------------------------------------------------------------------- the dataset
 
 
+@pytest.mark.slow
 def test_the_dumps_load_into_the_same_graph_as_cmograph_export(site: Path) -> None:
     for fmt, suffix, rdf_format in (("trig", "trig", ox.RdfFormat.TRIG), ("nquads", "nq", ox.RdfFormat.N_QUADS)):
         exported = CliRunner().invoke(main, ["export", "--example", "--base", BASE, "-f", fmt]).stdout_bytes
@@ -380,6 +384,7 @@ def test_the_ontology_page_has_an_anchor_label_and_definition_per_term(site: Pat
     assert "https://w3id.org/cmograph/ontology/0.1.0" in text  # the version IRI
 
 
+@pytest.mark.slow
 def test_the_ontology_is_published_in_each_rdf_form(site: Path) -> None:
     context = (site / "context.jsonld").read_bytes()
     original = canonical(parse(site / "ontology.ttl", context))
@@ -455,6 +460,7 @@ def test_the_class_diagram_escapes_its_labels_and_draws_cycles_and_loops() -> No
 # --------------------------------------------------------------------------------------------- hostile data
 
 
+@pytest.mark.slow
 def test_labels_quotes_and_ids_are_shown_as_text_never_run(tmp_path: Path) -> None:
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8")
     text = text.replace("title: Minimal made-up evaluation", f'title: "{HOSTILE}"\n  license: CC0-1.0')
@@ -480,6 +486,7 @@ def test_labels_quotes_and_ids_are_shown_as_text_never_run(tmp_path: Path) -> No
     assert 'href="minimal/cmoc/cmoc-%3Cb%3E1.html"' in index
 
 
+@pytest.mark.slow
 def test_ids_that_are_not_plain_words_become_file_names_and_encoded_links(tmp_path: Path) -> None:
     text = (VALID / "minimal.yaml").read_text(encoding="utf-8").replace("id: c-minimal", "id: 'café:1 ?'")
     text = text.replace("context: [c-minimal]", "context: ['café:1 ?']").replace("title:", "license: CC0-1.0\n  title:")
@@ -524,6 +531,7 @@ def test_publishing_under_the_default_base_is_refused_unless_asked(tmp_path: Pat
     assert f"to be served at {DEFAULT_BASE}" in preview.output
 
 
+@pytest.mark.slow
 def test_a_licence_is_required_and_spdx_ids_become_iris(tmp_path: Path) -> None:
     refused = run(tmp_path / "site", "--data", VALID / "minimal.yaml", "--base", BASE)
     assert refused.exit_code == 2

@@ -834,6 +834,7 @@ def test_demi_regularities_evaluation_without_sites_counts_as_one(minimal: Store
     assert "cmoc-imposed-targets" not in {c for r in rows for c in r["cmoc"]}  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 def test_demi_regularities_tell_an_outcome_that_rose_from_one_that_fell(tmp_path: Path) -> None:
     text = RIVERSIDE.read_text(encoding="utf-8")
     twin = text.replace("\n  id: riverside-wards\n", "\n  id: riverside-twin\n", 1)

@@ -34,6 +34,7 @@ def test_every_test_the_reliability_page_names_exists() -> None:
     assert missing == []
 
 
+@pytest.mark.slow
 def test_every_test_of_the_reliability_files_is_on_the_page() -> None:
     named = {f"{file}::{name}" for file, name in REFERENCE.findall(PAGE.read_text(encoding="utf-8"))}
     for file in ("test_crash.py", "test_injection.py", "test_untrusted.py", "test_fuzz.py"):

@@ -61,6 +61,7 @@ def test_the_html_report_holds_every_section_and_is_self_contained(example: Path
     assert text.count('<span class="yes">yes</span>') + text.count('<span class="no">no</span>') == 20
 
 
+@pytest.mark.slow
 def test_the_figures_are_written_as_svg_and_png(example: Path) -> None:
     figures = sorted(p.name for p in (example / "report-figures").iterdir())
     assert "evidence-map.svg" in figures and "evidence-map.png" in figures
@@ -120,6 +121,7 @@ def test_everything_shown_is_escaped(tmp_path: Path) -> None:
         in markdown
 
 
+@pytest.mark.slow
 def test_a_report_of_data_with_no_concepts_sites_or_derivations(tmp_path: Path) -> None:
     result = run("report", "--data", MINIMAL, "-o", "minimal.html", cwd=tmp_path)
     assert result.exit_code == 0, result.output

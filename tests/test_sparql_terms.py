@@ -27,12 +27,14 @@ def parsed(term: str) -> ox.NamedNode | ox.Literal:
     return value
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(TEXT)
 def test_any_text_round_trips(text: str) -> None:
     assert parsed(literal_term(text)) == ox.Literal(text)
 
 
+@pytest.mark.slow
 @given(TEXT, st.from_regex(r"[a-z]{2,3}(-[A-Z]{2})?", fullmatch=True))
 def test_language_literals_round_trip(text: str, language: str) -> None:
     assert parsed(literal_term(text, language=language)) == ox.Literal(text, language=language)
@@ -60,6 +62,7 @@ def test_doubles(number: float) -> None:
     assert isinstance(term, ox.Literal) and float(term.value) == number
 
 
+@pytest.mark.slow
 @given(st.decimals(allow_nan=False, allow_infinity=False))
 def test_decimals(number: Decimal) -> None:
     term = parsed(literal_term(number))
@@ -111,6 +114,7 @@ def test_valid_iris_round_trip(tail: str) -> None:
     assert parsed(iri_term(iri)) == ox.NamedNode(iri)
 
 
+@pytest.mark.slow
 @given(st.text(max_size=10), st.sampled_from([*FORBIDDEN, "\ud800"]), st.text(max_size=10))
 def test_iris_holding_a_forbidden_character_are_refused(head: str, bad: str, tail: str) -> None:
     with pytest.raises(UsageError):

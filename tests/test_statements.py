@@ -85,6 +85,7 @@ def test_every_generated_statement_of_every_fixture_reads_as_one_sentence(path: 
     assert {s: problems(s) for s in statements if problems(s)} == {}
 
 
+@pytest.mark.slow
 def test_the_fixtures_have_generated_statements_to_check() -> None:
     counted = {p.name: len(generated(p.read_text(encoding="utf-8"), p.name)) for p in EVIDENCE if _readable(p)}
     assert counted["harbour-dental.yaml"] == 6  # sentences as labels, partial and blocked configurations

@@ -81,6 +81,7 @@ def test_load_into_a_bare_store_is_all_or_nothing(tmp_path: Path) -> None:
     assert dump(store.open()) == before
 
 
+@pytest.mark.slow
 def test_a_file_or_a_folder_of_other_files_is_not_made_a_store(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(StoreError, match=r"this folder holds other files \(notes.txt\)"):
@@ -102,6 +103,7 @@ def test_reloading_a_file_replaces_its_graph(tmp_path: Path) -> None:
     assert len(store.open()) == size
 
 
+@pytest.mark.slow
 def test_an_evaluation_id_loaded_from_another_file_is_refused(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "store")
     load_into(store, [VALID / "minimal.yaml"])
@@ -135,6 +137,7 @@ def test_an_evaluation_id_may_move_to_another_file_in_one_edit(tmp_path: Path) -
     assert project.store.manifest().owner("ev-c") == "evaluations/b.yaml"
 
 
+@pytest.mark.slow
 def test_a_second_writer_is_told_who_holds_the_store(tmp_path: Path) -> None:
     store = DiskStore(tmp_path / "store")
     load_into(store, [VALID / "minimal.yaml"])
@@ -179,6 +182,7 @@ def test_store_holds_the_ontology_for_notations(tmp_path: Path) -> None:
     assert rows == [{"n": "no-change"}]
 
 
+@pytest.mark.slow
 def test_load_in_a_project_copies_into_evaluations(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     project.refresh()
     result = load_paths([VALID / "minimal.yaml"], cwd=project.root)
@@ -222,6 +226,7 @@ def test_memory_open_holds_the_same_quads_as_the_disk_store_after_every_kind_of_
     assert [r["e"] for r in answers(store.open(memory=True))] == ["riverside-wards"]
 
 
+@pytest.mark.slow
 def test_unchanged_graphs_share_their_snapshot_file_with_the_previous_generation(project: Project) -> None:
     project.refresh()
     path = project.root / "evaluations" / "riverside-wards.yaml"
@@ -260,6 +265,7 @@ def _same_size_edit(path: Path, mtime_ns: int) -> None:
     os.utime(path, ns=(mtime_ns, mtime_ns))
 
 
+@pytest.mark.slow
 def test_an_untouched_file_is_known_by_its_stat_without_reading_it(project: Project,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     import cmograph.store.project
@@ -373,6 +379,7 @@ def test_manifest_keys_are_relative_below_the_project_and_absolute_outside(tmp_p
 # ---------------------------------------------------------------------------------------------- bounds (issue #18)
 
 
+@pytest.mark.slow
 def test_a_store_deleted_while_it_is_read_is_a_clear_error(tmp_path: Path) -> None:
     disk = DiskStore(tmp_path / "store")
     load_into(disk, [VALID / "minimal.yaml"])

@@ -214,6 +214,7 @@ def test_an_operation_must_be_one_of_pawsons(tmp_path: Path) -> None:
     assert "missing required key 'operation'" in " ".join(messages(check_file(path).report))
 
 
+@pytest.mark.slow
 def test_an_rdf_review_is_checked_the_same_way(tmp_path: Path, review: Path) -> None:
     turtle = tmp_path / "review.ttl"
     turtle.write_bytes(run_cli("export", "--data", review, "-f", "turtle").stdout_bytes)
@@ -519,6 +520,7 @@ def test_demi_regularities_and_contradictions_say_what_they_left_out() -> None:
     assert answer("contradictions", HILLSIDE).left_out == []
 
 
+@pytest.mark.slow
 def test_the_note_goes_under_the_table_for_people_and_to_standard_error_for_programs() -> None:
     note = "Left out by design: 1 configuration hypothesised (not yet tested).\n"
     csv = run_cli("ask", "what-worked", "--example", "-f", "csv")

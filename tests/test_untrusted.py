@@ -163,6 +163,7 @@ def test_the_guard_and_listener_see_what_they_must(tmp_path: Path, secret: Path,
     listener.requests.clear()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["external", "after-70k-comment", "after-70k-blank-lines", "utf-16", "dtd-only",
                                   "billion-laughs"])
 def test_rdf_xml_with_a_doctype_is_refused_before_any_access(case: str, tmp_path: Path, secret: Path,
@@ -199,6 +200,7 @@ def test_plain_rdf_xml_still_reads(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------- JSON-LD
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("context", [
     "{url}/context.jsonld",
     "{file}",
@@ -245,6 +247,7 @@ def test_json_ld_nested_too_deeply_is_refused(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------- Turtle
 
 
+@pytest.mark.slow
 def test_owl_imports_are_never_followed(tmp_path: Path, secret: Path, listener: Listener) -> None:
     example = tmp_path / "example.ttl"
     example.write_bytes(memory_store(check_file(VALID / "riverside-wards.yaml").graphs).dump(
@@ -482,6 +485,7 @@ def smuggling_query(rng: random.Random, url: str) -> str:
             f"{rng.choice(TARGETS).format(url=url)} {rng.choice(GROUPS)} {close}{rng.choice(TAILS)} }}")
 
 
+@pytest.mark.slow
 def test_no_query_that_passes_the_check_reaches_the_network(listener: Listener) -> None:
     """Differential test against pyoxigraph itself: every generated query it sends to a service is refused."""
     rng = random.Random(SEED)
@@ -512,6 +516,7 @@ def test_no_query_that_passes_the_check_reaches_the_network(listener: Listener) 
 STORE = sample_store()
 
 
+@pytest.mark.slow
 def test_a_query_over_the_time_limit_is_given_up_with_a_clear_error() -> None:
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     started = time.monotonic()
@@ -723,6 +728,7 @@ def test_serve_refuses_every_generated_request_that_oxigraph_would_send_out(serv
     assert fetched > 100, "the generator must produce requests that really make Oxigraph fetch"
 
 
+@pytest.mark.slow
 def test_serve_answers_only_requests_for_its_own_host_from_its_own_pages(serve_writable: Any) -> None:
     port = serve_writable.front.port
     ask = "/query?query=ASK%7B%7D"
@@ -850,6 +856,7 @@ def test_serve_refuses_a_too_large_upload_with_413_and_bounded_memory(tmp_path: 
 # ---------------------------------------------------------------------------------------------- bounds (issue #18)
 
 
+@pytest.mark.slow
 def test_a_long_literal_in_n_triples_or_n_quads_reads_as_fast_as_in_turtle(tmp_path: Path) -> None:
     # rdflib's line reader took quadratic time on a long line: a 5 MiB literal took 104 s, in Turtle 0.2 s
     literal = "x" * (5 * 2**20)
@@ -983,6 +990,7 @@ def test_a_huge_answer_under_a_memory_limit_ends_in_a_clear_error() -> None:
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 
+@pytest.mark.slow
 def test_a_query_past_its_time_limit_stops_taking_rows() -> None:
     before = set(threading.enumerate())
     huge = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # about 10^9 rows, given one at a time
@@ -1116,6 +1124,7 @@ def small_qdpx(path: Path, qde: bytes, *entries: tuple[str, bytes]) -> Path:
 QDE_HEAD = '<Project xmlns="urn:QDA-XML:project:1.0" name="made up">'
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("doctype", [
     '<!DOCTYPE Project SYSTEM "{url}/project.dtd">',
     '<!DOCTYPE Project [ <!ENTITY x SYSTEM "{secret}"> ]>',

@@ -532,6 +532,7 @@ def test_rdf_input_is_checked_by_the_same_shapes(tmp_path: Path) -> None:
         "human-readable name)"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["riverside-wards.yaml", "hillside-review.json", "riverside.ttl"])
 def test_a_file_is_read_once_so_the_digest_names_what_was_checked(name: str, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
@@ -579,6 +580,7 @@ def _riverside_with_blank_nodes(tmp_path: Path, *paths: str) -> Path:
     return blank
 
 
+@pytest.mark.slow
 def test_an_element_that_is_a_blank_node_is_refused(tmp_path: Path) -> None:
     path = _riverside_with_blank_nodes(tmp_path, "/context/c-leadership", "/group/nurses", "/cmoc/CMO1", "")
     checked = check_file(path)
@@ -592,6 +594,7 @@ def test_an_element_that_is_a_blank_node_is_refused(tmp_path: Path) -> None:
     assert not checked.graphs
 
 
+@pytest.mark.slow
 def test_a_measure_or_evidence_item_may_be_a_blank_node_and_is_answered(tmp_path: Path) -> None:
     from cmograph.query.catalogue import get_question
     from cmograph.query.local import StoreEngine
@@ -627,6 +630,7 @@ MEASURE = (f'cmo:hasMeasure <{MINIMAL_IRI}/m> . <{MINIMAL_IRI}/m> a cmo:Measure 
            f'cmo:indicator "falls" ; cmo:unit "per 1,000 bed days" ; cmo:position 1 ; ')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("\tcmo:formatVersion 1 ;\n", "",
      "cmograph: missing required key 'cmograph' (add cmo:formatVersion 1 to the cmo:Evaluation node)"),
