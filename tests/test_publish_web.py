@@ -1,7 +1,8 @@
 """The published site on real web servers and in a real browser.
 
-- nginx (Debian's package) is started on 127.0.0.1 with a free port and the site's own ``nginx.conf`` included in
-  its ``server`` block, and stopped by its PID: every resource is asked for in every media type.
+- nginx (Debian's package) is started on 127.0.0.1 with free ports and the site's own ``nginx.conf`` included in
+  its ``server`` blocks, the site the ``root`` of one and the folder ``cmo`` of the other's, and stopped by its
+  PID: every resource is asked for in every media type.
 - Apache 2.4 (Debian's ``apache2``) is started the same way (``-X``, a minimal ``httpd.conf`` of its own, the
   site's ``.htaccess`` allowed to apply) and asked the same questions, with the site served at the root of a
   virtual host, as the folder ``cmo`` under the document root, and under ``Alias /review/``.
@@ -19,6 +20,7 @@ import base64
 import http.client
 import itertools
 import os
+import re
 import shutil
 import signal
 import socket
@@ -115,16 +117,29 @@ def logged_errors(log: Path) -> list[str]:
                                                      ":alert", ":emerg"))]
 
 
+def nginx_server(root: str, site: str) -> str:
+    """What docs/publish.md puts in nginx's ``server`` block: ``root`` and the site's nginx.conf from ``site``."""
+    return f"root {root};\n    include {site}/nginx.conf;"
+
+
 @pytest.fixture(scope="module")
-def nginx(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """nginx serving the site on 127.0.0.1, the site's nginx.conf included as the docs say; stopped by its PID."""
+def nginx_servers(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Server]]:
+    """nginx serving the site on 127.0.0.1 two ways, the site's nginx.conf included as the docs say: as the
+    ``root`` of a ``server`` block, and as the folder ``cmo`` of another's ``root``; stopped by its PID."""
     if NGINX is None:
         missing("nginx is not installed (Debian: apt-get install nginx)")
     prefix = tmp_path_factory.mktemp("nginx")
-    port = free_port()
+    documents = tmp_path_factory.mktemp("nginx-documents")
+    shutil.copytree(site, documents / "cmo")
+    ports = free_port(), free_port()
     user = "user root root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""  # workers must read the site
     temporary = " ".join(f"{kind}_temp_path {prefix}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
                                                                         "scgi"))
+    servers = "\n".join(f"""    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        {nginx_server(str(root), str(served))}
+    }}""" for port, root, served in ((ports[0], site, site), (ports[1], documents, documents / "cmo")))
     (prefix / "nginx.conf").write_text(f"""daemon off;
 worker_processes 1;
 pid {prefix}/nginx.pid;
@@ -134,12 +149,7 @@ events {{ worker_connections 64; }}
 http {{
     access_log {prefix}/access.log;
     {temporary}
-    server {{
-        listen 127.0.0.1:{port};
-        server_name localhost;
-        root {site};
-        include {site}/nginx.conf;
-    }}
+{servers}
 }}
 """, encoding="utf-8")
     command = [NGINX, "-p", f"{prefix}/", "-e", f"{prefix}/error.log", "-c", f"{prefix}/nginx.conf"]
@@ -147,12 +157,19 @@ http {{
     assert checked.returncode == 0, checked.stderr + (prefix / "error.log").read_text(encoding="utf-8")
     process = processes.start(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        wait_for(port, process, prefix / "error.log")
-        yield Server(port, prefix)
+        for port in ports:
+            wait_for(port, process, prefix / "error.log")
+        yield [Server(ports[0], prefix), Server(ports[1], prefix, "/cmo")]
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(10)
     assert logged_errors(prefix / "error.log") == []
+
+
+@pytest.fixture(scope="module")
+def nginx(nginx_servers: list[Server]) -> Server:
+    """nginx serving the site as the root of its ``server`` block."""
+    return nginx_servers[0]
 
 
 APACHE_OVERRIDE = "AllowOverride FileInfo Indexes Options=MultiViews"  # what docs/publish.md says the site needs
@@ -230,16 +247,16 @@ Listen 127.0.0.1:{folder_port}
     assert logged_errors(prefix / "error.log") == []
 
 
-SERVED = {"nginx": ("nginx", 0), "apache": ("apache", 0), "apache, folder cmo": ("apache", 1),
-          "apache, Alias /review/": ("apache", 2)}
+SERVED = {"nginx": ("nginx_servers", 0), "nginx, folder cmo": ("nginx_servers", 1), "apache": ("apache", 0),
+          "apache, folder cmo": ("apache", 1), "apache, Alias /review/": ("apache", 2)}
 
 
 @pytest.fixture(scope="module", params=list(SERVED))
 def server(request: pytest.FixtureRequest) -> Server:
     """The site on each web server, each way it is served."""
     name, which = SERVED[request.param]
-    found = request.getfixturevalue(name)
-    return found if isinstance(found, Server) else found[which]  # type: ignore[no-any-return]
+    found: list[Server] = request.getfixturevalue(name)
+    return found[which]
 
 
 @dataclass
@@ -343,6 +360,14 @@ def test_the_docs_ask_apache_for_what_the_tests_give_it() -> None:
     docs = (Path(__file__).parent.parent / "docs" / "publish.md").read_text(encoding="utf-8")
     assert f"<Directory /srv/cmo>\n    {APACHE_OVERRIDE}\n" in docs
     assert f"`{APACHE_OVERRIDE}`" in docs
+
+
+def test_the_docs_give_nginx_what_the_tests_give_it() -> None:
+    """The docs' server blocks, at the root and under a path, are the ones the tests serve the site with."""
+    docs = (Path(__file__).parent.parent / "docs" / "publish.md").read_text(encoding="utf-8")
+    blocks = [re.sub(r"\s*#[^\n]*", "", block) for block in re.findall(r"```nginx\n(.*?)```", docs, re.DOTALL)]
+    for root in ("/srv/cmo", "/srv"):
+        assert sum(nginx_server(root, "/srv/cmo") in block for block in blocks) == 1, root
 
 
 def test_head_answers_as_get_does(server: Server) -> None:
