@@ -27,7 +27,7 @@ from cmograph.format.model import (
 from cmograph.format.values import ABSOLUTE_IRI, is_iri
 from cmograph.format.vocab import CMO, DEFAULT_BASE
 from cmograph.ingest.statement import statement
-from cmograph.ingest.yaml_json import Document, Path_
+from cmograph.ingest.yaml_json import Document, Path_, is_scalar
 
 Triple = tuple[Node, Node, Node]
 
@@ -75,9 +75,6 @@ def graph_iri(base: str, evaluation_id: str) -> URIRef:
     """The named graph that holds one evaluation."""
     return URIRef(base + quote(evaluation_id, safe="") + "/graph")
 
-
-def _is_scalar(value: Any) -> bool:
-    return not isinstance(value, dict | list)
 
 
 class _Builder:
@@ -180,7 +177,7 @@ class _Builder:
         def labels(key: str, section: str) -> list[str]:
             value = item.get(key)
             values = value if isinstance(value, list) else ([] if value is None else [value])
-            return [self.built.ids[section].get(str(v), str(v)) for v in values if _is_scalar(v)]
+            return [self.built.ids[section].get(str(v), str(v)) for v in values if is_scalar(v)]
 
         return statement(labels("context", "contexts"), labels("mechanism", "mechanisms"),
                          labels("outcome", "outcomes"), item.get("mechanism_activated") is not False)

@@ -21,7 +21,7 @@ from cmograph.format.values import ABSOLUTE_IRI, is_iri
 from cmograph.format.vocab import CMO
 from cmograph.ingest.build import segment
 from cmograph.ingest.rdf import is_rdf, parse_rdf
-from cmograph.ingest.yaml_json import Document, Path_, read_document
+from cmograph.ingest.yaml_json import Document, Path_, described, is_scalar, read_document
 from cmograph.namespaces import SKOS
 
 DEFAULT_PREFIX = "concept"  # the CURIE prefix that names the scheme's concepts in questions: concept:trust
@@ -102,12 +102,12 @@ class _Reader:
         namespace = default_namespace(base)
         self.scheme = Scheme(doc.path, namespace, "Concepts of the project", DEFAULT_PREFIX)
         if not isinstance(data, dict):
-            self.fail((), "", f"the file must be a mapping with 'scheme' and 'concepts', found {_kind(data)}")
+            self.fail((), "", f"the file must be a mapping with 'scheme' and 'concepts', found {described(data)}")
             return
         self.unknown(data, {"scheme", "concepts"}, (), "")
         head = data.get("scheme") or {}
         if not isinstance(head, dict):
-            self.fail(("scheme",), "scheme", f"expected a mapping (label, namespace, ...), found {_kind(head)}")
+            self.fail(("scheme",), "scheme", f"expected a mapping (label, namespace, ...), found {described(head)}")
             head = {}
         self.unknown(head, set(SCHEME_KEYS), ("scheme",), "scheme")
         values = {k: self.value(head[k], kind, ("scheme", k), f"scheme.{k}")
@@ -125,7 +125,7 @@ class _Reader:
             self.fail((), "concepts", "no 'concepts' list", "list the concepts, each with an id and a label")
             return
         if not isinstance(items, list):
-            self.fail(("concepts",), "concepts", f"expected a list of concepts, found {_kind(items)}")
+            self.fail(("concepts",), "concepts", f"expected a list of concepts, found {described(items)}")
             return
         self.read_concepts(items)
 
@@ -135,10 +135,10 @@ class _Reader:
         iris: dict[str, Concept] = {}
         for i, item in enumerate(items):
             place: Path_ = ("concepts", i)
-            shown = item.get("id") if isinstance(item, dict) and _scalar(item.get("id")) else i + 1
+            shown = item.get("id") if isinstance(item, dict) and is_scalar(item.get("id")) else i + 1
             where = f"concepts[{self.doc.text((*place, 'id'), shown) if shown != i + 1 else shown}]"
             if not isinstance(item, dict):
-                self.fail(place, where, f"expected a concept (a mapping with id and label), found {_kind(item)}")
+                self.fail(place, where, f"expected a concept (a mapping with id and label), found {described(item)}")
                 continue
             self.unknown(item, set(CONCEPT_KEYS), place, where)
             values = {k: self.value(item[k], kind, (*place, k), f"{where}.{k}")
@@ -185,8 +185,9 @@ class _Reader:
         out: list[Any] = []
         for i, v in enumerate(values):
             at = (*place, i) if isinstance(value, list) else place
-            if not _scalar(v):
-                self.fail(at, where, f"expected {'a list of values' if many else 'a single value'}, found {_kind(v)}")
+            if not is_scalar(v):
+                expected = "a list of values" if many else "a single value"
+                self.fail(at, where, f"expected {expected}, found {described(v)}")
                 continue
             text = self.doc.text(at, v).strip()
             problem = _problem(kind, text)
@@ -229,16 +230,6 @@ def _problem(kind: str, text: str) -> tuple[str, str] | None:
     return None
 
 
-def _scalar(value: Any) -> bool:
-    return not isinstance(value, dict | list)
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return "nothing" if value is None else f"'{value}'"
 
 
 def _close(name: str, known: list[str]) -> str | None:

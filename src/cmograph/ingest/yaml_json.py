@@ -330,3 +330,17 @@ def path_text(file: str, path: Path_) -> str:
     """``ford.yaml`` and ``("cmocs", 2)`` -> ``ford.yaml: cmocs[3]``."""
     parts = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
     return f"{file}: {parts}" if parts else file
+
+
+def is_scalar(value: Any) -> bool:
+    """Whether a value read from YAML or JSON is one value (not a mapping or a list)."""
+    return not isinstance(value, dict | list)
+
+
+def described(value: Any) -> str:
+    """A value read from YAML or JSON as a message names it: ``a mapping``, ``a list``, ``nothing`` or ``'it'``."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "nothing" if value is None else f"'{value}'"
