@@ -33,8 +33,11 @@ def _cmograph(*args: str) -> list[str]:
 
 
 def _timed(argv: list[str], cwd: Path, stdin: str = "") -> float:
+    from bench.run import child_env
+
+    env = child_env()
     start = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, input=stdin, text=True, capture_output=True, check=True)
+    subprocess.run(argv, cwd=cwd, input=stdin, text=True, capture_output=True, check=True, env=env)
     return time.perf_counter() - start
 
 

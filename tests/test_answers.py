@@ -161,6 +161,61 @@ def test_the_command_line_pages_from_the_kept_answer(study: Path, monkeypatch: p
     assert bad.exit_code == 2
 
 
+def printed(generation: Path) -> list[Path]:
+    folder = generation / ANSWERS
+    return sorted(folder.glob("*.printed.*")) if folder.is_dir() else []
+
+
+@pytest.mark.slow
+def test_a_kept_answer_printed_whole_is_kept_as_printed_and_printed_from_there(
+        study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(answers, "KEEP_AFTER_SECONDS", 0.0)
+    monkeypatch.chdir(study)
+    runner = CliRunner()
+    first = runner.invoke(main, ["ask", "what-worked", "--format", "csv"])
+    assert first.exit_code == 0, first.output
+    generation = Project(study).store.open_live()[1]
+    assert generation is not None
+    [csv] = printed(generation)
+    assert csv.name.endswith(".printed.csv") and csv.read_text(encoding="utf-8") == first.stdout
+    csv.write_text("outcome\nread from the kept file\n", encoding="utf-8")  # so that reading it shows
+    again = runner.invoke(main, ["ask", "what-worked", "--format", "csv"])
+    assert again.exit_code == 0 and again.stdout == "outcome\nread from the kept file\n"
+    assert again.stderr == first.stderr  # what the answer left out, said the same way
+    shown = runner.invoke(main, ["ask", "what-worked", "--format", "csv", "--show-sparql"])
+    assert shown.stdout == again.stdout and "SELECT" in shown.stderr
+    # a page, a format for people and another data format are not that file
+    page = runner.invoke(main, ["ask", "what-worked", "--format", "csv", "--limit", "2"])
+    assert page.stdout.splitlines() == first.stdout.splitlines()[:3]
+    assert "read from the kept file" not in runner.invoke(main, ["ask", "what-worked", "--format", "markdown"]).stdout
+    tsv = runner.invoke(main, ["ask", "what-worked", "--format", "tsv"])
+    formulas = runner.invoke(main, ["ask", "what-worked", "--format", "csv", "--keep-formulas"])
+    assert "read from the kept file" not in tsv.stdout + formulas.stdout
+    assert sorted(p.name.split(".printed.")[1] for p in printed(generation)) == ["csv", "csv-formulas", "tsv"]
+    # an answer too quick to keep is not kept as printed either
+    monkeypatch.setattr(answers, "KEEP_AFTER_SECONDS", 3600.0)
+    quick = runner.invoke(main, ["ask", "why", "--outcome", "Staff morale", "--like", "--format", "csv"])
+    assert quick.exit_code == 0, quick.output
+    assert len(printed(generation)) == 3
+
+
+@pytest.mark.slow
+def test_load_keeps_prepared_answers_as_printed(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(study)
+    runner = CliRunner()
+    assert runner.invoke(main, ["load", "--prepare"]).exit_code == 0
+    generation = Project(study).store.open_live()[1]
+    assert generation is not None
+    ids = _needing_no_option()
+    answered = {qid: runner.invoke(main, ["ask", qid]) for qid in ids}
+    assert 0 < len(printed(generation)) <= len(ids)  # every prepared answer with rows
+    for path in printed(generation):
+        path.unlink()
+    for qid in ids:  # printed from the kept rows, as before: the same bytes
+        fresh = runner.invoke(main, ["ask", qid])
+        assert (answered[qid].stdout, answered[qid].stderr) == (fresh.stdout, fresh.stderr), qid
+
+
 @pytest.mark.slow
 def test_memory_mode_and_other_sources_keep_nothing(study: Path) -> None:
     assert isinstance(cmograph.open_data(study).engine, KeptAnswers)

@@ -7,6 +7,7 @@ columns, so expected lists are written sorted.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from functools import cache
@@ -258,7 +259,28 @@ def test_committed_index_is_generated_from_the_query_files() -> None:
 
 def test_questions_from_the_index_equal_questions_parsed_from_their_text() -> None:
     for qid, question in questions().items():
-        assert question == parse_question(qid, (QUERIES / f"{qid}.rq").read_text(encoding="utf-8"))
+        parsed = parse_question(qid, (QUERIES / f"{qid}.rq").read_text(encoding="utf-8"))
+        assert dataclasses.replace(question, lateral_form="") == parsed
+        assert question.lateral_sparql() == parsed.lateral_sparql()
+        assert bool(question.lateral_form) == question.lateral  # the index holds the form of every LATERAL question
+
+
+def test_a_query_edited_below_its_header_is_not_given_the_indexed_lateral_form(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "queries"
+    shutil.copytree(QUERIES, folder)
+    text = (folder / "why.rq").read_text(encoding="utf-8")
+    edited = text.replace("OPTIONAL {", "OPTIONAL { # edited\n", 1)
+    assert edited != text
+    (folder / "why.rq").write_text(edited, encoding="utf-8")
+    monkeypatch.setattr(catalogue, "data", lambda name: folder)
+    catalogue.questions.cache_clear()
+    try:
+        why = questions()["why"]
+        assert why.lateral_form == ""
+        assert "# edited" in why.lateral_sparql() and "LATERAL { OPTIONAL {" in why.lateral_sparql()
+    finally:
+        catalogue.questions.cache_clear()
 
 
 def test_a_header_edited_since_indexing_is_read_from_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

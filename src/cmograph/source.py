@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from importlib.resources import as_file
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,8 +92,7 @@ class Source:
 
 def example_path(name: str = EXAMPLE) -> Path:
     """A bundled example evidence file: by default the published evaluation."""
-    with as_file(data("examples") / name) as path:
-        return Path(path)
+    return data("examples") / name
 
 
 def example_paths() -> list[Path]:

@@ -77,11 +77,11 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare:
     In a project, the files are copied into evaluations/ and the store is refreshed (with no PATHS, just
     refreshed). With --store DIR, they are loaded into that store. A file that fails loads nothing.
     """
-    from cmograph.cli.common import echo_report, progress_printer, summary
+    from cmograph.cli.common import echo_report, printed_forms, progress_printer, summary
     from cmograph.store.project import load_paths
 
     result = load_paths(list(paths), store, base, Path.cwd(), progress_printer("checking"), prepare=prepare,
-                        preparing=progress_printer("preparing answers"), recheck=recheck)
+                        preparing=progress_printer("preparing answers"), recheck=recheck, forms=printed_forms)
     echo_report(result.report)
     if not result.report.conforms:
         click.echo(f"Nothing was loaded: {summary(result.report)}.", err=True)

@@ -17,12 +17,10 @@ reason), with the question's parameters bound as in the question itself. Its ans
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +68,18 @@ class Question:
     empty: str = "No answer: nothing in the data matches this question."
     lateral: bool = False  # run OPTIONALs once per row when an element option is given, where the engine can
     left_out: str = ""  # SPARQL: how many configurations the question leaves out by design, and why
+    lateral_form: str = ""  # the SPARQL with its OPTIONALs made LATERAL, when the index has it for this text
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
+
+    def lateral_sparql(self) -> str:
+        """The SPARQL with every OPTIONAL run once per row (see :func:`cmograph.query.lexer.lateral_optionals`)."""
+        if self.lateral_form:
+            return self.lateral_form
+        from cmograph.query.lexer import lateral_optionals  # its tokenizer takes a few ms to compile
+
+        return lateral_optionals(self.sparql)
 
 
 def parse_header(text: str) -> dict[str, Any]:
@@ -88,8 +95,9 @@ def header(text: str) -> str:
     return "\n".join(line[3:] for line in text.splitlines() if line.startswith("#+ ") or line == "#+")
 
 
-def parse_question(qid: str, text: str, meta: dict[str, Any] | None = None) -> Question:
-    """A ``.rq`` file's question; ``meta`` is its header already parsed (from the index), else it is read here."""
+def parse_question(qid: str, text: str, meta: dict[str, Any] | None = None, lateral_form: str = "") -> Question:
+    """A ``.rq`` file's question; ``meta`` is its header already parsed (from the index), else it is read here, and
+    ``lateral_form`` its LATERAL form (from the index), else made when first asked for."""
     if meta is None:
         meta = parse_header(text)
     params = tuple(
@@ -119,6 +127,7 @@ def parse_question(qid: str, text: str, meta: dict[str, Any] | None = None) -> Q
         empty=str(meta.get("empty", Question.empty)),
         lateral=bool(meta.get("lateral", False)),
         left_out=str(meta.get("left_out", "")),
+        lateral_form=lateral_form,
     )
 
 
@@ -136,12 +145,15 @@ def questions() -> dict[str, Question]:
     for path in found:
         qid, text = path.name[:-3], path.read_text(encoding="utf-8")
         entry = index.get(qid)
-        fresh = isinstance(entry, dict) and entry.get("header") == header(text)
-        known[qid] = parse_question(qid, text, entry["meta"] if fresh and isinstance(entry, dict) else None)
+        if isinstance(entry, dict) and entry.get("header") == header(text):
+            form = entry.get("lateral_form", "") if entry.get("sparql") == text else ""
+            known[qid] = parse_question(qid, text, entry["meta"], form)
+        else:
+            known[qid] = parse_question(qid, text)
     return known
 
 
-def _index(path: Traversable) -> dict[str, Any]:
+def _index(path: Path) -> dict[str, Any]:
     try:
         index = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -150,17 +162,25 @@ def _index(path: Traversable) -> dict[str, Any]:
 
 
 def index_text(folder: Path) -> str:
-    """``queries/index.json`` for the ``.rq`` files in ``folder``: each header as written and as parsed."""
-    index = {}
+    """``queries/index.json`` for the ``.rq`` files in ``folder``: each header as written and as parsed, and for a
+    question run LATERAL where it can be, its text and that form (used while the text is the same)."""
+    from cmograph.query.lexer import lateral_optionals
+
+    index: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        index[path.stem] = {"header": header(text), "meta": parse_header(text)}
+        meta = parse_header(text)
+        index[path.stem] = {"header": header(text), "meta": meta}
+        if meta.get("lateral"):
+            index[path.stem] |= {"sparql": text, "lateral_form": lateral_optionals(text)}
     return json.dumps(index, indent=1, ensure_ascii=False) + "\n"
 
 
 def get_question(qid: str) -> Question:
     known = questions()
     if qid not in known:
+        import difflib
+
         close = difflib.get_close_matches(qid, list(known), n=1)
         hint = f"did you mean '{close[0]}'?" if close else "run `cmograph ask --list` to see them"
         raise UsageError(f"there is no question '{qid}'", hint)

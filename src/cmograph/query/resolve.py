@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn
@@ -197,6 +196,8 @@ class Resolver:
                              "load evaluations that have some, or check the question's options")
         folded = name.casefold()
         labels = [c.label or c.id or c.iri for c in pool]
+        import difflib
+
         close = difflib.get_close_matches(name, labels, n=3, cutoff=0.4)
         close += [lab for lab in labels if folded and folded in lab.casefold() and lab not in close][:3]
         hint = (f"did you mean {', '.join(repr(c) for c in close[:3])}?" if close

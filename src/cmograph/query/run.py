@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,7 +13,6 @@ from cmograph.format.terms import iri_term, literal_term
 from cmograph.query.bind import bind
 from cmograph.query.catalogue import Question
 from cmograph.query.engine import Engine
-from cmograph.query.lexer import lateral_optionals
 from cmograph.query.resolve import Resolver
 from cmograph.query.types import LIST_SEPARATOR, Cell, natural_key
 
@@ -36,32 +34,48 @@ class Answer:
     def left_out(self) -> list[tuple[str, int]]:
         """How many configurations were left out, by reason: ``[("refuted", 2)]`` (none for a question that
         leaves none out)."""
-        if not self.left_out_sparql or self.engine is None:
-            return []
-        _, rows = self.engine.select(self.left_out_sparql)
-        return [(str(row["reason"]), int(str(row["configurations"]))) for row in rows
-                if row.get("reason") and str(row.get("configurations") or "0") != "0"]
+        return left_out(self.engine, self.left_out_sparql) if self.engine is not None else []
 
     @property
     def note(self) -> str | None:
         """What the answer left out, as a sentence: ``Left out by design: 2 configurations refuted.``"""
-        if not self.left_out:
-            return None
-        parts = [f"{n} configuration{'s' * (n != 1)} {reason}" for reason, n in self.left_out]
-        return f"Left out by design: {'; '.join(parts)}."
+        return left_out_note(self.left_out)
+
+
+def left_out(engine: Engine, left_out_sparql: str) -> list[tuple[str, int]]:
+    """The answer to a question's bound ``left_out`` query: how many configurations, by reason."""
+    if not left_out_sparql:
+        return []
+    _, rows = engine.select(left_out_sparql)
+    return [(str(row["reason"]), int(str(row["configurations"]))) for row in rows
+            if row.get("reason") and str(row.get("configurations") or "0") != "0"]
+
+
+def left_out_note(counts: list[tuple[str, int]]) -> str | None:
+    """``Left out by design: 2 configurations refuted.`` (``None`` when nothing was left out)."""
+    if not counts:
+        return None
+    parts = [f"{n} configuration{'s' * (n != 1)} {reason}" for reason, n in counts]
+    return f"Left out by design: {'; '.join(parts)}."
 
 
 def prepare(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> str:
     """The question's SPARQL with every given option resolved and bound (``min_sites`` may stand for
     ``min-sites``; an option the question does not have is an error)."""
-    return _bound(question, engine, _values(question, engine, options, like))
+    return queries(question, engine, options, like)[0]
+
+
+def queries(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> tuple[str, str]:
+    """:func:`prepare`'s SPARQL and the question's ``left_out`` query bound alike (empty if it has none)."""
+    values = _values(question, engine, options, like)
+    return _bound(question, engine, values), bind(question.left_out, values) if question.left_out else ""
 
 
 def _bound(question: Question, engine: Engine, values: dict[str, list[str]]) -> str:
     """The question's SPARQL with ``values`` bound (see :func:`_values`)."""
     elements = any(p.is_element and p.variable in values for p in question.parameters)
     lateral = question.lateral and elements and engine.lateral
-    return bind(lateral_optionals(question.sparql) if lateral else question.sparql, values)
+    return bind(question.lateral_sparql() if lateral else question.sparql, values)
 
 
 def _values(question: Question, engine: Engine, options: Mapping[str, Any], like: bool) -> dict[str, list[str]]:
@@ -130,6 +144,8 @@ def _named(question: Question, options: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(named) - {p.name for p in question.parameters})
     if unknown:
         names = [p.name for p in question.parameters]
+        import difflib
+
         close = difflib.get_close_matches(unknown[0], names, n=1)
         hint = (f"did you mean '{close[0]}'?" if close else
                 f"its options are: {', '.join(names)}" if names else "it takes no options")
@@ -139,8 +155,7 @@ def _named(question: Question, options: Mapping[str, Any]) -> dict[str, Any]:
 
 def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> Answer:
     """Answer ``question`` on ``engine`` with the given option values (names, not IRIs)."""
-    values = _values(question, engine, options, like)
-    sparql = _bound(question, engine, values)
+    sparql, left_out_sparql = queries(question, engine, options, like)
     variables, rows = engine.select(sparql)
     if not rows:
         engine.check_default_graph()
@@ -155,8 +170,7 @@ def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bo
             value = cell[c]
             cell[c] = [] if value is None or value == "" else list(_parts(str(value)))
         cells.append(cell)
-    left_out = bind(question.left_out, values) if question.left_out else ""
-    return Answer(question, columns, cells, sparql, left_out, engine)
+    return Answer(question, columns, cells, sparql, left_out_sparql, engine)
 
 
 @lru_cache(maxsize=8192)

@@ -19,8 +19,6 @@ import errno
 import hashlib
 import json
 import os
-import shutil
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -225,6 +223,9 @@ class DiskStore:
         that depend on it (the concept scheme, whose members must be elements of the store); it may raise too.
         ``manifest`` is written once both are done (it may be filled in meanwhile).
         """
+        import shutil  # here, not at start-up: questions only read
+        import traceback
+
         with self.writing():
             current = self.live()
             number = 1 + max([int(p.name[4:]) for p in self.path.glob("gen-*") if p.name[4:].isdigit()] or [0])
@@ -281,6 +282,8 @@ class DiskStore:
 
     def _collect(self, keep: set[str]) -> None:
         """Delete every generation but the live one and the one before it (a reader may still use it)."""
+        import shutil
+
         for generation in self.path.glob("gen-*"):
             if generation.name not in keep:
                 shutil.rmtree(generation, ignore_errors=True)

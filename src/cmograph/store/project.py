@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from cmograph.checks.results import CheckedFile, EvaluationGraph
+    from cmograph.store.answers import Forms
 
 EVALUATIONS = "evaluations"
 STARTER_NAME = "my-evaluation.yaml"  # the starter file of a new project, in its evaluations folder
@@ -77,8 +77,13 @@ class Settings:
 
 
 def read_settings(path: Path) -> Settings:
+    text = path.read_text(encoding="utf-8")
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        return Settings()  # comments only, as `cmograph init` writes it: no TOML parser to import (a few ms)
+    import tomllib
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
     known = {"base", "endpoint", "update_endpoint", "license"}
@@ -435,12 +440,13 @@ def project_or_store(store: Path | None, cwd: Path) -> tuple[DiskStore, Project 
 
 def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | None = None,
                cwd: Path | None = None, progress: Progress | None = None, *, prepare: bool | None = None,
-               preparing: Progress | None = None, recheck: bool = False) -> LoadResult:
+               preparing: Progress | None = None, recheck: bool = False, forms: Forms | None = None) -> LoadResult:
     """``cmograph load``: in a project, copy the files into ``evaluations/`` and refresh; else load a store.
 
     Either every file conforms and all are loaded in one atomic step, or nothing changes (files included). Then
     the answers to the questions that need no option are prepared (:func:`cmograph.store.answers.prepare_answers`):
-    by default only on a large store, with ``prepare=True`` always, with ``prepare=False`` never. With ``recheck``,
+    by default only on a large store, with ``prepare=True`` always, with ``prepare=False`` never (and kept as
+    printed in ``forms`` too). With ``recheck``,
     every file is checked and loaded again, changed or not.
 
     A project whose store is up to date is not written at all (so a read-only project loads with nothing to do).
@@ -459,7 +465,7 @@ def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | Non
         if result.report.conforms and prepare is not False:
             from cmograph.store.answers import prepare_answers
 
-            result.prepared = prepare_answers(disk, preparing, force=bool(prepare))
+            result.prepared = prepare_answers(disk, preparing, force=bool(prepare), forms=forms)
         return result
 
 
