@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -259,20 +262,20 @@ def test_answers_prepared_from_disk_are_the_same(study: Path, monkeypatch: pytes
     disk = Project(study).store
     assert Project(study).refresh().report.conforms
     opened: list[bool] = []
-    real = DiskStore.open_live
+    real = DiskStore.open_generation
 
-    def open_live(self: DiskStore, *, memory: bool = False) -> tuple[object, Path | None]:
+    def open_generation(self: DiskStore, current: Path, *, memory: bool = False) -> object:
         opened.append(memory)
-        return real(self, memory=memory)
+        return real(self, current, memory=memory)
 
-    monkeypatch.setattr(DiskStore, "open_live", open_live)
+    monkeypatch.setattr(DiskStore, "open_generation", open_generation)
     monkeypatch.setattr(answers, "PREPARE_IN_MEMORY_BYTES", 0)
     told: list[tuple[int, int, str]] = []
     done = prepare_answers(disk, lambda d, t, label: told.append((d, t, label)), force=True, workers=2)
-    assert sorted(done) == sorted(_needing_no_option()) and opened == [False]
+    assert sorted(done) == sorted(_needing_no_option()) and opened == [False]  # from disk only, not in memory
     assert [d for d, _, _ in told] == list(range(1, len(done) + 1)) and {t for _, t, _ in told} == {len(done)}
     assert sorted(label for _, _, label in told) == sorted(done)
-    store, generation = real(disk)
+    store, generation = disk.open_live()
     assert generation is not None
     for qid in done:
         question = get_question(qid)
@@ -294,8 +297,44 @@ def test_by_default_only_a_store_of_the_right_size_is_prepared(study: Path, monk
     monkeypatch.setattr(answers, "PREPARE_IN_MEMORY_BYTES", 10**12)
     assert "prepared" not in runner.invoke(main, ["load", "--no-prepare"]).stdout
     assert not kept(generation)
-    large = runner.invoke(main, ["load"])  # now large enough
-    assert large.exit_code == 0 and f"prepared the answers to {len(_needing_no_option())}" in large.stdout
+    large = runner.invoke(main, ["load"])  # now large enough: prepared by a process of its own
+    ids = _needing_no_option()
+    assert large.exit_code == 0, large.output
+    assert f"preparing the answers to {len(ids)} questions in the background" in large.stdout
+    assert wait_for(lambda: len(kept(generation)) == len(ids)), kept(generation)
+    with_rows = [p for p in kept(generation) if json.loads(p.read_text(encoding="utf-8"))["rows"]]
+    assert wait_for(lambda: len(printed(generation)) == len(with_rows) > 0)  # each answer with rows, as printed
+    for qid in ids:  # the answers it kept are the store's own
+        question = get_question(qid)
+        store = Project(study).store.open()
+        prepared = ask(question, KeptAnswers(StoreEngine(store), generation), {})
+        assert (prepared.columns, prepared.rows) == (lambda a: (a.columns, a.rows))(
+            ask(question, StoreEngine(store), {})), qid
+    assert "prepar" not in runner.invoke(main, ["load"]).stdout  # nothing left to prepare
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 120.0) -> bool:
+    """Whether ``condition`` holds within ``seconds`` (a hang bound, not a timing: it normally holds in one)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+@pytest.mark.slow
+def test_a_load_that_cannot_start_a_process_prepares_its_answers_itself(
+        study: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(study)
+    monkeypatch.setattr(answers, "PREPARE_FROM_BYTES", 0)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
+    result = CliRunner().invoke(main, ["load"])
+    assert result.exit_code == 0, result.output
+    ids = _needing_no_option()
+    assert f"prepared the answers to {len(ids)} questions" in result.stdout and "background" not in result.stdout
+    generation = Project(study).store.open_live()[1]
+    assert generation is not None and len(kept(generation)) == len(ids) and printed(generation)
 
 
 @pytest.mark.slow

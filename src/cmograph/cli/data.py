@@ -77,20 +77,31 @@ def load(paths: tuple[Path, ...], store: Path | None, base: str | None, prepare:
     In a project, the files are copied into evaluations/ and the store is refreshed (with no PATHS, just
     refreshed). With --store DIR, they are loaded into that store. A file that fails loads nothing.
     """
+    from cmograph.cli import prepare as preparation
     from cmograph.cli.common import echo_report, printed_forms, progress_printer, summary
     from cmograph.store.project import load_paths
 
     result = load_paths(list(paths), store, base, Path.cwd(), progress_printer("checking"), prepare=prepare,
-                        preparing=progress_printer("preparing answers"), recheck=recheck, forms=printed_forms)
+                        preparing=progress_printer("preparing answers"), recheck=recheck, forms=printed_forms,
+                        background=True)
     echo_report(result.report)
     if not result.report.conforms:
         click.echo(f"Nothing was loaded: {summary(result.report)}.", err=True)
         sys.exit(1)
     named = ", ".join(result.loaded[:10]) + (f" and {len(result.loaded) - 10} more" if len(result.loaded) > 10 else "")
+    later = ""
+    if result.to_prepare and result.generation is not None:
+        if preparation.start(result.generation):
+            n = len(result.to_prepare)
+            later = (f"; preparing the answers to {n} question{'s' * (n != 1)} in the background (until each is "
+                     "ready it is answered from the store; `cmograph load --prepare` waits for them)")
+        else:  # no process could be started: prepared here, as --prepare does
+            result.prepared = preparation.prepare(result.generation, progress_printer("preparing answers"))
     prepared = len(result.prepared)
     click.echo(f"loaded {len(result.loaded)} evaluation{'s' * (len(result.loaded) != 1)}"
                f"{': ' + named if result.loaded else ''}; removed {len(result.removed)}; {result.unchanged} unchanged"
-               + (f"; prepared the answers to {prepared} question{'s' * (prepared != 1)}" if prepared else ""))
+               + (f"; prepared the answers to {prepared} question{'s' * (prepared != 1)}" if prepared else "")
+               + later)
 
 
 @click.command()

@@ -150,43 +150,50 @@ def prepare_answers(disk: DiskStore, progress: Progress | None = None, *, force:
     if not disk.exists():  # nothing loaded yet (or not a store): nothing to prepare, and no folder to make
         return []
     if dry_run:
-        return [q.id for q, _ in _preparation(disk, force)[0]]
-    with disk.writing():
-        todo, size, store = _preparation(disk, force)
-        if not todo:
-            return []
-        if size <= PREPARE_IN_MEMORY_BYTES:
-            store = disk.open(memory=True)
         generation = disk.live()
-        assert generation is not None
-        kept = KeptAnswers(StoreEngine(store), generation, keep_after=0.0)
-        from concurrent.futures import ThreadPoolExecutor, as_completed
-
-        pool = ThreadPoolExecutor(max(1, workers))
-        try:
-            answering = {pool.submit(ask, q, kept, {}): q.id for q, _ in todo}
-            for done, future in enumerate(as_completed(answering), 1):
-                answer = future.result()
-                for form, data in (forms(answer) if forms is not None else {}).items():
-                    kept.keep_form(answer.sparql, form, data)
-                if progress is not None:
-                    progress(done, len(todo), answering[future])
-        finally:  # after an error or an interrupt, the questions not started are not started
-            pool.shutdown(wait=True, cancel_futures=True)
-        return [q.id for q, path in todo if path.is_file()]
+        return [q.id for q, _ in _preparation(disk, generation, force)[0]] if generation is not None else []
+    with disk.writing():
+        generation = disk.live()
+        if generation is None:
+            return []
+        return prepare_generation(disk, generation, progress, force=force, workers=workers, forms=forms)
 
 
-def _preparation(disk: DiskStore, force: bool) -> tuple[list[tuple[Question, Path]], int, ox.Store]:
-    """The questions to prepare on the live generation (none when its size does not call for it, unless
-    ``force``), the size of its snapshots in bytes, and the generation opened read-only."""
-    generation = disk.live()
-    if generation is None:
-        return [], 0, ox.Store()
+def prepare_generation(disk: DiskStore, generation: Path, progress: Progress | None = None, *, force: bool = False,
+                       workers: int = 2, forms: Forms | None = None) -> list[str]:
+    """:func:`prepare_answers` on the generation in the folder ``generation``, taking no lock: a generation never
+    changes once written and each answer is written whole, so this may run in a process of its own while the
+    store moves on (the answers then go to a generation no longer live, and are deleted with it)."""
+    todo, size, store = _preparation(disk, generation, force)
+    if not todo:
+        return []
+    if size <= PREPARE_IN_MEMORY_BYTES:
+        store = disk.open_generation(generation, memory=True)
+    kept = KeptAnswers(StoreEngine(store), generation, keep_after=0.0)
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    pool = ThreadPoolExecutor(max(1, workers))
+    try:
+        answering = {pool.submit(ask, q, kept, {}): q.id for q, _ in todo}
+        for done, future in enumerate(as_completed(answering), 1):
+            answer = future.result()
+            for form, data in (forms(answer) if forms is not None else {}).items():
+                kept.keep_form(answer.sparql, form, data)
+            if progress is not None:
+                progress(done, len(todo), answering[future])
+    finally:  # after an error or an interrupt, the questions not started are not started
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [q.id for q, path in todo if path.is_file()]
+
+
+def _preparation(disk: DiskStore, generation: Path, force: bool) -> tuple[list[tuple[Question, Path]], int, ox.Store]:
+    """The questions to prepare on ``generation`` (none when its size does not call for it, unless ``force``), the
+    size of its snapshots in bytes, and the generation opened read-only."""
     snapshots = generation / GRAPHS
     size = sum(f.stat().st_size for f in snapshots.iterdir()) if snapshots.is_dir() else 0
     if not force and not PREPARE_FROM_BYTES <= size <= PREPARE_IN_MEMORY_BYTES:
         return [], size, ox.Store()
-    store = disk.open()
+    store = disk.open_generation(generation)
     return _unanswered(KeptAnswers(StoreEngine(store), generation)), size, store
 
 

@@ -147,9 +147,10 @@ class DiskStore:
         current = self.live()
         if current is None:
             return memory_store([]), None
-        return self._open(current, memory), current
+        return self.open_generation(current, memory=memory), current
 
-    def _open(self, current: Path, memory: bool) -> ox.Store:
+    def open_generation(self, current: Path, *, memory: bool = False) -> ox.Store:
+        """The generation in the folder ``current`` (live or not), as :meth:`open` opens the live one."""
         try:
             disk = ox.Store.read_only(str(current / "oxigraph"))
             if not memory:

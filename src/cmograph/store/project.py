@@ -52,6 +52,8 @@ class LoadResult:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     prepared: list[str] = field(default_factory=list)  # questions whose answers were prepared (see ``answers``)
+    to_prepare: list[str] = field(default_factory=list)  # and those left to a process of their own (``background``)
+    generation: Path | None = None  # the generation they are to be prepared on
     behind: str | None = None  # why a reading refresh left the store behind files that changed
 
     @property
@@ -440,40 +442,40 @@ def project_or_store(store: Path | None, cwd: Path) -> tuple[DiskStore, Project 
 
 def load_paths(paths: Sequence[Path], store: Path | None = None, base: str | None = None,
                cwd: Path | None = None, progress: Progress | None = None, *, prepare: bool | None = None,
-               preparing: Progress | None = None, recheck: bool = False, forms: Forms | None = None) -> LoadResult:
+               preparing: Progress | None = None, recheck: bool = False, forms: Forms | None = None,
+               background: bool = False) -> LoadResult:
     """``cmograph load``: in a project, copy the files into ``evaluations/`` and refresh; else load a store.
 
     Either every file conforms and all are loaded in one atomic step, or nothing changes (files included). Then
-    the answers to the questions that need no option are prepared (:func:`cmograph.store.answers.prepare_answers`):
-    by default only on a large store, with ``prepare=True`` always, with ``prepare=False`` never (and kept as
-    printed in ``forms`` too). With ``recheck``,
-    every file is checked and loaded again, changed or not.
+    the answers to the questions that need no option are prepared (:func:`cmograph.store.answers.prepare_answers`),
+    and kept as printed in ``forms`` too: by default only on a large store, with ``prepare=True`` always, with
+    ``prepare=False`` never. With ``background``, answers prepared by default are not: the result names them
+    (``to_prepare``) and the generation, for a process of their own. With ``recheck``, every file is checked and
+    loaded again, changed or not.
 
     A project whose store is up to date is not written at all (so a read-only project loads with nothing to do).
     """
+    from cmograph.store.answers import prepare_answers
+
     disk, project = project_or_store(store, cwd or Path.cwd())
     if project is not None and not paths and not recheck and not prepare:
         files_ = project.evidence()
-        fresh = up_to_date(disk, files_, project.root, project.concepts())
-        if fresh and (prepare is False or not answers_to_prepare(disk)):
-            return LoadResult(unchanged=len(files_))
+        if up_to_date(disk, files_, project.root, project.concepts()):
+            due = [] if prepare is False else prepare_answers(disk, dry_run=True)
+            if not due:
+                return LoadResult(unchanged=len(files_))
+            if background:
+                return LoadResult(unchanged=len(files_), to_prepare=due, generation=disk.live())
     with disk.writing():  # a second writer is refused before anything is checked or copied
         if project is None:
             result = load_into(disk, evidence_files(paths), base or DEFAULT_BASE, progress=progress)
         else:
             result = _load_into_project(project, paths, base, progress, recheck)
-        if result.report.conforms and prepare is not False:
-            from cmograph.store.answers import prepare_answers
-
+        if result.report.conforms and prepare is None and background:
+            result.to_prepare, result.generation = prepare_answers(disk, dry_run=True), disk.live()
+        elif result.report.conforms and prepare is not False:
             result.prepared = prepare_answers(disk, preparing, force=bool(prepare), forms=forms)
         return result
-
-
-def answers_to_prepare(disk: DiskStore) -> bool:
-    """Whether a load would prepare answers (by default, see :func:`cmograph.store.answers.prepare_answers`)."""
-    from cmograph.store.answers import prepare_answers
-
-    return prepare_answers(disk, dry_run=True) != []
 
 
 def _load_into_project(project: Project, paths: Sequence[Path], base: str | None,
