@@ -78,27 +78,34 @@ def shared_graph(file: str, graph: EvaluationGraph, owner: str, owner_file: str)
 
 
 def items_of(triples: Iterable[Triple], origins: dict[Node, Origin], key_lines: dict[tuple[Node, str], int]) -> Items:
-    """The :class:`Items` of a file, from its ``triples`` (read twice: a list or a graph) and where they came from
-    (``origins``, ``key_lines``)."""
+    """The :class:`Items` of a file, from its ``triples`` and where they came from (``origins``, ``key_lines``)."""
     found = Items()
     typed: dict[Node, Node] = {}
     identifiers: dict[Node, str] = {}
+    # the terms looked for, as locals: a namespace's attribute is a Python call, and this runs per triple
+    rdf_type, identifier, evaluation = RDF.type, DCTERMS.identifier, CMO.Evaluation
+    classes = {evaluation, CMO.Configuration}
+    keys: dict[tuple[Section, Node | None], str] = {(section, key.predicate): key.name for section, key in ACROSS}
+    across = {predicate for _, predicate in keys}
+    candidates = []
     for s, p, o in triples:
-        if p == RDF.type and o in (CMO.Evaluation, CMO.Configuration):
-            typed[s] = o
-        elif p == DCTERMS.identifier:
+        if p == rdf_type:
+            if o in classes:
+                typed[s] = o
+        elif p == identifier:
             identifiers[s] = str(o)
+        elif p in across and isinstance(o, URIRef):
+            candidates.append((s, p, o))
     for node, cls in typed.items():
-        if isinstance(node, URIRef) and cls == CMO.Evaluation:
+        if isinstance(node, URIRef) and cls == evaluation:
             found.evaluations[str(node)] = identifiers.get(node, str(node))
         elif isinstance(node, URIRef):
             found.configurations.add(str(node))
     own = tuple(f"{e}/" for e in found.evaluations)
-    keys: dict[tuple[Section, Node | None], str] = {(section, key.predicate): key.name for section, key in ACROSS}
-    for s, p, o in triples:
+    for s, p, o in candidates:
         holder = origins.get(s)
         name = keys.get((holder.section, p)) if holder is not None else None
-        if holder is None or name is None or not isinstance(o, URIRef) or str(o).startswith(own):
+        if holder is None or name is None or str(o).startswith(own):
             continue  # not a reference outside the file (one inside is checked by check_consistency)
         found.references.append(Reference(str(o), f"{holder.where}.{name}", key_lines.get((s, name)) or holder.line))
     return found

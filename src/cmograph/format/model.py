@@ -174,6 +174,9 @@ class Key:
     def predicate(self) -> URIRef | None:
         return None if self.iri is None else uri(self.iri)
 
+    def __hash__(self) -> int:  # not field by field (its section's keys and theirs): keys are hashed per triple
+        return hash((self.name, self.iri))
+
 
 @dataclass(frozen=True)
 class Partial:
@@ -208,6 +211,9 @@ class Section:
     @cached_property
     def cls(self) -> URIRef | None:
         return None if self.class_iri is None else uri(self.class_iri)
+
+    def __hash__(self) -> int:  # not field by field through every key: sections are hashed per triple checked
+        return hash((self.name, self.path))
 
 
 ID = Key("id", "id", dcterms.identifier, "identifier, unique within its list (no spaces, '/', '#' or '?')",

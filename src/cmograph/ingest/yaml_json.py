@@ -159,6 +159,7 @@ def parse_text(path: Path, text: str) -> Document:
     return doc
 
 
+_STR = "tag:yaml.org,2002:str"
 _NODES = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
 # A text longer than this has its keys and values counted as the parser reads them, before they are built (a 16 MiB
 # file of 600k contexts took 190 s and 5 GB to check); a shorter one is counted as it is walked (counting first would
@@ -313,6 +314,8 @@ class _Walker:
         if len(text) > MAX_TEXT_CHARS:
             raise self.fail(node, path, f"a value of {len(text):,} characters is longer than the "
                             f"{MAX_TEXT_CHARS:,} cmograph reads", "shorten it, or link to the document instead")
+        if node.tag == _STR:  # most values and every key: the text itself, as the constructor would give it
+            return text
         if node.tag not in self.loader.yaml_constructors:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
             tag = tag if tag.startswith("!") else f"!<{tag}>"  # as written
