@@ -70,26 +70,35 @@ def _generation(root: Path) -> Path:
     return store / (store / "CURRENT").read_text(encoding="utf-8").strip()
 
 
-def cold_vs_floor(root: Path, seed: int = 1, rounds: int = 9,
-                  questions: tuple[str, ...] = ONE_ELEMENT) -> dict[str, dict[str, float]]:
+def cold_vs_floor(root: Path, seed: int = 1, rounds: int = 9, questions: tuple[str, ...] = ONE_ELEMENT,
+                  forget: bool = False) -> dict[str, dict[str, float]]:
     """For each question, the median cold ``cmograph ask``, floor and click floor seconds, and the medians of the
-    paired ratios (``ratio``: cmograph / floor; ``click_ratio``: click floor / floor)."""
+    paired ratios (``ratio``: cmograph / floor; ``click_ratio``: click floor / floor). With ``forget``, the
+    answers kept in the store are deleted before each ``cmograph ask`` (the query runs, as with nothing kept)."""
+    import shutil
+
     from bench.run import options_for, question_options
     from cmograph.query.catalogue import get_question
+    from cmograph.store.answers import ANSWERS
 
     picks = question_options(seed)
     generation = _generation(root)
     results: dict[str, dict[str, float]] = {}
     for qid in questions:
         options = [x for k, v in options_for(get_question(qid), picks).items() for x in (f"--{k}", v)]
-        ask = _cmograph("ask", qid, *options)
+        ask = _cmograph("ask", qid, *options, "--format", "csv")
         shown = subprocess.run([*ask, "--show-sparql"], cwd=root, capture_output=True, text=True, check=True).stderr
         sparql = "\n".join(line for line in shown.splitlines() if not line.startswith("#+"))
         floor = [sys.executable, "-c", FLOOR, str(generation / "oxigraph")]
         click_floor = [sys.executable, "-c", CLICK_FLOOR, str(generation / "oxigraph")]
-        _timed(ask, root), _timed(floor, root, sparql), _timed(click_floor, root, sparql)  # warm caches
-        rows = [(_timed(ask, root), _timed(floor, root, sparql), _timed(click_floor, root, sparql))
-                for _ in range(rounds)]
+
+        def asked(ask: list[str] = ask) -> float:
+            if forget:
+                shutil.rmtree(generation / ANSWERS, ignore_errors=True)
+            return _timed(ask, root)
+
+        asked(), _timed(floor, root, sparql), _timed(click_floor, root, sparql)  # warm caches
+        rows = [(asked(), _timed(floor, root, sparql), _timed(click_floor, root, sparql)) for _ in range(rounds)]
         results[qid] = {"cold_seconds": statistics.median(a for a, _, _ in rows),
                         "floor_seconds": statistics.median(f for _, f, _ in rows),
                         "click_floor_seconds": statistics.median(c for _, _, c in rows),
@@ -124,6 +133,63 @@ def load_vs_floor(root: Path, rounds: int = 3) -> dict[str, float]:
             "validate_seconds": statistics.median(r[2] for r in rows),
             "ratio": statistics.median(f / lo for lo, f, _ in rows),
             "validate_ratio": statistics.median(lo / v for lo, _, v in rows)}
+
+
+def endpoint_vs_embedded(root: Path, binary: Path, seed: int = 1, questions: tuple[str, ...] = (),
+                         rounds: int = 5) -> dict[str, dict[str, Any]]:
+    """Each question warm through ``--endpoint`` on an Oxigraph server (``binary``, serving the store's live
+    generation read-only, its default graph the union) and embedded (on the store on disk), in turn round by
+    round: the median seconds of each, the median of the paired ratios (endpoint / embedded), and whether the rows
+    are the same. Options are resolved once per round on each side, as each ``cmograph ask`` does."""
+    import socket
+    import urllib.request
+
+    from bench.run import options_for, question_options
+    from cmograph.query.catalogue import get_question
+    from cmograph.query.catalogue import questions as all_questions
+    from cmograph.query.local import StoreEngine
+    from cmograph.query.run import ask
+    from cmograph.remote.endpoint import Endpoint
+    from cmograph.store.disk import DiskStore
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/query"
+    server = subprocess.Popen([str(binary), "serve-read-only", "--location", str(_generation(root) / "oxigraph"),
+                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        picks = question_options(seed)
+        embedded = StoreEngine(DiskStore(root / ".cmograph" / "store").open())
+        results: dict[str, dict[str, Any]] = {}
+        for qid in questions or tuple(all_questions()):
+            question = get_question(qid)
+            options = options_for(question, picks)
+
+            def timed(engine: Any, question: Any = question, options: dict[str, str] = options
+                      ) -> tuple[float, list[Any]]:
+                start = time.perf_counter()
+                answer = ask(question, engine, options)
+                return time.perf_counter() - start, answer.rows
+
+            remote = Endpoint(url)  # one per question, as one per process: the LATERAL probe included
+            timed(remote), timed(embedded)
+            pairs = [(timed(remote), timed(embedded)) for _ in range(rounds)]
+            results[qid] = {"endpoint_seconds": statistics.median(r[0] for r, _ in pairs),
+                            "embedded_seconds": statistics.median(e[0] for _, e in pairs),
+                            "ratio": statistics.median(r[0] / e[0] for r, e in pairs),
+                            "same_rows": pairs[0][0][1] == pairs[0][1][1], "lateral": remote.lateral}
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -60,6 +60,7 @@ RESULTS_JSON = OUT / "results.json"
 RESULTS_MD = HERE / "RESULTS.md"
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 CMOGRAPH = Path(sys.executable).parent / "cmograph"
+ENDPOINT_BINARY = Path(sys.executable).parent / "oxigraph"  # the Oxigraph server (PyPI package `oxigraph`)
 PYCACHE = OUT / "pycache"
 TIME = Path("/usr/bin/time")
 BIG = 10_000_000  # from this size on: one cold run per question, no rdflib, warm and raw only when asked for
@@ -744,10 +745,39 @@ def measure_size(label: str, triples: int, args: argparse.Namespace) -> dict[str
         else:
             result["shacl_compare"] = json.loads(proc["stdout"]) | {"peak_rss_mib": proc["rss_mib"]}
 
+    # --- against the floor (bench.floor): load and validate, rounds interleaved with a bulk-load process
+    if triples < BIG:
+        from bench import floor
+
+        log(f"== {label}: load and validate against a bulk-load process (interleaved rounds)")
+        result["floor_load"] = floor.load_vs_floor(root, rounds=3 if triples <= 100_000 else 1)
+        log(f"   {result['floor_load']}")
+
     # --- questions
     if not args.load_only:
         measure_questions(label, triples, args, root, result)
+        measure_floors(label, triples, args, root, result)
     return result
+
+
+def measure_floors(label: str, triples: int, args: argparse.Namespace, root: Path, result: dict[str, Any]) -> None:
+    """Cold questions against their floor (bench.floor), interleaved round by round: the one-element questions,
+    then every other one with nothing kept; at 100k, questions through an Oxigraph server against embedded."""
+    from bench import floor
+
+    chosen = selected_questions(args)
+    one = tuple(q for q in floor.ONE_ELEMENT if q in chosen)
+    others = tuple(q for q in chosen if q not in floor.ONE_ELEMENT)
+    big = triples >= BIG
+    log(f"== {label}: cold questions against the floor (interleaved rounds)")
+    result["floor_cold"] = floor.cold_vs_floor(root, args.seed, rounds=1 if big else 5, questions=one)
+    if not big:
+        rounds = 3 if triples <= 100_000 else 1
+        result["floor_cold_unkept"] = floor.cold_vs_floor(root, args.seed, rounds=rounds, questions=others,
+                                                          forget=True)
+    if triples == 100_000 and ENDPOINT_BINARY.exists():
+        log(f"== {label}: questions through an Oxigraph server against embedded")
+        result["endpoint"] = floor.endpoint_vs_embedded(root, ENDPOINT_BINARY, args.seed, tuple(chosen))
 
 
 def noop_refresh_seconds(root: Path) -> float:
@@ -839,14 +869,18 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
         t = time.perf_counter()
         memory_engine.names()  # built by the first question given a name; timed here, outside the questions
         result["memory_index_seconds"] = time.perf_counter() - t
-    # the state `cmograph load` leaves: the answers it prepares (on a store of the size it prepares), and no other
+    # the state `cmograph load` leaves once it has prepared the answers it prepares by default (in a process of
+    # its own, after the load: on a store of the size it prepares), and no other; waited for with --prepare
+    from cmograph.store.answers import prepare_answers
+
     forget_answers(store_dir)
-    proc = run_process([str(CMOGRAPH), "load"], cwd=root)
+    due = prepare_answers(DiskStore(store_dir), dry_run=True)
+    proc = run_process([str(CMOGRAPH), "load", "--prepare" if due else "--no-prepare"], cwd=root)
     if proc["code"] != 0:
         raise RuntimeError(f"cmograph load failed: {proc['stderr']}")
     prepared = {path.name: path.read_bytes() for path in kept_answers(store_dir)}
     result["prepare_process"] = {"seconds": proc["seconds"], "peak_rss_mib": proc["rss_mib"],
-                                 "prepared": len(prepared)}
+                                 "prepared": sum(name.endswith(".json") for name in prepared)}
     log(f"   cmograph load with nothing changed: {proc['seconds']:.2f} s, {len(prepared)} answers prepared, "
         f"peak RSS {proc['rss_mib']:.0f} MiB")
     picks = question_options(args.seed)
@@ -991,7 +1025,7 @@ def kept_answers(store_dir: Path) -> list[Path]:
     from cmograph.store.answers import ANSWERS
 
     folder = store_dir / (store_dir / "CURRENT").read_text(encoding="utf-8").strip() / ANSWERS
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return sorted(folder.iterdir()) if folder.is_dir() else []  # the rows (.json) and as printed (.printed.csv)
 
 
 def restore_answers(store_dir: Path, prepared: dict[str, bytes]) -> None:
@@ -1035,14 +1069,6 @@ def measure_help(runs: int) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- report
 
 
-TARGET_WARM_RAW = 1.5
-TARGET_RDFLIB = 200.0
-TARGET_COLD = 2.0
-COLD_TARGET = "cold `cmograph ask` on 1M triples < 2 s (the first ask after `cmograph load`)"
-TARGET_HELP = 0.150
-TARGET_LOAD = 100_000
-TARGET_VALIDATE = 10.0
-TARGET_MEMORY_GIB = 24.0
 
 
 def _ms(seconds: float | None) -> str:
@@ -1286,7 +1312,9 @@ def _render_size(s: dict[str, Any]) -> list[str]:
                      f"{s['memory_index_seconds']:.2f} s")
     if loads:
         lines += ["; ".join(loads) + ".", ""]
-    return lines
+    from bench import targets
+
+    return lines + targets.render_floor(s)
 
 
 def _scope(s: dict[str, Any]) -> str:
@@ -1379,7 +1407,6 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
              "| cold max (s) | load triples/s (`cmograph load`, end to end) | store write triples/s "
              "| validation (s): pySHACL / turbo |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    by_label = {s["size"]: s for s in sizes}
     for s in sizes:
         qs = measured(s).values()
         wr = [r for r in (raw_ratio(q) for q in qs) if r is not None]
@@ -1409,129 +1436,9 @@ def _render_summary(sizes: list[dict[str, Any]], data: dict[str, Any]) -> list[s
                      f"{s['store_quads'] / load:,.0f} | {_rate(s['store_quads'], sw) or '-'} | {val} |")
     lines.append("")
 
-    # targets
-    lines += ["## Targets", "", "| target | measured | met? |", "|---|---|---|"]
+    from bench import targets
 
-    def target(name: str, measured: str, met: bool | None) -> None:
-        verdict = "not measured" if met is None else ("met" if met else "**not met**")
-        lines.append(f"| {name} | {measured} | {verdict} |")
-
-    rdflib_target = "every question >= 200x faster than rdflib at 100k (warm memory: `questions.ask` on " \
-        "`open_data(store, memory=True)`, the fastest library mode)"
-    s100 = by_label.get("100k")
-    if s100 and not all("warm_memory_seconds" in q for q in measured(s100).values()):
-        target(rdflib_target, "warm memory not measured at 100k (results from before it was; run 100k again)",
-               None)
-    elif s100:
-        rr = [(qid, *rdflib_ratio(q, "warm_memory_seconds")) for qid, q in measured(s100).items()]
-        known = [(qid, r, b) for qid, r, b in rr if r is not None]
-        if known:
-            worst = min([k for k in known if not k[2]] or known, key=lambda x: x[1])
-            failing = [f"{qid} {_x(r)}" for qid, r, b in known if r < TARGET_RDFLIB and not b]
-            unsure = [f"{qid} {_x(r, '>')}" for qid, r, b in known if r < TARGET_RDFLIB and b]
-            bounded = [f"{qid} {_x(r, '>')}" for qid, r, b in known if r >= TARGET_RDFLIB and b]
-            unknown = [qid for qid, r, b in rr if r is None]
-            stopped = [qid for qid in s100["questions"] if qid not in measured(s100)]
-            text = f"lowest {_x(worst[1], '>' if worst[2] else '')} ({worst[0]})"
-            if failing:
-                text += f"; below 200x: {', '.join(failing)}"
-            if unsure:
-                text += f"; rdflib stopped at the bound below 200x (inconclusive): {', '.join(unsure)}"
-            if bounded:
-                text += f"; rdflib stopped at the bound, already over 200x: {', '.join(bounded)}"
-            if unknown:
-                text += f"; rdflib failed or not run for {', '.join(unknown)}"
-            if stopped:
-                text += f"; ours did not finish: {', '.join(stopped)}"
-            met = None if (unsure or unknown) and not failing else not failing and not stopped
-            target(rdflib_target, text, met)
-        else:
-            target(rdflib_target, "rdflib not run", None)
-    else:
-        target(rdflib_target, "100k not run", None)
-    for s in sizes:
-        done = {qid: q for qid, q in s["questions"].items() if "cold_timeout" not in q}
-        stopped = [qid for qid in s["questions"] if qid not in done]
-        name = (f"warm within 1.5x of raw in-memory pyoxigraph ({s['size']}; warm memory / raw: `questions.ask` "
-                "on `open_data(store, memory=True)`)")
-        disk_ratios = [(qid, r) for qid, r in ((qid, raw_ratio(q)) for qid, q in done.items()) if r is not None]
-        disk_text = "warm disk not measured"
-        if disk_ratios:
-            disk_q, disk_worst = max(disk_ratios, key=lambda x: x[1])
-            disk_text = f"warm disk (`questions.ask` on the on-disk store) worst {disk_worst:.2f}x ({disk_q})"
-        ratios = {qid: raw_ratio(q, "warm_memory_seconds") for qid, q in done.items()}
-        by_question = {qid: r for qid, r in ratios.items() if r is not None}
-        if not by_question:
-            why = "not measured at this size" if s.get("questions_measured", {}).get("memory") is False else \
-                "not measured (results from before it was)"
-            target(name, f"warm memory {why}; {disk_text}", None)
-            continue
-        worst_q = max(by_question, key=lambda qid: by_question[qid])
-        over = [qid for qid, r in by_question.items() if r > TARGET_WARM_RAW]
-        missing = [qid for qid in done if qid not in by_question]
-        text = f"worst {by_question[worst_q]:.2f}x ({worst_q})" + (f"; over 1.5x: {', '.join(over)}" if over else "")
-        if missing:
-            text += f"; warm memory not measured: {', '.join(missing)}"
-        if stopped:
-            text += f"; did not finish: {', '.join(stopped)}"
-        text += f"; {disk_text}"
-        met = False if over or stopped else (None if missing else True)
-        target(name, text, met)
-    s1m = by_label.get("1m")
-    if s1m:
-        worst_q, worst = max(((qid, q.get("cold_seconds", q.get("cold_timeout", 0.0)))
-                              for qid, q in s1m["questions"].items()), key=lambda x: x[1])
-        over = [qid for qid, q in s1m["questions"].items()
-                if q.get("cold_seconds", q.get("cold_timeout", 0.0)) >= TARGET_COLD]
-        again = [q["cold_again_seconds"] for q in s1m["questions"].values() if "cold_again_seconds" in q]
-        unkept = [(q["cold_unkept_seconds"], qid) for qid, q in s1m["questions"].items() if "cold_unkept_seconds" in q]
-        target(COLD_TARGET, f"worst {worst:.2f} s ({worst_q})" + (f"; >= 2 s: {', '.join(over)}" if over else "")
-               + (f"; with no answer kept (`load --no-prepare`, or after `ask` refreshed the store), worst "
-                  f"{max(unkept)[0]:.2f} s ({max(unkept)[1]})" if unkept else "")
-               + (f"; asked again, worst {max(again):.2f} s" if again else ""), not over)
-    else:
-        target(COLD_TARGET, "1M not run", None)
-    help_ = data.get("help", {}).get("cmograph_help")
-    target("`cmograph --help` < 150 ms", f"{_ms(help_['seconds'])} ms" if help_ else "-",
-           None if not help_ else help_["seconds"] < TARGET_HELP)
-    for s in sizes:
-        if s["triples_requested"] < 100_000:
-            continue
-        load = s.get("load_process", {}).get("seconds") or s["refresh"]["process_seconds"]
-        rate = s["store_quads"] / load
-        sw = s["refresh"].get("stages", {}).get("store_write")
-        text = f"{rate:,.0f} triples/s (store write alone: {s['store_quads'] / sw:,.0f}/s)" if sw else f"{rate:,.0f}"
-        if "raw_bulk_load" in s:
-            rb = s["raw_bulk_load"]
-            text += (f"; baseline in the same run, pyoxigraph's own bulk load of the same N-Quads into an on-disk "
-                     f"store: {rb['quads'] / rb['bulk_load_seconds']:,.0f}/s")
-        if s.get("prepare_process", {}).get("prepared"):
-            text += f"; the load includes preparing answers ({s['prepare_process']['seconds']:.1f} s measured alone)"
-        target(f"load >= 100k triples/s ({s['size']}, end to end incl. validation)", text, rate >= TARGET_LOAD)
-    if s100:
-        c = s100.get("shacl_compare", {})
-        vp = s100.get("validate_process", {}).get("seconds")
-        if vp is not None:
-            text = f"`cmograph validate` {vp:.1f} s (process, as shipped)"
-            if "turbo_compiled_seconds" in c:
-                text += (f"; SHACL alone: pySHACL {c['pyshacl_seconds']:.1f} s, pyshacl-turbo "
-                         f"{c['turbo_compiled_seconds']:.2f} s; read+build {c['read_and_build_seconds']:.1f} s")
-            target("SHACL validation of a 100k project < 10 s", text, vp < TARGET_VALIDATE)
-    s10m = by_label.get("10m")
-    if s10m:
-        load_rss = s10m.get("load_process", {}).get("peak_rss_mib") or s10m["refresh"]["peak_rss_mib"]
-        asks = [(q["cold_peak_rss_mib"], qid) for qid, q in s10m["questions"].items() if "cold_peak_rss_mib" in q]
-        text = f"load {load_rss / 1024:.1f} GiB"
-        peak = load_rss
-        if asks:
-            ask_rss, ask_q = max(asks)
-            peak = max(peak, ask_rss)
-            text += f", cold `ask` at most {ask_rss / 1024:.1f} GiB ({ask_q}; {len(asks)} questions)"
-        target("10M triples load and answer within 24 GiB", f"peak RSS {peak / 1024:.1f} GiB: {text}",
-               peak / 1024 < TARGET_MEMORY_GIB)
-    else:
-        target("10M triples load and answer within 24 GiB", data.get("note_10m", "10M not run"), None)
-    lines.append("")
+    lines += targets.render_targets(sizes, data, lambda q: raw_ratio(q, "warm_memory_seconds"))
     if data.get("notes"):
         lines += ["## Notes", "", *[f"- {n}" for n in data["notes"]], ""]
     return lines

@@ -151,6 +151,31 @@ def test_every_question_within_target_of_raw(ratios: dict[str, dict[str, float]]
     assert not over, f"warm memory/raw above {TARGET_PER_QUESTION}x: {over}"
 
 
+# Ratios against the floor, measured in the same run and interleaved round by round (bench.floor), at 10k. The
+# targets (cold one-element questions within 2.0x of the floor, load at 0.5x of a bulk-load process at 100k and 1M)
+# are tracked in bench/RESULTS.md; these guards, measured here at 2.5-3.9x and 0.15x, catch a regression.
+GUARD_COLD_VS_FLOOR = 5.0  # cold `cmograph ask` / bare pyoxigraph process, per question (median of the rounds)
+GUARD_LOAD_VS_FLOOR = 0.08  # bulk-load process / `cmograph load --no-prepare` (start-up weighs most at 10k)
+TARGET_VALIDATE_VS_LOAD = 0.7  # `cmograph load` / `cmograph validate`: validating is no slower than loading
+
+
+def test_load_and_validate_stay_near_the_bulk_load_floor(project: Path) -> None:
+    load = bench("floor").load_vs_floor(project, rounds=3)
+    shown = ", ".join(f"{k} {v:.2f}" for k, v in load.items())
+    assert load["ratio"] >= GUARD_LOAD_VS_FLOOR, shown
+    assert load["validate_ratio"] >= TARGET_VALIDATE_VS_LOAD, shown
+
+
+def test_cold_questions_stay_near_the_floor(project: Path) -> None:
+    from cmograph.store.project import Project
+
+    assert Project(project).refresh().report.conforms
+    results = bench("floor").cold_vs_floor(project, SEED, rounds=3, questions=("why", "site"))
+    over = {q: round(r["ratio"], 2) for q, r in results.items() if r["ratio"] > GUARD_COLD_VS_FLOOR}
+    assert not over, f"cold / floor above {GUARD_COLD_VS_FLOOR}x: {over} ({results})"
+    assert all(r["click_ratio"] < r["ratio"] for r in results.values())  # the floors are measured apart
+
+
 def _size(label: str, triples: int, refresh: dict[str, Any], questions: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"size": label, "triples_requested": triples, "date": "2026-01-01T00:00:00+00:00", "files": 3,
             "store_quads": triples, "generated": {"generate_seconds": 1.0, "mean_triples_per_evaluation": 100.0},
@@ -173,7 +198,11 @@ def test_results_render_for_small_and_cold_only_sizes() -> None:
                                   "refresh_rest_seconds": 0.0,
                                   "stages": {"read_yaml": 0.5, "nquads": 0.1, "add_wait": 1.0, "store_write": 0.4}},
                 {"why": warm | {"warm_memory_seconds": 0.0012, "warm_memory_rows": 2}},
-                load_process={"seconds": 1.2, "peak_rss_mib": 100.0, "code": 0})
+                load_process={"seconds": 1.2, "peak_rss_mib": 100.0, "code": 0},
+                floor_load={"load_seconds": 4.0, "floor_seconds": 2.4, "validate_seconds": 3.2, "ratio": 0.6,
+                            "validate_ratio": 1.25},
+                floor_cold={"why": {"cold_seconds": 0.25, "floor_seconds": 0.1, "click_floor_seconds": 0.18,
+                                    "ratio": 2.5, "click_ratio": 1.8}})
     cold = _size("10m", 10_000_000, {"workers": 2, "breakdown": False},
                  {"why": {"options": {}, "cold_seconds": 9.0, "cold_peak_rss_mib": 900.0, "cold_code": 0,
                           "cold_rows": 2},
@@ -192,3 +221,9 @@ def test_results_render_for_small_and_cold_only_sizes() -> None:
     assert "| 10m | 10,000,000 | - | - | not run | >300 |" in text
     assert "| why |  | 2 | 9.000 | - | - |" in text
     assert "peak RSS 2.0 GiB" in text
+    assert "| cold one-element questions <= 2.0x the floor (100k) | worst 2.50x (why); importing click alone: up " \
+           "to 1.80x (why) | **not met** |" in text
+    assert "| `cmograph load` >= 0.5x the speed of a bulk-load process (100k) | 0.60x (4.0 s against 2.4 s) | met |" \
+        in text
+    assert "| `cmograph validate` >= 0.7x the load's speed (every size measured) | lowest 1.25x (100k) | met |" in text
+    assert "| why | 0.250 | 0.100 | 0.180 | 2.50 | 1.80 |" in text  # the size's own floor table
