@@ -77,17 +77,15 @@ class StoreEngine:
         if not isinstance(results, ox.QuerySolutions):
             raise ValueError("only SELECT queries return rows")
         variables = [v.value for v in results.variables]
-        seen: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Value] = {}  # labels repeat: convert each term once
+        # labels repeat: each term is converted once (an unbound variable is None, which converts to None)
+        seen: dict[ox.NamedNode | ox.BlankNode | ox.Literal | None, Value] = {None: None}
         rows: list[Row] = []
         for solution in results:
-            row: Row = {}
-            for name, term in zip(variables, solution, strict=True):
-                if term is None:
-                    row[name] = None
-                    continue
-                value = seen.get(term)
-                if value is None:
-                    value = seen[term] = python_value(term)
-                row[name] = value
-            rows.append(row)
+            values = []
+            for term in solution:
+                try:
+                    values.append(seen[term])
+                except KeyError:
+                    values.append(seen.setdefault(term, python_value(term)))
+            rows.append(dict(zip(variables, values, strict=True)))
         return variables, rows

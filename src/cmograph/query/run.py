@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, cast
 
 from cmograph.errors import UsageError
 from cmograph.format.terms import iri_term, literal_term
@@ -159,13 +159,14 @@ def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bo
     variables, rows = engine.select(sparql)
     if not rows:
         engine.check_default_graph()
-    columns = [c for c in question.columns if c in variables] or variables
+    columns = [c for c in question.columns if c in variables] or list(variables)
     if "evaluation" in columns and not engine.several_evaluations():
         columns.remove("evaluation")
     lists = [c for c in columns if c in question.lists]
+    whole = columns == variables  # each row holds exactly the columns, in order: tidied as it is (it is ours)
     cells: list[dict[str, Cell]] = []
     for row in rows:
-        cell: dict[str, Cell] = {c: row[c] for c in columns}
+        cell: dict[str, Cell] = cast("dict[str, Cell]", row) if whole else {c: row[c] for c in columns}
         for c in lists:
             value = cell[c]
             cell[c] = [] if value is None or value == "" else list(_parts(str(value)))
