@@ -1,9 +1,9 @@
 """cmograph against the engine's floor, measured in the same run, interleaved round by round.
 
 - Cold questions: the floor of a question is a bare ``python -c`` process that opens the store generation
-  read-only and lists the solutions of the exact SPARQL ``cmograph ask ... --show-sparql`` prints (default graph
-  as the union, as cmograph asks). A second floor, "click floor", is the same process importing click first: the
-  least a command line built on click can take.
+  read-only and lists the solutions of the exact SPARQL ``cmograph ask ... --show-sparql`` prints (made here by
+  the same call; default graph as the union, as cmograph asks). A second floor, "click floor", is the same
+  process importing click first: the least a command line built on click can take.
 - Load: the floor is a ``python -c`` process that bulk-loads the N-Quads of the store generation (the files
   ``cmograph load`` wrote) into a new on-disk store, in the batches cmograph uses, and compacts it as cmograph
   does after a large load; cmograph's side is ``cmograph load --no-prepare`` into an empty store, validation
@@ -79,16 +79,21 @@ def cold_vs_floor(root: Path, seed: int = 1, rounds: int = 9, questions: tuple[s
 
     from bench.run import options_for, question_options
     from cmograph.query.catalogue import get_question
+    from cmograph.query.run import prepare
+    from cmograph.source import open_data
     from cmograph.store.answers import ANSWERS
 
+    root = root.resolve()
     picks = question_options(seed)
     generation = _generation(root)
+    engine = open_data(root).engine  # as `cmograph ask` in the project opens it
     results: dict[str, dict[str, float]] = {}
     for qid in questions:
-        options = [x for k, v in options_for(get_question(qid), picks).items() for x in (f"--{k}", v)]
+        question = get_question(qid)
+        chosen = options_for(question, picks)
+        options = [x for k, v in chosen.items() for x in (f"--{k}", v)]
         ask = _cmograph("ask", qid, *options, "--format", "csv")
-        shown = subprocess.run([*ask, "--show-sparql"], cwd=root, capture_output=True, text=True, check=True).stderr
-        sparql = "\n".join(line for line in shown.splitlines() if not line.startswith("#+"))
+        sparql = prepare(question, engine, chosen)  # what `cmograph ask ... --show-sparql` prints
         floor = [sys.executable, "-c", FLOOR, str(generation / "oxigraph")]
         click_floor = [sys.executable, "-c", CLICK_FLOOR, str(generation / "oxigraph")]
 
@@ -116,6 +121,7 @@ def load_vs_floor(root: Path, rounds: int = 3) -> dict[str, float]:
 
     from cmograph.store.disk import BATCH_BYTES, GRAPHS, OPTIMIZE_BYTES
 
+    root = root.resolve()
     store = root / ".cmograph" / "store"
     rows = []
     for _ in range(rounds):
@@ -152,6 +158,7 @@ def endpoint_vs_embedded(root: Path, binary: Path, seed: int = 1, questions: tup
     from cmograph.remote.endpoint import Endpoint
     from cmograph.store.disk import DiskStore
 
+    root = root.resolve()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

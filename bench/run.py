@@ -384,10 +384,10 @@ def child_refresh(root: Path, breakdown: bool = True) -> dict[str, Any]:
                 add("add_wait", time.perf_counter() - t)
             yield item
 
-    def timed_write(self: Any, remove: Any, items: Any, manifest: Any) -> None:
+    def timed_write(self: Any, remove: Any, items: Any, manifest: Any, finish: Any = None) -> None:
         t = time.perf_counter()
         try:
-            write(self, remove, waited(items), manifest)
+            write(self, remove, waited(items), manifest, finish)
         finally:
             add("store_write_total", time.perf_counter() - t)
 
