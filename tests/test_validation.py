@@ -863,3 +863,21 @@ def test_a_version_naming_itself_is_listed_with_every_other_problem(tmp_path: Pa
     assert "periods[p1].end: the period ends (2020-03-31) before it starts (2020-05)" in messages
     assert "theories[v2].revises: a theory cannot be an earlier version of itself ('revises' names its own id)" \
         in messages
+
+
+def test_a_reference_is_owned_by_the_longest_evaluation_iri_it_lies_under() -> None:
+    """The owner of an IRI is found by looking up its prefixes (a comparison with every evaluation was quadratic:
+    minutes at 565 evaluations); the same owner as that comparison, on IRIs built to trip it."""
+    from cmograph.checks.crossfile import _owner
+
+    evaluations = {"https://x/ev": "a", "https://x/ev/sub": "b", "https://x/e#": "c", "https://y/ev/": "d",
+                   "urn:ev": "e"}
+
+    def compared(iri: str) -> str | None:
+        return max((e for e in evaluations if iri.startswith((f"{e}/", f"{e}#"))), key=len, default=None)
+
+    iris = ["https://x/ev/cmoc/1", "https://x/ev/sub/cmoc/1", "https://x/ev#a", "https://x/evil/1",
+            "https://x/e##k", "https://y/ev//c", "https://y/ev/c", "https://x/ev", "https://x/ev/", "urn:ev/x", "x",
+            "", "/", "#", "https://x/ev/sub", "https://x/ev/sub#c"]
+    assert [_owner(iri, evaluations) for iri in iris] == [compared(iri) for iri in iris]
+    assert _owner("https://x/ev/sub/cmoc/1", evaluations) == "https://x/ev/sub"

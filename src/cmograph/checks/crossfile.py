@@ -179,5 +179,11 @@ def _named_evaluation(iri: str) -> str | None:
 
 
 def _owner(iri: str, evaluations: Mapping[str, str]) -> str | None:
-    """The evaluation (IRI) of ``evaluations`` that ``iri`` lies under."""
-    return max((e for e in evaluations if iri.startswith((f"{e}/", f"{e}#"))), key=len, default=None)
+    """The evaluation (IRI) of ``evaluations`` that ``iri`` lies under: the longest that ``iri`` starts with,
+    followed by ``/`` or ``#``. Looked up at each of those characters, from the end: comparing every IRI with
+    every evaluation took minutes for a project of 565 evaluations."""
+    end = len(iri)
+    while (end := max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))) > 0:
+        if iri[:end] in evaluations:
+            return iri[:end]
+    return None
