@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -169,10 +170,17 @@ def printed(generation: Path) -> list[Path]:
     return sorted(folder.glob("*.printed.*")) if folder.is_dir() else []
 
 
+def notes(generation: Path) -> list[Path]:
+    return sorted((generation / ANSWERS).glob("*.note.txt"))
+
+
 @pytest.mark.slow
 def test_a_kept_answer_printed_whole_is_kept_as_printed_and_printed_from_there(
         study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(answers, "KEEP_AFTER_SECONDS", 0.0)
+    # with configurations hypothesised, so that the answer says what it left out
+    for example in ("clinical-microsystems-nhs.yaml", "larchfield-follow-up.yaml"):
+        shutil.copy(Path(__file__).parents[1] / "examples" / example, study / "evaluations")
     monkeypatch.chdir(study)
     runner = CliRunner()
     first = runner.invoke(main, ["ask", "what-worked", "--format", "csv"])
@@ -181,12 +189,21 @@ def test_a_kept_answer_printed_whole_is_kept_as_printed_and_printed_from_there(
     assert generation is not None
     [csv] = printed(generation)
     assert csv.name.endswith(".printed.csv") and csv.read_text(encoding="utf-8") == first.stdout
-    csv.write_text("outcome\nread from the kept file\n", encoding="utf-8")  # so that reading it shows
+    [note] = notes(generation)  # what it left out, kept beside it
+    assert note.read_text(encoding="utf-8") == first.stderr.strip() and "Left out by design" in first.stderr
+    csv.write_text("outcome\nread from the kept file\n", encoding="utf-8")  # so that reading them shows
     again = runner.invoke(main, ["ask", "what-worked", "--format", "csv"])
     assert again.exit_code == 0 and again.stdout == "outcome\nread from the kept file\n"
     assert again.stderr == first.stderr  # what the answer left out, said the same way
+    note.write_text("Left out by design: read from the kept note.", encoding="utf-8")
+    assert runner.invoke(main, ["ask", "what-worked", "--format", "csv"]).stderr == (
+        "Left out by design: read from the kept note.\n")
+    note.unlink()  # a printed form without its note (kept by an older cmograph) is not used, and is kept anew
+    anew = runner.invoke(main, ["ask", "what-worked", "--format", "csv"])
+    assert (anew.stdout, anew.stderr) == (first.stdout, first.stderr)
+    assert csv.read_text(encoding="utf-8") == first.stdout and note.is_file()
     shown = runner.invoke(main, ["ask", "what-worked", "--format", "csv", "--show-sparql"])
-    assert shown.stdout == again.stdout and "SELECT" in shown.stderr
+    assert shown.stdout == first.stdout and "SELECT" in shown.stderr
     # a page, a format for people and another data format are not that file
     page = runner.invoke(main, ["ask", "what-worked", "--format", "csv", "--limit", "2"])
     assert page.stdout.splitlines() == first.stdout.splitlines()[:3]
@@ -211,8 +228,9 @@ def test_load_keeps_prepared_answers_as_printed(study: Path, monkeypatch: pytest
     assert generation is not None
     ids = _needing_no_option()
     answered = {qid: runner.invoke(main, ["ask", qid]) for qid in ids}
-    assert 0 < len(printed(generation)) <= len(ids)  # every prepared answer with rows
-    for path in printed(generation):
+    assert 0 < len(printed(generation)) == len(notes(generation)) <= len(ids)  # every prepared answer with rows
+    assert any(n.read_text(encoding="utf-8").startswith("Left out by design") for n in notes(generation))
+    for path in printed(generation) + notes(generation):
         path.unlink()
     for qid in ids:  # printed from the kept rows, as before: the same bytes
         fresh = runner.invoke(main, ["ask", qid])

@@ -335,9 +335,10 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     """Open the data, answer ``question`` and print it (the body of every ``ask`` subcommand).
 
     An answer kept with the store (a slow one) is kept as printed too, the first time it is printed whole in a
-    data format, and printed from there after, instead of reading its rows, tidying and rendering them again.
+    data format, and printed from there after with the note on what it left out, kept beside it, instead of
+    reading its rows, tidying and rendering them again, and asking what it left out.
     """
-    from cmograph.query.run import ask, left_out, left_out_note, queries
+    from cmograph.query.run import ask, prepare
     from cmograph.store.answers import KeptAnswers
 
     options = {p.name: kwargs.get(p.variable) for p in question.parameters}
@@ -348,15 +349,15 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     form = kept_form(chosen, kwargs)
     keeper = source.engine if form is not None and isinstance(source.engine, KeptAnswers) else None
     if keeper is not None and form is not None:
-        sparql, left_out_sparql = queries(question, keeper, options, kwargs["like"])
+        sparql = prepare(question, keeper, options, kwargs["like"])
         printed = keeper.kept_form(sparql, form)
         if printed is not None:
+            text, note = printed
             if kwargs["show_sparql"]:
                 from cmograph.render.controls import u_escaped
 
                 click.echo(u_escaped(sparql.rstrip()) + "\n", err=True)
-            click.echo(printed.decode("utf-8"), nl=False)  # as text: the stream's encoding and line ends apply
-            note = left_out_note(left_out(keeper, left_out_sparql))
+            click.echo(text.decode("utf-8"), nl=False)  # as text: the stream's encoding and line ends apply
             if note is not None:
                 click.echo(note, err=True)
             return
@@ -372,4 +373,4 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     text = echo_rows(answer.columns, answer.rows, chosen, question.empty, limit=limit or None,
                      offset=kwargs["offset"], keep_formulas=kwargs["keep_formulas"], note=answer.note)
     if keeper is not None and form is not None and text is not None and answer.rows:
-        keeper.keep_form(answer.sparql, form, text.encode("utf-8"))
+        keeper.keep_form(answer.sparql, form, text.encode("utf-8"), answer.note)

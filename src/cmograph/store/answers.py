@@ -27,7 +27,7 @@ from cmograph.diagnostics import Progress
 from cmograph.query.catalogue import Question, questions
 from cmograph.query.local import StoreEngine
 from cmograph.query.names import NameIndex
-from cmograph.query.run import Answer, ask, prepare
+from cmograph.query.run import Answer, ask, left_out, left_out_note, prepare
 from cmograph.query.types import Row
 from cmograph.store.disk import GRAPHS, DiskStore
 
@@ -70,19 +70,27 @@ class KeptAnswers:
         rows = self.path(sparql)
         return rows.with_name(f"{rows.stem}.printed.{form}")
 
-    def kept_form(self, sparql: str, form: str) -> bytes | None:
-        """The answer to ``sparql`` as printed in ``form``, if it is kept so (with its rows)."""
+    def note_path(self, sparql: str) -> Path:
+        """Where what the answer to ``sparql`` left out by design is kept (its note; empty for none)."""
+        rows = self.path(sparql)
+        return rows.with_name(f"{rows.stem}.note.txt")
+
+    def kept_form(self, sparql: str, form: str) -> tuple[bytes, str | None] | None:
+        """The answer to ``sparql`` as printed in ``form``, with its note, if both are kept (with its rows)."""
         if not self.path(sparql).is_file():
             return None
         try:
-            return self.form_path(sparql, form).read_bytes()
-        except OSError:
+            note = self.note_path(sparql).read_text(encoding="utf-8")
+            return self.form_path(sparql, form).read_bytes(), note or None
+        except (OSError, ValueError):
             return None
 
-    def keep_form(self, sparql: str, form: str, data: bytes) -> None:
-        """Keep the answer to ``sparql`` as printed in ``form``, when its rows are kept: printing 50,000 rows of a
-        kept answer again then reads a file (about 1 s at 1M triples saved: reading its rows, tidying, rendering)."""
+    def keep_form(self, sparql: str, form: str, data: bytes, note: str | None) -> None:
+        """Keep the answer to ``sparql`` as printed in ``form``, and its note, when its rows are kept: printing
+        50,000 rows of a kept answer again then reads two files instead of reading its rows, tidying and rendering
+        them, and asking what it left out (about 1 s at 1M triples)."""
         if self.path(sparql).is_file():
+            _write(self.note_path(sparql), (note or "").encode("utf-8"))  # first: a printed form comes with its note
             _write(self.form_path(sparql, form), data)
 
     def select(self, sparql: str) -> tuple[list[str], list[Row]]:
@@ -177,8 +185,10 @@ def prepare_generation(disk: DiskStore, generation: Path, progress: Progress | N
         answering = {pool.submit(ask, q, kept, {}): q.id for q, _ in todo}
         for done, future in enumerate(as_completed(answering), 1):
             answer = future.result()
-            for form, data in (forms(answer) if forms is not None else {}).items():
-                kept.keep_form(answer.sparql, form, data)
+            printed = forms(answer) if forms is not None else {}
+            note = left_out_note(left_out(kept.engine, answer.left_out_sparql)) if printed else None
+            for form, data in printed.items():
+                kept.keep_form(answer.sparql, form, data, note)
             if progress is not None:
                 progress(done, len(todo), answering[future])
     finally:  # after an error or an interrupt, the questions not started are not started
