@@ -145,14 +145,15 @@ def option_sets(question: Question, engine: Engine) -> list[dict[str, Any]]:
 
 
 def outcome(question: Question, engine: Engine, options: dict[str, Any]) -> Any:
-    """The answer's columns and rows (sorted unless the question orders them), or the error a user would see."""
+    """The answer's columns and rows (sorted unless the question orders them) and what it left out by design, or
+    the error a user would see."""
     try:
         answer: Answer = ask(question, engine, options)
     except UsageError as exc:
         return str(exc)
     ordered = re.search(r"\bORDER\s+BY\b", question.sparql, re.IGNORECASE)
     rows = answer.rows if ordered else sorted(answer.rows, key=repr)
-    return answer.columns, rows
+    return answer.columns, rows, answer.left_out
 
 
 @pytest.fixture(scope="module")
