@@ -313,6 +313,32 @@ def test_query_parses_and_header_columns_are_the_select_variables(qid: str) -> N
     assert list(results) == []
 
 
+class Counting(StoreEngine):
+    """The embedded engine, counting how often it is asked whether there are several evaluations."""
+
+    asked = 0
+
+    def several_evaluations(self) -> bool:
+        self.asked += 1
+        return super().several_evaluations()
+
+
+def test_the_evaluation_column_is_shown_when_the_data_holds_several_evaluations(both: StoreEngine,
+                                                                                 riverside: StoreEngine) -> None:
+    spanning = Counting(both.store)
+    answer = run("what-worked", spanning)
+    assert len({r["evaluation"] for r in answer.rows}) == 2 and "evaluation" in answer.columns
+    assert spanning.asked == 0  # two evaluations in the answer: nothing more to ask (a round trip on a server)
+    one = run("what-worked", spanning, {"evaluation": "riverside-wards"})
+    assert {r["evaluation"] for r in one.rows} == {"riverside-wards"} and "evaluation" in one.columns
+    assert spanning.asked == 1  # one in the answer, so the data is asked
+    alone = Counting(riverside.store)
+    assert "evaluation" not in run("what-worked", alone).columns and alone.asked == 1
+    listed = Counting(both.store)  # a list of evaluations in one row is proof enough too
+    found = run("recurring", listed)
+    assert any(len(r["evaluation"]) > 1 for r in found.rows) and listed.asked == 0
+
+
 @pytest.mark.parametrize("qid", QUESTION_IDS)
 def test_header_is_complete(qid: str) -> None:
     q = get_question(qid)

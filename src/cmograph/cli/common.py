@@ -352,12 +352,12 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
         sparql = prepare(question, keeper, options, kwargs["like"])
         printed = keeper.kept_form(sparql, form)
         if printed is not None:
-            text, note = printed
+            kept_text, note = printed
             if kwargs["show_sparql"]:
                 from cmograph.render.controls import u_escaped
 
                 click.echo(u_escaped(sparql.rstrip()) + "\n", err=True)
-            click.echo(text.decode("utf-8"), nl=False)  # as text: the stream's encoding and line ends apply
+            click.echo(kept_text.decode("utf-8"), nl=False)  # as text: the stream's encoding and line ends apply
             if note is not None:
                 click.echo(note, err=True)
             return
