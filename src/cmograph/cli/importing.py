@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shlex
 import sys
-import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -170,6 +169,8 @@ def evidence_text(imported: Imported, file: Path, options: ImportOptions) -> str
 def check_imported(imported: Imported, text: str, name: str) -> list[Diagnostic]:
     """Validate the evidence text (as the file ``name``) with the pipeline every file goes through; raise
     :class:`ImportProblems` with each problem at the cell it came from, or return the warnings."""
+    import tempfile
+
     from cmograph.checks.pipeline import check_file
     from cmograph.diagnostics import Severity
     from cmograph.ingest.files import PROJECT_CONFIG

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +86,8 @@ def serve(data: tuple[Path, ...], store: Path | None, example: bool, base: str |
     Prints the query URL on standard output; `cmograph ask QUESTION --endpoint URL` asks it. The server shows
     the data as it was at start; restart it to see newer loads.
     """
+    import signal
+
     from cmograph.cli.common import open_source
     from cmograph.explore.app import Explorer
     from cmograph.remote.serve import start

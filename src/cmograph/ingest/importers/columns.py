@@ -4,10 +4,7 @@
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
-import tomllib
 from pathlib import Path
 
 from cmograph.errors import UsageError
@@ -134,7 +131,10 @@ def parse_pairs(values: tuple[str, ...], option: str, name: str, example: str, n
 
 
 def _mapping_file(path: Path, option: str, named: tuple[str, str]) -> dict[str, str]:
-    import yaml  # here, not at the top: `cmograph --help` reads this module's TARGETS
+    import json  # these here, not at the top: `cmograph --help` reads this module's TARGETS
+    import tomllib
+
+    import yaml
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -152,6 +152,8 @@ def _mapping_file(path: Path, option: str, named: tuple[str, str]) -> dict[str, 
 
 def check_target(header: str, target: str) -> None:
     if target not in TARGETS:
+        import difflib
+
         close = difflib.get_close_matches(target, TARGETS, n=1)
         raise UsageError(f"--columns: '{target}' (for '{header}') is not something a column can hold",
                          f"did you mean '{close[0]}'?" if close else f"use one of {', '.join(TARGETS)}")
