@@ -188,3 +188,16 @@ def test_numbers_are_stored_exactly_in_canonical_form(written: str, stored: str,
     except ValueError:
         return  # +7, 5. and .25 are YAML numbers only
     assert canonical(as_json) == canonical(path)
+
+
+def test_an_evaluation_graph_holds_its_triples_in_its_named_graph_whatever_their_text() -> None:
+    s, p = ox.NamedNode("https://example.org/e/s"), ox.NamedNode("https://example.org/p")
+    texts = ["ends with a dot .", "a line\nbreak .\nthen more", " .\n", "\r\n .\r\n", "\u2028 .\u2029", "\x85 .",
+             'a "quoted" . \\ backslash', ""]
+    triples = [ox.Triple(s, p, ox.Literal(t)) for t in texts]
+    triples += [ox.Triple(s, p, ox.Literal("étiquette .", language="fr")), ox.Triple(ox.BlankNode("b1"), p, s),
+                ox.Triple(s, p, ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))]
+    graph = EvaluationGraph.of("e", URIRef("https://example.org/e/graph"), triples)
+    name = ox.NamedNode("https://example.org/e/graph")
+    assert set(graph.quads()) == {ox.Quad(t.subject, t.predicate, t.object, name) for t in triples}
+    assert graph.size() == len(triples)

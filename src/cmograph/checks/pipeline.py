@@ -51,15 +51,15 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
             return result
         built = build(doc, base)
         locator = Locator(doc.name, built.origins, built.key_lines, built.ids, built.prefixes)
-        triples = ox_triples(built.triples)
+        ntriples = ox.serialize(ox_triples(built.triples), format=ox.RdfFormat.N_TRIPLES) or b""
         store = ox.Store()
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
         result.report.extend(shape_diagnostics(store, locator))
         result.report.extend(check_consistency(built.triples, doc.name, built.origins, built.key_lines))
         result.report.extend(check_quotes(doc))
         result.items = items_of(built.triples, built.origins, built.key_lines)
         if result.report.conforms:
-            result.graphs.append(EvaluationGraph.of(built.evaluation_id, built.graph, triples))
+            result.graphs.append(EvaluationGraph.of_ntriples(built.evaluation_id, built.graph, ntriples))
     elif is_rdf(path):
         data = Graph()
         for s, p, o, _ in parse_rdf(path, content).quads((None, None, None, None)):

@@ -9,6 +9,7 @@ ask the kind of each key instead of switching on its name.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any, ClassVar, Protocol, TypeAlias
 
 from rdflib import RDF, RDFS, SH, XSD, Literal, URIRef
@@ -467,6 +468,14 @@ class Object(Kind):
         return {"$ref": f"#/$defs/{definition(key.section)}"}
 
 
+TYPE, POSITION, IN_EVALUATION = RDF.type, CMO.position, CMO.inEvaluation  # made once (each use makes a new term)
+
+
+@lru_cache(maxsize=1024)
+def _position(number: int) -> Literal:
+    return Literal(number)
+
+
 class Objects(Kind):
     """A list of items of another section, each a node of its own numbered from 1."""
 
@@ -480,9 +489,9 @@ class Objects(Kind):
         for i, sub in enumerate(value):
             child = URIRef(f"{node}/{section.path}/{i + 1}")
             w.origin(child, section, f"{where}.{key.name}[{i + 1}]", (*place, i), None)
-            w.add(child, RDF.type, section.cls)
-            w.add(child, CMO.position, Literal(i + 1))
-            w.add(child, CMO.inEvaluation, w.evaluation)
+            w.add(child, TYPE, section.cls)
+            w.add(child, POSITION, _position(i + 1))
+            w.add(child, IN_EVALUATION, w.evaluation)
             w.keys(child, sub, section, (*place, i))
             yield child
 

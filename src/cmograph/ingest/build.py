@@ -10,6 +10,7 @@ evaluation id) are reported before, by :func:`cmograph.checks.structure.check_st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -30,6 +31,7 @@ from cmograph.ingest.statement import statement
 from cmograph.ingest.yaml_json import Document, Path_, is_scalar
 
 Triple = tuple[Node, Node, Node]
+TYPE, IN_EVALUATION = RDF.type, CMO.inEvaluation  # made once: each use of RDF.type makes a new term
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,10 @@ class Built:
     prefixes: dict[str, str] = field(default_factory=dict)  # prefix -> namespace, as declared under 'prefixes'
 
 
+@lru_cache(maxsize=65536)
 def element_iri(base: str, evaluation_id: str, section: Section | None = None, item_id: str | None = None) -> URIRef:
-    """The stable IRI of an evaluation (no section) or one of its elements."""
+    """The stable IRI of an evaluation (no section) or one of its elements (the same term for each reference to
+    it: a third of the build's terms, made once)."""
     root = base + quote(evaluation_id, safe="")
     if section is None:
         return URIRef(root)
@@ -107,8 +111,8 @@ class _Builder:
         data: dict[str, Any] = self.doc.data
         ev = self.evaluation
         self.origin(ev, EVALUATION, "evaluation", ("evaluation",), self.eid)
-        self.add(ev, RDF.type, CMO.Evaluation)
-        self.add(ev, CMO.inEvaluation, ev)
+        self.add(ev, TYPE, CMO.Evaluation)
+        self.add(ev, IN_EVALUATION, ev)
         if "cmograph" in data and data["cmograph"] is not None:
             version = data["cmograph"]
             self.add(ev, CMO.formatVersion, _int_literal(version))
@@ -139,8 +143,8 @@ class _Builder:
         node = element_iri(self.base, self.eid, section, iid if iid is not None else f"#{index + 1}")
         self.origin(node, section, f"{section.name}[{iid if iid is not None else index + 1}]", path, iid)
         assert section.cls is not None
-        self.add(node, RDF.type, section.cls)
-        self.add(node, CMO.inEvaluation, self.evaluation)
+        self.add(node, TYPE, section.cls)
+        self.add(node, IN_EVALUATION, self.evaluation)
         self.keys(node, item, section, path)
         if section.name == "cmocs" and item.get("statement") is None:
             self.add(node, CMO.statement, Literal(self._render_statement(item)))
