@@ -16,6 +16,16 @@ def test_yaml_keeps_dates_times_and_words_as_text() -> None:
     assert doc.text(("n",), doc.data["n"]) == "1.10"
 
 
+@pytest.mark.parametrize(("written", "value"), [
+    ("true", True), ("False", False), ("TRUE", True), ("'true'", "true"), ('"false"', "false"), ("yes", "yes"),
+    ("1", 1), ("-3", -3), ("+7", 7), ("'1'", "1"), ("1.5", 1.5), (".5", 0.5), ("1e3", 1000.0), ("-x", "-x"),
+    ("~", None), ("null", None), ("Null", None), ("", None), ("''", ""), ("nothing", "nothing"), ("n/a", "n/a"),
+    ("text", "text"), ("01", 1.0), ("0x1F", "0x1F"), ("!!str 1", "1"), ("! 1", 1), ('"Ünïcode"', "Ünïcode"),
+])
+def test_plain_values_are_typed_as_json_types_them_and_quoted_ones_are_text(written: str, value: object) -> None:
+    assert parse_text(Path("a.yaml"), f"v: {written}\n").data == {"v": value}
+
+
 def test_lines_are_remembered_for_nested_values() -> None:
     doc = parse_text(Path("a.yaml"), "cmocs:\n  - id: A\n    context: [c1]\n")
     assert doc.line(("cmocs", 0, "context")) == 3

@@ -86,15 +86,17 @@ def items_of(triples: Iterable[Triple], origins: dict[Node, Origin], key_lines: 
     rdf_type, identifier, evaluation = RDF.type, DCTERMS.identifier, CMO.Evaluation
     classes = {evaluation, CMO.Configuration}
     keys: dict[tuple[Section, Node | None], str] = {(section, key.predicate): key.name for section, key in ACROSS}
-    across = {predicate for _, predicate in keys}
+    across = {str(predicate) for _, predicate in keys}
+    # rdflib compares and hashes its terms in Python; as text (an IRI's term is its text) that is done in C
+    same, text = str.__eq__, str.__str__
     candidates = []
     for s, p, o in triples:
-        if p == rdf_type:
+        if same(p, rdf_type):  # type: ignore[arg-type]  # a predicate is an IRI
             if o in classes:
                 typed[s] = o
-        elif p == identifier:
+        elif same(p, identifier):  # type: ignore[arg-type]
             identifiers[s] = str(o)
-        elif p in across and isinstance(o, URIRef):
+        elif isinstance(o, URIRef) and text(p) in across:
             candidates.append((s, p, o))
     for node, cls in typed.items():
         if isinstance(node, URIRef) and cls == evaluation:

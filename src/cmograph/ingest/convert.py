@@ -25,13 +25,18 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def ox_triples(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
-    """rdflib triples as pyoxigraph triples, converting each distinct term once."""
-    seen: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+    """rdflib triples as pyoxigraph triples, converting each distinct IRI once (by its text: rdflib hashes and
+    compares its terms in Python, a text is hashed and compared in C)."""
+    iris: dict[str, ox.NamedNode] = {}
+    text = str.__str__
 
     def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        found = seen.get(node)
-        if found is None:
-            found = seen[node] = to_ox(node)
-        return found
+        if type(node) is URIRef:
+            key = text(node)
+            found = iris.get(key)
+            if found is None:
+                found = iris[key] = ox.NamedNode(key)
+            return found
+        return to_ox(node)
 
     return [ox.Triple(term(s), term(p), term(o)) for s, p, o in triples]  # type: ignore[arg-type]
