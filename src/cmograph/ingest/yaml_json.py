@@ -172,8 +172,9 @@ def parse_text(path: Path, text: str) -> Document:
 _NODES = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
 # A text longer than this has its keys and values counted as the parser reads them, before they are built (a 16 MiB
 # file of 600k contexts took 190 s and 5 GB to check); a shorter one is counted as it is walked (counting first would
-# add a fifth to the time of checking a typical file), and building 64k of them takes under a second.
-_COUNT_FIRST = 64 * 1024
+# add a fifth to the time of checking a typical file, of 20-80 KiB), and building the most values 256 KiB can hold
+# (130k, in a flow list) before counting them takes 0.6 s.
+_COUNT_FIRST = 256 * 1024
 
 
 def _count_values(path: Path, fed: str) -> None:
