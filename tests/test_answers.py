@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -14,11 +15,12 @@ from click.testing import CliRunner
 
 import cmograph
 from cmograph.cli import main
+from cmograph.cli.prepare import PREPARING
 from cmograph.query.catalogue import Question, get_question
 from cmograph.query.local import StoreEngine
 from cmograph.query.run import ask
 from cmograph.query.types import Row
-from cmograph.store import answers
+from cmograph.store import answers, lock
 from cmograph.store.answers import ANSWERS, KeptAnswers
 from cmograph.store.project import Project
 
@@ -55,13 +57,14 @@ def test_a_slow_answer_is_kept_and_asked_again_from_the_file(study: Path, genera
     keeping = KeptAnswers(engine, generation, keep_after=0.0)
     question = get_question("what-worked")
     first = ask(question, keeping, {})
-    assert engine.runs == 2 and len(kept(generation)) == 1  # the answer, and whether there are evaluations
+    assert engine.runs == 1 and len(kept(generation)) == 1  # the answer (it shows two evaluations)
     again = ask(question, keeping, {})
-    assert engine.runs == 2  # nothing ran
+    assert engine.runs == 1  # nothing ran
     assert again.rows == first.rows and again.columns == first.columns
     assert first.rows == ask(question, StoreEngine(store), {}).rows
     assert any(isinstance(r["sites"], int) for r in again.rows)  # numbers stay numbers
-    # the same question with another option is another answer (after the lookup of the evaluation's name)
+    # the same question with another option is another answer (after the lookup of the evaluation's name; it shows
+    # one evaluation, so whether there are several is asked)
     ask(question, keeping, {"evaluation": "riverside-wards"})
     assert engine.runs == 4 and len(kept(generation)) == 3
 
@@ -329,6 +332,20 @@ def test_by_default_only_a_store_of_the_right_size_is_prepared(study: Path, monk
         assert (prepared.columns, prepared.rows) == (lambda a: (a.columns, a.rows))(
             ask(question, StoreEngine(store), {})), qid
     assert "prepar" not in runner.invoke(main, ["load"]).stdout  # nothing left to prepare
+
+
+@pytest.mark.slow
+def test_one_process_at_a_time_prepares_a_generation(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(study)
+    assert CliRunner().invoke(main, ["load", "--no-prepare"]).exit_code == 0
+    generation = Project(study).store.open_live()[1]
+    assert generation is not None and not kept(generation)
+    preparing = [sys.executable, "-m", "cmograph.cli.prepare", str(generation)]
+    with lock.held(generation / PREPARING):  # as the process a first load started holds it
+        assert subprocess.run(preparing, timeout=120).returncode == 0  # a second one leaves at once
+        assert not kept(generation)
+    assert subprocess.run(preparing, timeout=120).returncode == 0
+    assert len(kept(generation)) == len(_needing_no_option())
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 120.0) -> bool:

@@ -5,6 +5,10 @@ load now ends when the data is in, and this process prepares the answers meanwhi
 asked before its answer is ready runs on the store as usual. ``cmograph load --prepare`` still waits.
 
     python -m cmograph.cli.prepare STORE/gen-000042
+
+One process prepares a generation at a time: a second ``cmograph load`` of unchanged data, run while the first
+one's answers are still being prepared, starts a process that finds the generation's ``preparing`` lock held and
+leaves at once.
 """
 
 from __future__ import annotations
@@ -18,17 +22,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from cmograph.diagnostics import Progress
 
+PREPARING = "preparing"  # the lock file, in the generation's folder, of the process preparing its answers
+
 
 def start(generation: Path) -> bool:
     """Start preparing the answers of ``generation`` in a detached process; whether it could be started."""
-    options: dict[str, object] = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL,
-                                  "stderr": subprocess.DEVNULL, "close_fds": True}
-    if sys.platform == "win32":
-        options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS
-    else:
-        options["start_new_session"] = True  # not stopped by the terminal's Ctrl-C or hang-up
+    argv = [sys.executable, "-m", "cmograph.cli.prepare", str(generation)]
+    quiet = subprocess.DEVNULL
     try:
-        subprocess.Popen([sys.executable, "-m", "cmograph.cli.prepare", str(generation)], **options)  # type: ignore[call-overload]
+        if sys.platform == "win32":
+            subprocess.Popen(argv, stdin=quiet, stdout=quiet, stderr=quiet, close_fds=True,
+                             creationflags=subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS)
+        else:  # a session of its own: not stopped by the terminal's Ctrl-C or hang-up
+            subprocess.Popen(argv, stdin=quiet, stdout=quiet, stderr=quiet, close_fds=True, start_new_session=True)
     except OSError:
         return False
     return True
@@ -47,9 +53,14 @@ def main(argv: list[str]) -> int:
     if hasattr(os, "nice"):
         os.nice(10)  # the user's own commands first
     from cmograph.errors import CmographError
+    from cmograph.store import lock
 
+    generation = Path(argv[0])
     try:
-        prepare(Path(argv[0]))
+        with lock.held(generation / PREPARING):
+            prepare(generation)
+    except lock.Busy:  # another process prepares them already
+        return 0
     except (CmographError, OSError):  # the store moved on or went away meanwhile: nothing left to prepare
         return 1
     return 0
