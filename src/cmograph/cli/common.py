@@ -338,7 +338,7 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     data format, and printed from there after with the note on what it left out, kept beside it, instead of
     reading its rows, tidying and rendering them again, and asking what it left out.
     """
-    from cmograph.query.run import ask, prepare
+    from cmograph.query.run import answer, queries
     from cmograph.store.answers import KeptAnswers
 
     options = {p.name: kwargs.get(p.variable) for p in question.parameters}
@@ -348,29 +348,25 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     chosen = kwargs["fmt"] or default_format()
     form = kept_form(chosen, kwargs)
     keeper = source.engine if form is not None and isinstance(source.engine, KeptAnswers) else None
-    if keeper is not None and form is not None:
-        sparql = prepare(question, keeper, options, kwargs["like"])
-        printed = keeper.kept_form(sparql, form)
-        if printed is not None:
-            kept_text, note = printed
-            if kwargs["show_sparql"]:
-                from cmograph.render.controls import u_escaped
-
-                click.echo(u_escaped(sparql.rstrip()) + "\n", err=True)
-            click.echo(kept_text.decode("utf-8"), nl=False)  # as text: the stream's encoding and line ends apply
-            if note is not None:
-                click.echo(note, err=True)
-            return
     with waiting(f"answering {question.id}"):
-        answer = ask(question, source.engine, options, like=kwargs["like"])
+        sparql, left_out_sparql = queries(question, source.engine, options, kwargs["like"])
+        printed = keeper.kept_form(sparql, form) if keeper is not None and form is not None else None
+        found = answer(question, source.engine, sparql, left_out_sparql) if printed is None else None
     if kwargs["show_sparql"]:
         from cmograph.render.controls import u_escaped
 
-        click.echo(u_escaped(answer.sparql.rstrip()) + "\n", err=True)  # stdout stays the answer alone
+        click.echo(u_escaped(sparql.rstrip()) + "\n", err=True)  # stdout stays the answer alone
+    if printed is not None:
+        kept_text, note = printed
+        click.echo(kept_text.decode("utf-8"), nl=False)  # as text: the stream's encoding and line ends apply
+        if note is not None:
+            click.echo(note, err=True)
+        return
+    assert found is not None
     limit = kwargs["limit"]
     if limit is None and chosen == "table":
         limit = 100
-    text = echo_rows(answer.columns, answer.rows, chosen, question.empty, limit=limit or None,
-                     offset=kwargs["offset"], keep_formulas=kwargs["keep_formulas"], note=answer.note)
-    if keeper is not None and form is not None and text is not None and answer.rows:
-        keeper.keep_form(answer.sparql, form, text.encode("utf-8"), answer.note)
+    text = echo_rows(found.columns, found.rows, chosen, question.empty, limit=limit or None,
+                     offset=kwargs["offset"], keep_formulas=kwargs["keep_formulas"], note=found.note)
+    if keeper is not None and form is not None and text is not None and found.rows:
+        keeper.keep_form(sparql, form, text.encode("utf-8"), found.note)

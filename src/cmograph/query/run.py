@@ -158,7 +158,11 @@ def _named(question: Question, options: Mapping[str, Any]) -> dict[str, Any]:
 
 def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bool = False) -> Answer:
     """Answer ``question`` on ``engine`` with the given option values (names, not IRIs)."""
-    sparql, left_out_sparql = queries(question, engine, options, like)
+    return answer(question, engine, *queries(question, engine, options, like))
+
+
+def answer(question: Question, engine: Engine, sparql: str, left_out_sparql: str = "") -> Answer:
+    """Answer ``question`` on ``engine`` with its queries already bound (see :func:`queries`)."""
     variables, rows = engine.select(sparql)
     if not rows:
         engine.check_default_graph()
