@@ -502,6 +502,8 @@ def test_ctrl_c_during_a_load_prints_one_line_and_leaves_old_or_new(tmp_path: Pa
         assert not any(word in stderr for word in ("Traceback", "KeyboardInterrupt", "Exception")), stderr
         if process.returncode == 130:
             assert stderr.strip().splitlines()[-1].startswith("interrupted: any store is as it was")
+        elif process.returncode == -signal.SIGINT:  # on a busy machine, before the interpreter had started
+            assert not stderr.strip()
         else:
             assert process.returncode == 0, stderr
         loaded = Project(root).store.manifest().graphs() if Project(root).store.exists() else {}
