@@ -881,7 +881,8 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
     prepared = {path.name: path.read_bytes() for path in kept_answers(store_dir)}
     result["prepare_process"] = {"seconds": proc["seconds"], "peak_rss_mib": proc["rss_mib"],
                                  "prepared": sum(name.endswith(".json") for name in prepared)}
-    log(f"   cmograph load with nothing changed: {proc['seconds']:.2f} s, {len(prepared)} answers prepared, "
+    log(f"   cmograph load with nothing changed: {proc['seconds']:.2f} s, "
+        f"{result['prepare_process']['prepared']} answers prepared, "
         f"peak RSS {proc['rss_mib']:.0f} MiB")
     picks = question_options(args.seed)
     rdflib_worker = None

@@ -21,7 +21,7 @@ from cmograph.checks.pipeline import check_files
 from cmograph.errors import UsageError
 from cmograph.query import catalogue
 from cmograph.query.bind import bind
-from cmograph.query.catalogue import INDEX, get_question, index_text, parse_question, questions
+from cmograph.query.catalogue import INDEX, get_question, index_text, parse_question, questions, titles
 from cmograph.query.local import StoreEngine
 from cmograph.query.run import Answer, ask
 from cmograph.query.types import natural_key
@@ -265,6 +265,16 @@ def test_questions_from_the_index_equal_questions_parsed_from_their_text() -> No
         assert bool(question.lateral_form) == question.lateral  # the index holds the form of every LATERAL question
 
 
+def forget_catalogue() -> None:
+    """Read the questions again (from the folder ``catalogue.data`` now gives)."""
+    catalogue.questions.cache_clear()
+    catalogue._shipped.cache_clear()
+
+
+def test_the_titles_listed_are_the_questions_titles() -> None:
+    assert titles() == {qid: question.title for qid, question in questions().items()}
+
+
 def test_a_query_edited_below_its_header_is_not_given_the_indexed_lateral_form(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "queries"
@@ -274,13 +284,13 @@ def test_a_query_edited_below_its_header_is_not_given_the_indexed_lateral_form(
     assert edited != text
     (folder / "why.rq").write_text(edited, encoding="utf-8")
     monkeypatch.setattr(catalogue, "data", lambda name: folder)
-    catalogue.questions.cache_clear()
+    forget_catalogue()
     try:
         why = questions()["why"]
         assert why.lateral_form == ""
         assert "# edited" in why.lateral_sparql() and "LATERAL { OPTIONAL {" in why.lateral_sparql()
     finally:
-        catalogue.questions.cache_clear()
+        forget_catalogue()
 
 
 def test_a_header_edited_since_indexing_is_read_from_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -290,16 +300,16 @@ def test_a_header_edited_since_indexing_is_read_from_the_file(tmp_path: Path, mo
     (folder / "why.rq").write_text(edited, encoding="utf-8")
     (folder / "gaps.rq").unlink()
     monkeypatch.setattr(catalogue, "data", lambda name: folder)
-    catalogue.questions.cache_clear()
+    forget_catalogue()
     try:
-        assert questions()["why"].title.startswith("Edited - ")
-        assert "gaps" not in questions()
+        assert questions()["why"].title.startswith("Edited - ") and titles()["why"] == questions()["why"].title
+        assert "gaps" not in questions() and "gaps" not in titles()
         (folder / INDEX).write_text("not json", encoding="utf-8")  # a broken index costs time, not answers
-        catalogue.questions.cache_clear()
+        forget_catalogue()
         assert questions()["what-worked"] == parse_question(
             "what-worked", (QUERIES / "what-worked.rq").read_text(encoding="utf-8"))
     finally:
-        catalogue.questions.cache_clear()
+        forget_catalogue()
 
 
 @pytest.mark.parametrize("qid", QUESTION_IDS)

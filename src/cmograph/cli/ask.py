@@ -6,17 +6,14 @@ from typing import Any
 
 import click
 
-from cmograph.cli.common import KEEP_FORMULAS_HELP, data_params, format_param
-from cmograph.render.formats import RENDERERS
-
 
 class QuestionGroup(click.Group):
     """Lists and builds question commands lazily from ``queries/*.rq``."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from cmograph.query.catalogue import questions
+        from cmograph.query.catalogue import titles
 
-        return list(questions())
+        return list(titles())
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         from cmograph.query.catalogue import get_question, questions
@@ -28,15 +25,17 @@ class QuestionGroup(click.Group):
         return question_command(name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from cmograph.query.catalogue import questions
+        from cmograph.query.catalogue import titles
 
         with formatter.section("Questions"):
-            formatter.write_dl([(q.id, q.title) for q in questions().values()])
+            formatter.write_dl(list(titles().items()))
 
 
 def question_command(qid: str) -> click.Command:
     """A click command for one question: its own options plus the shared data and output options."""
+    from cmograph.cli.common import KEEP_FORMULAS_HELP, data_params, format_param
     from cmograph.query.catalogue import get_question
+    from cmograph.render.formats import RENDERERS
 
     question = get_question(qid)
 
@@ -78,10 +77,10 @@ def ask(ctx: click.Context, list_: bool) -> None:
     Run `cmograph ask QUESTION --help` for a question's options.
     """
     if ctx.invoked_subcommand is None:
-        from cmograph.query.catalogue import questions
+        from cmograph.query.catalogue import titles
 
-        for q in questions().values():
-            click.echo(f"{q.id:<18} {q.title}")
+        for qid, title in titles().items():
+            click.echo(f"{qid:<18} {title}")
         if not list_:
             click.echo("\nRun `cmograph ask QUESTION --help` for its options, "
                        "e.g. `cmograph ask what-worked --example`.")

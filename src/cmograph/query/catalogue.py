@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from cmograph.errors import UsageError
-from cmograph.query.types import ELEMENT_TYPES
 from cmograph.resources import data
 
 SCALAR_TYPES = ("integer", "choice")
@@ -50,6 +49,8 @@ class Parameter:
 
     @property
     def is_element(self) -> bool:
+        from cmograph.query.types import ELEMENT_TYPES  # here: listing the questions needs no format model
+
         return self.type in ELEMENT_TYPES
 
 
@@ -98,6 +99,8 @@ def header(text: str) -> str:
 def parse_question(qid: str, text: str, meta: dict[str, Any] | None = None, lateral_form: str = "") -> Question:
     """A ``.rq`` file's question; ``meta`` is its header already parsed (from the index), else it is read here, and
     ``lateral_form`` its LATERAL form (from the index), else made when first asked for."""
+    from cmograph.query.types import ELEMENT_TYPES
+
     if meta is None:
         meta = parse_header(text)
     params = tuple(
@@ -132,25 +135,38 @@ def parse_question(qid: str, text: str, meta: dict[str, Any] | None = None, late
 
 
 @cache
+def _shipped() -> dict[str, tuple[str, dict[str, Any] | None, str]]:
+    """Each shipped question's text by id, in alphabetical order, with its header as parsed in ``queries/index.json``
+    (``None`` when the file's header is not the one indexed: edited since) and its LATERAL form from there (``""``
+    when it has none or its text changed)."""
+    folder = data("queries")
+    index = _index(folder / INDEX)
+    found = sorted((p for p in folder.iterdir() if p.name.endswith(".rq")), key=lambda p: p.name)
+    shipped: dict[str, tuple[str, dict[str, Any] | None, str]] = {}
+    for path in found:
+        qid, text = path.name[:-3], path.read_text(encoding="utf-8")
+        entry = index.get(qid)
+        if isinstance(entry, dict) and entry.get("header") == header(text):
+            shipped[qid] = (text, entry["meta"], entry.get("lateral_form", "") if entry.get("sparql") == text else "")
+        else:
+            shipped[qid] = (text, None, "")
+    return shipped
+
+
+@cache
 def questions() -> dict[str, Question]:
     """Every shipped question by id, in alphabetical order.
 
     The headers come parsed from ``queries/index.json`` (a YAML parse per process cost 23-38 ms of a cold
     question); a file whose header is not the one indexed (edited since) is parsed from its text.
     """
-    folder = data("queries")
-    index = _index(folder / INDEX)
-    found = sorted((p for p in folder.iterdir() if p.name.endswith(".rq")), key=lambda p: p.name)
-    known: dict[str, Question] = {}
-    for path in found:
-        qid, text = path.name[:-3], path.read_text(encoding="utf-8")
-        entry = index.get(qid)
-        if isinstance(entry, dict) and entry.get("header") == header(text):
-            form = entry.get("lateral_form", "") if entry.get("sparql") == text else ""
-            known[qid] = parse_question(qid, text, entry["meta"], form)
-        else:
-            known[qid] = parse_question(qid, text)
-    return known
+    return {qid: parse_question(qid, text, meta, form) for qid, (text, meta, form) in _shipped().items()}
+
+
+def titles() -> dict[str, str]:
+    """Each shipped question's title by id (what ``cmograph ask --list`` shows), without making the questions."""
+    return {qid: str((parse_header(text) if meta is None else meta)["title"])
+            for qid, (text, meta, _) in _shipped().items()}
 
 
 def _index(path: Path) -> dict[str, Any]:
