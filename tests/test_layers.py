@@ -3,25 +3,26 @@ inside functions count too). The table is the order, top to bottom; the test rea
 
 | layer | what it owns | may import (its own layer too) |
 |---|---|---|
-| `cmograph` | the public API (`open_data`, `validate_paths`, `Diagnostic`...), lazily | `__main__` to `diagnostics` |
-| `__main__` | `python -m cmograph`, the `cmograph` command: Ctrl-C handled from the start | `cli` to `diagnostics` |
-| `cli` | the click commands, their options, error handling, reports, progress bars | `match` to `diagnostics` |
-| `match` | matching elements across evaluations, SSSOM mapping sets, accepting them | `explore` to `diagnostics` |
-| `explore` | the explorer: its web page, its HTTP paths, its copy in a published site | `source` to `diagnostics` |
-| `source` | opening data to ask: a project, files, a store, the example, an endpoint | `report` to `diagnostics` |
-| `report` | `cmograph report`: what a synthesis report shows, its figures, its HTML | `publish` to `diagnostics` |
-| `publish` | `cmograph publish`'s linked-data site and web servers; nanopublications | `render` to `diagnostics` |
-| `render` | answers as table, CSV, TSV, JSON or Markdown; RDF exports | `remote` to `diagnostics` |
-| `remote` | SPARQL endpoints: the client, Graph Store writes, `cmograph serve` | `store` to `diagnostics` |
-| `store` | the disk store and its generations, the lock, projects, kept answers | `query` to `diagnostics` |
-| `query` | the questions (`.rq`), resolving names, binding, running, engines, raw queries | `checks` to `diagnostics` |
-| `checks` | structure, shapes and messages, consistency, RDF input, cross-file, workers | `ingest` to `diagnostics` |
-| `ingest` | finding evidence files, reading YAML, JSON and RDF, building triples | `format` to `diagnostics` |
-| `format` | the format model (sections, keys), vocabulary, shapes, schema, term text | `resources` to `diagnostics` |
-| `resources` | the shipped folders: ontology, shapes, queries, examples, schema | `namespaces` to `diagnostics` |
-| `namespaces` | IRI constants | `errors` to `diagnostics` |
-| `errors` | the errors users see (message, hint, docs link, exit code) | `diagnostics` |
-| `diagnostics` | `Severity`, `Location`, `Diagnostic`, `ValidationReport`, `Progress` | nothing of cmograph |
+| `cmograph` | the public API (`open_data`, `validate_paths`, `Diagnostic`...), lazily | `__main__` to `version` |
+| `__main__` | `python -m cmograph`, the `cmograph` command: Ctrl-C handled from the start | `cli` to `version` |
+| `cli` | the click commands, their options, error handling, reports, progress bars | `match` to `version` |
+| `match` | matching elements across evaluations, SSSOM mapping sets, accepting them | `explore` to `version` |
+| `explore` | the explorer: its web page, its HTTP paths, its copy in a published site | `source` to `version` |
+| `source` | opening data to ask: a project, files, a store, the example, an endpoint | `report` to `version` |
+| `report` | `cmograph report`: what a synthesis report shows, its figures, its HTML | `publish` to `version` |
+| `publish` | `cmograph publish`'s linked-data site and web servers; nanopublications | `render` to `version` |
+| `render` | answers as table, CSV, TSV, JSON or Markdown; RDF exports | `remote` to `version` |
+| `remote` | SPARQL endpoints: the client, Graph Store writes, `cmograph serve` | `store` to `version` |
+| `store` | the disk store and its generations, the lock, projects, kept answers | `query` to `version` |
+| `query` | the questions (`.rq`), resolving names, binding, running, engines, raw queries | `checks` to `version` |
+| `checks` | structure, shapes and messages, consistency, RDF input, cross-file, workers | `ingest` to `version` |
+| `ingest` | finding evidence files, reading YAML, JSON and RDF, building triples | `format` to `version` |
+| `format` | the format model (sections, keys), vocabulary, shapes, schema, term text | `resources` to `version` |
+| `resources` | the shipped folders: ontology, shapes, queries, examples, schema | `namespaces` to `version` |
+| `namespaces` | IRI constants | `errors` to `version` |
+| `errors` | the errors users see (message, hint, docs link, exit code) | `diagnostics` to `version` |
+| `diagnostics` | `Severity`, `Location`, `Diagnostic`, `ValidationReport`, `Progress` | `version` |
+| `version` | the package's version | nothing of cmograph |
 """
 
 from __future__ import annotations

@@ -169,3 +169,25 @@ def test_csv_and_tsv_guard_text_a_spreadsheet_would_run_but_never_numbers() -> N
             ["c"], ["'" + start + "x"]]
     # a carriage return inside a cell is quoted, so it cannot end the record and start a row with a formula
     assert list(csv.reader(io.StringIO(render(["c"], [{"c": "x\r=1+1"}], "csv"), newline=""))) == [["c"], ["x\r=1+1"]]
+
+
+@pytest.mark.parametrize("args", [["ask", "what-worked", "--example"], ["export", "--example"], ["schema"]])
+def test_output_read_only_in_part_leaves_quietly(args: list[str]) -> None:
+    # `cmograph ask ... | head`: what reads the output stops before the end, and the command leaves without a word
+    # (not "error: Broken pipe", nor Python's complaint at exit), as `head` expects
+    import subprocess
+
+    child = processes.start([sys.executable, "-m", "cmograph", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # before the interpreter has started, let alone printed
+    said = child.stderr.read().decode()
+    assert (child.wait(timeout=60), said) == (0, "")
+
+
+@pytest.mark.skipif(not hasattr(__import__("select"), "poll"), reason="without poll, a broken pipe is the output's")
+def test_another_broken_pipe_is_not_taken_for_the_output() -> None:
+    # a worker's or a server's pipe breaking is an error, even while the output is read on: its message, exit code 2
+    code = ("import os, sys\nfrom cmograph.cli.common import guarded, output_closed\nprint(output_closed())\n"
+            "def run():\n    read, write = os.pipe()\n    os.close(read)\n    os.write(write, b'x')\nguarded(run)\n")
+    done = processes.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "False\n", "error: Broken pipe\n")

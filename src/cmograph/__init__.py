@@ -12,8 +12,7 @@ from typing import Any
 
 from cmograph.diagnostics import Diagnostic, Location, Severity, ValidationReport
 from cmograph.errors import CmographError, InputError, UsageError
-
-__version__ = "0.1.0"
+from cmograph.version import __version__
 
 __all__ = [
     "CmographError",

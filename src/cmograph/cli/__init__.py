@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from cmograph.version import __version__
+
 # Each command by name: the module under cmograph.cli that defines it, and the function's name there. A command's
 # module is imported when the command is run (or listed by --help), so `cmograph ask` loads no other command's imports.
 COMMANDS = {
@@ -42,7 +44,7 @@ class CmographGroup(click.Group):
 
 
 @click.group(cls=CmographGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="cmograph", prog_name="cmograph")
+@click.version_option(__version__, prog_name="cmograph")
 def main() -> None:
     """Realist evaluation evidence as a knowledge graph: what worked, for whom, in what circumstances, and why.
 

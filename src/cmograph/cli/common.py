@@ -55,6 +55,9 @@ def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: 
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:  # a path the system refuses (name too long, no permission, disk full)
+        if isinstance(exc, BrokenPipeError) and output_closed():  # `cmograph ask ... | head` read what it wanted
+            stop_writing()
+            sys.exit(0)
         where = f"{said(clipped(str(exc.filename)))}: " if exc.filename else ""
         click.echo(f"error: {where}{said(exc.strerror or str(exc))}", err=True)
         if exc.errno in OS_HINTS:
@@ -66,6 +69,28 @@ def guarded(run: Callable[[], Any], command: Callable[[], str | None] = lambda: 
         # above has said all there is to say
         sys.unraisablehook = lambda _: None
         sys.exit(130)
+
+
+def output_closed() -> bool:
+    """Whether what read the standard output has stopped reading it (a pipe whose reader has gone), rather than some
+    other pipe having broken (a worker's, a server's). Where the system cannot tell (Windows), it is taken to be."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return True
+
+
+def stop_writing() -> None:
+    """Send what is still to be printed to nowhere, so that the interpreter's own flush at exit finds no broken pipe
+    to complain of."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def clipped(value: str) -> str:

@@ -87,19 +87,19 @@ def _propose(found: list[Element], method: str, output: Path, data: tuple[Path, 
              license_: str | None) -> None:
     import hashlib
     import sys
-    from importlib.metadata import version
 
     from cmograph.cli.common import said
     from cmograph.ingest.files import write_atomically
     from cmograph.match.propose import clusters, mutual_best, propose
     from cmograph.match.sssom import DEFAULT_LICENSE, write_sssom
     from cmograph.namespaces import DEFAULT_BASE
+    from cmograph.version import __version__
 
     evaluations = len({e.evaluation for e in found})
     proposal = propose(found, method)  # type: ignore[arg-type]
     named = "\n".join(sorted({e.evaluation for e in found})).encode("utf-8")
     set_id = f"{base or DEFAULT_BASE}_mappings/{hashlib.sha256(named).hexdigest()[:16]}"
-    text = write_sssom(proposal, set_id=set_id, license_=license_ or DEFAULT_LICENSE, version=version("cmograph"),
+    text = write_sssom(proposal, set_id=set_id, license_=license_ or DEFAULT_LICENSE, version=__version__,
                        evaluations=evaluations)
     if str(output) == "-":
         sys.stdout.write(text)

@@ -134,12 +134,13 @@ def nanopub_settings(options: NanopubOptions, data: tuple[Path, ...], store: Pat
     checked before any data is read."""
     from cmograph.publish import nanopub
     from cmograph.publish.signing import SigningKey
-    from cmograph.publish.site import cmograph_version, made_at
+    from cmograph.publish.site import made_at
+    from cmograph.version import __version__
 
     creator = nanopub.check_creator(options.creator) if options.creator is not None else None
     earlier = nanopub.read_earlier(options.supersede) if options.supersede is not None else None
     key = SigningKey(options.sign_key) if options.sign_key is not None else None
-    return nanopub.Settings(made_at(), cmograph_version(), options.licence,
+    return nanopub.Settings(made_at(), __version__, options.licence,
                             project_licence(data, store, example, endpoint), creator, key), earlier
 
 

@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files as package_files
 from pathlib import Path
 from urllib.parse import quote
@@ -43,6 +42,7 @@ from cmograph.publish.paths import INDEX, RDF_FORMS, check_base, site_path
 from cmograph.publish.servers import htaccess, nginx_conf
 from cmograph.publish.views import Page, Views
 from cmograph.query.local import StoreEngine
+from cmograph.version import __version__
 
 MARKER = ".cmograph-publish"
 ASSETS = ("site.css", "search.js")
@@ -78,13 +78,6 @@ class Published:
     files: int
     warnings: list[str]
     nanopubs: Exported | None = None
-
-
-def cmograph_version() -> str:
-    try:
-        return version("cmograph")
-    except PackageNotFoundError:  # pragma: no cover - run from a checkout that was never installed
-        return "(unknown version)"
 
 
 def made_at() -> datetime:
@@ -187,7 +180,7 @@ def build(store: ox.Store, settings: Settings) -> tuple[Files, str, list[str], E
     title = settings.title or (titles[0] if len(titles) == 1 else f"{len(titles)} realist evaluations")
     about = About(base, title, f"Context-mechanism-outcome configurations from {len(titles)} realist "
                   f"evaluation{'s' * (len(titles) != 1)} ({'; '.join(titles)}), with the evidence bearing on them, "
-                  "published as linked data with cmograph.", licence, made, cmograph_version(), settings.endpoint)
+                  "published as linked data with cmograph.", licence, made, __version__, settings.endpoint)
     text = SiteText(title, licence, licence_name(licence), f"{title} [dataset]. {made.year}. {base}", about.version,
                     ", ".join(settings.inputs) or "its evidence files", made.strftime(TIMESTAMP))
     found = Files()

@@ -19,6 +19,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,7 +28,7 @@ from cmograph.diagnostics import Progress
 from cmograph.query.catalogue import Question, questions
 from cmograph.query.local import StoreEngine
 from cmograph.query.names import NameIndex
-from cmograph.query.run import Answer, ask, left_out, left_out_note, prepare
+from cmograph.query.run import Answer, ask, prepare
 from cmograph.query.types import Row
 from cmograph.store.disk import GRAPHS, DiskStore
 
@@ -186,7 +187,8 @@ def prepare_generation(disk: DiskStore, generation: Path, progress: Progress | N
         for done, future in enumerate(as_completed(answering), 1):
             answer = future.result()
             printed = forms(answer) if forms is not None else {}
-            note = left_out_note(left_out(kept.engine, answer.left_out_sparql)) if printed else None
+            # the note asks the store itself: through ``kept``, what the answer left out would be kept as a file too
+            note = replace(answer, engine=kept.engine).note if printed else None
             for form, data in printed.items():
                 kept.keep_form(answer.sparql, form, data, note)
             if progress is not None:
