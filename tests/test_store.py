@@ -12,6 +12,7 @@ from pathlib import Path
 import processes
 import pyoxigraph as ox
 import pytest
+from rdflib import URIRef
 
 from cmograph.diagnostics import Severity
 from cmograph.errors import InputError, StoreError
@@ -340,6 +341,63 @@ def test_a_load_of_many_files_is_all_or_nothing(project: Project) -> None:
     loaded = project.refresh()
     assert loaded.loaded == [f"copy-{n:02d}" for n in range(PARALLEL_FILES)] and loaded.unchanged == 2
     assert len(answers(project.store.open(memory=True))) == PARALLEL_FILES + 2
+
+
+def _copies(folder: Path, count: int) -> None:
+    text = (VALID / "riverside-wards.yaml").read_text(encoding="utf-8")
+    for n in range(count):
+        (folder / f"copy-{n:02d}.yaml").write_text(
+            text.replace("\n  id: riverside-wards\n", f"\n  id: copy-{n:02d}\n", 1), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_load_in_many_batches_holds_what_one_batch_does(study: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # each graph a batch of its own: each loads on the loader thread while the next file's graphs are taken
+    import cmograph.store.disk as store_mod
+    from cmograph.checks.pipeline import PARALLEL_FILES
+
+    _copies(study / "evaluations", PARALLEL_FILES)
+    other = shutil.copytree(study, tmp_path / "other")
+    assert Project(other).refresh().report.conforms  # one batch
+    monkeypatch.setattr(store_mod, "BATCH_BYTES", 1)
+    batched = Project(study).refresh()
+    assert batched.report.conforms and len(batched.loaded) == PARALLEL_FILES + 2
+    assert dump(Project(study).store.open()) == dump(Project(other).store.open())
+
+
+@pytest.mark.slow
+def test_a_load_failing_while_batches_load_changes_nothing(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cmograph.store.disk as store_mod
+    from cmograph.checks.pipeline import PARALLEL_FILES
+
+    project.refresh()
+    before = dump(project.store.open())
+    monkeypatch.setattr(store_mod, "BATCH_BYTES", 1)
+    _copies(project.root / "evaluations", PARALLEL_FILES)
+    shutil.copy(INVALID / "bad-date.yaml", project.root / "evaluations" / "copy-99.yaml")  # the last, after batches
+    failed = project.refresh()
+    assert not failed.report.conforms and failed.loaded == []
+    assert dump(project.store.open()) == before
+    assert len(list(project.store.path.glob("gen-*"))) == 1
+
+
+def test_a_batch_the_store_refuses_on_the_loader_thread_is_raised_and_nothing_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cmograph.store.disk as store_mod
+    from cmograph.checks.results import EvaluationGraph
+
+    store = DiskStore(tmp_path / "store")
+    good = EvaluationGraph("a", URIRef("https://example.org/a/graph"),
+                           b"<https://example.org/a> <https://example.org/p> \"x\" <https://example.org/a/graph> .\n")
+    store.write([], [good], store_mod.Manifest())
+    before = dump(store.open())
+    monkeypatch.setattr(store_mod, "BATCH_BYTES", 1)
+    bad = EvaluationGraph("b", URIRef("https://example.org/b/graph"), b"<https://example.org/b> not N-Quads .\n")
+    with pytest.raises(SyntaxError):
+        store.write([], [bad, good], store_mod.Manifest())
+    assert dump(store.open()) == before
+    assert len(list(store.path.glob("gen-*"))) == 1
 
 
 @pytest.mark.slow

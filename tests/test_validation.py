@@ -745,6 +745,24 @@ def test_pyshacl_turbo_gives_the_same_results_as_pyshacl(path: Path) -> None:
     assert _result_keys(turbo[1]) == _result_keys(reference[1])
 
 
+@pytest.mark.parametrize("path", _reaching_the_shapes(), ids=lambda p: p.name)
+def test_the_shapes_find_the_same_in_a_files_n_triples_as_in_a_store_of_them(path: Path) -> None:
+    # checking hands turbo the N-Triples as text; what it finds there is what it finds in a store of them
+    import pyoxigraph as ox
+
+    from cmograph.checks.shapes import shacl_results
+    from cmograph.ingest.build import build
+    from cmograph.ingest.convert import ox_triples
+    from cmograph.ingest.yaml_json import read_document
+
+    ntriples = ox.serialize(ox_triples(build(read_document(path)).triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    store = ox.Store()
+    store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    text, stored = shacl_results(ntriples), shacl_results(store)
+    assert text[0] == stored[0]
+    assert _result_keys(text[1]) == _result_keys(stored[1])
+
+
 # ---------------------------------------------------------------------------------------------- many files
 
 

@@ -52,9 +52,7 @@ def check_file(path: Path, base: str = DEFAULT_BASE) -> CheckedFile:
         built = build(doc, base)
         locator = Locator(doc.name, built.origins, built.key_lines, built.ids, built.prefixes)
         ntriples = ox.serialize(ox_triples(built.triples), format=ox.RdfFormat.N_TRIPLES) or b""
-        store = ox.Store()
-        store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-        result.report.extend(shape_diagnostics(store, locator))
+        result.report.extend(shape_diagnostics(ntriples, locator))
         result.report.extend(check_consistency(built.triples, doc.name, built.origins, built.key_lines))
         result.report.extend(check_quotes(doc))
         result.items = items_of(built.triples, built.origins, built.key_lines)

@@ -243,19 +243,7 @@ class DiskStore:
                 for name in removed:
                     store.remove_graph(ox.NamedNode(name))
                 snapshots = _Snapshots(current, generation / GRAPHS, removed)
-                batch: list[bytes] = []
-                size = total = 0
-                for graph in add:
-                    snapshots.write(graph)
-                    batch.append(graph.nquads)
-                    size += len(graph.nquads)
-                    if size >= BATCH_BYTES:
-                        store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-                        total += size
-                        batch, size = [], 0
-                if batch:
-                    store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-                    total += size
+                total = _bulk_load(store, add, snapshots)
                 for graph in finish(store) if finish is not None else ():
                     snapshots.write(graph)
                     store.bulk_load(graph.nquads, format=ox.RdfFormat.N_QUADS)
@@ -291,6 +279,34 @@ class DiskStore:
 
 
 _FULL = {errno.ENOSPC: "No space left on device", errno.EDQUOT: "Disk quota exceeded", errno.EFBIG: "File too large"}
+
+
+def _bulk_load(store: ox.Store, graphs: Iterable[EvaluationGraph], snapshots: _Snapshots) -> int:
+    """Load ``graphs`` into ``store`` in batches of about :data:`BATCH_BYTES`, keeping each one's snapshot; returns
+    the bytes loaded. A batch loads on a thread while the next is gathered: the bulk load works outside Python's
+    lock, so taking the next graphs from their worker processes goes on (otherwise the workers stop once they are
+    a few files ahead, for the 3-6 s each batch takes). An error in either is raised once the other has stopped."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    total = 0
+    with ThreadPoolExecutor(1, thread_name_prefix="cmograph-bulk-load") as loader:
+        loading: Future[None] | None = None
+        batch: list[bytes] = []
+        size = 0
+        for graph in graphs:
+            snapshots.write(graph)
+            batch.append(graph.nquads)
+            size += len(graph.nquads)
+            if size >= BATCH_BYTES:
+                if loading is not None:
+                    loading.result()  # one batch in memory beside the one gathered: memory stays bounded
+                loading = loader.submit(store.bulk_load, b"".join(batch), format=ox.RdfFormat.N_QUADS)
+                total, batch, size = total + size, [], 0
+        if loading is not None:
+            loading.result()
+    if batch:
+        store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+    return total + size
 
 
 def _no_room(error: OSError) -> bool:
