@@ -131,11 +131,11 @@ def test_an_evaluation_id_may_move_to_another_file_in_one_edit(tmp_path: Path) -
     b.write_text(text.replace("id: minimal\n", "id: ev-z\n"), encoding="utf-8")  # b gives up ev-c ...
     a.write_text(text.replace("id: minimal\n", "id: ev-c\n"), encoding="utf-8")  # ... which a, read first, takes
     assert sorted(project.refresh().loaded) == ["ev-c", "ev-z"]
-    assert project.store.manifest().owner("ev-c") == "evaluations/a.yaml"
+    assert project.store.manifest().owners()[0]["ev-c"] == "evaluations/a.yaml"
     a.write_text(text.replace("id: minimal\n", "id: ev-z\n"), encoding="utf-8")  # and a straight swap
     b.write_text(text.replace("id: minimal\n", "id: ev-c\n"), encoding="utf-8")
     assert sorted(project.refresh().loaded) == ["ev-c", "ev-z"]
-    assert project.store.manifest().owner("ev-c") == "evaluations/b.yaml"
+    assert project.store.manifest().owners()[0]["ev-c"] == "evaluations/b.yaml"
 
 
 @pytest.mark.slow

@@ -69,14 +69,16 @@ class Manifest:
         """Evaluation id -> named graph IRI, over all files."""
         return {eid: g for entry in self.files.values() for eid, g in entry["evaluations"].items()}
 
-    def owner(self, evaluation_id: str) -> str | None:
-        """The file that gave the evaluation ``evaluation_id``."""
-        return next((p for p, e in self.files.items() if evaluation_id in e["evaluations"]), None)
-
-    def graph_owner(self, graph: str) -> tuple[str, str] | None:
-        """The file, and the evaluation id, that the named graph ``graph`` holds."""
-        return next(((p, eid) for p, e in self.files.items() for eid, g in e["evaluations"].items() if g == graph),
-                    None)
+    def owners(self) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+        """Who gave what: the file of each evaluation id, and the file and evaluation id of each named graph (the
+        first file, in the manifest's order, where two give one)."""
+        ids: dict[str, str] = {}
+        graphs: dict[str, tuple[str, str]] = {}
+        for path, entry in self.files.items():
+            for eid, graph in entry["evaluations"].items():
+                ids.setdefault(eid, path)
+                graphs.setdefault(graph, (path, eid))
+        return ids, graphs
 
     def to_json(self) -> str:
         written: dict[str, Any] = {"format": STORE_FORMAT, "files": self.files}

@@ -252,32 +252,41 @@ def _load_into(store: DiskStore, paths: Sequence[Path], base: str, refresh_root:
 
     # checked before the store is opened, which may start worker processes; named apart from the project's others
     checked = iter_checked(todo, base, progress, among=list(keyed.values()))
-    fresh: list[CheckedFile] = []
+    # of the files checked, what the references among all files are checked against (not the files themselves:
+    # their N-Quads, held until the end, took as much memory as the whole store's, 2.5 GiB at 10M triples)
+    configurations: set[str] = set()
+    graphs: set[str] = set()
 
     def added() -> Iterator[EvaluationGraph]:
         """Each checked file's graphs, as it is checked; every file is checked even after one fails; then the
         references among all the files the store will hold."""
+        owners, holders = new.owners()  # kept up to date below: looking each graph up in the manifest took n²
         for item in checked:
             result.report.extend(item.report.diagnostics)
-            fresh.append(item)
+            configurations.update(item.items.configurations)
+            graphs.update(str(g.graph) for g in item.graphs)
             if not result.report.conforms:
                 continue
             key = keys[item.path]
             for graph in item.graphs:
-                other = new.owner(graph.evaluation_id)
+                other = owners.get(graph.evaluation_id)
                 if other is not None:
                     raise InputError(f"{item.path.name}: the evaluation '{graph.evaluation_id}' is already loaded "
                                      f"from {other}", "give each evaluation its own id; nothing was loaded")
-                holder = new.graph_owner(str(graph.graph))
+                holder = holders.get(str(graph.graph))
                 if holder is not None:
                     problem = shared_graph(item.path.name, graph, holder[1], holder[0])
                     raise InputError(f"{problem.location}: {problem.message}", f"{problem.hint}; nothing was loaded")
             new.files[key] = _entry(item)
+            for graph in item.graphs:
+                owners.setdefault(graph.evaluation_id, key)
+                holders.setdefault(str(graph.graph), (key, graph.evaluation_id))
             result.loaded.extend(g.evaluation_id for g in item.graphs)
             yield from item.graphs
         if result.report.conforms:
             shown = display_names(list(keyed.values()))
-            result.report.extend(_reference_problems(store, new, fresh, {k: shown[p] for k, p in keyed.items()},
+            result.report.extend(_reference_problems(store, new, configurations, graphs,
+                                                     {k: shown[p] for k, p in keyed.items()},
                                                      complete=refresh_root is not None))
         if not result.report.conforms:
             raise _Rejected
@@ -320,12 +329,12 @@ SELECT ?g ?c WHERE { GRAPH ?g { ?c a cmo:Configuration } }
 """
 
 
-def _reference_problems(store: DiskStore, manifest: Manifest, fresh: Sequence[CheckedFile], shown: dict[str, str],
-                        *, complete: bool) -> list[Diagnostic]:
+def _reference_problems(store: DiskStore, manifest: Manifest, fresh: set[str], fresh_graphs: set[str],
+                        shown: dict[str, str], *, complete: bool) -> list[Diagnostic]:
     """The problems of the references the files of the new ``manifest`` make to other evaluations' configurations
     (kept in the manifest, so that an unchanged file's are checked again when the evaluations they name change),
-    checked against the configurations of the ``fresh`` files (just checked) and of the unchanged ones (read from
-    the live store). Files are named as ``shown`` says, by manifest key."""
+    checked against the configurations ``fresh`` of the files just checked (whose graphs are ``fresh_graphs``) and
+    those of the unchanged ones (read from the live store). Files are named as ``shown`` says, by manifest key."""
     from cmograph.checks.crossfile import check_references
     from cmograph.checks.results import Reference
 
@@ -334,8 +343,7 @@ def _reference_problems(store: DiskStore, manifest: Manifest, fresh: Sequence[Ch
         return []
     evaluations = {graph.removesuffix("/graph"): eid for entry in manifest.files.values()
                    for eid, graph in entry["evaluations"].items()}
-    configurations = {iri for c in fresh for iri in c.items.configurations}
-    fresh_graphs = {str(g.graph) for c in fresh for g in c.graphs}
+    configurations = set(fresh)
     if store.live() is not None:
         found = store.open().query(CONFIGURATIONS)
         assert isinstance(found, ox.QuerySolutions)
