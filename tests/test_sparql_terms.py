@@ -129,3 +129,30 @@ def test_non_absolute_or_malformed_iris_are_refused(text: str) -> None:
 
 def test_unicode_iris_are_kept() -> None:
     assert iri_term("https://example.org/caf\u00e9") == "<https://example.org/caf\u00e9>"
+
+
+def test_answers_give_each_term_as_a_plain_value() -> None:
+    """What comes back from the embedded store: IRIs and plain or language literals as text, numbers and booleans
+    typed, a literal that is not of its datatype as its text, a blank node by its label and an unbound value as
+    None; a term met again is the same value."""
+    from cmograph.query.local import StoreEngine
+
+    variables, rows = StoreEngine(ox.Store()).select(
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT * { VALUES (?iri ?text ?lang ?int ?huge ?dec ?dbl "
+        "?yes ?no ?bad ?none) { (<https://example.org/a> 'a text' 'words'@en 42 "
+        "'123456789012345678901234567890'^^xsd:integer 1.50 1.5e0 true '0'^^xsd:boolean 'x'^^xsd:integer UNDEF) "
+        "(<https://example.org/a> 'a text' 'words'@en -7 1 0.1 'INF'^^xsd:double false 'maybe'^^xsd:boolean "
+        "'1.5'^^xsd:int UNDEF) } BIND(BNODE('b') AS ?blank) }")
+    assert sorted(variables) == ["bad", "blank", "dbl", "dec", "huge", "int", "iri", "lang", "no", "none", "text",
+                                 "yes"]
+    first, second = rows
+    assert {k: v for k, v in first.items() if k != "blank"} == {
+        "iri": "https://example.org/a", "text": "a text", "lang": "words", "int": 42,
+        "huge": 123456789012345678901234567890, "dec": Decimal("1.50"), "dbl": 1.5, "yes": True, "no": False,
+        "bad": "x", "none": None}
+    assert {k: v for k, v in second.items() if k not in ("blank", "iri", "text", "lang")} == {
+        "int": -7, "huge": 1, "dec": Decimal("0.1"), "dbl": float("inf"), "yes": False, "no": "maybe", "bad": "1.5",
+        "none": None}
+    assert second["iri"] is first["iri"] and second["text"] is first["text"]
+    assert isinstance(first["blank"], str) and first["blank"].startswith("_:")
+    assert type(first["yes"]) is bool and type(first["int"]) is int

@@ -190,6 +190,31 @@ def test_a_missing_configuration_is_an_error_at_file_item_and_key(tmp_path: Path
     ]
 
 
+def test_references_among_many_files_are_checked_against_their_configurations_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validating a project checked each file's references against every configuration again (n files x n
+    evaluations' configurations: half of ``cmograph validate``'s time at 1M triples)."""
+    from cmograph.checks import crossfile
+    from cmograph.checks.pipeline import with_references_checked
+    from cmograph.checks.results import CheckedFile, Items, Reference
+
+    looked_up = []
+    owner = crossfile._owner
+    monkeypatch.setattr(crossfile, "_owner", lambda iri, evaluations: looked_up.append(iri) or owner(iri, evaluations))
+    base = "https://example.org/e"
+    files = [CheckedFile(Path(f"e{n}.yaml"), "", items=Items(
+        {f"{base}{n}": f"e{n}"}, {f"{base}{n}/cmoc/C{c}" for c in range(20)},
+        [Reference(f"{base}{(n + 1) % 50}/cmoc/C{'1X' if n % 2 else 1}", "cmocs[R1].derived_from", 3)]))
+        for n in range(50)]
+    checked = with_references_checked(files, complete=True)
+    wrong = [item.path.name for item in checked if not item.report.conforms]
+    assert wrong == [f"e{n}.yaml" for n in range(1, 50, 2)]
+    assert str(checked[1].report.diagnostics[0]) == (
+        "[ERROR] e1.yaml:3: cmocs[R1].derived_from: 'e2/C1X' is not a configuration of the evaluation 'e2' "
+        "(did you mean 'e2/C1'?)")
+    assert len(looked_up) <= 50 * 20 + 25  # each configuration once, and each wrong reference's target
+
+
 def test_an_id_of_the_file_itself_must_name_one_of_its_configurations(tmp_path: Path) -> None:
     path = tmp_path / "review.yaml"
     path.write_text(REVIEW.replace("cmocs: [riverside-wards/CMO3]", "cmocs: [R2]").replace(

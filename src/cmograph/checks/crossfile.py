@@ -121,11 +121,7 @@ def check_references(files: Iterable[tuple[str, Sequence[Reference]]], evaluatio
     A reference into a known evaluation must name one of its configurations (an error otherwise). One into an
     evaluation that is not known is an error when the files are ``complete`` (a project: every evaluation is
     there), and otherwise a warning that it could not be checked."""
-    by_evaluation: dict[str, list[str]] = {}
-    for iri in configurations:
-        owner = _owner(iri, evaluations)
-        if owner is not None:
-            by_evaluation.setdefault(owner, []).append(iri)
+    by_evaluation: dict[str, list[str]] = {}  # filled when a reference is wrong: a project is checked file by file
     found = []
     for file, references in files:
         for ref in references:
@@ -135,6 +131,9 @@ def check_references(files: Iterable[tuple[str, Sequence[Reference]]], evaluatio
             shown = shown_reference(ref.target)
             if owner is not None:
                 eid = evaluations[owner]
+                if not by_evaluation:
+                    for iri in configurations:
+                        by_evaluation.setdefault(_owner(iri, evaluations) or "", []).append(iri)
                 ids = sorted(shown_reference(c).partition("/")[2] for c in by_evaluation.get(owner, []))
                 wanted = shown.partition("/")[2] if "/" in shown else shown
                 close = difflib.get_close_matches(wanted, ids, n=1, cutoff=0.4)

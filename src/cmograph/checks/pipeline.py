@@ -95,10 +95,13 @@ def with_references_checked(checked: list[CheckedFile], *, complete: bool) -> li
     evaluations = {iri: eid for c in checked for iri, eid in c.items.evaluations.items()}
     configurations = {iri for c in checked for iri in c.items.configurations}
     shown = display_names([c.path for c in checked])
-    for item in checked:
-        name = shown.get(item.path, item.path.name)
-        item.report.extend(check_references([(name, item.items.references)], evaluations, configurations,
-                                            complete=complete))
+    names = [shown.get(c.path, c.path.name) for c in checked]
+    problems: dict[str, list[Diagnostic]] = {}
+    for problem in check_references([(name, c.items.references) for name, c in zip(names, checked, strict=True)],
+                                    evaluations, configurations, complete=complete):
+        problems.setdefault(problem.location.file, []).append(problem)
+    for name, item in zip(names, checked, strict=True):
+        item.report.extend(problems.get(name, []))
         if not item.report.conforms:
             item.graphs.clear()
     return checked

@@ -51,8 +51,9 @@ def compiled_shapes() -> Any:
 
 
 def shacl_results(data: Graph | ox.Store | bytes, engine: str = "turbo") -> tuple[bool, Graph]:
-    """Run the shapes on ``data`` (a graph, a store, or N-Triples as Oxigraph writes them): with pyshacl-turbo
-    (compiled once; measured 10-15x faster, same results, see bench/RESULTS.md) or, for comparison, with pySHACL."""
+    """Run the shapes on ``data`` (an RDF file's graph, N-Triples of an evidence file as Oxigraph writes them, or a
+    store: kept only for the test that the text gives a store's results): with pyshacl-turbo (compiled once; measured
+    10-15x faster, same results, see bench/RESULTS.md) or, for comparison, with pySHACL."""
     if engine == "pyshacl":
         from pyshacl import validate
 

@@ -89,7 +89,7 @@ def stop_writing() -> None:
     to complain of."""
     import os
 
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError):  # the descriptor opened is left open: the process is ending
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -12,6 +13,8 @@ from cmograph.query.engine import several_evaluations
 from cmograph.query.names import NameIndex
 from cmograph.query.types import ELEMENT_TYPES, Row, Value
 
+_UNSEEN = object()
+_STRING, _DECIMAL_TYPE, _BOOLEAN = XSD + "string", XSD + "decimal", XSD + "boolean"
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
 _FLOATS = {XSD + t for t in ("double", "float")}
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -22,25 +25,27 @@ _FLOAT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?I
 def python_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Value:
     """A term as a plain value: IRIs as strings; integers, decimals (exact, as :class:`~decimal.Decimal`), doubles
     and booleans typed; other literals, and a literal whose text is not of its datatype, as their text."""
-    if term is None:
-        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
     if isinstance(term, ox.Literal):
         datatype, text = term.datatype.value, term.value
+        if datatype == _STRING:
+            return text
         if datatype in _INTEGERS and _INTEGER.fullmatch(text):
             try:
                 return int(text)
             except ValueError:  # more digits than Python reads
                 return text
-        if datatype == XSD + "decimal" and _DECIMAL.fullmatch(text):
+        if datatype == _DECIMAL_TYPE and _DECIMAL.fullmatch(text):
             return Decimal(text)
         if datatype in _FLOATS and _FLOAT.fullmatch(text):
             return float(text)
-        if datatype == XSD + "boolean" and text in ("true", "false", "1", "0"):
+        if datatype == _BOOLEAN and text in ("true", "false", "1", "0"):
             return text in ("true", "1")
         return text
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    return str(term.value)
+    return None
 
 
 class StoreEngine:
@@ -78,14 +83,14 @@ class StoreEngine:
             raise ValueError("only SELECT queries return rows")
         variables = [v.value for v in results.variables]
         # labels repeat: each term is converted once (an unbound variable is None, which converts to None)
-        seen: dict[ox.NamedNode | ox.BlankNode | ox.Literal | None, Value] = {None: None}
+        seen: dict[object, Any] = {None: None}
         rows: list[Row] = []
         for solution in results:
-            values = []
+            values: list[Any] = []
             for term in solution:
-                try:
-                    values.append(seen[term])
-                except KeyError:
-                    values.append(seen.setdefault(term, python_value(term)))
+                value = seen.get(term, _UNSEEN)  # not None: that is the value of an unbound variable
+                if value is _UNSEEN:
+                    value = seen[term] = python_value(term)
+                values.append(value)
             rows.append(dict(zip(variables, values, strict=True)))
         return variables, rows
