@@ -24,6 +24,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +148,12 @@ def endpoint_vs_embedded(root: Path, binary: Path, seed: int = 1, questions: tup
     """Each question warm through ``--endpoint`` on an Oxigraph server (``binary``, serving the store's live
     generation read-only, its default graph the union) and embedded (on the store on disk), in turn round by
     round: the median seconds of each, the median of the paired ratios (endpoint / embedded), and whether the rows
-    are the same. Options are resolved once per round on each side, as each ``cmograph ask`` does."""
+    are the same. Options are resolved once per round on each side, as each ``cmograph ask`` does. In the same
+    rounds, the server floor: the requests one ask sends, sent by a bare client (see :func:`_raw_requests`)."""
     import socket
     import urllib.request
+
+    import httpx
 
     from bench.run import options_for, question_options
     from cmograph.query.catalogue import get_question
@@ -175,6 +180,7 @@ def endpoint_vs_embedded(root: Path, binary: Path, seed: int = 1, questions: tup
                 time.sleep(0.1)
         picks = question_options(seed)
         embedded = StoreEngine(DiskStore(root / ".cmograph" / "store").open())
+        client = httpx.Client()  # one connection kept open: the least a client's requests can take
         results: dict[str, dict[str, Any]] = {}
         for qid in questions or tuple(all_questions()):
             question = get_question(qid)
@@ -188,15 +194,48 @@ def endpoint_vs_embedded(root: Path, binary: Path, seed: int = 1, questions: tup
 
             remote = Endpoint(url)  # one per question, as one per process: the LATERAL probe included
             timed(remote), timed(embedded)
-            pairs = [(timed(remote), timed(embedded)) for _ in range(rounds)]
-            results[qid] = {"endpoint_seconds": statistics.median(r[0] for r, _ in pairs),
-                            "embedded_seconds": statistics.median(e[0] for _, e in pairs),
-                            "ratio": statistics.median(r[0] / e[0] for r, e in pairs),
+            sent = _queries_of_one_ask(remote, partial(timed, remote))
+            pairs = [(timed(remote), timed(embedded), _raw_requests(client, url, sent)) for _ in range(rounds)]
+            results[qid] = {"endpoint_seconds": statistics.median(r[0] for r, _, _ in pairs),
+                            "embedded_seconds": statistics.median(e[0] for _, e, _ in pairs),
+                            "ratio": statistics.median(r[0] / e[0] for r, e, _ in pairs),
+                            "server_floor_seconds": statistics.median(f for _, _, f in pairs),
+                            "server_floor_ratio": statistics.median(f / e[0] for _, e, f in pairs),
+                            "requests": len(sent),
                             "same_rows": pairs[0][0][1] == pairs[0][1][1], "lateral": remote.lateral}
         return results
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _queries_of_one_ask(remote: Any, ask_once: Callable[[], Any]) -> list[str]:
+    """The SPARQL texts ``remote`` (an :class:`~cmograph.remote.endpoint.Endpoint`) sends for one ask."""
+    sent: list[str] = []
+    send = remote._results
+
+    def recording(sparql: str) -> Any:
+        sent.append(sparql)
+        return send(sparql)
+
+    remote._results = recording
+    try:
+        ask_once()
+    finally:
+        del remote._results
+    return sent
+
+
+def _raw_requests(client: Any, url: str, queries: list[str]) -> float:
+    """Seconds to send ``queries`` to the server as a bare client would (one kept connection, each query as the
+    body of a POST, the JSON answer read and not parsed): the server floor of an ask through ``--endpoint``."""
+    start = time.perf_counter()
+    for sparql in queries:
+        answer = client.post(url, content=sparql.encode("utf-8"), headers={
+            "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+        answer.read()
+        answer.raise_for_status()
+    return time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:

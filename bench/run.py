@@ -373,7 +373,7 @@ def child_refresh(root: Path, breakdown: bool = True) -> dict[str, Any]:
         finally:
             add("nquads", time.perf_counter() - t)
 
-    graph_class.of_ntriples = classmethod(timed_of)  # type: ignore[method-assign]
+    graph_class.of_ntriples = classmethod(timed_of)
     write = store_mod.DiskStore.write
 
     def waited(items: Iterable[Any]) -> Iterator[Any]:

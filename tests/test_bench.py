@@ -178,6 +178,21 @@ def test_cold_questions_stay_near_the_floor(project: Path) -> None:
     assert all(r["click_ratio"] < r["ratio"] for r in results.values())  # the floors are measured apart
 
 
+def test_the_endpoint_is_measured_with_its_server_floor(project: Path) -> None:
+    """Through an Oxigraph server the rows are the embedded ones, and the requests each ask sends are sent again
+    by a bare client, which takes less than cmograph's own client."""
+    from cmograph.store.project import Project
+
+    binary = bench("run").ENDPOINT_BINARY
+    if not binary.exists():
+        pytest.skip(f"no Oxigraph server at {binary}")
+    assert Project(project).refresh().report.conforms
+    results = bench("floor").endpoint_vs_embedded(project, binary, SEED, ("site", "compare-sites"), rounds=5)
+    assert all(r["same_rows"] and r["lateral"] for r in results.values()), results
+    assert results["site"]["requests"] >= 2  # the site's name looked up, then the question
+    assert all(0 < r["server_floor_seconds"] < r["endpoint_seconds"] for r in results.values()), results
+
+
 def _size(label: str, triples: int, refresh: dict[str, Any], questions: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"size": label, "triples_requested": triples, "date": "2026-01-01T00:00:00+00:00", "files": 3,
             "store_quads": triples, "generated": {"generate_seconds": 1.0, "mean_triples_per_evaluation": 100.0},
