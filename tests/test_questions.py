@@ -500,6 +500,34 @@ def test_what_worked_across_evaluations(both: StoreEngine, hillside: StoreEngine
     assert pick(only, "evaluation", "cmoc") == [("hillside-review", ("CMOC-A",))]
 
 
+@pytest.mark.parametrize("concurrent", [True, False])
+def test_the_note_is_counted_beside_the_question_where_the_engine_allows(concurrent: bool) -> None:
+    """``cmograph ask`` works out the note with the answer: on the embedded store its ``left_out`` query runs on a
+    thread while the question's runs, and gives what the one-after-the-other way gives (on the bundled example,
+    whose follow-up has a configuration left out)."""
+    import threading
+
+    from cmograph.query.run import answer, answer_with_note, queries
+
+    ran: dict[str, int] = {}
+
+    class Recording(StoreEngine):
+        def select(self, sparql: str) -> tuple[list[str], list[Any]]:
+            ran[sparql] = threading.get_ident()
+            return super().select(sparql)
+
+    engine = Recording(engine_for(EXAMPLE, EXAMPLE.with_name("larchfield-follow-up.yaml")).store)
+    engine.concurrent = concurrent
+    question = get_question("what-worked")
+    sparql, left_out = queries(question, engine, {})
+    beside = answer_with_note(question, engine, sparql, left_out)
+    assert (ran[left_out] != ran[sparql]) is concurrent and ran[sparql] == threading.get_ident()
+    ran.clear()
+    alone = answer(question, engine, sparql, left_out)
+    assert alone.note == beside.note and alone.rows == beside.rows
+    assert beside.note == "Left out by design: 1 configuration hypothesised (not yet tested)."
+
+
 def test_what_worked_empty(minimal: StoreEngine) -> None:
     assert run("what-worked", minimal).rows == []
 

@@ -363,7 +363,7 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     data format, and printed from there after with the note on what it left out, kept beside it, instead of
     reading its rows, tidying and rendering them again, and asking what it left out.
     """
-    from cmograph.query.run import answer, queries
+    from cmograph.query.run import answer_with_note, queries
     from cmograph.store.answers import KeptAnswers
 
     options = {p.name: kwargs.get(p.variable) for p in question.parameters}
@@ -376,7 +376,7 @@ def run_question(question: Any, kwargs: dict[str, Any]) -> None:
     with waiting(f"answering {question.id}"):
         sparql, left_out_sparql = queries(question, source.engine, options, kwargs["like"])
         printed = keeper.kept_form(sparql, form) if keeper is not None and form is not None else None
-        found = answer(question, source.engine, sparql, left_out_sparql) if printed is None else None
+        found = answer_with_note(question, source.engine, sparql, left_out_sparql) if printed is None else None
     if kwargs["show_sparql"]:
         from cmograph.render.controls import u_escaped
 

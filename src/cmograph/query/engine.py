@@ -31,6 +31,12 @@ class Engine(Protocol):
         """Whether the engine runs ``LATERAL`` (Oxigraph does; it is not SPARQL 1.1)."""
         ...
 
+    @property
+    def concurrent(self) -> bool:
+        """Whether two queries may run at once, each on its own thread (the embedded store's run outside Python's
+        lock)."""
+        ...
+
     def names(self) -> NameIndex | None:
         """The engine's index of element names, if it keeps one (see :mod:`cmograph.names`)."""
         ...

@@ -57,6 +57,7 @@ class StoreEngine:
     """
 
     lateral = True
+    concurrent = True
 
     def __init__(self, store: ox.Store, *, index_names: bool = False) -> None:
         self.store = store

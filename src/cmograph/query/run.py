@@ -161,6 +161,22 @@ def ask(question: Question, engine: Engine, options: Mapping[str, Any], like: bo
     return answer(question, engine, *queries(question, engine, options, like))
 
 
+def answer_with_note(question: Question, engine: Engine, sparql: str, left_out_sparql: str = "") -> Answer:
+    """:func:`answer`, its note worked out too: where the engine runs two queries at once, the ``left_out`` query
+    runs on a thread meanwhile (`what-worked` at 1M triples: 1-3 s of a 7-9 s answer)."""
+    if not left_out_sparql or not engine.concurrent:
+        found = answer(question, engine, sparql, left_out_sparql)
+        found.left_out  # noqa: B018  # worked out now, as the other way does
+        return found
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="cmograph-left-out") as pool:
+        counting = pool.submit(left_out, engine, left_out_sparql)
+        found = answer(question, engine, sparql, left_out_sparql)
+        found.left_out = counting.result()  # the cached property, filled
+    return found
+
+
 def answer(question: Question, engine: Engine, sparql: str, left_out_sparql: str = "") -> Answer:
     """Answer ``question`` on ``engine`` with its queries already bound (see :func:`queries`)."""
     variables, rows = engine.select(sparql)

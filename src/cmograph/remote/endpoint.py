@@ -74,6 +74,8 @@ class Endpoint:
             return False
         return [python_value(s["y"]) for s in found.solutions if "y" in found.variables] == [1]
 
+    concurrent = False  # one request at a time (see cmograph.remote.http)
+
     def names(self) -> None:
         """Names are resolved by lookup queries on the server."""
         return None

@@ -53,6 +53,10 @@ class KeptAnswers:
     def lateral(self) -> bool:
         return self.engine.lateral
 
+    @property
+    def concurrent(self) -> bool:
+        return self.engine.concurrent
+
     def names(self) -> NameIndex | None:
         return self.engine.names()
 
