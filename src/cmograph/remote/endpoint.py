@@ -50,6 +50,8 @@ class Endpoint:
     (see :mod:`cmograph.remote.credentials`).
     """
 
+    concurrent = False  # one request at a time (see cmograph.remote.http)
+
     def __init__(self, url: str, update_url: str | None = None, *, from_project: bool = False,
                  connect_timeout: float = 10.0, timeout: float | None = None, attempts: int = 4,
                  backoff: float = 0.5) -> None:
@@ -73,8 +75,6 @@ class Endpoint:
         except EndpointError:
             return False
         return [python_value(s["y"]) for s in found.solutions if "y" in found.variables] == [1]
-
-    concurrent = False  # one request at a time (see cmograph.remote.http)
 
     def names(self) -> None:
         """Names are resolved by lookup queries on the server."""
