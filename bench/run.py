@@ -937,8 +937,7 @@ def measure_questions(label: str, triples: int, args: argparse.Namespace, root: 
             firsts = [unkept()]
             firsts += [unkept() for _ in range(more if firsts[0]["seconds"] < 20 else 0)]
             row["cold_unkept_seconds"] = statistics.median(p["seconds"] for p in firsts)
-        else:
-            forget_answers(store_dir)
+        else:  # the answer the last cold process kept, if any, stays for (a''), as after a first ask
             row["cold_unkept_seconds"] = row["cold_seconds"]
         # (a'') asked again, as a new process: from the answer the first ask kept, if its query took long enough
         agains = [run_process(argv, cwd=root, timeout=args.question_timeout) for _ in range(1 + more)]

@@ -26,6 +26,17 @@ def test_scan_finds_evidence_and_rdf_files_sorted_skipping_hidden_ones_and_linke
     assert found == ["a.JSON", "b.yaml", "link.yaml", "sub/c.ttl", "sub/deeper/d.yml"]
 
 
+def test_scan_gives_files_in_the_order_paths_sort_in(tmp_path: Path) -> None:
+    """Part by part, as Path sorts (the order files are checked and loaded in, and so which of two files giving one
+    evaluation is told it is the second): ``a/b.yaml`` before ``a-b.yaml``, which text order would put first."""
+    for name in ("a-b.yaml", "a/b.yaml", "a/B.yaml", "a.b/c.yaml", "a0.yaml", "A.yaml", "a/b/c.yaml", "ab.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found = scan_folder(tmp_path)
+    assert found == sorted(found) and len(found) == 8
+    assert found.index(tmp_path / "a" / "b.yaml") < found.index(tmp_path / "a-b.yaml")
+
+
 def test_an_empty_folder_and_a_missing_path_are_input_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no evidence files in this folder"):
         evidence_files([tmp_path])

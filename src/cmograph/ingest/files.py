@@ -62,7 +62,7 @@ def scan_folder_seen(folder: Path) -> dict[Path, FileSeen]:
     A folder that cannot be read, or a link to a file that is not there, is an error: skipping it would make its
     evaluations look deleted.
     """
-    found: dict[Path, FileSeen] = {}
+    found: dict[str, FileSeen] = {}
 
     def unreadable(error: OSError) -> NoReturn:
         raise InputError(f"{error.filename}: this folder cannot be read ({error.strerror})",
@@ -99,8 +99,10 @@ def scan_folder_seen(folder: Path) -> dict[Path, FileSeen]:
                                      "point the link at the evidence file, or remove it; nothing was changed") from None
                 unreadable(OSError(error.errno, error.strerror, top))  # a folder that can be listed, not entered
             if stat.S_ISREG(seen.st_mode):
-                found[Path(entry.path)] = (seen, entry.is_symlink())
-    return dict(sorted(found.items()))
+                found[entry.path] = (seen, entry.is_symlink())
+    # in the order of their paths, as Path sorts them (part by part), by text: Path's own comparisons, in Python,
+    # took a third of the check before every question at 10M triples (5,653 files)
+    return {Path(path): found[path] for path in sorted(found, key=lambda path: os.path.normcase(path).split(os.sep))}
 
 
 def evidence_files(paths: Iterable[Path]) -> list[Path]:

@@ -364,10 +364,10 @@ def _keys(paths: Sequence[Path], root: Path | None, seen: Mapping[Path, FileSeen
     folders: dict[str, str] = {}
     keyed: dict[str, Path] = {}
     for path in paths:
-        folder, name = os.path.split(os.path.abspath(path))
+        folder, name = os.path.split(os.fspath(path))
         real = folders.get(folder)
         if real is None:
-            real = folders[folder] = os.path.realpath(folder)
+            real = folders[folder] = os.path.realpath(os.path.abspath(folder))
         full = os.path.join(real, name)
         if (seen[path][1] if seen and path in seen else os.path.islink(full)):
             full = os.path.realpath(full)
